@@ -1,0 +1,36 @@
+# The two commands: `make book` and `make test`. Both create .venv when missing and install
+# what they need, so a fresh machine with Python 3.11 and pip is enough.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: book test demo bench chromium clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+# Debian's Chromium for the browser tests (never Playwright's own download).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+book: $(STAMP)
+	$(BIN)/wres build
+
+test: $(STAMP) chromium
+	$(BIN)/wres build
+	$(BIN)/python -m pytest
+
+demo: $(STAMP)
+	$(BIN)/wres demo
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_build.py
+
+clean:
+	rm -rf _build results book/generated

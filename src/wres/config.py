@@ -1,0 +1,79 @@
+"""Where things live. Every path the package reads or writes comes from here."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The project root: ``$WRES_ROOT`` if set, else the nearest folder holding ``_toc.yml``."""
+    if os.environ.get("WRES_ROOT"):
+        return Path(os.environ["WRES_ROOT"]).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "_toc.yml").is_file() and (folder / "_config.yml").is_file():
+            return folder
+    raise FileNotFoundError(
+        f"no WRES book found at or above {here}: expected _toc.yml and _config.yml "
+        "(run from the repository, or set WRES_ROOT)"
+    )
+
+
+@dataclass(frozen=True)
+class Paths:
+    root: Path
+
+    @classmethod
+    def discover(cls, start: Path | None = None) -> "Paths":
+        return cls(find_root(start))
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "data" / "raw"
+
+    @property
+    def published(self) -> Path:
+        """National figures as published: read-only inputs."""
+        return self.raw / "published"
+
+    @property
+    def national_csv(self) -> Path:
+        return self.published / "wres_national_published.csv"
+
+    @property
+    def breakdowns_csv(self) -> Path:
+        return self.published / "wres_breakdowns_published.csv"
+
+    @property
+    def trusts(self) -> Path:
+        """Organisation-level files in the long format (CSV or XLSX)."""
+        return self.raw / "trusts"
+
+    @property
+    def notebooks(self) -> Path:
+        """Parameterised chapter templates."""
+        return self.root / "notebooks"
+
+    @property
+    def book(self) -> Path:
+        return self.root / "book"
+
+    @property
+    def chapters(self) -> Path:
+        """Executed notebooks (generated, git-ignored)."""
+        return self.book / "generated"
+
+    @property
+    def results(self) -> Path:
+        """Generated tables (git-ignored)."""
+        return self.root / "results"
+
+    @property
+    def build(self) -> Path:
+        return self.root / "_build"
+
+    @property
+    def site(self) -> Path:
+        return self.build / "html"

@@ -1,0 +1,169 @@
+"""The indicator registry: typed access to ``indicators.yml``.
+
+Everything that needs to know about an indicator (notebooks, charts, headline sentences,
+tests) asks this module; nothing else hard-codes an indicator, group word or threshold.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+Transform = Literal["log", "logit", "identity"]
+Direction = Literal["up", "down", "none"]
+
+
+class _Model(BaseModel):
+    # A typo in the registry should fail loudly, not be ignored.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Group(_Model):
+    label: str
+    long: str
+
+
+class Standard(_Model):
+    name: str
+    short_name: str
+    publisher: str
+    groups: dict[str, Group]
+    minority_group: str
+    majority_group: str
+    other_group_codes: list[str]
+    group_definition: str
+
+    def label(self, code: str) -> str:
+        return self.groups[code].label if code in self.groups else code
+
+
+class Series(_Model):
+    key: str
+    label: str
+    measure: str
+    group: str
+    transform: Transform
+    improvement: Direction
+    unit: str
+    from_indicator: int | None = None
+    tested: bool = True
+
+
+class Derived(_Model):
+    key: str
+    label: str
+    op: Literal["ratio", "gap"]
+    a: str
+    b: str
+    transform: Transform
+    improvement: Direction
+    unit: str
+    tested: bool = True
+
+
+class Comparison(_Model):
+    senior: str
+    workforce: str
+    senior_label: str
+
+
+class TrustSpec(_Model):
+    kind: Literal["representation", "relative_likelihood", "percentage"]
+    band: str | None = None
+    workforce_band: str | None = None
+    improvement: Direction | None = None
+
+
+class Indicator(_Model):
+    id: int
+    slug: str
+    title: str
+    wording: str
+    measure_kind: Literal[
+        "representation", "relative_likelihood", "percentage_by_group", "representation_gap"
+    ]
+    source: str
+    year_basis: Literal["report", "survey"]
+    survey_lag: int
+    numerator_group: str | None = None
+    comparison_group: str | None = None
+    rate_words: str | None = None
+    non_adverse: tuple[float, float] | None = None
+    series: list[Series]
+    derived: list[Derived] = Field(default_factory=list)
+    comparison: Comparison | None = None
+    headline_series: str
+    sentence: str
+    comparison_phrase: str | None = None
+    trust: TrustSpec
+
+    @property
+    def is_survey(self) -> bool:
+        return self.year_basis == "survey"
+
+    @property
+    def is_relative_likelihood(self) -> bool:
+        return self.measure_kind == "relative_likelihood"
+
+    def series_by_key(self, key: str) -> Series | Derived:
+        for s in [*self.series, *self.derived]:
+            if s.key == key:
+                return s
+        raise KeyError(f"indicator {self.id} has no series {key!r}")
+
+    def year_phrase(self, report_year: int) -> str:
+        """How a report year must be described for this indicator."""
+        if self.is_survey:
+            return f"{report_year - self.survey_lag} NHS Staff Survey (WRES report {report_year})"
+        return f"WRES report {report_year}"
+
+
+class Quality(_Model):
+    excluded_from_tests: list[str]
+    descriptions: dict[str, str]
+
+
+class TrendTests(_Model):
+    alpha: float
+    min_years: int
+    multiple_comparisons: str
+
+
+class Registry(_Model):
+    standard: Standard
+    quality: Quality
+    trend_tests: TrendTests
+    indicators: list[Indicator]
+
+    def indicator(self, indicator_id: int) -> Indicator:
+        for ind in self.indicators:
+            if ind.id == int(indicator_id):
+                return ind
+        raise KeyError(f"no indicator {indicator_id} in the {self.standard.short_name} registry")
+
+    @property
+    def ids(self) -> list[int]:
+        return [ind.id for ind in self.indicators]
+
+    @property
+    def quality_flags(self) -> set[str]:
+        return set(self.quality.descriptions)
+
+
+def load_registry(path: str | Path | None = None) -> Registry:
+    """Read and check a registry file (default: the WRES registry shipped with the package)."""
+    if path is None:
+        return _default_registry()
+    with open(path, encoding="utf-8") as fh:
+        return Registry.model_validate(yaml.safe_load(fh))
+
+
+@lru_cache(maxsize=1)
+def _default_registry() -> Registry:
+    text = resources.files("wres").joinpath("indicators.yml").read_text(encoding="utf-8")
+    return Registry.model_validate(yaml.safe_load(text))
