@@ -14,6 +14,8 @@ UNIT_AXIS = {
     "percentage points": "Difference (percentage points)",
 }
 # Colour-blind-safe pair (Okabe–Ito) plus neutral grey for context lines.
+# Fits the text column of the book theme on a laptop screen.
+CHART_WIDTH = 560
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"]
 
 
@@ -87,14 +89,15 @@ def series_chart(df: pd.DataFrame, ind: Indicator, title: str, fits: dict | None
         layers.append(alt.Chart(f).mark_line(strokeDash=[6, 4], strokeWidth=1.5).encode(
             x="year:Q", y="fitted:Q", color=colour))
     layers.append(base.mark_line(strokeWidth=2).encode(x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)), color=colour, detail="label:N"))
-    layers.append(base.mark_point(size=70, filled=True).encode(
-        x=x, y="value:Q", color=colour, tooltip=tooltip,
-        fill=alt.condition("datum.testable", alt.Color("label:N"), alt.value("white")),
-        shape=alt.Shape("used:N", title="Figure", scale=alt.Scale(domain=["used in trend test", "shown, excluded from test"], range=["circle", "diamond"])),
-    ))
+    used = base.transform_filter("datum.testable")
+    excluded = base.transform_filter("!datum.testable")
+    layers.append(used.mark_point(size=70, filled=True, opacity=1).encode(x=x, y="value:Q", color=colour, tooltip=tooltip))
+    # Hollow diamonds: shown, but kept out of the trend test by their quality flag.
+    layers.append(excluded.mark_point(size=90, filled=False, shape="diamond", strokeWidth=2).encode(
+        x=x, y="value:Q", color=colour, tooltip=tooltip))
     chart = alt.layer(*layers).properties(
         title=alt.Title(title, subtitle=[year_axis_title(ind)], anchor="start"),
-        width="container", height=320,
+        width=CHART_WIDTH, height=320,
         description=describe_series(df, ind, title),
     )
     return chart.configure_axis(labelFontSize=12, titleFontSize=12).configure_legend(labelLimit=400)
@@ -118,4 +121,4 @@ def bar_breakdown(df: pd.DataFrame, category: str, title: str, x_title: str, des
         layers.append(alt.Chart(band).mark_rect(color="#009E73", opacity=0.12).encode(x="lo:Q", x2="hi:Q"))
     layers.append(bars)
     return alt.layer(*layers).properties(
-        title=alt.Title(title, anchor="start"), width="container", height=alt.Step(12), description=description)
+        title=alt.Title(title, anchor="start"), width=CHART_WIDTH, height=alt.Step(12), description=description)

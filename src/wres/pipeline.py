@@ -151,12 +151,28 @@ def _execute_one(template_nb: nbformat.NotebookNode, output: str, parameters: di
     os.close(fd)
     start = time.perf_counter()
     try:
-        pm.execute_notebook(template_nb, output, parameters=parameters, cwd=cwd, kernel_name="python3",
-                            progress_bar=False, log_output=False, request_save_on_cell_execute=False)
-        return True, time.perf_counter() - start, ""
+        nb = pm.execute_notebook(template_nb, output, parameters=parameters, cwd=cwd, kernel_name="python3",
+                                 progress_bar=False, log_output=False, request_save_on_cell_execute=False)
     except Exception as err:  # noqa: BLE001 - any failure is reported per chapter, never fatal here
         msg = str(err).strip().splitlines()
         return False, time.perf_counter() - start, "\n".join(msg[-12:])
+    _tidy_executed(nb, Path(output))
+    return True, time.perf_counter() - start, ""
+
+
+def _tidy_executed(nb: nbformat.NotebookNode, output: Path) -> None:
+    """Hide papermill's injected-parameters cell from readers and drop per-run timestamps,
+    so two builds from the same inputs give the same notebook."""
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags and "remove-cell" not in tags:
+            cell.metadata["tags"] = [*tags, "remove-cell"]
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    nb.metadata.get("papermill", {}).pop("start_time", None)
+    nb.metadata.get("papermill", {}).pop("end_time", None)
+    nb.metadata.get("papermill", {}).pop("duration", None)
+    nbformat.write(nb, output)
 
 
 def execute_chapters(plan: list[Chapter], paths: Paths, registry: Registry, generated: Path, results_dir: Path,
