@@ -1,0 +1,391 @@
+"""Is the gap between two groups in one organisation changing? Trust-level trend tests.
+
+For one organisation and one indicator we fit a binomial GLM (logit link) to the yearly
+counts of both groups,
+
+    logit P(event) = b0 + b1 * (year - mean year) + b2 * G + b3 * (year - mean year) * G,
+
+where ``G = 1`` for the numerator group (e.g. White for ind 2 and 4, BME for ind 3) and 0
+for the comparison group. ``b3`` is the annual change in the log odds ratio of the
+numerator group versus the comparison group: a **positive slope means the relative
+likelihood (numerator group vs comparison group) is growing**. (The model works on the
+odds-ratio scale; for the rare-to-moderate rates of WRES the odds ratio and the relative
+likelihood move in the same direction.) ``100 * (exp(b3) - 1)`` is the % change per year
+in the odds ratio.
+
+Overdispersion: the scale is the Pearson chi-square / residual df (quasi-binomial,
+McCullagh & Nelder 1989 section 4.5; statsmodels ``GLM.fit(scale="X2")``), and tests and
+intervals use the t distribution with the residual df, as R's ``summary.glm`` does for
+quasi families, because the scale is estimated from few df (2 x years - 4). By default the
+scale is floored at 1: with a handful of residual df the Pearson estimate is often below 1
+by chance, and letting it shrink the binomial standard errors would overstate certainty.
+
+Counts are fitted as proportions with ``var_weights = n``. This is deliberate: in
+statsmodels 0.15 a two-column (events, non-events) endog gives the right coefficients
+but ``scale="X2"`` then omits the trial counts and returns a scale near 1/n, so the
+quasi-binomial standard errors would be far too small.
+
+Minimum data: ``min_years`` (default 3, the least that leaves a residual df) years in
+which both groups have a usable count (denominator > 0). Zero counts are handled, never
+dropped silently: a year with an empty or missing group is left out with a note, and a
+group with no events (or only events) in every year makes the gap infinite on the
+log-odds scale (perfect separation), so the trend is NaN with a note. Any fit that does
+not converge is reported the same way.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from statsmodels.stats.multitest import multipletests
+
+MIN_YEARS = 3
+#: Same words as ``wres.trends`` uses for national series, plus "not estimable" (counts
+#: that make the model undefined, e.g. no events in a group in any year).
+VERDICTS = (
+    "improving",
+    "worsening",
+    "increasing",
+    "decreasing",
+    "no significant change",
+    "too few years",
+    "not estimable",
+)
+
+_RESULT_KEYS = (
+    "n_years",
+    "slope",
+    "slope_ci_low",
+    "slope_ci_high",
+    "or_change_pct_per_year",
+    "p_value",
+    "dispersion",
+)
+
+
+def classify_trend(
+    slope: float,
+    p_value: float,
+    n_years: int,
+    improvement: str = "down",
+    alpha: float = 0.05,
+    min_years: int = MIN_YEARS,
+) -> str:
+    """Plain-words verdict for a slope.
+
+    ``improvement`` is the direction that counts as better: ``"up"`` or ``"down"`` (or
+    ``"none"``, giving "increasing"/"decreasing"). Returns "too few years" below
+    ``min_years``, "not estimable" if the slope or p is NaN, "no significant change" if
+    ``p >= alpha`` (a non-significant change is never called a change), else
+    "improving"/"worsening".
+    """
+    if improvement not in ("up", "down", "none"):
+        raise ValueError(f"improvement must be 'up', 'down' or 'none', not {improvement!r}")
+    if n_years < min_years:
+        return "too few years"
+    if not (np.isfinite(slope) and np.isfinite(p_value)):
+        return "not estimable"
+    if p_value >= alpha:
+        return "no significant change"
+    if improvement == "none":
+        return "increasing" if slope > 0 else "decreasing"
+    up = slope > 0
+    return "improving" if up == (improvement == "up") else "worsening"
+
+
+def _counts(df: pd.DataFrame) -> pd.Series:
+    """Event counts per row; a weighted staff-survey percent stands in for a missing count."""
+    k = pd.to_numeric(df["numerator"], errors="coerce").astype(float)
+    if "percent" in df.columns:
+        pct = pd.to_numeric(df["percent"], errors="coerce").astype(float)
+        n = pd.to_numeric(df["denominator"], errors="coerce").astype(float)
+        k = k.where(k.notna() | pct.isna(), pct / 100.0 * n)
+    return k
+
+
+def _wide_counts(
+    df: pd.DataFrame, keys: list[str], numerator_group: str, comparison_group: str
+) -> pd.DataFrame:
+    """One row per keys + year with ``k1, n1`` (numerator group) and ``k2, n2``."""
+    groups = (numerator_group, comparison_group)
+    sub = df[df["group"].isin(groups)]
+    long = pd.DataFrame(
+        {
+            **{c: sub[c].to_numpy() for c in [*keys, "year", "group"]},
+            "k": _counts(sub).to_numpy(),
+            "n": pd.to_numeric(sub["denominator"], errors="coerce").astype(float).to_numpy(),
+        }
+    )
+    agg = long.groupby([*keys, "year", "group"], sort=True)[["k", "n"]].sum(min_count=1)
+    wide = agg.unstack("group")
+    out = pd.DataFrame(index=wide.index)
+    for tag, g in (("1", numerator_group), ("2", comparison_group)):
+        for q in ("k", "n"):
+            out[q + tag] = wide[(q, g)] if (q, g) in wide.columns else np.nan
+    return out.reset_index()
+
+
+def _empty_result(n_years: int, note: str) -> dict:
+    res = dict.fromkeys(_RESULT_KEYS, np.nan)
+    res["n_years"] = n_years
+    res["note"] = note
+    return res
+
+
+def _fit_gap(
+    year: np.ndarray,
+    k1: np.ndarray,
+    n1: np.ndarray,
+    k2: np.ndarray,
+    n2: np.ndarray,
+    labels: tuple[str, str],
+    min_years: int,
+    alpha: float,
+    use_t: bool,
+    floor_scale: bool,
+) -> dict:
+    notes = []
+    with np.errstate(invalid="ignore"):
+        ok1 = np.isfinite(k1) & np.isfinite(n1) & (n1 > 0) & (k1 >= 0) & (k1 <= n1)
+        ok2 = np.isfinite(k2) & np.isfinite(n2) & (n2 > 0) & (k2 >= 0) & (k2 <= n2)
+    for ok, lab, n in ((ok1, labels[0], n1), (ok2, labels[1], n2)):
+        empty = np.isfinite(n) & (n <= 0)
+        if empty.any():
+            notes.append(
+                f"no staff/applicants in group {lab} in {_years(year[empty])}: year(s) left out"
+            )
+        other = ~ok & ~empty
+        if other.any():
+            notes.append(
+                f"missing or invalid count for group {lab} in {_years(year[other])}: "
+                "year(s) left out"
+            )
+    both = ok1 & ok2
+    n_years = int(both.sum())
+    if n_years < min_years:
+        notes.insert(
+            0, f"{n_years} year(s) with counts for both groups; at least {min_years} needed"
+        )
+        return _empty_result(n_years, "; ".join(notes))
+    yr, k1, n1, k2, n2 = year[both], k1[both], n1[both], k2[both], n2[both]
+    separated = False
+    for lab, k, n in ((labels[0], k1, n1), (labels[1], k2, n2)):
+        if k.sum() == 0:
+            separated = True
+            notes.append(
+                f"no events in group {lab} in any year: gap on the log-odds scale is "
+                "infinite (separation)"
+            )
+        elif (n - k).sum() == 0:
+            separated = True
+            notes.append(f"every member of group {lab} had the event in every year: separation")
+    if separated:
+        return _empty_result(n_years, "; ".join(notes))
+
+    yc = yr - yr.mean()
+    ones, zeros = np.ones(n_years), np.zeros(n_years)
+    exog = np.column_stack(
+        [np.r_[ones, ones], np.r_[yc, yc], np.r_[ones, zeros], np.r_[yc, zeros]]
+    )
+    n = np.r_[n1, n2]
+    endog = np.r_[k1, k2] / n
+    model = sm.GLM(endog, exog, family=sm.families.Binomial(), var_weights=n)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        start = _empirical_logit_start(exog, np.r_[k1, k2], n)
+        res = model.fit(start_params=start, scale="X2", use_t=use_t)
+        floored = floor_scale and res.scale < 1
+        if floored:
+            # Same coefficients, so starting from them IRLS stops after one step.
+            res = model.fit(start_params=res.params, scale=1.0, use_t=use_t)
+    trouble = [w for w in caught if not issubclass(w.category, (DeprecationWarning, FutureWarning))]
+    if trouble:
+        notes.append(
+            f"GLM fit did not converge cleanly ({trouble[0].category.__name__}; e.g. a group's "
+            "events all in its first or last years): not estimable"
+        )
+        return _empty_result(n_years, "; ".join(notes))
+    slope = float(res.params[3])
+    lo, hi = res.conf_int(alpha=alpha)[3]
+    se = float(res.bse[3])
+    if not (np.isfinite(slope) and np.isfinite(se)):
+        notes.append("non-finite estimate (near-separation): not estimable")
+        return _empty_result(n_years, "; ".join(notes))
+    if floored:
+        notes.append("Pearson dispersion below 1: binomial scale (1) used")
+    return {
+        "n_years": n_years,
+        "slope": slope,
+        "slope_ci_low": float(lo),
+        "slope_ci_high": float(hi),
+        "or_change_pct_per_year": float(100.0 * np.expm1(slope)),
+        "p_value": float(res.pvalues[3]),
+        "dispersion": float(res.scale),
+        "note": "; ".join(notes),
+    }
+
+
+def _empirical_logit_start(exog: np.ndarray, k: np.ndarray, n: np.ndarray) -> np.ndarray:
+    # Start IRLS from a weighted least-squares fit to the empirical logits (Cox & Snell
+    # 1989, Analysis of Binary Data): it is already close to the MLE, so IRLS needs about a third
+    # fewer iterations, which matters for 200 trusts x 7 indicators. The MLE is unchanged.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        elogit = np.log((k + 0.5) / (n - k + 0.5))
+        w = np.sqrt((k + 0.5) * (n - k + 0.5) / (n + 1.0))
+    start = np.linalg.lstsq(exog * w[:, None], elogit * w, rcond=None)[0]
+    return start if np.all(np.isfinite(start)) else None
+
+
+def _years(years: np.ndarray) -> str:
+    return ", ".join(str(int(y)) for y in years)
+
+
+def org_gap_trend(
+    df: pd.DataFrame,
+    numerator_group: str,
+    comparison_group: str,
+    *,
+    improvement: str = "down",
+    min_years: int = MIN_YEARS,
+    alpha: float = 0.05,
+    use_t: bool = True,
+    floor_scale: bool = True,
+) -> dict:
+    """Annual change in the log odds ratio between two groups in one organisation.
+
+    ``df``: the long-format rows of one organisation and one indicator (and one band);
+    rows of other groups are ignored. For staff-survey rows with a weighted ``percent``
+    instead of a count, ``percent / 100 * denominator`` is used.
+
+    Returns a dict (one result row): ``n_years`` (years with usable counts for both
+    groups), ``slope`` (interaction coefficient, log-odds-ratio units per year; positive =
+    relative likelihood of numerator vs comparison group growing), ``slope_ci_low``,
+    ``slope_ci_high`` (1 - alpha, t with residual df if ``use_t``), ``or_change_pct_per_year``,
+    ``p_value``, ``dispersion`` (scale used), ``verdict`` (:func:`classify_trend` with
+    ``improvement``) and ``note``. See the module docstring for the model and the zero rules.
+    """
+    if min_years < MIN_YEARS:
+        raise ValueError(f"min_years must be at least {MIN_YEARS} (the model has 4 parameters)")
+    for col in ("org_code", "indicator", "band"):
+        if col in df.columns and df[col].nunique(dropna=False) > 1:
+            raise ValueError(
+                f"org_gap_trend takes one organisation, indicator and band; {col!r} varies"
+            )
+    if df.empty:
+        res = _empty_result(0, "no rows")
+    else:
+        w = _wide_counts(df, [], numerator_group, comparison_group)
+        res = _fit_gap(
+            w["year"].to_numpy(dtype=float),
+            *(w[c].to_numpy(dtype=float) for c in ("k1", "n1", "k2", "n2")),
+            labels=(numerator_group, comparison_group),
+            min_years=min_years,
+            alpha=alpha,
+            use_t=use_t,
+            floor_scale=floor_scale,
+        )
+    res["verdict"] = classify_trend(
+        res["slope"], res["p_value"], res["n_years"], improvement, alpha, min_years
+    )
+    return res
+
+
+def trends_for_all(
+    df: pd.DataFrame,
+    indicator: int,
+    numerator_group: str,
+    comparison_group: str,
+    *,
+    improvement: str = "down",
+    band: str | None = None,
+    min_years: int = MIN_YEARS,
+    alpha: float = 0.05,
+    verdict_on: str = "q",
+    use_t: bool = True,
+    floor_scale: bool = True,
+) -> pd.DataFrame:
+    """:func:`org_gap_trend` for every organisation reporting ``indicator``.
+
+    ``band`` selects one band when the indicator has several (default: the only band
+    present; an error if there are several). ``q_value`` is the Benjamini-Hochberg (1995)
+    false-discovery-rate adjusted p across the organisations with a p-value
+    (``statsmodels.stats.multitest.multipletests(method="fdr_bh")``); NaN p stay NaN and do
+    not count towards the number of tests. ``verdict`` is judged on ``q_value`` by default
+    (``verdict_on="q"``), because testing 200 trusts at 5% would otherwise flag about ten by
+    chance; ``verdict_on="p"`` uses the unadjusted p.
+
+    Returns one row per organisation: ``org_code``, ``org_name`` (if present),
+    ``indicator``, ``band``, ``n_years``, ``slope``, ``slope_ci_low``, ``slope_ci_high``,
+    ``or_change_pct_per_year``, ``p_value``, ``q_value``, ``dispersion``, ``verdict``, ``note``.
+    """
+    if verdict_on not in ("q", "p"):
+        raise ValueError("verdict_on must be 'q' or 'p'")
+    if min_years < MIN_YEARS:
+        raise ValueError(f"min_years must be at least {MIN_YEARS} (the model has 4 parameters)")
+    sub = df[df["indicator"] == indicator]
+    if band is None:
+        bands = pd.unique(sub["band"]) if "band" in sub.columns else np.array([])
+        if len(bands) > 1:
+            raise ValueError(f"indicator {indicator} has several bands {list(bands)}; pass band=")
+        band = bands[0] if len(bands) else ""
+    elif "band" in sub.columns:
+        sub = sub[sub["band"] == band]
+    columns = [
+        "org_code", "org_name", "indicator", "band", *_RESULT_KEYS, "q_value", "verdict", "note"
+    ]
+    if sub.empty:
+        keep = [c for c in columns if c != "org_name" or "org_name" in df.columns]
+        return pd.DataFrame(columns=keep)
+
+    wide = _wide_counts(sub, ["org_code"], numerator_group, comparison_group)
+    codes = wide["org_code"].to_numpy()
+    # Rows are sorted by org_code, so each organisation is one contiguous slice.
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    stops = np.r_[starts[1:], len(codes)]
+    arrays = {c: wide[c].to_numpy(dtype=float) for c in ("year", "k1", "n1", "k2", "n2")}
+    rows = []
+    for a, b in zip(starts, stops):
+        r = _fit_gap(
+            *(arrays[c][a:b] for c in ("year", "k1", "n1", "k2", "n2")),
+            labels=(numerator_group, comparison_group),
+            min_years=min_years,
+            alpha=alpha,
+            use_t=use_t,
+            floor_scale=floor_scale,
+        )
+        r["org_code"] = codes[a]
+        rows.append(r)
+    for code in sorted(set(sub["org_code"]) - set(codes)):
+        r = _empty_result(0, f"no rows for group {numerator_group} or {comparison_group}")
+        r["org_code"] = code
+        rows.append(r)
+    out = pd.DataFrame(rows)
+    out["q_value"] = bh_qvalues(out["p_value"].to_numpy())
+    judge = out["q_value"] if verdict_on == "q" else out["p_value"]
+    out["verdict"] = [
+        classify_trend(s, p, n, improvement, alpha, min_years)
+        for s, p, n in zip(out["slope"], judge, out["n_years"])
+    ]
+    out["indicator"] = indicator
+    out["band"] = band
+    if "org_name" in sub.columns:
+        names = sub.drop_duplicates("org_code", keep="last").set_index("org_code")["org_name"]
+        out["org_name"] = out["org_code"].map(names)
+    return out[[c for c in columns if c in out.columns]]
+
+
+def bh_qvalues(p_values: Sequence[float]) -> np.ndarray:
+    """Benjamini-Hochberg (1995) adjusted p-values (q-values); NaN in, NaN out.
+
+    NaN p-values are not tests and do not count towards m.
+    """
+    p = np.asarray(p_values, dtype=float)
+    q = np.full(p.shape, np.nan)
+    ok = np.isfinite(p)
+    if ok.any():
+        q[ok] = multipletests(p[ok], method="fdr_bh")[1]
+    return q

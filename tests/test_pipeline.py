@@ -1,0 +1,121 @@
+"""The whole build on a copy of the repository: results contract, safe publishing,
+incremental rebuilds and determinism (wres.pipeline, wres.cli)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+IGNORE = shutil.ignore_patterns(".venv", "_build", "results", "generated", ".git", ".pytest_cache", ".hypothesis", "__pycache__")
+WRES = str(Path(sys.executable).with_name("wres"))
+
+
+def run_build(root: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "WRES_ROOT": str(root)}
+    return subprocess.run([WRES, "build", *args], cwd=root, env=env, capture_output=True, text=True, timeout=900)
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, root) -> Path:
+    """A copy of the repository, built once."""
+    dest = tmp_path_factory.mktemp("book") / "repo"
+    shutil.copytree(root, dest, ignore=IGNORE)
+    proc = run_build(dest)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return dest
+
+
+def fresh_copy(built: Path, tmp_path: Path) -> Path:
+    dest = tmp_path / "repo"
+    shutil.copytree(built, dest, symlinks=True)
+    return dest
+
+
+def test_results_contract(built):
+    trends = pd.read_csv(built / "results" / "national_trends.csv")
+    contract = ["indicator", "series", "group", "first_year", "last_year", "n_years", "slope", "slope_unit",
+                "slope_ci_low", "slope_ci_high", "p_value", "mk_s", "mk_p", "sen_slope", "sen_ci_low",
+                "sen_ci_high", "min_detectable_slope", "verdict"]
+    assert set(contract) <= set(trends.columns)
+    # Indicator 3's published series has 8 usable years (2016-2023) and a clear fall.
+    ind3 = trends[(trends["indicator"] == 3) & (trends["series"] == "rl")].iloc[0]
+    assert (ind3["first_year"], ind3["last_year"], ind3["n_years"]) == (2016, 2023, 8)
+    assert ind3["verdict"] == "improving"
+    # Too few years: no p-value at all.
+    few = trends[trends["verdict"] == "too few years"]
+    assert len(few) > 0 and few["p_value"].isna().all() and few["mk_p"].isna().all()
+    assert (few["n_years"] < 5).all()
+
+
+def test_every_chapter_opens_with_its_verdict(built):
+    site = built / "_build" / "html" / "book" / "generated"
+    for i in range(1, 10):
+        page = (site / f"indicator-{i}.html").read_text()
+        body = page[page.index("<h1"):]
+        first_p = body[body.index("<p>"): body.index("</p>")]
+        assert any(w in first_p for w in ("statistically significant", "too few years")), (i, first_p[:300])
+        assert "methods.html#methods-trend-tests" in first_p, i
+    assert (built / "_build" / "html" / "book" / "methods.html").exists()
+
+
+def test_malformed_input_keeps_previous_site(built, tmp_path):
+    repo = fresh_copy(built, tmp_path)
+    before = tree_digest(repo / "_build" / "html")
+    csv = repo / "data" / "raw" / "published" / "wres_national_published.csv"
+    lines = csv.read_text().splitlines(keepends=True)
+    lines[5] = lines[5].replace(",percent,", ",perecnt,", 1)
+    csv.write_text("".join(lines))
+    proc = run_build(repo)
+    assert proc.returncode != 0
+    assert "wres_national_published.csv" in proc.stderr and "line 6" in proc.stderr and "unit" in proc.stderr
+    assert tree_digest(repo / "_build" / "html") == before
+
+
+def test_failed_chapter_keeps_previous_site_and_names_it(built, tmp_path):
+    repo = fresh_copy(built, tmp_path)
+    before = tree_digest(repo / "_build" / "html")
+    tpl = repo / "notebooks" / "indicator.ipynb"
+    nb = nbformat.read(tpl, as_version=4)
+    nb.cells.insert(3, nbformat.v4.new_code_cell("if indicator_id == 4:\n    raise RuntimeError('deliberate failure')"))
+    nbformat.write(nb, tpl)
+    proc = run_build(repo)
+    assert proc.returncode != 0
+    assert "indicator-4" in proc.stderr and "indicator-4.ipynb" in proc.stderr
+    assert "deliberate failure" in (repo / "book" / "generated" / "indicator-4.ipynb").read_text()
+    assert tree_digest(repo / "_build" / "html") == before
+
+
+def test_rebuild_with_nothing_changed_starts_no_kernel(built, tmp_path):
+    repo = fresh_copy(built, tmp_path)
+    proc = run_build(repo)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("skipped (unchanged)") == len(list((repo / "book" / "generated").glob("*.ipynb")))
+    assert "Executing chapters" not in proc.stdout
+    assert "unchanged (nothing to rebuild)" in proc.stdout
+
+
+def test_builds_are_deterministic(built, tmp_path):
+    repo = fresh_copy(built, tmp_path)
+    first = {p.name: p.read_bytes() for p in (built / "results").glob("*.csv")}
+    nbs = {p.name: nbformat.read(p, as_version=4) for p in (built / "book" / "generated").glob("*.ipynb")}
+    proc = run_build(repo, "--force")
+    assert proc.returncode == 0, proc.stderr
+    assert {p.name: p.read_bytes() for p in (repo / "results").glob("*.csv")} == first
+    for name, nb in nbs.items():
+        again = nbformat.read(repo / "book" / "generated" / name, as_version=4)
+        strip = lambda n: json.dumps([(c.cell_type, c.source, c.get("outputs", [])) for c in n.cells], sort_keys=True)  # noqa: E731
+        assert strip(again) == strip(nb), name
