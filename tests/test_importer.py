@@ -1,0 +1,230 @@
+"""Wide spreadsheet -> long format through a mapping file."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from wres.importer import import_wide, load_mapping, shipped_mapping, write_long
+from wres.trusts import KEY, TRUST_COLUMNS, DataError, load_trust_file
+
+FIXTURES = Path(__file__).parent / "fixtures" / "trusts"
+SHEET = FIXTURES / "org_level_fixture.xlsx"
+EXPECTED = FIXTURES / "org_level_expected.csv"
+
+# Dtypes of the long format, written out here rather than taken from the code under test.
+DTYPES = {"year": "Int64", "indicator": "Int64", "numerator": "Int64", "denominator": "Int64", "percent": "Float64"}
+
+
+def read_expected(path: Path = EXPECTED) -> pd.DataFrame:
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    out = pd.DataFrame(index=raw.index)
+    for col in raw.columns:
+        if col in DTYPES:
+            out[col] = pd.to_numeric(raw[col].replace("", None)).astype(DTYPES[col])
+        else:
+            out[col] = raw[col].astype("str")
+    return out
+
+
+def sort(df: pd.DataFrame) -> pd.DataFrame:
+    return df[list(TRUST_COLUMNS)].sort_values(KEY).reset_index(drop=True)
+
+
+def test_fixture_reproduces_hand_written_expected_table():
+    got = import_wide(SHEET, shipped_mapping())
+    expected = read_expected()
+    assert list(expected.columns) == list(TRUST_COLUMNS)
+    pd.testing.assert_frame_equal(sort(got), sort(expected))
+
+
+def test_rows_trace_back_to_spreadsheet_rows_and_notes_are_skipped():
+    got = import_wide(SHEET, shipped_mapping())
+    rows = got.groupby("org_code")["source_line"].unique().map(list).to_dict()
+    assert rows == {"ZX101": [4], "ZX202": [5], "ZX303": [6]}  # title rows 1-2, header row 3
+    assert got["source_file"].iloc[0] == "org_level_fixture.xlsx [sheet 'WRES data']"
+
+
+def test_suppressed_and_blank_cells():
+    got = import_wide(SHEET, shipped_mapping()).set_index(["org_code", "indicator", "group"])
+    star = got.loc[("ZX303", 3, "bme")]
+    assert pd.isna(star["numerator"]) and star["denominator"] == 178 and star["missing_reason"] == "suppressed (*)"
+    blank = got.loc[("ZX202", 7, "white")]
+    assert pd.isna(blank["percent"]) and blank["denominator"] == 520 and blank["missing_reason"] == "not reported (blank)"
+
+
+def test_write_long_round_trips_through_the_loader(tmp_path):
+    got = import_wide(SHEET, shipped_mapping())
+    out = write_long(got, tmp_path / "long" / "wres_2024.csv")
+    back = load_trust_file(out)
+    pd.testing.assert_frame_equal(sort(back), sort(got))
+    assert out.read_text(encoding="utf-8").splitlines()[0] == ",".join(TRUST_COLUMNS)
+
+
+def renamed_mapping(tmp_path: Path, old: str, new: str) -> Path:
+    text = shipped_mapping().read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "next_year.yml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def test_header_missing_from_spreadsheet_names_mapping_key_and_near_matches(tmp_path):
+    mapping = renamed_mapping(tmp_path, '"Number of BME staff shortlisted"', '"Number of BME applicants shortlisted"')
+    with pytest.raises(DataError) as err:
+        import_wide(SHEET, mapping)
+    msg = str(err.value)
+    assert "next_year.yml, line" in msg
+    assert "figures[34].denominator" in msg and "indicator 2, group bme" in msg
+    assert "'Number of BME applicants shortlisted'" in msg
+    assert "near matches: 'Number of BME staff shortlisted'" in msg
+    line = err.value.problems[0].line
+    assert "Number of BME applicants shortlisted" in mapping.read_text().splitlines()[line - 1]
+
+
+def test_every_missing_header_is_listed_at_once(tmp_path):
+    mapping = renamed_mapping(tmp_path, "Ind 5: ", "Indicator 5: ")
+    with pytest.raises(DataError) as err:
+        import_wide(SHEET, mapping)
+    assert len(err.value.problems) == 4
+
+
+def test_header_matching_ignores_case_and_spacing(tmp_path):
+    mapping = renamed_mapping(tmp_path, '"Number of BME staff shortlisted"', '"number of  BME staff SHORTLISTED "')
+    pd.testing.assert_frame_equal(sort(import_wide(SHEET, mapping)), sort(read_expected()))
+
+
+def modified_fixture(tmp_path: Path, header: str, org_row: int, value) -> Path:
+    path = tmp_path / "edited.xlsx"
+    shutil.copy(SHEET, path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["WRES data"]
+    col = [c.value for c in ws[3]].index(header) + 1
+    ws.cell(row=org_row, column=col, value=value)
+    wb.save(path)
+    return path
+
+
+def test_malformed_cell_names_spreadsheet_row_header_and_value(tmp_path):
+    path = modified_fixture(tmp_path, "Number of BME staff shortlisted", 5, "12a")
+    with pytest.raises(DataError) as err:
+        import_wide(path, shipped_mapping())
+    (problem,) = err.value.problems
+    msg = str(problem)
+    assert problem.line == 5 and problem.column == "Number of BME staff shortlisted" and problem.value == "12a"
+    assert msg.startswith("edited.xlsx [sheet 'WRES data'], row 5, column 'Number of BME staff shortlisted'")
+    assert "cell" in msg and "indicator 2, group bme, denominator" in msg
+
+
+def test_schema_violation_points_at_spreadsheet_cell(tmp_path):
+    path = modified_fixture(tmp_path, "Number of White staff appointed from shortlisting", 4, 5000)
+    with pytest.raises(DataError) as err:
+        import_wide(path, shipped_mapping())
+    msg = str(err.value)
+    assert "row 4, column 'Number of White staff appointed from shortlisting'" in msg
+    assert "larger than the denominator 1200" in msg
+
+
+def test_negative_percent_out_of_range(tmp_path):
+    path = modified_fixture(tmp_path, "Ind 6: % BME staff experiencing harassment from staff", 6, 130)
+    with pytest.raises(DataError, match=r"row 6, column 'Ind 6: % BME staff experiencing harassment from staff'"):
+        import_wide(path, shipped_mapping())
+
+
+def test_sheet_argument_and_unknown_sheet(tmp_path):
+    with pytest.raises(DataError, match=r"no sheet of that name; the workbook has 'WRES data', 'Notes'"):
+        import_wide(SHEET, shipped_mapping(), sheet="Data 2024")
+
+
+def test_corrupt_spreadsheet(tmp_path):
+    bad = tmp_path / "bad.xlsx"
+    bad.write_text("nonsense")
+    with pytest.raises(DataError, match=r"bad\.xlsx: cannot be opened"):
+        import_wide(bad, shipped_mapping())
+
+
+MINI_MAPPING = """
+year_column: Report year
+organisation: {org_code: Code, org_name: Name}
+fixed: {region: London, org_type: acute}
+figures:
+  - {indicator: 1, band: 5, group: BME, numerator: "B5 BME", denominator: ["B5 White", "B5 BME", "B5 unknown"]}
+  - {indicator: 1, band: 5, group: white, numerator: "B5 White", denominator: ["B5 White", "B5 BME", "B5 unknown"]}
+  - {indicator: 5, group: bme, percent: "Ind 5 BME %"}
+"""
+
+
+def test_csv_spreadsheet_with_year_column_summed_denominator_and_fixed_values(tmp_path):
+    mapping = tmp_path / "mini.yml"
+    mapping.write_text(MINI_MAPPING)
+    sheet = tmp_path / "mini.csv"
+    sheet.write_text("Code,Name,Report year,B5 White,B5 BME,B5 unknown,Ind 5 BME %\n"
+                     "zq1,Quay Demo,2023,10,5,1,30.5\nZQ2,Pier Demo,2024,8,*,0,\n")
+    got = import_wide(sheet, mapping).set_index(["org_code", "indicator", "group"])
+    assert got.loc[("ZQ1", 1, "bme"), "denominator"] == 16 and got.loc[("ZQ1", 1, "bme"), "year"] == 2023
+    assert got.loc[("ZQ1", 1, "bme"), "region"] == "London"
+    # A suppressed part of a summed denominator makes it missing.
+    assert pd.isna(got.loc[("ZQ2", 1, "white"), "denominator"])
+    assert got.loc[("ZQ2", 1, "white"), "missing_reason"] == "denominator suppressed (*)"
+    # No respondent column is mapped: the denominator is missing and says so.
+    assert got.loc[("ZQ1", 5, "bme"), "percent"] == 30.5
+    assert got.loc[("ZQ1", 5, "bme"), "missing_reason"] == "denominator not in the source spreadsheet"
+
+    sheet.write_text("Code,Name,Report year,B5 White,B5 BME,B5 unknown,Ind 5 BME %\nZQ1,Quay,2023/24,10,5,1,30.5\n")
+    with pytest.raises(DataError) as err:
+        import_wide(sheet, mapping)
+    msg = str(err.value)
+    assert "mini.csv, line 2, column 'Report year'" in msg and "'2023/24'" in msg and "report year 2024" in msg
+    # year= overrides the mapping
+    assert import_wide(sheet, mapping, year=2024)["year"].eq(2024).all()
+
+
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        ("year: 2024\norganisation: {org_code: C}\nfigures:\n  - {indicator: 2, group: bme, numerater: X, denominator: Y}\n",
+         "figures[0].numerater"),
+        ("year: 2024\norganisation: {org_code: C}\nfigures:\n  - {indicator: 12, group: bme, numerator: X, denominator: Y}\n",
+         "unknown indicator"),
+        ("year: 2024\norganisation: {org_code: C}\nfigures:\n  - {indicator: 2, group: asian, numerator: X, denominator: Y}\n",
+         "unknown group"),
+        ("year: 2024\norganisation: {org_code: C}\nfigures:\n  - {indicator: 1, band: 10, group: bme, numerator: X, denominator: Y}\n",
+         "not a band of indicator 1"),
+        ("year: 2024\norganisation: {org_code: C}\nfigures:\n  - {indicator: 3, group: bme, percent: X, denominator: Y}\n",
+         "a percent is only allowed"),
+        ("year: 2024\norganisation: {org_code: C}\nfigures:\n  - {indicator: 3, group: bme, numerator: X}\n"
+         "  - {indicator: 3, group: BME, numerator: Z}\n", "already mapped"),
+        ("organisation: {org_code: C}\nfigures: []\n", "exactly one of `year:`"),
+        ("year: 2024\nfigures: []\n", "'organisation'"),
+        ("year: [2024\n", "not valid YAML"),
+    ],
+)
+def test_bad_mapping_file_names_file_line_and_key(tmp_path, text, fragment):
+    path = tmp_path / "bad_mapping.yml"
+    path.write_text(text)
+    with pytest.raises(DataError) as err:
+        load_mapping(path)
+    msg = str(err.value)
+    assert "bad_mapping.yml" in msg and fragment in msg
+    assert all(p.line is not None for p in err.value.problems)
+
+
+def test_shipped_mapping_is_valid_and_documented():
+    mapping, _ = load_mapping(shipped_mapping())
+    text = shipped_mapping().read_text(encoding="utf-8")
+    assert "HOW TO ADAPT IT WHEN NEXT YEAR'S HEADERS ARE RENAMED" in text
+    keys = {(f.indicator, f.band, f.group) for f in mapping.figures}
+    assert len(keys) == len(mapping.figures) == 49
+    assert {k[0] for k in keys} == set(range(1, 10))
+
+
+def test_unfound_code_header_is_reported_alone(tmp_path):
+    mapping = renamed_mapping(tmp_path, "org_code: Organisation code", "org_code: Org code")
+    with pytest.raises(DataError) as err:
+        import_wide(SHEET, mapping)
+    (problem,) = err.value.problems
+    assert "organisation.org_code" in problem.reason and "'Organisation code' (row 3)" in problem.reason
