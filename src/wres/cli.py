@@ -54,5 +54,56 @@ def build(
     console.print(f"Site {state}: {report.site}/index.html")
 
 
+@app.command("demo-data")
+def demo_data(
+    out: Path = typer.Option(Path("_build/demo/trusts/synthetic_panel.csv"), help="Where to write the panel (long format CSV)."),
+    root: Path = typer.Option(None, help="Project root (default: found from the current folder)."),
+    seed: int = typer.Option(20240331, help="Random seed; the same seed gives the same panel."),
+    orgs: int = typer.Option(200, min=1, help="Number of fictitious organisations."),
+) -> None:
+    """Write the synthetic demonstration panel (fictitious organisations) in the long format."""
+    from .importer import write_long
+    from .load import load_national
+    from .synthetic import make_panel
+
+    paths = Paths.discover(root)
+    try:
+        panel = make_panel(load_national(paths.national_csv), seed=seed, n_orgs=orgs)
+    except DataError as err:
+        _fail(str(err), 2)
+    out = out if out.is_absolute() else paths.root / out
+    if out.exists() and not out.is_file():
+        _fail(f"{out} exists and is not a file")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_long(panel, out)
+    console.print(f"Wrote {len(panel)} rows for {panel['org_code'].nunique()} synthetic organisations to {out}")
+
+
+@app.command("import")
+def import_(
+    spreadsheet: Path = typer.Argument(..., exists=True, dir_okay=False, help="Wide spreadsheet (CSV or XLSX), one row per organisation."),
+    mapping: Path = typer.Option(None, "--mapping", help="YAML column mapping (default: the shipped NHS England layout)."),
+    out: Path = typer.Option(None, "--out", help="Long-format CSV to write (default: data/raw/trusts/<spreadsheet>.csv)."),
+    sheet: str = typer.Option(None, help="Worksheet name (XLSX)."),
+    year: int = typer.Option(None, help="WRES report year, when the mapping does not give one."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output file."),
+) -> None:
+    """Turn a wide organisation-level spreadsheet into the long format through a mapping."""
+    from .importer import import_wide, shipped_mapping, write_long
+
+    mapping = mapping or shipped_mapping()
+    if out is None:
+        out = Paths.discover().trusts / f"{spreadsheet.stem}.csv"
+    if out.exists() and not overwrite:
+        _fail(f"{out} already exists; inputs are never overwritten (use --overwrite or --out)")
+    try:
+        df = import_wide(spreadsheet, mapping, sheet=sheet, year=year)
+    except DataError as err:
+        _fail(str(err), 2)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_long(df, out)
+    console.print(f"Wrote {len(df)} figures for {df['org_code'].nunique()} organisations to {out}")
+
+
 def main() -> None:  # pragma: no cover
     sys.exit(app())
