@@ -1,0 +1,201 @@
+"""An Altair renderer for the offline WRES book: ``wres-offline``.
+
+Usage, in the first code cell of a notebook::
+
+    import wres.altair_offline
+    wres.altair_offline.enable()
+
+Every chart then displays as a ``text/html`` output only: a ``<div>`` (with a
+deterministic id derived from a hash of the spec) and a small ``<script>``
+that waits for ``window.vegaEmbed`` and calls it with the spec inline.
+``window.vegaEmbed`` is supplied by the vendored Vega bundle that the
+:mod:`wres.sphinx_offline` Sphinx extension loads on every page of the book,
+so nothing is fetched from a CDN.
+
+Why not Altair's own renderers (DESIGN.md section 7): ``html``/``default``
+load vega from a CDN; ``template="inline"`` adds 0.9 MB per chart and breaks
+inside Sphinx pages; ``jupyter`` needs widgets from a CDN; ``mimetype`` fails
+papermill's output validation.  A ``text/html`` string passes papermill and
+myst-nb embeds it raw.
+
+Accessibility: a wrapper around the drawing area has ``role="img"`` and an ``aria-label``
+(the chart's ``description`` if given with ``alt.Chart(..., description=...)``,
+otherwise "Chart: <title>", otherwise "Chart"; with both a title and a
+description the label is the title and the description is visually-hidden
+text referenced by ``aria-describedby``).  A given description is also
+written inside ``<noscript>``.  Vega sets its own role/aria-label on the
+element it draws into, so these attributes live on a wrapper div.
+
+In a plain Jupyter front end (no book page around it) the chart shows a short
+note instead, since the bundle is not loaded there; use the ``html`` or
+``png`` renderer for interactive work if needed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from typing import Any
+
+import altair as alt
+
+RENDERER_NAME = "wres-offline"
+CONTAINER_CLASS = "wres-chart"
+
+#: Default vega-embed options.  SVG output scales crisply and stays in the
+#: DOM; the actions menu is off because it would sit inside role="img" (hidden
+#: from assistive technology) and its "Open in Vega Editor" item goes online.
+DEFAULT_EMBED_OPTIONS: dict[str, Any] = {"renderer": "svg", "actions": False}
+
+# Per-process count of how often each spec hash has been displayed, so the
+# same chart shown twice on one page still gets two unique ids, while a
+# notebook executed top to bottom always produces the same ids.
+_seen: dict[str, int] = {}
+
+_SR_ONLY_STYLE = (
+    "position:absolute;width:1px;height:1px;padding:0;margin:-1px;"
+    "overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0;"
+)
+
+
+def _canonical_json(obj: Any) -> str:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def _script_json(obj: Any) -> str:
+    """JSON that is safe inside an inline ``<script>`` element."""
+    text = json.dumps(obj, separators=(",", ":"), ensure_ascii=False, default=str)
+    return (
+        text.replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def _text(value: Any) -> str:
+    """Plain text from a Vega-Lite title/description value."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, (list, tuple)):  # multi-line title
+        return " ".join(_text(v) for v in value if v is not None).strip()
+    if isinstance(value, dict):  # TitleParams {"text": ..., "subtitle": ...}
+        parts = [_text(value.get("text"))]
+        if value.get("subtitle"):
+            parts.append(_text(value.get("subtitle")))
+        return ". ".join(p for p in parts if p)
+    return str(value).strip()
+
+
+def chart_id(spec: dict) -> str:
+    """Deterministic, page-unique element id for ``spec``."""
+    digest = hashlib.sha256(_canonical_json(spec).encode("utf-8")).hexdigest()[:16]
+    n = _seen.get(digest, 0) + 1
+    _seen[digest] = n
+    return f"wres-chart-{digest}" if n == 1 else f"wres-chart-{digest}-{n}"
+
+
+def reset_ids() -> None:
+    """Forget the per-process id counter (for tests)."""
+    _seen.clear()
+
+
+def render_html(spec: dict, embed_options: dict | None = None, **_ignored: Any) -> str:
+    """The HTML fragment (div + script) for one Vega-Lite ``spec``."""
+    cid = chart_id(spec)
+    vis_id = f"{cid}-vis"
+    desc_id = f"{cid}-desc"
+
+    description = _text(spec.get("description"))
+    title = _text(spec.get("title"))
+    if description:
+        label = f"Chart: {title}" if title else description
+    elif title:
+        label = f"Chart: {title}"
+    else:
+        label = "Chart"
+    describedby = bool(description) and label != description
+
+    opts = dict(DEFAULT_EMBED_OPTIONS)
+    opts.update(embed_options or {})
+
+    # Vega overwrites role/aria-label on the element it draws into, so the
+    # text alternative sits on a wrapper: role="img" makes the drawn SVG
+    # presentational and the wrapper's label is what assistive tech reads.
+    fig_attrs = [
+        'class="wres-chart-figure"',
+        'role="img"',
+        f'aria-label="{html.escape(label, quote=True)}"',
+    ]
+    if describedby:
+        fig_attrs.append(f'aria-describedby="{desc_id}"')
+    parts = [
+        f'<div class="{CONTAINER_CLASS}" id="{cid}" data-wres-chart="1">',
+        f"<div {' '.join(fig_attrs)}>",
+        f'<div id="{vis_id}" class="wres-chart-vis"></div>',
+        "</div>",
+    ]
+    if description:
+        esc = html.escape(description, quote=False)
+        if describedby:
+            parts.append(f'<p id="{desc_id}" class="wres-chart-desc" style="{_SR_ONLY_STYLE}">{esc}</p>')
+        parts.append(f'<noscript><p class="wres-chart-noscript">{esc}</p></noscript>')
+    else:
+        parts.append(
+            '<noscript><p class="wres-chart-noscript">'
+            f"{html.escape(label, quote=False)} (needs JavaScript to display).</p></noscript>"
+        )
+    parts.append("</div>")
+
+    script = f"""<script type="text/javascript">
+(function () {{
+  var id = {json.dumps(vis_id)};
+  var spec = {_script_json(spec)};
+  var opt = {_script_json(opts)};
+  function fail(msg) {{
+    var el = document.getElementById(id);
+    if (el) {{ el.setAttribute("data-wres-error", msg); el.textContent = "Chart could not be drawn: " + msg; }}
+    console.error("wres-offline chart " + id + ": " + msg);
+  }}
+  // The bundle is a deferred/async <script> in <head>: it has run by the
+  // window "load" event at the latest, so no polling or timeout is needed.
+  function draw(final) {{
+    if (typeof window.vegaEmbed === "function") {{
+      window.vegaEmbed(document.getElementById(id), spec, opt).catch(function (err) {{ fail(String(err)); }});
+    }} else if (!final) {{
+      window.addEventListener("load", function () {{ draw(true); }});
+    }} else {{
+      fail("the Vega bundle (window.vegaEmbed) was not loaded on this page");
+    }}
+  }}
+  if (document.readyState === "loading") {{
+    document.addEventListener("DOMContentLoaded", function () {{ draw(document.readyState === "complete"); }});
+  }} else {{
+    draw(document.readyState === "complete");
+  }}
+}})();
+</script>"""
+    parts.append(script)
+    return "\n".join(parts)
+
+
+def renderer(spec: dict, **metadata: Any) -> dict[str, str]:
+    """Altair renderer: returns a ``text/html``-only mimebundle."""
+    return {"text/html": render_html(spec, embed_options=metadata.get("embed_options"))}
+
+
+def enable(**embed_options: Any) -> None:
+    """Register the ``wres-offline`` renderer and make it the active one.
+
+    Keyword arguments become vega-embed options (e.g. ``renderer="canvas"``
+    or ``actions=True``).
+    """
+    alt.renderers.register(RENDERER_NAME, renderer)
+    if embed_options:
+        alt.renderers.enable(RENDERER_NAME, embed_options=embed_options)
+    else:
+        alt.renderers.enable(RENDERER_NAME)
