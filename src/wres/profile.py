@@ -1,0 +1,430 @@
+"""One organisation's page (``notebooks/organisation.ipynb``) and the searchable index of
+organisations (``notebooks/organisations.ipynb``), built from the trust-layer results files.
+
+Text from data (organisation names, regions, types, notes) is escaped before it reaches
+HTML or Markdown; links to profile pages are built from a pattern with the URL-quoted code.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import pandas as pd
+
+from . import trust_charts
+from .chapter import md_escape
+from .headline import VERDICT_ICON
+from .registry import Indicator, Registry, load_registry
+from .trust_analysis import (
+    MIN_ORGS_FOR_FUNNEL,
+    SURVEY_DEFF,
+    load_trust_results,
+    read_trust_meta,
+    value_label,
+)
+from .trust_section import synthetic_banner_html
+
+PROFILE_LINK = "orgs/{org_code}.html"
+VERDICTS = {**VERDICT_ICON, "not estimable": "○ not estimable"}
+_POSITION = {"above": "higher than peers", "below": "lower than peers", "inside": "within the limits",
+             "not estimable": "not placed"}
+
+
+def _value_direction(ind: Indicator) -> str:
+    """Which way the indicator's value counts as better: up, down or none (registry)."""
+    if ind.trust.kind == "relative_likelihood":
+        return ind.series[0].improvement
+    if ind.trust.kind == "percentage":
+        return ind.trust.improvement or ind.series_by_key(ind.headline_series).improvement
+    d = next((d for d in ind.derived if d.op == "ratio"), None)
+    return d.improvement if d else "none"
+
+
+def position_words(ind: Indicator, position: str, value: float | None = None) -> str:
+    """'higher than peers (worse)' and the like, judged by the registry's direction.
+
+    A relative likelihood below the non-adverse range is never called better: it is adverse
+    the other way."""
+    words = _POSITION.get(position, position)
+    if position not in ("above", "below"):
+        return words
+    direction = _value_direction(ind)
+    if direction == "none":
+        return words
+    better = (position == "above") == (direction == "up")
+    if better and ind.non_adverse and value is not None and pd.notna(value) and not (
+            ind.non_adverse[0] <= value <= ind.non_adverse[1]) and ind.trust.kind == "relative_likelihood":
+        return words
+    return f"{words} ({'better' if better else 'worse'})"
+
+
+def _safe_filename(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", str(text)).strip("-") or "organisation"
+
+
+def _pct_change(log_ratio: float) -> str:
+    """A log odds-ratio slope as % change per year; near-separation gives astronomically wide
+    intervals, shown as beyond ±1000% rather than overflowing."""
+    if log_ratio > math.log(11):
+        return "> +1000%"
+    return f"{100 * math.expm1(log_ratio):+.1f}%"
+
+
+@dataclass
+class OrgProfile:
+    """Everything one organisation's page shows."""
+
+    org_code: str
+    registry: Registry
+    rows: pd.DataFrame
+    trends: pd.DataFrame
+    national: pd.DataFrame
+    fits: pd.DataFrame
+    results_dir: Path
+    meta: dict = field(default_factory=dict)
+    n_orgs_total: int = 0
+
+    @classmethod
+    def load(cls, org_code: str, results_dir: str | Path, registry: Registry | None = None) -> "OrgProfile":
+        registry = registry or load_registry()
+        res = load_trust_results(results_dir)
+        ti = res["trust_indicators"]
+        code = str(org_code)
+        rows = ti[ti["org_code"] == code] if len(ti) else ti
+        if rows.empty:
+            raise KeyError(f"no organisation with code {code!r} in the trust results in {results_dir}")
+        tr = res["trust_trends"]
+        agg = res["trust_aggregates"]
+        return cls(
+            org_code=code, registry=registry, rows=rows.copy(),
+            trends=tr[tr["org_code"] == code].copy() if len(tr) else tr,
+            national=agg[agg["level"] == "national"].copy() if len(agg) else agg,
+            fits=res["trust_funnel_fits"], results_dir=Path(results_dir), meta=read_trust_meta(results_dir),
+            n_orgs_total=int(ti["org_code"].nunique()),
+        )
+
+    # ------------------------------------------------------------------ facts
+
+    @property
+    def info(self) -> pd.Series:
+        return self.rows.sort_values("year").iloc[-1][["org_code", "org_name", "region", "org_type"]]
+
+    @property
+    def name(self) -> str:
+        return str(self.info["org_name"]) or self.org_code
+
+    @property
+    def min_orgs(self) -> int:
+        return int(self.meta.get("min_orgs_for_funnel", MIN_ORGS_FOR_FUNNEL))
+
+    def indicators(self) -> list[Indicator]:
+        present = set(self.rows["indicator"].astype(int))
+        return [ind for ind in self.registry.indicators if ind.id in present]
+
+    def latest(self) -> pd.DataFrame:
+        """One row per indicator: its latest year with a value, the value and CI, the value of
+        all organisations that year, the funnel positions and the trend verdict."""
+        out = []
+        for ind in self.indicators():
+            r = self.rows[(self.rows["indicator"] == ind.id)].sort_values("year")
+            has = r[r["value"].notna()]
+            last = has.iloc[-1] if len(has) else r.iloc[-1]
+            year = int(last["year"])
+            nat = self.national[(self.national["indicator"] == ind.id) & (self.national["year"] == year)]
+            fit = self.fits[(self.fits["indicator"] == ind.id) & (self.fits["year"] == year)] if len(self.fits) else self.fits
+            n_peers = int(fit["n_orgs"].iloc[0]) if len(fit) else 0
+            t = self.trends[self.trends["indicator"] == ind.id] if len(self.trends) else self.trends
+            out.append({
+                "indicator": ind.id, "title": ind.title, "year": year, "year_phrase": ind.year_phrase(year),
+                "unit": "percent" if ind.trust.kind == "percentage" else "ratio",
+                "value": last["value"], "ci_low": last["ci_low"], "ci_high": last["ci_high"],
+                "national": nat["value"].iloc[0] if len(nat) else float("nan"),
+                "position_95": last["funnel_position_95"], "position_998": last["funnel_position_998"],
+                "funnel_orgs": n_peers,
+                "in_non_adverse_range": last.get("in_non_adverse_range", pd.NA),
+                "verdict": t["verdict"].iloc[0] if len(t) else "",
+                "q_value": t["q_value"].iloc[0] if len(t) else float("nan"),
+                "note": last["note"],
+            })
+        return pd.DataFrame(out)
+
+    # ------------------------------------------------------------------ page parts
+
+    def banner_html(self) -> str:
+        return synthetic_banner_html(self.results_dir, scope="page")
+
+    def summary_markdown(self) -> str:
+        i = self.info
+        years = sorted(set(self.rows["year"].astype(int)))
+        span = f"{years[0]}–{years[-1]}" if len(years) > 1 else f"{years[0]}"
+        return (f"**Organisation code:** {md_escape(i['org_code'])} · **Region:** {md_escape(i['region'] or 'not given')} · "
+                f"**Type:** {md_escape(i['org_type'] or 'not given')} · **WRES report years:** {span}")
+
+    def headline(self) -> str:
+        """Plain-English first paragraph: funnel positions in the latest year, significant trends."""
+        lat = self.latest()
+        parts = []
+        placed = lat[lat["position_95"] != "not estimable"]
+        if placed.empty:
+            most = int(lat["funnel_orgs"].max()) if len(lat) else 0
+            parts.append(
+                f"Comparing organisations needs at least {self.min_orgs} with an estimate; the data hold "
+                f"{self.n_orgs_total} organisation(s) ({most} with an estimate at most for any indicator), so this "
+                "organisation has no peers to be compared with and no funnel position is shown."
+                + (" The 'all organisations' figures below are its own." if self.n_orgs_total == 1 else ""))
+        else:
+            out95 = placed[placed["position_95"].isin(["above", "below"])]
+            out998 = placed[placed["position_998"].isin(["above", "below"])]
+            yr = sorted(set(placed["year"]))
+            when = f"WRES report {yr[-1]}" if len(yr) == 1 else "its latest figures"
+            if self._has_survey(placed):
+                when += " (the staff-survey indicators come from the previous year's NHS Staff Survey)"
+            if out95.empty:
+                parts.append(f"In {when}, **none of its {len(placed)} indicators** with a comparison lies outside the "
+                             "95% funnel limits: each is within the range expected by chance for an organisation of "
+                             "its size.")
+            else:
+                items = "; ".join(
+                    f"indicator {int(r.indicator)} ({md_escape(r.title)}) "
+                    f"{position_words(self.registry.indicator(int(r.indicator)), r.position_95, r.value)}"
+                    for r in out95.itertuples())
+                verb = "lies" if len(out95) == 1 else "lie"
+                parts.append(f"In {when}, **{len(out95)} of its {len(placed)} indicators** with a comparison {verb} "
+                             f"outside the 95% funnel limits: {items}.")
+                if len(out998):
+                    parts.append(f"{len(out998)} of them {'is' if len(out998) == 1 else 'are'} also outside the 99.8% "
+                                 "limits, a stronger signal.")
+                else:
+                    parts.append("None is outside the 99.8% limits; across all organisations about 1 in 20 would lie "
+                                 "outside the 95% limits by chance.")
+        tr = self.trends
+        if tr is None or tr.empty:
+            parts.append("No trend could be tested.")
+        else:
+            sig = tr[tr["verdict"].isin(["improving", "worsening", "increasing", "decreasing"])]
+            n_tests = int(tr["q_value"].notna().sum())
+            corrected = (f"After correcting for testing {self.n_orgs_total} organisations (Benjamini–Hochberg), "
+                         if self.n_orgs_total > 1 else
+                         "With a single organisation in the data there is nothing to correct across organisations: ")
+            if sig.empty:
+                parts.append(
+                    f"{corrected}**none of its {n_tests} tested trends** (in the gap between the groups each "
+                    "indicator compares) is statistically significant. That is not evidence of no change: a single "
+                    "organisation's counts can detect only large changes.")
+            else:
+                items = "; ".join(f"indicator {int(r.indicator)} {r.verdict}" for r in sig.itertuples())
+                parts.append(f"{corrected}"
+                             f"**{len(sig)} of its {n_tests} tested trends** {'is' if len(sig) == 1 else 'are'} "
+                             f"statistically significant: {items}.")
+        return " ".join(parts)
+
+    def _has_survey(self, df: pd.DataFrame) -> bool:
+        return any(self.registry.indicator(int(i)).is_survey for i in df["indicator"])
+
+    def peers_note(self) -> str:
+        """Why peer comparisons are missing, or "" when they are there."""
+        lat = self.latest()
+        if len(lat) and (lat["position_95"] != "not estimable").any():
+            return ""
+        return (f"**No peer comparison.** Funnel positions need at least {self.min_orgs} organisations with an "
+                f"estimate in the same year; the data hold {self.n_orgs_total}.")
+
+    def peer_words(self, ind: Indicator, r) -> str:
+        """Where one latest figure lies against its peers, in words."""
+        if r.position_95 == "not estimable":
+            return "not compared: " + ("no peers to compare with" if r.funnel_orgs < self.min_orgs else "no estimate")
+        if r.position_95 == "inside":
+            return "within the 95% limits"
+        limit = "99.8%" if r.position_998 in ("above", "below") else "95%"
+        return f"{position_words(ind, r.position_95, r.value)}: outside the {limit} limits"
+
+    def table_html(self) -> str:
+        """The indicators against all organisations: latest value with its CI (and, for
+        relative likelihoods, whether it is in the non-adverse range), pooled value of all
+        organisations, funnel position, trend verdict."""
+        lat = self.latest()
+        body = []
+        for r in lat.itertuples():
+            ind = self.registry.indicator(int(r.indicator))
+            unit = r.unit
+            year = (f"{r.year - ind.survey_lag} staff survey (WRES {r.year})" if ind.is_survey else f"WRES {r.year}")
+            extra = ""
+            if ind.non_adverse and ind.trust.kind == "relative_likelihood" and pd.notna(r.in_non_adverse_range):
+                extra = ("<br><small>in the non-adverse range</small>" if bool(r.in_non_adverse_range)
+                         else "<br><small>outside the non-adverse range</small>")
+            ci = trust_charts.fmt_ci(r.ci_low, r.ci_high, unit)
+            body.append("<tr>" + "".join([
+                f"<td>{int(r.indicator)}. {html.escape(ind.title)}<br><small>{html.escape(value_label(ind, self.registry))}</small></td>",
+                f"<td>{html.escape(year)}</td>",
+                f"<td><strong>{trust_charts.fmt(r.value, unit)}</strong><br>"
+                f"<small style='white-space:nowrap'>95% CI {html.escape(ci)}</small>{extra}</td>",
+                f"<td>{trust_charts.fmt(r.national, unit)}</td>",
+                f"<td>{html.escape(self.peer_words(ind, r))}</td>",
+                f"<td>{html.escape(VERDICTS.get(r.verdict, r.verdict) or '—')}</td>",
+            ]) + "</tr>")
+        head = ("<thead><tr><th>Indicator</th><th>Year</th><th>Value</th><th>All organisations</th>"
+                "<th>Against peers (funnel limits)</th><th>Trend (after BH)</th></tr></thead>")
+        return f"<table class='table wres-org-profile'>{head}<tbody>{''.join(body)}</tbody></table>"
+
+    def charts(self) -> list:
+        """One small chart per indicator: its value over time against all organisations."""
+        out = []
+        for ind in self.indicators():
+            r = self.rows[self.rows["indicator"] == ind.id]
+            nat = self.national[self.national["indicator"] == ind.id] if len(self.national) else self.national
+            c = trust_charts.profile_chart(r, nat, ind, self.registry, org_label=self.name)
+            if c is not None:
+                out.append(c)
+        return out
+
+    def trends_html(self) -> str:
+        """Trend tests of the gap between the groups, per indicator, with BH q-values."""
+        tr = self.trends
+        if tr is None or tr.empty:
+            return "<p>No trend could be tested for this organisation.</p>"
+
+        def num(v, f="{:.3g}"):
+            return "—" if pd.isna(v) else f.format(v)
+
+        body = []
+        for r in tr.sort_values("indicator").itertuples():
+            ind = self.registry.indicator(int(r.indicator))
+            ci = "—" if pd.isna(r.slope_ci_low) else (
+                f"{_pct_change(r.slope_ci_low)} to {_pct_change(r.slope_ci_high)}")
+            body.append("<tr>" + "".join([
+                f"<td>{int(r.indicator)}. {html.escape(ind.title)}</td>",
+                f"<td>{html.escape(str(r.tested))}</td>",
+                f"<td class='text-right'>{num(r.n_years, '{:.0f}')}</td>",
+                f"<td>{num(r.or_change_pct_per_year, '{:+.1f}%')}</td>",
+                f"<td>{ci}</td>",
+                f"<td>{num(r.p_value)}</td><td>{num(r.q_value)}</td>",
+                f"<td>{html.escape(VERDICTS.get(r.verdict, r.verdict))}</td>",
+                f"<td><small>{html.escape(str(r.note))}</small></td>",
+            ]) + "</tr>")
+        head = ("<thead><tr><th>Indicator</th><th>What is tested</th><th>Years</th><th>Change per year (odds ratio)</th>"
+                "<th>95% CI</th><th>p</th><th>q (BH across organisations)</th><th>Verdict</th><th>Note</th></tr></thead>")
+        return f"<table class='table wres-org-trends'>{head}<tbody>{''.join(body)}</tbody></table>"
+
+    def write_download(self, folder: str | Path = "downloads") -> str:
+        """Write this organisation's figures (every indicator and year, with the value of all
+        organisations) as CSV; return the MyST download link."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"{_safe_filename(self.org_code)}-wres-figures.csv"
+        r = self.rows.copy()
+        nat = self.national[["indicator", "year", "value"]].rename(columns={"value": "all_organisations_value"}) \
+            if len(self.national) else pd.DataFrame(columns=["indicator", "year", "all_organisations_value"])
+        r = r.merge(nat, on=["indicator", "year"], how="left")
+        r["indicator_title"] = r["indicator"].map(lambda i: self.registry.indicator(int(i)).title)
+        r["value_meaning"] = r["indicator"].map(lambda i: value_label(self.registry.indicator(int(i)), self.registry))
+        r["year_meaning"] = [self.registry.indicator(int(i)).year_phrase(int(y)) for i, y in zip(r["indicator"], r["year"], strict=True)]
+        cols = ["org_code", "org_name", "region", "org_type", "indicator", "indicator_title", "year", "year_meaning",
+                "value_meaning", "unit", "value", "ci_low", "ci_high", "gap", "gap_ci_low", "gap_ci_high",
+                "all_organisations_value", "funnel_z", "funnel_position_95", "funnel_position_998",
+                "in_non_adverse_range", "note"]
+        r[[c for c in cols if c in r.columns]].sort_values(["indicator", "year"]).to_csv(folder / name, index=False)
+        return f"{{download}}`Download this organisation's figures as CSV ({name}) <{folder.as_posix()}/{name}>`"
+
+    def methods_markdown(self) -> str:
+        deff = float(self.meta.get("survey_deff", SURVEY_DEFF))
+        return (
+            "- **Funnel limits.** An organisation is compared with the pooled value of all organisations in the same "
+            "year. The 95% and 99.8% limits show where an organisation of its size would fall by chance alone; they are "
+            "widened when organisations differ more than chance explains (overdispersion).\n"
+            "- **Higher or lower than peers** says which side of the limits a figure lies; *better* or *worse* follows the "
+            "direction the indicator registry counts as improvement. A relative likelihood below the non-adverse range "
+            "is not called better: it is adverse the other way.\n"
+            f"- **Staff-survey indicators** are weighted estimates; their intervals assume a design effect of {deff:g}.\n"
+            "- **Trends** test whether the gap between the two groups changed, with a quasi-binomial model of the "
+            "yearly counts; the q-value corrects for testing every organisation (Benjamini–Hochberg).")
+
+
+# ---------------------------------------------------------------------------------------
+# The index of organisations
+# ---------------------------------------------------------------------------------------
+
+
+def profile_href(org_code: str, profile_link: str = PROFILE_LINK) -> str:
+    """The link to an organisation's page: ``profile_link`` with the URL-quoted code."""
+    return profile_link.format(org_code=quote(str(org_code), safe=""))
+
+
+def _latest_outside(ti: pd.DataFrame) -> pd.Series:
+    """Per organisation: how many indicators lie outside the 95% limits in their latest year."""
+    if ti.empty:
+        return pd.Series(dtype=int)
+    last = ti.sort_values("year").drop_duplicates(["org_code", "indicator"], keep="last")
+    out = last["funnel_position_95"].isin(["above", "below"])
+    return out.groupby(last["org_code"]).sum().astype(int)
+
+
+def org_index_markdown(results_dir: str | Path) -> str:
+    res = load_trust_results(results_dir)
+    orgs = res["trust_orgs"]
+    if orgs.empty:
+        return "No organisation-level figures are in this build."
+    years = f"{int(orgs['first_year'].min())}–{int(orgs['last_year'].max())}"
+    regions = orgs["region"].replace("", "not given").value_counts().sort_index()
+    types = orgs["org_type"].replace("", "not given").value_counts().sort_index()
+    by_region = ", ".join(f"{md_escape(k)} {v}" for k, v in regions.items())
+    by_type = ", ".join(f"{md_escape(k)} {v}" for k, v in types.items())
+    return (f"The data hold **{len(orgs)} organisations** with figures for WRES report years {years}. "
+            f"By region: {by_region}. By type: {by_type}. Type in the box to filter the list; select a name to see "
+            "that organisation's indicators, its position against its peers and its trends. The last column counts "
+            "its indicators outside the 95% funnel limits in their latest year (about 1 in 20 would be by chance).")
+
+
+def org_index_html(results_dir: str | Path, profile_link: str = PROFILE_LINK) -> str:
+    """The list of organisations by region and type, with links to their pages and a small
+    client-side search box (inline script, nothing loaded from elsewhere)."""
+    res = load_trust_results(results_dir)
+    orgs = res["trust_orgs"]
+    if orgs.empty:
+        return "<p>No organisation-level figures are in this build.</p>"
+    outside = _latest_outside(res["trust_indicators"])
+    orgs = orgs.sort_values(["region", "org_type", "org_name", "org_code"], kind="stable")
+    body = []
+    for r in orgs.itertuples():
+        code, name = str(r.org_code), str(r.org_name) or str(r.org_code)
+        search = " ".join([name, code, str(r.region), str(r.org_type)]).lower()
+        n_out = int(outside.get(code, 0))
+        body.append(
+            f'<tr data-search="{html.escape(search, quote=True)}">'
+            f'<td><a href="{html.escape(profile_href(code, profile_link), quote=True)}">{html.escape(name)}</a></td>'
+            f"<td>{html.escape(code)}</td><td>{html.escape(str(r.region))}</td><td>{html.escape(str(r.org_type))}</td>"
+            f"<td class='text-right'>{int(r.first_year)}–{int(r.last_year)}</td>"
+            f"<td class='text-right'>{n_out}</td></tr>")
+    n = len(orgs)
+    return f"""<div class="wres-org-index">
+<p><label for="wres-org-search"><strong>Search organisations</strong></label><br>
+<input type="search" id="wres-org-search" placeholder="Name, code, region or type" autocomplete="off" style="width:100%;max-width:28em"></p>
+<p id="wres-org-count" aria-live="polite">Showing all {n} organisations.</p>
+<table class="table wres-org-table" id="wres-org-table">
+<thead><tr><th>Organisation</th><th>Code</th><th>Region</th><th>Type</th><th>Report years</th><th>Indicators outside the 95% limits</th></tr></thead>
+<tbody>{''.join(body)}</tbody></table>
+</div>
+<script type="text/javascript">
+(function () {{
+  var box = document.getElementById("wres-org-search");
+  var count = document.getElementById("wres-org-count");
+  var rows = document.querySelectorAll("#wres-org-table tbody tr");
+  if (!box || !count) return;
+  box.addEventListener("input", function () {{
+    var terms = box.value.toLowerCase().split(/\\s+/).filter(function (t) {{ return t.length > 0; }});
+    var shown = 0;
+    for (var i = 0; i < rows.length; i++) {{
+      var text = rows[i].getAttribute("data-search") || "";
+      var ok = terms.every(function (t) {{ return text.indexOf(t) !== -1; }});
+      rows[i].hidden = !ok;
+      if (ok) shown++;
+    }}
+    count.textContent = terms.length ? ("Showing " + shown + " of " + rows.length + " organisations.")
+                                     : ("Showing all " + rows.length + " organisations.");
+  }});
+}})();
+</script>"""

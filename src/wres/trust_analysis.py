@@ -1,0 +1,766 @@
+"""The organisation-level (trust) layer: every WRES indicator for every organisation, its
+position on a funnel plot, trends, regional and org-type aggregates.
+
+:func:`analyse_trusts` turns the long trust-level data contract (``wres.trusts``,
+DESIGN.md section 6) into the results tables below; :func:`write_trust_results` writes them
+(and ``trust_meta.json``) into the results folder, and :func:`load_trust_results` reads them
+back for the notebooks. Nothing here hard-codes an indicator or a group word: how each
+indicator is built comes from the registry's ``trust`` spec.
+
+How each kind of indicator is built (``trust.kind`` in the registry)
+--------------------------------------------------------------------
+* ``relative_likelihood`` (WRES 2-4): ``value`` = rate of the registry's numerator group ÷
+  rate of its comparison group, Katz log interval, zero cells by the Haldane-Anscombe rule
+  (:func:`wres.rates.org_rates`). Funnel on the log scale around the pooled ratio of all
+  organisations in that year. ``in_non_adverse_range`` says whether the value lies in the
+  registry's ``non_adverse`` range (0.80-1.25 inclusive).
+* ``percentage`` (WRES 5-8, staff survey): ``value`` = percent of the minority group
+  (the registry's ``numerator_group`` if set, else ``standard.minority_group``) with a
+  Wilson interval on the effective sample size ``respondents / survey_deff``; ``gap`` =
+  minority minus majority group, percentage points, Newcombe interval. Funnel: arcsine
+  square-root proportions (FunnelPlotR ``PR``) around the pooled proportion, with the same
+  design effect. The staff survey is weighted and its design effect is not published; the
+  default :data:`SURVEY_DEFF` is an assumption (the one the synthetic panel is built with),
+  a parameter, and stated on every page that uses it.
+* ``representation`` (WRES 1 and 9): ``value`` = the minority group's share of the senior
+  band (``trust.band``: VSM, board) ÷ its share of the organisation's whole workforce
+  (``trust.workforce_band`` of the indicator named by the workforce series'
+  ``from_indicator``, else of the same indicator), a *representation ratio* (1 = represented
+  in proportion). Interval: Katz log interval treating the two shares as independent, which
+  is slightly conservative because the senior staff are part of the workforce (a few dozen
+  out of thousands). ``gap`` = workforce share minus senior share (percentage points, the
+  registry's derived ``gap``). ``rate_<group>`` are the group shares of the senior band;
+  ``workforce_rate_<minority>`` the minority share of the whole workforce. Funnel on the log
+  ratio around the pooled ratio.
+
+Funnels (``wres.funnel``) are drawn per indicator and year with DerSimonian-Laird
+overdispersion (at least 10 organisations; fewer give unadjusted limits, with a note), 95%
+and 99.8% limits. Fewer than :data:`MIN_ORGS_FOR_FUNNEL` organisations with an estimate in a
+year give no funnel at all: positions are "not estimable" and the note says why.
+
+Trends (``wres.trust_trends.trends_for_all``): per organisation and indicator, a
+quasi-binomial GLM of the change in the gap between the two groups (log odds ratio per
+year), Benjamini-Hochberg across organisations within an indicator. The direction counted
+as improvement is the registry's (``trust.improvement``, else the derived ratio/gap series',
+else the headline series'). For representation indicators the two "groups" are the senior
+band and the whole workforce, so the slope is the yearly change in the log odds ratio of
+being in the minority group among senior staff vs among all staff.
+
+Results files (see :data:`RESULT_FILES`; all CSV, UTF-8, one header row)
+-------------------------------------------------------------------------
+``trust_indicators.csv``
+    One row per year, organisation and indicator: ``year, org_code, org_name, region,
+    org_type, indicator, band, measure, unit``; for the minority group ``m`` and majority
+    group ``w`` (registry codes, e.g. ``bme``, ``white``): ``numerator_m, denominator_m,
+    rate_m, rate_m_ci_low, rate_m_ci_high`` and the same for ``w`` (rates are proportions
+    0-1); ``workforce_rate_m[_ci_low|_ci_high]`` (representation only); ``value, ci_low,
+    ci_high`` (ratio, or percent 0-100); ``gap, gap_ci_low, gap_ci_high`` (percentage points;
+    empty for relative likelihoods); ``funnel_precision`` (the funnel's x: 1/variance of the
+    log ratio, or the effective number of respondents), ``funnel_z``,
+    ``funnel_position_95``, ``funnel_position_998`` (inside/above/below/not estimable),
+    ``in_non_adverse_range`` (True/False for relative likelihoods, empty otherwise), ``note``.
+``trust_trends.csv``
+    ``org_code, org_name, indicator, band, tested, improvement, n_years, slope,
+    slope_ci_low, slope_ci_high, or_change_pct_per_year, p_value, q_value, dispersion,
+    verdict, note``.
+``trust_aggregates.csv``
+    ``level`` (national, region, org_type), ``category`` (the region or type;
+    :data:`ALL_ORGS` for national), ``year, indicator, band, n_orgs, measure, unit``, the
+    rate columns as above, ``value, ci_low, ci_high, gap, gap_ci_low, gap_ci_high, note``.
+    Pooled: counts are summed before rates are taken.
+``trust_share_in_range.csv``
+    Relative-likelihood indicators: ``indicator, year, low, high, n_orgs, n_in_range,
+    share`` (0-1), ``n_not_estimable``.
+``trust_funnel_fits.csv``
+    Per indicator and year: ``indicator, year, transform, target`` (natural scale),
+    ``target_transformed, phi, tau2, n_orgs, overdispersion`` (whether tau2 was applied),
+    ``note``.
+``trust_funnel_limits.csv``
+    Per indicator and year, the limit curves for drawing: ``indicator, year, precision,
+    target, ll95, ul95, ll998, ul998`` (natural scale: ratio, or percent 0-100).
+``trust_orgs.csv``
+    One row per organisation, with its latest name, region and type: ``org_code,
+    org_name, region, org_type, first_year, last_year, n_years``.
+``trust_meta.json``
+    ``{"synthetic": bool, "source": str, "note": str, "survey_deff": float,
+    "min_orgs_for_funnel": int, "n_orgs": int, "years": [first, last], "files": [...]}``.
+    ``synthetic: true`` makes every page built from these tables show a warning banner
+    (:func:`wres.trust_section.synthetic_banner_html`).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import funnel
+from .registry import Indicator, Registry, load_registry
+
+# The statistics modules (and statsmodels behind them) are imported inside the functions
+# that need them: the notebooks only read results files, and importing statsmodels would
+# add seconds to every page's execution.
+RELATIVE_LIKELIHOOD = "relative_likelihood"  # == wres.rates.RELATIVE_LIKELIHOOD
+PERCENTAGE = "percentage"  # == wres.rates.PERCENTAGE
+
+REPRESENTATION = "representation"
+#: Design effect assumed for the weighted NHS Staff Survey percentages (not published).
+SURVEY_DEFF = 1.5
+#: Fewer organisations with an estimate than this in a year: no funnel comparison.
+MIN_ORGS_FOR_FUNNEL = 3
+#: ``category`` of the national rows of ``trust_aggregates``.
+ALL_ORGS = "All organisations"
+#: Points on each funnel limit curve.
+GRID_POINTS = 100
+
+RESULT_FILES: dict[str, str] = {
+    "trust_indicators": "trust_indicators.csv",
+    "trust_trends": "trust_trends.csv",
+    "trust_aggregates": "trust_aggregates.csv",
+    "trust_share_in_range": "trust_share_in_range.csv",
+    "trust_funnel_fits": "trust_funnel_fits.csv",
+    "trust_funnel_limits": "trust_funnel_limits.csv",
+    "trust_orgs": "trust_orgs.csv",
+}
+META_FILE = "trust_meta.json"
+#: Every file the trust layer writes: what a chapter reading it depends on.
+TRUST_READS: tuple[str, ...] = (*RESULT_FILES.values(), META_FILE)
+
+_ORG_ATTRS = ("org_name", "region", "org_type")
+_TEXT_COLUMNS = ("org_code", "org_name", "region", "org_type", "band", "measure", "unit", "note",
+                 "level", "category", "funnel_position_95", "funnel_position_998", "tested",
+                 "improvement", "verdict", "transform")
+
+NOTE_FEW_ORGS = ("only {n} organisation(s) with an estimate in this year, fewer than {m}: "
+                 "no peers to compare with, so no funnel position")
+
+
+# ---------------------------------------------------------------------------------------
+# What the registry says
+# ---------------------------------------------------------------------------------------
+
+
+def groups_for(ind: Indicator, registry: Registry) -> tuple[str, str]:
+    """(numerator group, comparison group) of an indicator at organisation level.
+
+    The registry's own pair for relative likelihoods; otherwise the minority group first
+    (its percent is the headline figure, its share the representation figure)."""
+    std = registry.standard
+    return (ind.numerator_group or std.minority_group, ind.comparison_group or std.majority_group)
+
+
+def measure_for(ind: Indicator) -> str:
+    return {"relative_likelihood": RELATIVE_LIKELIHOOD, "percentage": PERCENTAGE}.get(
+        ind.trust.kind, REPRESENTATION)
+
+
+def unit_for(ind: Indicator) -> str:
+    return "percent" if ind.trust.kind == "percentage" else "ratio"
+
+
+def _derived(ind: Indicator, op: str):
+    return next((d for d in ind.derived if d.op == op), None)
+
+
+def value_label(ind: Indicator, registry: Registry) -> str:
+    """What ``value`` is, in the registry's words."""
+    kind = ind.trust.kind
+    if kind == "relative_likelihood":
+        return ind.series[0].label
+    if kind == "percentage":
+        g1, _ = groups_for(ind, registry)
+        s = next((s for s in ind.series if s.group == g1), None)
+        return f"% of {s.label if s else registry.standard.label(g1) + ' staff'}"
+    d = _derived(ind, "ratio")
+    return d.label if d else "Representation ratio"
+
+
+def gap_label(ind: Indicator) -> str | None:
+    d = _derived(ind, "gap")
+    return d.label if d else None
+
+
+def improvement_for(ind: Indicator) -> str:
+    """The direction of the organisation-level trend slope that counts as improvement."""
+    if ind.trust.improvement:
+        return ind.trust.improvement
+    d = _derived(ind, "ratio" if ind.trust.kind == "representation" else "gap")
+    if d is not None:
+        return d.improvement
+    return ind.series_by_key(ind.headline_series).improvement
+
+
+def tested_words(ind: Indicator, registry: Registry) -> str:
+    """What an organisation's trend test is about, in words."""
+    std = registry.standard
+    g1, g2 = groups_for(ind, registry)
+    if ind.trust.kind == "representation":
+        senior = ind.comparison.senior_label if ind.comparison else ind.trust.band
+        return (f"{std.label(g1)} share of {senior} relative to the {std.label(g1)} share of the "
+                "whole workforce (odds ratio)")
+    if ind.trust.kind == "relative_likelihood":
+        return f"{std.label(g1)} vs {std.label(g2)} rate ({ind.rate_words or 'odds ratio'})"
+    return f"gap between {std.label(g1)} and {std.label(g2)} staff (odds ratio)"
+
+
+def _workforce_indicator(ind: Indicator) -> int:
+    """The indicator whose ``workforce_band`` rows hold the whole workforce."""
+    if ind.comparison is not None:
+        try:
+            s = ind.series_by_key(ind.comparison.workforce)
+        except KeyError:
+            return ind.id
+        return getattr(s, "from_indicator", None) or ind.id
+    return ind.id
+
+
+# ---------------------------------------------------------------------------------------
+# Per-organisation rows
+# ---------------------------------------------------------------------------------------
+
+
+def _join(*parts) -> np.ndarray:
+    arrays = [np.asarray(p, dtype=object) for p in parts]
+    out = np.empty(len(arrays[0]), dtype=object)
+    for i in range(len(out)):
+        out[i] = "; ".join(dict.fromkeys(str(a[i]) for a in arrays if isinstance(a[i], str) and a[i]))
+    return out
+
+
+def _short_notes(notes: pd.Series, deff: float) -> pd.Series:
+    """Replace rates' long weighted-survey note with a short one (it is on every survey row)."""
+    from .rates import NOTE_WEIGHTED
+
+    short = f"weighted survey percent: count = percent x respondents, design effect {deff:g} assumed"
+    return notes.fillna("").astype(str).str.replace(
+        NOTE_WEIGHTED + f" (deff={deff:g})", short, regex=False)
+
+
+def _missing_reasons(sub: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Why figures are missing, joined per key (``missing_reason`` of the input rows)."""
+    if "missing_reason" not in sub.columns:
+        return pd.DataFrame(columns=[*keys, "_missing"])
+    reason = sub["missing_reason"].fillna("").astype(str)
+    m = sub[reason != ""]
+    if m.empty:
+        return pd.DataFrame(columns=[*keys, "_missing"])
+    txt = m["group"].astype(str) + ": " + m["missing_reason"].astype(str)
+    return (m[keys].assign(_missing=txt.to_numpy())
+            .groupby(keys, dropna=False)["_missing"].agg(lambda s: "; ".join(dict.fromkeys(s)))
+            .reset_index())
+
+
+def _gap_ci(k1, n1, k2, n2, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    """Newcombe hybrid score interval for p1 - p2 (percentage points); NaN where invalid."""
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    k1, n1, k2, n2 = (np.asarray(a, dtype=float) for a in (k1, n1, k2, n2))
+    lo = np.full(k1.shape, np.nan)
+    hi = np.full(k1.shape, np.nan)
+    with np.errstate(invalid="ignore"):
+        ok = (np.isfinite(k1) & np.isfinite(k2) & (n1 > 0) & (n2 > 0)
+              & (k1 >= 0) & (k1 <= n1) & (k2 >= 0) & (k2 <= n2))
+    if ok.any():
+        a, b = confint_proportions_2indep(k1[ok], n1[ok], k2[ok], n2[ok], method="newcomb",
+                                          compare="diff", alpha=alpha)
+        lo[ok], hi[ok] = 100 * np.asarray(a), 100 * np.asarray(b)
+    return lo, hi
+
+
+def _rename_groups(df: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
+    ren = {}
+    for old, new in mapping.items():
+        for c in df.columns:
+            for stem in ("numerator_", "denominator_", "rate_"):
+                if c == stem + old or c.startswith(stem + old + "_ci_"):
+                    ren[c] = stem + new + c[len(stem + old):]
+    return df.rename(columns=ren)
+
+
+def _representation_long(trusts: pd.DataFrame, ind: Indicator, registry: Registry) -> pd.DataFrame:
+    """The minority group's senior and workforce counts as a two-"group" long frame.
+
+    Group codes are the two band codes; ``numerator`` = minority-group headcount,
+    ``denominator`` = everyone in the band (all groups, as the contract gives it)."""
+    minority = registry.standard.minority_group
+    senior_band, wf_band = ind.trust.band, ind.trust.workforce_band
+    wf_ind = _workforce_indicator(ind)
+    senior = trusts[(trusts["indicator"] == ind.id) & (trusts["band"] == senior_band)
+                    & (trusts["group"] == minority)]
+    work = trusts[(trusts["indicator"] == wf_ind) & (trusts["band"] == wf_band)
+                  & (trusts["group"] == minority)]
+    work = work[work.set_index(["year", "org_code"]).index.isin(
+        senior.set_index(["year", "org_code"]).index)]
+    out = pd.concat([senior.assign(group=senior_band), work.assign(group=wf_band)], ignore_index=True)
+    return out.assign(indicator=ind.id, band="")
+
+
+def _org_rows(trusts: pd.DataFrame, ind: Indicator, registry: Registry, deff: float,
+              alpha: float) -> pd.DataFrame:
+    """One row per year and organisation for one indicator, before the funnel."""
+    from .rates import org_rates, relative_likelihood
+
+    g1, g2 = groups_for(ind, registry)
+    kind = ind.trust.kind
+    if kind == "relative_likelihood":
+        r = org_rates(trusts, ind.id, g1, g2, alpha, measure=RELATIVE_LIKELIHOOD)
+        r["y"], r["s"] = r["log_rl"], r["se_log_rl"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r["funnel_precision"] = 1.0 / r["se_log_rl"] ** 2
+        reasons = _missing_reasons(trusts[trusts["indicator"] == ind.id], ["year", "org_code"])
+    elif kind == "percentage":
+        r = org_rates(trusts, ind.id, g1, g2, alpha, measure=PERCENTAGE, deff=deff)
+        r["note"] = _short_notes(r["note"], deff)
+        reasons = _missing_reasons(trusts[trusts["indicator"] == ind.id], ["year", "org_code"])
+    else:
+        minority, majority = registry.standard.minority_group, registry.standard.majority_group
+        senior_rows = trusts[(trusts["indicator"] == ind.id) & (trusts["band"] == ind.trust.band)]
+        r = org_rates(senior_rows, ind.id, minority, majority, alpha, measure=PERCENTAGE)
+        r = r.drop(columns=["value", "ci_low", "ci_high", "gap", "gap_ci_low", "gap_ci_high",
+                            "log_rl", "se_log_rl"])
+        wf_ind = _workforce_indicator(ind)
+        wf_rows = trusts[(trusts["indicator"] == wf_ind) & (trusts["band"] == ind.trust.workforce_band)]
+        w = org_rates(wf_rows, wf_ind, minority, majority, alpha, measure=PERCENTAGE)
+        w = w[["year", "org_code", f"numerator_{minority}", f"denominator_{minority}",
+               f"rate_{minority}", f"rate_{minority}_ci_low", f"rate_{minority}_ci_high", "note"]]
+        w = w.rename(columns={c: "workforce_" + c for c in w.columns if c not in ("year", "org_code")})
+        r = r.merge(w, on=["year", "org_code"], how="left")
+        no_wf = r[f"workforce_denominator_{minority}"].isna().to_numpy()
+        ks, ns = r[f"numerator_{minority}"].to_numpy(float), r[f"denominator_{minority}"].to_numpy(float)
+        kw = r[f"workforce_numerator_{minority}"].to_numpy(float)
+        nw = r[f"workforce_denominator_{minority}"].to_numpy(float)
+        senior_label = ind.comparison.senior_label if ind.comparison else ind.trust.band
+        rl = relative_likelihood(ks, ns, kw, nw, alpha, labels=(senior_label, "whole workforce"))
+        for c in ("value", "ci_low", "ci_high", "log_rl", "se_log_rl"):
+            r[c] = rl[c].to_numpy()
+        r["zero_cell_correction"] = rl["zero_cell_correction"].to_numpy()
+        with np.errstate(invalid="ignore"):
+            r["gap"] = 100 * (r[f"workforce_rate_{minority}"] - r[f"rate_{minority}"])
+        r["gap_ci_low"], r["gap_ci_high"] = _gap_ci(kw, nw, ks, ns, alpha)
+        wf_note = np.where(no_wf, f"no whole-workforce ({ind.trust.workforce_band}) figure for this "
+                           "organisation and year", "").astype(object)
+        r["note"] = _join(r["note"].to_numpy(object), r["workforce_note"].fillna("").to_numpy(object),
+                          wf_note, rl["note"].to_numpy(object))
+        r = r.drop(columns=["workforce_note", f"workforce_numerator_{minority}",
+                            f"workforce_denominator_{minority}"])
+        r["y"], r["s"] = r["log_rl"], r["se_log_rl"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r["funnel_precision"] = 1.0 / r["se_log_rl"] ** 2
+        both = trusts[((trusts["indicator"] == ind.id) & (trusts["band"] == ind.trust.band))
+                      | ((trusts["indicator"] == wf_ind) & (trusts["band"] == ind.trust.workforce_band))]
+        reasons = _missing_reasons(both, ["year", "org_code"])
+        g1, g2 = minority, majority
+    if len(reasons):
+        r = r.merge(reasons, on=["year", "org_code"], how="left")
+        r["note"] = _join(r["note"].to_numpy(object), r["_missing"].fillna("").to_numpy(object))
+        r = r.drop(columns="_missing")
+    r["measure"] = measure_for(ind)
+    r["unit"] = unit_for(ind)
+    return r
+
+
+def _funnel_year(rows: pd.DataFrame, ind: Indicator, registry: Registry, year: int, deff: float,
+                 min_orgs: int, grid_points: int) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
+    """Funnel positions, fit and limit curves of one indicator in one year."""
+    kind = ind.trust.kind
+    transform = "asin" if kind == "percentage" else "log"
+    scale = 100.0 if kind == "percentage" else 1.0
+    g1, _ = groups_for(ind, registry)
+    if kind == "percentage":
+        rows = funnel.proportion_funnel_inputs(rows, numerator=f"numerator_{g1}",
+                                               denominator=f"denominator_{g1}", deff=deff)
+        rows["funnel_precision"] = rows["n_eff"]
+        target = float(rows["target"].iloc[0]) if len(rows) else np.nan
+    else:
+        pooled = _pooled_ratio(rows, ind, registry)
+        target = float(np.log(pooled)) if np.isfinite(pooled) and pooled > 0 else None
+    ok = np.isfinite(rows["y"].to_numpy(float)) & np.isfinite(rows["s"].to_numpy(float)) & (
+        rows["s"].to_numpy(float) > 0)
+    n_ok = int(ok.sum())
+    fit = {"indicator": ind.id, "year": year, "transform": transform, "n_orgs": n_ok}
+    if n_ok < min_orgs:
+        note = NOTE_FEW_ORGS.format(n=n_ok, m=min_orgs)
+        out = rows.assign(funnel_z=np.nan, funnel_position_95="not estimable",
+                          funnel_position_998="not estimable")
+        out["note"] = _join(out["note"].to_numpy(object), np.full(len(out), note, dtype=object))
+        fit.update(target=np.nan, target_transformed=np.nan, phi=np.nan, tau2=np.nan,
+                   overdispersion=False, note=note)
+        return out, fit, pd.DataFrame()
+    tab = funnel.funnel_table(rows, y="y", s="s", target=target if kind != "percentage" else None)
+    info = tab.attrs["funnel"]
+    t = info["target"]
+    nat_target = (np.sin(t) ** 2 * scale) if transform == "asin" else float(np.exp(t))
+    fit.update(target=nat_target, target_transformed=t, phi=info["phi"], tau2=info["tau2"],
+               overdispersion=info["overdispersion"], note=info["note"])
+    bad = ~ok
+    tab["note"] = _join(tab["note"].to_numpy(object),
+                        np.where(bad, "no estimate: not placed on the funnel", "").astype(object))
+    grid = funnel.precision_grid(tab.loc[ok, "funnel_precision"], num=grid_points)
+    lim = funnel.funnel_limits(t, info["tau2"] if info["overdispersion"] else 0.0, grid, transform)
+    lim = pd.DataFrame({
+        "indicator": ind.id, "year": year, "precision": lim["precision"], "target": nat_target,
+        **{c: lim[c] * scale for c in ("ll95", "ul95", "ll998", "ul998")},
+    })
+    return tab, fit, lim
+
+
+def _pooled_ratio(rows: pd.DataFrame, ind: Indicator, registry: Registry) -> float:
+    """Pooled ratio of one year's rows (sums of counts, then rates)."""
+    if ind.trust.kind == "relative_likelihood":
+        g1, g2 = groups_for(ind, registry)
+        k1, n1 = rows[f"numerator_{g1}"].sum(), rows[f"denominator_{g1}"].sum()
+        k2, n2 = rows[f"numerator_{g2}"].sum(), rows[f"denominator_{g2}"].sum()
+    else:
+        # Representation: the senior and whole-workforce counts of the organisations that
+        # have both (``_wf_k``/``_wf_n`` are attached by analyse_trusts for this purpose).
+        m = registry.standard.minority_group
+        if "_wf_k" not in rows.columns:
+            return float("nan")
+        both = rows["_wf_n"].notna() & rows[f"denominator_{m}"].notna()
+        k1, n1 = rows.loc[both, f"numerator_{m}"].sum(), rows.loc[both, f"denominator_{m}"].sum()
+        k2, n2 = rows.loc[both, "_wf_k"].sum(), rows.loc[both, "_wf_n"].sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v = (k1 / n1) / (k2 / n2) if n1 > 0 and n2 > 0 and k2 > 0 else np.nan
+    return float(v)
+
+
+# ---------------------------------------------------------------------------------------
+# The analysis
+# ---------------------------------------------------------------------------------------
+
+
+def _empty_outputs(registry: Registry) -> dict[str, pd.DataFrame]:
+    std = registry.standard
+    m, w = std.minority_group, std.majority_group
+    rate_cols = [f"{q}_{g}{s}" for g in (m, w) for q, s in
+                 (("numerator", ""), ("denominator", ""), ("rate", ""), ("rate", "_ci_low"), ("rate", "_ci_high"))]
+    wf = [f"workforce_rate_{m}", f"workforce_rate_{m}_ci_low", f"workforce_rate_{m}_ci_high"]
+    return {
+        "trust_indicators": pd.DataFrame(columns=[
+            "year", "org_code", *_ORG_ATTRS, "indicator", "band", "measure", "unit", *rate_cols, *wf,
+            "value", "ci_low", "ci_high", "gap", "gap_ci_low", "gap_ci_high", "funnel_precision",
+            "funnel_z", "funnel_position_95", "funnel_position_998", "in_non_adverse_range", "note"]),
+        "trust_trends": pd.DataFrame(columns=[
+            "org_code", "org_name", "indicator", "band", "tested", "improvement", "n_years", "slope",
+            "slope_ci_low", "slope_ci_high", "or_change_pct_per_year", "p_value", "q_value",
+            "dispersion", "verdict", "note"]),
+        "trust_aggregates": pd.DataFrame(columns=[
+            "level", "category", "year", "indicator", "band", "n_orgs", "measure", "unit", *rate_cols,
+            *wf, "value", "ci_low", "ci_high", "gap", "gap_ci_low", "gap_ci_high", "note"]),
+        "trust_share_in_range": pd.DataFrame(columns=[
+            "indicator", "year", "low", "high", "n_orgs", "n_in_range", "share", "n_not_estimable"]),
+        "trust_funnel_fits": pd.DataFrame(columns=[
+            "indicator", "year", "transform", "target", "target_transformed", "phi", "tau2", "n_orgs",
+            "overdispersion", "note"]),
+        "trust_funnel_limits": pd.DataFrame(columns=[
+            "indicator", "year", "precision", "target", "ll95", "ul95", "ll998", "ul998"]),
+        "trust_orgs": pd.DataFrame(columns=[
+            "org_code", "org_name", "region", "org_type", "first_year", "last_year", "n_years"]),
+    }
+
+
+def _prepare(trusts: pd.DataFrame) -> pd.DataFrame:
+    df = trusts.copy()
+    for c in ("org_name", "region", "org_type", "band", "missing_reason"):
+        if c not in df.columns:
+            df[c] = ""
+        df[c] = df[c].astype(object).where(df[c].notna(), "").astype(str)
+    df["org_code"] = df["org_code"].astype(str)
+    df["group"] = df["group"].astype(str)
+    df["year"] = pd.to_numeric(df["year"]).astype(int)
+    df["indicator"] = pd.to_numeric(df["indicator"]).astype(int)
+    return df
+
+
+def _aggregates(trusts: pd.DataFrame, ind: Indicator, registry: Registry, deff: float,
+                alpha: float) -> pd.DataFrame:
+    from .rates import aggregate_rates
+
+    g1, g2 = groups_for(ind, registry)
+    kind = ind.trust.kind
+    m = registry.standard.minority_group
+    levels = (("national", ["year"]), ("region", ["year", "region"]), ("org_type", ["year", "org_type"]))
+    out = []
+    if kind == "representation":
+        long = _representation_long(trusts, ind, registry)
+        sb, wb = ind.trust.band, ind.trust.workforce_band
+    for level, by in levels:
+        if kind == "representation":
+            a = aggregate_rates(long, by, ind.id, sb, wb, alpha, measure=RELATIVE_LIKELIHOOD)
+            a = a.rename(columns={f"{q}_{wb}{s}": f"workforce_{q}_{m}{s}" for q in ("numerator", "denominator", "rate")
+                                  for s in ("", "_ci_low", "_ci_high")})
+            a = _rename_groups(a, {sb: m})
+            with np.errstate(invalid="ignore"):
+                a["gap"] = 100 * (a[f"workforce_rate_{m}"] - a[f"rate_{m}"])
+            a["gap_ci_low"], a["gap_ci_high"] = _gap_ci(
+                a[f"workforce_numerator_{m}"], a[f"workforce_denominator_{m}"],
+                a[f"numerator_{m}"], a[f"denominator_{m}"], alpha)
+            a = a.drop(columns=[f"workforce_numerator_{m}", f"workforce_denominator_{m}"])
+            a["band"] = sb
+        else:
+            a = aggregate_rates(trusts, by, ind.id, g1, g2, alpha, measure=measure_for(ind),
+                                deff=deff if kind == "percentage" else 1.0)
+            if kind == "percentage":
+                a["note"] = _short_notes(a["note"], deff)
+        a.insert(0, "level", level)
+        a.insert(1, "category", ALL_ORGS if level == "national" else a[by[-1]].astype(str))
+        a = a.drop(columns=[c for c in ("region", "org_type") if c in a.columns])
+        a["measure"], a["unit"] = measure_for(ind), unit_for(ind)
+        out.append(a)
+    res = pd.concat(out, ignore_index=True)
+    drop = [c for c in ("log_rl", "se_log_rl", "numerator_group", "comparison_group", "zero_cell_correction")
+            if c in res.columns]
+    return res.drop(columns=drop)
+
+
+def _trends(trusts: pd.DataFrame, ind: Indicator, registry: Registry, alpha: float) -> pd.DataFrame:
+    from .trust_trends import trends_for_all
+
+    g1, g2 = groups_for(ind, registry)
+    imp = improvement_for(ind)
+    if ind.trust.kind == "representation":
+        long = _representation_long(trusts, ind, registry)
+        t = trends_for_all(long, ind.id, ind.trust.band, ind.trust.workforce_band, improvement=imp,
+                           band="", alpha=alpha)
+        t["band"] = ind.trust.band
+    else:
+        # For the staff survey the weighted percent x respondents stands in for a count; the
+        # GLM's quasi-binomial scale absorbs the extra variance of the weighting.
+        sub = trusts[trusts["indicator"] == ind.id]
+        t = trends_for_all(sub, ind.id, g1, g2, improvement=imp, alpha=alpha)
+    t.insert(4 if "org_name" in t.columns else 3, "tested", tested_words(ind, registry))
+    t.insert(5 if "org_name" in t.columns else 4, "improvement", imp)
+    return t
+
+
+def analyse_trusts(
+    trusts: pd.DataFrame,
+    registry: Registry | None = None,
+    *,
+    survey_deff: float = SURVEY_DEFF,
+    alpha: float = 0.05,
+    min_orgs_for_funnel: int = MIN_ORGS_FOR_FUNNEL,
+    trends: bool = True,
+    grid_points: int = GRID_POINTS,
+) -> dict[str, pd.DataFrame]:
+    """Every organisation-level table of the book from the long trust-level frame.
+
+    ``trusts``: the long data contract (``wres.trusts.load_trust_folder`` or
+    ``wres.synthetic.make_panel``). Returns a dict keyed like :data:`RESULT_FILES`
+    (``trust_indicators``, ``trust_trends``, ``trust_aggregates``, ``trust_share_in_range``,
+    ``trust_funnel_fits``, ``trust_funnel_limits``, ``trust_orgs``); see the module docstring
+    for their columns. An empty input gives empty tables with the contract's columns; a
+    single organisation gives every table, with funnel positions "not estimable" and a note
+    saying there are no peers. ``trends=False`` skips the GLM trend tests (the slowest part).
+    """
+    from .rates import share_in_range
+
+    registry = registry or load_registry()
+    out = _empty_outputs(registry)
+    if trusts is None or len(trusts) == 0:
+        return out
+    df = _prepare(trusts)
+    present = set(df["indicator"].unique())
+    std = registry.standard
+    m = std.minority_group
+    ind_rows, fits, limits, aggs, shares, trend_rows = [], [], [], [], [], []
+    for ind in registry.indicators:
+        if ind.id not in present:
+            continue
+        rows = _org_rows(df, ind, registry, survey_deff, alpha)
+        if ind.trust.kind == "representation":
+            # Workforce counts for the pooled target, kept only while the funnel is built.
+            wf = _representation_long(df, ind, registry)
+            wf = wf[wf["group"] == ind.trust.workforce_band][["year", "org_code", "numerator", "denominator"]]
+            wf = wf.rename(columns={"numerator": "_wf_k", "denominator": "_wf_n"})
+            wf["_wf_k"] = pd.to_numeric(wf["_wf_k"], errors="coerce").astype(float)
+            wf["_wf_n"] = pd.to_numeric(wf["_wf_n"], errors="coerce").astype(float)
+            rows = rows.merge(wf, on=["year", "org_code"], how="left")
+        placed = []
+        for year, yr in rows.groupby("year", sort=True):
+            tab, fit, lim = _funnel_year(yr.copy(), ind, registry, int(year), survey_deff,
+                                         min_orgs_for_funnel, grid_points)
+            placed.append(tab)
+            fits.append(fit)
+            if len(lim):
+                limits.append(lim)
+        rows = pd.concat(placed, ignore_index=True) if placed else rows
+        if ind.non_adverse and ind.trust.kind == "relative_likelihood":
+            lo, hi = ind.non_adverse
+            v = rows["value"].astype(float)
+            rows["in_non_adverse_range"] = pd.array(
+                np.where(v.notna(), (v >= lo) & (v <= hi), pd.NA), dtype="boolean")
+            sh = share_in_range(rows, lo, hi, by=["year"])
+            sh.insert(0, "indicator", ind.id)
+            sh.insert(2, "low", lo)
+            sh.insert(3, "high", hi)
+            shares.append(sh)
+        else:
+            rows["in_non_adverse_range"] = pd.array([pd.NA] * len(rows), dtype="boolean")
+        if ind.trust.kind == "representation":
+            rows["band"] = ind.trust.band
+        ind_rows.append(rows)
+        aggs.append(_aggregates(df, ind, registry, survey_deff, alpha))
+        if trends:
+            trend_rows.append(_trends(df, ind, registry, alpha))
+
+    cols = list(out["trust_indicators"].columns)
+    if ind_rows:
+        ti = pd.concat(ind_rows, ignore_index=True)
+        for c in cols:
+            if c not in ti.columns:
+                ti[c] = np.nan
+        ti["note"] = ti["note"].fillna("").astype(str)
+        out["trust_indicators"] = ti[cols].sort_values(["indicator", "year", "org_code"], kind="stable") \
+            .reset_index(drop=True)
+    if fits:
+        out["trust_funnel_fits"] = pd.DataFrame(fits)[list(out["trust_funnel_fits"].columns)]
+    if limits:
+        out["trust_funnel_limits"] = pd.concat(limits, ignore_index=True)
+    if aggs:
+        a = pd.concat(aggs, ignore_index=True)
+        acols = list(out["trust_aggregates"].columns)
+        for c in acols:
+            if c not in a.columns:
+                a[c] = np.nan
+        a["note"] = a["note"].fillna("").astype(str)
+        out["trust_aggregates"] = a[acols]
+    if shares:
+        out["trust_share_in_range"] = pd.concat(shares, ignore_index=True)
+    if trend_rows:
+        t = pd.concat(trend_rows, ignore_index=True)
+        out["trust_trends"] = t[[c for c in out["trust_trends"].columns if c in t.columns]]
+    out["trust_orgs"] = _orgs(df)
+    return out
+
+
+def _orgs(df: pd.DataFrame) -> pd.DataFrame:
+    last = df.sort_values(["org_code", "year"], kind="stable").drop_duplicates("org_code", keep="last")
+    span = df.groupby("org_code")["year"].agg(first_year="min", last_year="max", n_years="nunique")
+    out = last[["org_code", *_ORG_ATTRS]].merge(span.reset_index(), on="org_code")
+    return out.sort_values(["region", "org_name", "org_code"], kind="stable").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------
+# Writing and reading the results files
+# ---------------------------------------------------------------------------------------
+
+
+def write_trust_results(results: dict[str, pd.DataFrame], results_dir: str | Path, *, synthetic: bool,
+                        source: str, note: str = "", survey_deff: float = SURVEY_DEFF,
+                        min_orgs_for_funnel: int = MIN_ORGS_FOR_FUNNEL) -> dict[str, Path]:
+    """Write the tables of :func:`analyse_trusts` and ``trust_meta.json`` into ``results_dir``.
+
+    ``synthetic`` must be True when the figures come from ``wres.synthetic`` (every page then
+    carries a warning banner); ``source`` says where the figures came from (a folder, or the
+    synthetic generator and its seed). Files are rewritten only when their content changes,
+    so an unchanged input leaves chapters untouched. Returns file name -> path.
+    """
+    d = Path(results_dir)
+    d.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    for key, name in RESULT_FILES.items():
+        df = results.get(key, pd.DataFrame())
+        text = _round_floats(df).to_csv(index=False, lineterminator="\n")
+        _write_if_changed(d / name, text)
+        written[name] = d / name
+    ti = results.get("trust_indicators", pd.DataFrame())
+    years = sorted({int(y) for y in ti["year"]}) if len(ti) else []
+    meta = {
+        "synthetic": bool(synthetic),
+        "source": str(source),
+        "note": str(note),
+        "survey_deff": float(survey_deff),
+        "min_orgs_for_funnel": int(min_orgs_for_funnel),
+        "n_orgs": int(ti["org_code"].nunique()) if len(ti) else 0,
+        "years": [years[0], years[-1]] if years else [],
+        "files": list(RESULT_FILES.values()),
+    }
+    _write_if_changed(d / META_FILE, json.dumps(meta, indent=2, sort_keys=True) + "\n")
+    written[META_FILE] = d / META_FILE
+    return written
+
+
+def _round_floats(df: pd.DataFrame, digits: int = 10) -> pd.DataFrame:
+    """Round float columns (vectorised, like ``wres.national.round_for_csv``) so that results
+    files are byte-identical across runs and machines."""
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].round(digits)
+    return out
+
+
+def remove_trust_results(results_dir: str | Path) -> None:
+    """Delete every trust-layer results file (use when there are no organisation data, so
+    pages do not show stale figures)."""
+    for name in TRUST_READS:
+        p = Path(results_dir) / name
+        if p.exists():
+            p.unlink()
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def read_trust_meta(results_dir: str | Path) -> dict:
+    """``trust_meta.json`` as a dict; ``{}`` when absent or unreadable."""
+    p = Path(results_dir) / META_FILE
+    try:
+        return json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def is_synthetic(results_dir: str | Path) -> bool:
+    return read_trust_meta(results_dir).get("synthetic") is True
+
+
+def load_trust_results(results_dir: str | Path) -> dict[str, pd.DataFrame]:
+    """Cached :func:`read_trust_results`: profile pages run one after another in a reused
+    kernel, and re-parsing the same multi-megabyte tables for each page dominated their time.
+    The cache key includes every file's size and modification time, so new results are read."""
+    d = Path(results_dir).resolve()
+    key = (str(d), tuple((p.stat().st_mtime_ns, p.stat().st_size) if p.exists() else None
+                         for p in (d / name for name in RESULT_FILES.values())))
+    cached = _cached_results(key)
+    return {k: v.copy() for k, v in cached.items()}
+
+
+@lru_cache(maxsize=2)
+def _cached_results(key: tuple) -> dict[str, pd.DataFrame]:
+    return read_trust_results(key[0])
+
+
+def read_trust_results(results_dir: str | Path) -> dict[str, pd.DataFrame]:
+    """Read every trust results CSV (an absent or empty file gives an empty frame).
+
+    Only empty cells are missing values: an organisation called "NA" stays "NA". Codes and
+    text columns are read as text (codes keep leading zeros); empty text becomes ``""``."""
+    d = Path(results_dir)
+    out = {}
+    for key, name in RESULT_FILES.items():
+        p = d / name
+        df = pd.DataFrame()
+        if p.exists() and p.stat().st_size > 0:
+            try:
+                df = pd.read_csv(p, keep_default_na=False, na_values=[""],
+                                 dtype={c: str for c in _TEXT_COLUMNS})
+            except pd.errors.EmptyDataError:
+                df = pd.DataFrame()
+        for c in _TEXT_COLUMNS:
+            if c in df.columns:
+                df[c] = df[c].fillna("").astype(str)
+        if "in_non_adverse_range" in df.columns:
+            df["in_non_adverse_range"] = df["in_non_adverse_range"].map(
+                {True: True, False: False, "True": True, "False": False}).astype("boolean")
+        if "overdispersion" in df.columns:
+            df["overdispersion"] = df["overdispersion"].map(
+                {True: True, False: False, "True": True, "False": False}).fillna(False).astype(bool)
+        out[key] = df
+    return out

@@ -1,0 +1,421 @@
+"""Altair charts of the organisation-level tables (``wres.trust_analysis``).
+
+Same rules as :mod:`wres.charts`: fixed width, Okabe-Ito colours (and shapes, so nothing
+depends on colour alone), a title, axis titles with units, the meaning of the year, and a
+``description`` text alternative that states what the chart shows. Organisation names reach
+the chart only as data (Vega draws them as text and its tooltip escapes them); the
+description is escaped by the offline renderer before it reaches the page.
+"""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from .charts import CHART_WIDTH, PALETTE, year_axis_title
+from .registry import Indicator, Registry
+from .trust_analysis import ALL_ORGS, SURVEY_DEFF, groups_for, value_label
+
+POSITION_WORDS = {
+    "inside": "within the limits",
+    "above": "above the upper limit",
+    "below": "below the lower limit",
+    "not estimable": "not placed (no estimate, or too few organisations)",
+}
+WITHIN, OUT95, OUT998 = "Within the 95% limits", "Outside the 95% limits", "Outside the 99.8% limits"
+_WHERE_DOMAIN = [WITHIN, OUT95, OUT998]
+_WHERE_COLOURS = ["#0072B2", "#E69F00", "#D55E00"]
+_WHERE_SHAPES = ["circle", "triangle-up", "diamond"]
+LEVEL_WORDS = {"region": "region", "org_type": "type of organisation"}
+#: Longest description (characters) before the list of named organisations is cut short.
+MAX_NAMED = 25
+
+
+def fmt(v: float, unit: str) -> str:
+    """A value as a reader sees it: ``1.23`` for ratios, ``29.5%`` for percents."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "—"
+    return f"{v:.1f}%" if unit == "percent" else f"{v:.2f}"
+
+
+def fmt_ci(lo: float, hi: float, unit: str) -> str:
+    if pd.isna(lo) or pd.isna(hi):
+        return "not available"
+    return f"{fmt(lo, unit)} to {fmt(hi, unit)}"
+
+
+def clean_text(value: object, limit: int = 200) -> str:
+    """Text from data made safe to put in a chart: a string, no control characters, cut to
+    ``limit`` characters. (Vega draws text, it does not interpret HTML.)"""
+    s = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+    s = "".join(ch if ch.isprintable() else " " for ch in s).strip()
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+def value_axis_title(ind: Indicator, registry: Registry, short: bool = False) -> str:
+    """The value axis title with its unit; ``short`` leaves out the indicator's label (for
+    small charts whose title already carries it)."""
+    label = value_label(ind, registry)
+    if ind.trust.kind == "percentage":
+        return "Per cent of staff (%)" if short else f"{label} (per cent, %)"
+    if ind.trust.kind == "relative_likelihood":
+        return "Ratio (log scale; 1 = parity)" if short else f"{label} (ratio, log scale; 1 = parity)"
+    return ("Ratio (log scale; 1 = in proportion)" if short
+            else "Representation ratio (log scale; 1 = in proportion)")
+
+
+def precision_axis_title(ind: Indicator, registry: Registry, survey_deff: float = SURVEY_DEFF) -> str:
+    if ind.trust.kind == "percentage":
+        g1, _ = groups_for(ind, registry)
+        return (f"Effective number of {registry.standard.label(g1)} respondents "
+                f"(respondents ÷ design effect {survey_deff:g}; log scale)")
+    what = "log relative likelihood" if ind.trust.kind == "relative_likelihood" else "log representation ratio"
+    return f"Precision: 1 ÷ variance of the {what} (larger organisations further right; log scale)"
+
+
+def _year_words(ind: Indicator, year: int) -> str:
+    return ind.year_phrase(int(year))
+
+
+def _where(pos95: str, pos998: str) -> str:
+    if pos998 in ("above", "below"):
+        return OUT998
+    if pos95 in ("above", "below"):
+        return OUT95
+    return WITHIN
+
+
+def _title(text: str, subtitle: list[str]) -> alt.Title:
+    return alt.Title(text, subtitle=subtitle, anchor="start")
+
+
+def _log_domain(values: list[float], pad: float = 1.15) -> list[float]:
+    v = [x for x in values if x is not None and np.isfinite(x) and x > 0]
+    if not v:
+        return [0.5, 2.0]
+    return [min(v) / pad, max(v) * pad]
+
+
+def _lin_domain(values: list[float], pad: float = 3.0, lo: float = 0.0, hi: float = 100.0) -> list[float]:
+    v = [x for x in values if x is not None and np.isfinite(x)]
+    if not v:
+        return [lo, hi]
+    return [max(lo, min(v) - pad), min(hi, max(v) + pad)]
+
+
+def _band_frame(ind: Indicator, dom: list[float]) -> pd.DataFrame | None:
+    """The non-adverse range clipped to the axis domain; None when it is off the axis."""
+    if not (ind.non_adverse and ind.trust.kind == "relative_likelihood"):
+        return None
+    lo, hi = max(ind.non_adverse[0], dom[0]), min(ind.non_adverse[1], dom[1])
+    if lo >= hi:
+        return None
+    return pd.DataFrame({"lo": [lo], "hi": [hi],
+                         "name": [f"Non-adverse range {ind.non_adverse[0]:.2f}–{ind.non_adverse[1]:.2f}"]})
+
+
+def _finish(chart, title: alt.Title, description: str, height: int = 320):
+    return chart.properties(title=title, width=CHART_WIDTH, height=height, description=description) \
+        .configure_axis(labelFontSize=12, titleFontSize=12).configure_legend(labelLimit=400)
+
+
+# ---------------------------------------------------------------------------------------
+# Funnel plot
+# ---------------------------------------------------------------------------------------
+
+
+def funnel_chart(rows: pd.DataFrame, limits: pd.DataFrame, ind: Indicator, registry: Registry, *,
+                 year: int | None = None, fit: pd.Series | dict | None = None,
+                 highlight: str | None = None, survey_deff: float = SURVEY_DEFF) -> alt.LayerChart:
+    """Interactive funnel plot of one indicator in one year (default: the latest).
+
+    ``rows``: ``trust_indicators`` rows of the indicator; ``limits``: its
+    ``trust_funnel_limits`` rows; ``fit``: its ``trust_funnel_fits`` row for the year (for the
+    target and the overdispersion words). Points are organisations (tooltip: name, code,
+    region, type, value, 95% CI, position against the 95% and 99.8% limits); lines are the
+    pooled value (target) and the 95% (dashed) and 99.8% (dotted) limits. ``highlight``: an
+    organisation code drawn larger and labelled.
+    """
+    unit = "percent" if ind.trust.kind == "percentage" else "ratio"
+    log_y = unit == "ratio"
+    if year is None:
+        year = int(rows["year"].max())
+    r = rows[(rows["year"] == year)].copy()
+    lim = limits[limits["year"] == year].copy() if len(limits) else limits
+    placed = r[np.isfinite(r["value"].astype(float)) & np.isfinite(r["funnel_precision"].astype(float))
+               & (r["funnel_precision"].astype(float) > 0)].copy()
+    n_not = len(r) - len(placed)
+    placed["name"] = placed["org_name"].map(clean_text)
+    placed["code"] = placed["org_code"].map(lambda s: clean_text(s, 40))
+    placed["region_t"] = placed["region"].map(clean_text)
+    placed["type_t"] = placed["org_type"].map(clean_text)
+    placed["value_t"] = placed["value"].map(lambda v: fmt(v, unit))
+    placed["ci_t"] = [fmt_ci(a, b, unit) for a, b in zip(placed["ci_low"], placed["ci_high"], strict=True)]
+    placed["pos95"] = placed["funnel_position_95"].map(lambda p: POSITION_WORDS.get(p, p))
+    placed["pos998"] = placed["funnel_position_998"].map(lambda p: POSITION_WORDS.get(p, p))
+    placed["where"] = [_where(a, b) for a, b in zip(placed["funnel_position_95"], placed["funnel_position_998"],
+                                                   strict=True)]
+    placed["highlight"] = placed["org_code"] == highlight if highlight else False
+    keep = ["funnel_precision", "value", "name", "code", "region_t", "type_t", "value_t", "ci_t", "pos95",
+            "pos998", "where", "highlight"]
+    placed = placed[keep]
+
+    y_title = value_axis_title(ind, registry)
+    x_title = precision_axis_title(ind, registry, survey_deff)
+    target = None
+    if fit is not None and pd.notna(fit.get("target", np.nan)):
+        target = float(fit["target"])
+    elif len(lim):
+        target = float(lim["target"].iloc[0])
+
+    values = list(placed["value"]) + ([target] if target is not None else [])
+    y_dom = _log_domain(values) if log_y else _lin_domain(values)
+    y_scale = alt.Scale(type="log", domain=y_dom) if log_y else alt.Scale(domain=y_dom, zero=False)
+    x_scale = alt.Scale(type="log", zero=False)
+    layers = []
+    band = _band_frame(ind, y_dom)
+    if band is not None:
+        layers.append(alt.Chart(band).mark_rect(color="#009E73", opacity=0.10).encode(
+            y=alt.Y("lo:Q", scale=y_scale, title=y_title), y2="hi:Q",
+            tooltip=alt.Tooltip("name:N", title="Shaded band")))
+    if len(lim):
+        long = []
+        for col, which, side in (("ll95", "95% limits", "lower"), ("ul95", "95% limits", "upper"),
+                                 ("ll998", "99.8% limits", "lower"), ("ul998", "99.8% limits", "upper")):
+            long.append(pd.DataFrame({"precision": lim["precision"], "limit": which, "side": f"{which} {side}",
+                                      "y": lim[col]}))
+        long = pd.concat(long, ignore_index=True)
+        long = long[np.isfinite(long["y"]) & ((long["y"] > 0) | (not log_y))]
+        layers.append(alt.Chart(long).mark_line(color="#555555", strokeWidth=1.2, clip=True).encode(
+            x=alt.X("precision:Q", scale=x_scale, title=x_title),
+            y=alt.Y("y:Q", scale=y_scale, title=y_title),
+            strokeDash=alt.StrokeDash("limit:N", title="Funnel limits",
+                                      scale=alt.Scale(domain=["95% limits", "99.8% limits"],
+                                                      range=[[6, 3], [2, 2]])),
+            detail="side:N"))
+    if target is not None:
+        layers.append(alt.Chart(pd.DataFrame({"target": [target], "what": [f"Pooled value, all organisations: {fmt(target, unit)}"]}))
+                      .mark_rule(color="#222222", strokeWidth=1.5).encode(
+                          y=alt.Y("target:Q", scale=y_scale, title=y_title),
+                          tooltip=alt.Tooltip("what:N", title="Target line")))
+    tooltip = [
+        alt.Tooltip("name:N", title="Organisation"),
+        alt.Tooltip("code:N", title="Code"),
+        alt.Tooltip("region_t:N", title="Region"),
+        alt.Tooltip("type_t:N", title="Type"),
+        alt.Tooltip("value_t:N", title="Value"),
+        alt.Tooltip("ci_t:N", title="95% confidence interval"),
+        alt.Tooltip("pos95:N", title="Against the 95% limits"),
+        alt.Tooltip("pos998:N", title="Against the 99.8% limits"),
+    ]
+    where_scale_c = alt.Scale(domain=_WHERE_DOMAIN, range=_WHERE_COLOURS)
+    where_scale_s = alt.Scale(domain=_WHERE_DOMAIN, range=_WHERE_SHAPES)
+    layers.append(alt.Chart(placed).mark_point(filled=True, opacity=0.8, clip=True).encode(
+        x=alt.X("funnel_precision:Q", scale=x_scale, title=x_title),
+        y=alt.Y("value:Q", scale=y_scale, title=y_title),
+        color=alt.Color("where:N", title="Position against the limits", scale=where_scale_c,
+                        legend=alt.Legend(orient="bottom", direction="vertical")),
+        shape=alt.Shape("where:N", title="Position against the limits", scale=where_scale_s),
+        size=alt.condition("datum.highlight", alt.value(220), alt.value(45)),
+        tooltip=tooltip))
+    if highlight and placed["highlight"].any():
+        hl = placed[placed["highlight"]]
+        layers.append(alt.Chart(hl).mark_text(align="left", dx=8, dy=-8, fontWeight="bold").encode(
+            x=alt.X("funnel_precision:Q", scale=x_scale), y=alt.Y("value:Q", scale=y_scale), text="name:N"))
+
+    od = ""
+    if fit is not None:
+        if bool(fit.get("overdispersion")) and pd.notna(fit.get("tau2")) and float(fit["tau2"]) > 0:
+            od = "The limits are widened for overdispersion (more spread between organisations than chance alone)."
+        elif fit.get("note"):
+            od = f"No overdispersion adjustment: {clean_text(fit['note'], 300)}."
+        else:
+            od = "No widening for overdispersion was needed (the spread is no larger than chance)."
+    title = _title(f"Indicator {ind.id}: {value_label(ind, registry)}, organisations compared",
+                   [_year_words(ind, year) + "; each point is one organisation.", od] if od else
+                   [_year_words(ind, year) + "; each point is one organisation."])
+    desc = describe_funnel(r, ind, registry, year, target, od, n_not)
+    chart = alt.layer(*layers).resolve_scale(color="independent", shape="independent", strokeDash="independent")
+    return _finish(chart, title, desc, height=360)
+
+
+def describe_funnel(rows: pd.DataFrame, ind: Indicator, registry: Registry, year: int,
+                    target: float | None, od: str, n_not: int) -> str:
+    unit = "percent" if ind.trust.kind == "percentage" else "ratio"
+    p95, p998 = rows["funnel_position_95"], rows["funnel_position_998"]
+    n = int((p95 != "not estimable").sum())
+    parts = [f"Funnel plot of {value_label(ind, registry)} for {n} organisations, {_year_words(ind, year)}."]
+    if target is not None:
+        parts.append(f"The solid line is the pooled value of all organisations, {fmt(target, unit)}; "
+                     "dashed lines are 95% limits and dotted lines 99.8% limits, narrowing for larger organisations.")
+    parts.append(f"{int((p998 == 'above').sum())} organisations lie above the upper 99.8% limit and "
+                 f"{int((p998 == 'below').sum())} below the lower one; {int((p95 == 'above').sum())} lie above "
+                 f"the upper 95% limit and {int((p95 == 'below').sum())} below the lower one.")
+    if od:
+        parts.append(od)
+    out = rows[p998.isin(["above", "below"])].sort_values("value")
+    if len(out):
+        named = [f"{clean_text(o.org_name)} ({clean_text(o.org_code, 40)}) {fmt(o.value, unit)} {o.funnel_position_998}"
+                 for o in out.head(MAX_NAMED).itertuples()]
+        more = f" and {len(out) - MAX_NAMED} more" if len(out) > MAX_NAMED else ""
+        parts.append("Outside the 99.8% limits: " + "; ".join(named) + more + ".")
+    if n_not:
+        parts.append(f"{n_not} organisation(s) have no estimate and are not shown.")
+    return " ".join(parts)
+
+
+# ---------------------------------------------------------------------------------------
+# Regional and org-type breakdowns
+# ---------------------------------------------------------------------------------------
+
+
+def breakdown_chart(aggregates: pd.DataFrame, ind: Indicator, registry: Registry, *, level: str = "region",
+                    year: int | None = None) -> alt.LayerChart | None:
+    """Pooled value with its 95% CI by region or type of organisation, one year (default:
+    the latest), against the pooled value of all organisations. None if no such rows."""
+    unit = "percent" if ind.trust.kind == "percentage" else "ratio"
+    a = aggregates[aggregates["indicator"] == ind.id]
+    if year is None and len(a):
+        year = int(a["year"].max())
+    sub = a[(a["level"] == level) & (a["year"] == year)].copy()
+    nat = a[(a["level"] == "national") & (a["year"] == year)]
+    if sub.empty:
+        return None
+    sub["category_t"] = sub["category"].map(clean_text)
+    sub["value_t"] = sub["value"].map(lambda v: fmt(v, unit))
+    sub["ci_t"] = [fmt_ci(x, y, unit) for x, y in zip(sub["ci_low"], sub["ci_high"], strict=True)]
+    sub["n_orgs"] = sub["n_orgs"].astype(int)
+    sub = sub[["category_t", "value", "ci_low", "ci_high", "value_t", "ci_t", "n_orgs"]]
+    words = LEVEL_WORDS.get(level, level)
+    x_title = value_axis_title(ind, registry)
+    values = [*sub["ci_low"], *sub["ci_high"], *sub["value"]]
+    log_x = unit == "ratio"
+    dom = _log_domain(values, 1.05) if log_x else _lin_domain(values, 2.0)
+    x_scale = alt.Scale(type="log", domain=dom) if log_x else alt.Scale(domain=dom, zero=False)
+    y = alt.Y("category_t:N", title=words[0].upper() + words[1:], sort=alt.EncodingSortField("value", order="descending"))
+    tooltip = [alt.Tooltip("category_t:N", title=words[0].upper() + words[1:]),
+               alt.Tooltip("value_t:N", title="Pooled value"), alt.Tooltip("ci_t:N", title="95% confidence interval"),
+               alt.Tooltip("n_orgs:Q", title="Organisations")]
+    layers = []
+    band = _band_frame(ind, dom)
+    if band is not None:
+        layers.append(alt.Chart(band).mark_rect(color="#009E73", opacity=0.10).encode(
+            x=alt.X("lo:Q", scale=x_scale), x2="hi:Q", tooltip=alt.Tooltip("name:N", title="Shaded band")))
+    if len(nat):
+        nv = float(nat["value"].iloc[0])
+        layers.append(alt.Chart(pd.DataFrame({"v": [nv], "what": [f"{ALL_ORGS}: {fmt(nv, unit)}"]}))
+                      .mark_rule(color="#555555", strokeDash=[4, 3]).encode(
+                          x=alt.X("v:Q", scale=x_scale), tooltip=alt.Tooltip("what:N", title="Dashed line")))
+    base = alt.Chart(sub)
+    layers.append(base.mark_rule(color=PALETTE[0], strokeWidth=2).encode(
+        y=y, x=alt.X("ci_low:Q", scale=x_scale, title=x_title), x2="ci_high:Q", tooltip=tooltip))
+    layers.append(base.mark_point(filled=True, size=70, color=PALETTE[0]).encode(
+        y=y, x=alt.X("value:Q", scale=x_scale, title=x_title), tooltip=tooltip))
+    nat_txt = f" The dashed line is the value for all organisations, {fmt(float(nat['value'].iloc[0]), unit)}." if len(nat) else ""
+    desc = (f"Pooled {value_label(ind, registry)} with 95% confidence intervals by {words}, {_year_words(ind, year)}."
+            f"{nat_txt} " + "; ".join(f"{c}: {v} (95% CI {ci}; {n} organisations)" for c, v, ci, n in
+                                      zip(sub["category_t"], sub["value_t"], sub["ci_t"], sub["n_orgs"], strict=True)) + ".")
+    title = _title(f"Indicator {ind.id}: {value_label(ind, registry)} by {words}",
+                   [f"{_year_words(ind, year)}; counts pooled over organisations; bars are 95% confidence intervals"])
+    chart = alt.layer(*layers)
+    return chart.properties(title=title, width=CHART_WIDTH, height=alt.Step(26), description=desc) \
+        .configure_axis(labelFontSize=12, titleFontSize=12, labelLimit=260)
+
+
+# ---------------------------------------------------------------------------------------
+# Share of organisations in the non-adverse range
+# ---------------------------------------------------------------------------------------
+
+
+def share_in_range_chart(share: pd.DataFrame, ind: Indicator, registry: Registry) -> alt.Chart | None:
+    """Per cent of organisations whose relative likelihood lies in the non-adverse range,
+    by report year (bars), with the counts in the tooltip. None if there are no rows."""
+    s = share[share["indicator"] == ind.id].sort_values("year").copy()
+    if s.empty or not ind.non_adverse:
+        return None
+    lo, hi = ind.non_adverse
+    s["pct"] = 100 * s["share"].astype(float)
+    s["year"] = s["year"].astype(int)
+    s["counts"] = [f"{int(a)} of {int(b)}" for a, b in zip(s["n_in_range"], s["n_orgs"], strict=True)]
+    s["label"] = s["pct"].map(lambda v: "—" if pd.isna(v) else f"{v:.0f}%")
+    years = [int(y) for y in s["year"]]
+    x = alt.X("year:O", title=year_axis_title(ind), axis=alt.Axis(labelAngle=0))
+    y_title = "Share of organisations (%)"
+    tooltip = [alt.Tooltip("year:O", title="WRES report year"), alt.Tooltip("label:N", title="Share"),
+               alt.Tooltip("counts:N", title="Organisations in range"),
+               alt.Tooltip("n_not_estimable:Q", title="Without an estimate")]
+    base = alt.Chart(s)
+    bars = base.mark_bar(color=PALETTE[2]).encode(x=x, y=alt.Y("pct:Q", title=y_title, scale=alt.Scale(domain=[0, 100])),
+                                                  tooltip=tooltip)
+    text = base.mark_text(dy=-6, fontSize=11).encode(x=x, y="pct:Q", text="label:N")
+    desc = (f"Bar chart: share of organisations whose {value_label(ind, registry)} lies in NHS England's non-adverse "
+            f"range {lo:.2f}–{hi:.2f}, by WRES report year. " + "; ".join(
+                f"{y}: {c} ({lab})" for y, c, lab in zip(years, s["counts"], s["label"], strict=True)) + ".")
+    title = _title(f"Indicator {ind.id}: organisations in the non-adverse range ({lo:.2f}–{hi:.2f})",
+                   [year_axis_title(ind)])
+    return _finish(alt.layer(bars, text), title, desc, height=260)
+
+
+# ---------------------------------------------------------------------------------------
+# One organisation over time
+# ---------------------------------------------------------------------------------------
+
+
+def profile_chart(org_rows: pd.DataFrame, national: pd.DataFrame, ind: Indicator, registry: Registry, *,
+                  org_label: str = "This organisation") -> alt.LayerChart | None:
+    """One organisation's value (points with 95% CI bars) by year against the pooled value of
+    all organisations (dashed line). ``org_rows``: its ``trust_indicators`` rows for the
+    indicator; ``national``: the ``trust_aggregates`` national rows for the indicator."""
+    unit = "percent" if ind.trust.kind == "percentage" else "ratio"
+    o = org_rows[np.isfinite(org_rows["value"].astype(float))].copy()
+    if o.empty:
+        return None
+    who = clean_text(org_label, 80)
+    o["series"] = who
+    o["year"] = o["year"].astype(int)
+    o["value_t"] = o["value"].map(lambda v: fmt(v, unit))
+    o["ci_t"] = [fmt_ci(a, b, unit) for a, b in zip(o["ci_low"], o["ci_high"], strict=True)]
+    o["pos"] = o["funnel_position_95"].map(lambda p: POSITION_WORDS.get(p, p))
+    o = o[["year", "value", "ci_low", "ci_high", "series", "value_t", "ci_t", "pos"]]
+    n = national[np.isfinite(national["value"].astype(float))].copy()
+    n["series"] = ALL_ORGS
+    n["year"] = n["year"].astype(int)
+    n["value_t"] = n["value"].map(lambda v: fmt(v, unit))
+    n = n[["year", "value", "series", "value_t"]]
+    years = sorted(set(o["year"]) | set(n["year"]))
+    log_y = unit == "ratio"
+    values = [*o["value"], *o["ci_low"], *o["ci_high"], *n["value"]]
+    dom = _log_domain(values, 1.1) if log_y else _lin_domain(values, 3.0)
+    y_scale = alt.Scale(type="log", domain=dom) if log_y else alt.Scale(domain=dom, zero=False)
+    y_title = value_axis_title(ind, registry, short=True)
+    x = alt.X("year:Q", title=year_axis_title(ind), axis=alt.Axis(format="d", values=years),
+              scale=alt.Scale(domain=[min(years) - 0.5, max(years) + 0.5]))
+    colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=[who, ALL_ORGS], range=[PALETTE[0], "#666666"]),
+                       legend=alt.Legend(orient="bottom"))
+    layers = []
+    band = _band_frame(ind, dom)
+    if band is not None:
+        layers.append(alt.Chart(band).mark_rect(color="#009E73", opacity=0.10).encode(
+            y=alt.Y("lo:Q", scale=y_scale, title=y_title), y2="hi:Q", tooltip=alt.Tooltip("name:N", title="Shaded band")))
+    if len(n):
+        layers.append(alt.Chart(n).mark_line(strokeDash=[5, 3], strokeWidth=1.5).encode(
+            x=x, y=alt.Y("value:Q", scale=y_scale, title=y_title), color=colour,
+            tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("year:Q", title="WRES report year", format="d"),
+                     alt.Tooltip("value_t:N", title="Pooled value")]))
+    tooltip = [alt.Tooltip("series:N", title="Series"), alt.Tooltip("year:Q", title="WRES report year", format="d"),
+               alt.Tooltip("value_t:N", title="Value"), alt.Tooltip("ci_t:N", title="95% confidence interval"),
+               alt.Tooltip("pos:N", title="Against the 95% funnel limits")]
+    layers.append(alt.Chart(o).mark_rule(strokeWidth=1.5, clip=True).encode(
+        x=x, y=alt.Y("ci_low:Q", scale=y_scale, title=y_title), y2="ci_high:Q", color=colour, tooltip=tooltip))
+    layers.append(alt.Chart(o).mark_point(filled=True, size=55, opacity=1).encode(
+        x=x, y=alt.Y("value:Q", scale=y_scale, title=y_title), color=colour, tooltip=tooltip))
+    desc = (f"{value_label(ind, registry)} for {who} by {year_axis_title(ind)}, with 95% confidence intervals, "
+            f"against the pooled value of all organisations. {who}: "
+            + "; ".join(f"{y}: {v} (95% CI {c})" for y, v, c in zip(o["year"], o["value_t"], o["ci_t"], strict=True))
+            + (". All organisations: " + "; ".join(f"{y}: {v}" for y, v in zip(n["year"], n["value_t"], strict=True))
+               if len(n) else "") + ".")
+    title = _title(f"Indicator {ind.id}: {ind.title}", [f"{value_label(ind, registry)}; {year_axis_title(ind)}"])
+    return _finish(alt.layer(*layers), title, desc, height=170)

@@ -1,0 +1,198 @@
+"""The "Organisations" part at the bottom of an indicator chapter.
+
+An indicator template shows it with one cell::
+
+    from wres.trust_section import trust_section
+    for x in trust_section(indicator_id, results_dir):
+        display(x)
+
+It reads the trust-layer results files (``wres.trust_analysis.RESULT_FILES``) from
+``results_dir``. Without organisation data (files absent or empty) it returns a single
+Markdown note. When ``trust_meta.json`` says ``"synthetic": true`` every part built from
+the data starts with a visible warning banner (:func:`synthetic_banner_html`).
+Text from data is escaped before it reaches HTML or Markdown.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import HTML, Markdown
+
+from . import trust_charts
+from .chapter import md_escape
+from .registry import Indicator, Registry, load_registry
+from .trust_analysis import (
+    MIN_ORGS_FOR_FUNNEL,
+    SURVEY_DEFF,
+    load_trust_results,
+    read_trust_meta,
+    value_label,
+)
+
+BANNER_CLASS = "admonition warning wres-synthetic-banner"
+NO_DATA = ("## Organisations\n\nNo organisation-level figures are in this build, so this chapter shows "
+           "national figures only. Organisation-level files in the long format can be added to "
+           "`data/raw/trusts/` (see the data chapter).")
+
+
+def synthetic_banner_html(results_dir: str | Path, scope: str = "section") -> str:
+    """The warning shown on every part built from synthetic organisations ("" otherwise).
+
+    Synthetic means ``trust_meta.json`` in ``results_dir`` has ``"synthetic": true``.
+    ``scope`` is the word the banner uses for what it covers: ``"section"`` or ``"page"``."""
+    meta = read_trust_meta(results_dir)
+    if meta.get("synthetic") is not True:
+        return ""
+    source = meta.get("source") or "a seeded random generator"
+    return (
+        f'<div class="{BANNER_CLASS}" role="note">'
+        '<p class="admonition-title">Synthetic demonstration data</p>'
+        f"<p>The organisations and figures {'on this page' if scope == 'page' else 'in this section'} are fictitious. They were generated "
+        f"({html.escape(str(source))}) so that their national totals match the published WRES "
+        "series, to show how organisation-level results will look. They describe no real NHS "
+        "organisation and must not be quoted as findings.</p></div>"
+    )
+
+
+def _fmt_pct(x: float) -> str:
+    return "—" if pd.isna(x) else f"{100 * x:.0f}%"
+
+
+def _safe_filename(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", str(text)).strip("-") or "figures"
+
+
+def _intro(ind: Indicator, registry: Registry, rows: pd.DataFrame, fit: pd.Series | None, year: int,
+           deff: float, min_orgs: int, n_estimates: int) -> str:
+    unit = "percent" if ind.trust.kind == "percentage" else "ratio"
+    n = rows["org_code"].nunique()
+    p95, p998 = rows["funnel_position_95"], rows["funnel_position_998"]
+    label = md_escape(value_label(ind, registry))
+    orgs = "organisation" if n == 1 else "organisations"
+    parts = [f"How the {n} {orgs} in the data compare on **{label}** in the {ind.year_phrase(year)}."]
+    if fit is None or n_estimates < min_orgs:
+        parts.append(f"A funnel plot needs at least {min_orgs} organisations with an estimate; this year has "
+                     f"{n_estimates}, so there are no peers to compare with and no funnel is drawn.")
+        return " ".join(parts)
+    target = trust_charts.fmt(float(fit["target"]), unit)
+    parts.append(
+        f"In the funnel plot each point is one organisation; the solid line is the pooled value of all "
+        f"organisations ({target}) and the curves are the 95% and 99.8% limits, within which an organisation "
+        "of that size would fall by chance alone if it were no different from the pooled value. "
+        f"**{int(((p998 == 'above') | (p998 == 'below')).sum())}** organisations lie outside the "
+        f"99.8% limits ({int((p998 == 'above').sum())} above, {int((p998 == 'below').sum())} below) and "
+        f"**{int(((p95 == 'above') | (p95 == 'below')).sum())}** outside the 95% limits. "
+        "With this many organisations about 5% would lie outside the 95% limits by chance, so the 99.8% limits "
+        "are the stronger signal.")
+    if bool(fit.get("overdispersion")) and pd.notna(fit.get("tau2")) and float(fit["tau2"]) > 0:
+        parts.append("Organisations differ more than chance alone would explain, so the limits are widened "
+                     "for this overdispersion (Spiegelhalter's method, as in the R package FunnelPlotR).")
+    elif str(fit.get("note", "")):
+        parts.append(f"No overdispersion adjustment: {md_escape(fit['note'])}.")
+    if ind.trust.kind == "percentage":
+        parts.append(f"These are weighted staff-survey estimates; the intervals and limits assume a design effect of "
+                     f"{deff:g} (the survey does not publish one), so treat positions near a limit with care.")
+    if ind.trust.kind == "representation":
+        parts.append("A ratio of 1 means the group is represented in proportion to its share of the "
+                     "organisation's whole workforce. Senior groups are small, so intervals are wide and few "
+                     "organisations can be told apart from the pooled value.")
+    return " ".join(parts)
+
+
+def trust_section(indicator_id: int, results_dir: str | Path, registry: Registry | None = None, *,
+                  heading: bool = True, download_folder: str | Path = "downloads",
+                  index_link: str | None = None) -> list:
+    """Displayable parts (Markdown, HTML, charts) for the "Organisations" part of a chapter.
+
+    Funnel plot for the latest year, breakdowns by region and type of organisation with
+    95% CIs, the share of organisations in the non-adverse range over time (relative
+    likelihoods), and a CSV download of the organisations' figures (written to
+    ``download_folder`` relative to the working directory). ``index_link``: a relative URL
+    of the organisations index page (e.g. ``"organisations.html"``), linked if given.
+    One Markdown note if there are no organisation data for this indicator.
+
+    ``heading``: start with a ``## Organisations`` Markdown output. myst-nb renders a
+    heading in a cell *output* as a rubric (styled like a heading, with an anchor, but not
+    in the page's table of contents); for a real section put ``## Organisations`` in a
+    Markdown cell of the template and pass ``heading=False``.
+    """
+    registry = registry or load_registry()
+    ind = registry.indicator(indicator_id)
+    res = load_trust_results(results_dir)
+    ti = res["trust_indicators"]
+    rows = ti[ti["indicator"] == ind.id] if len(ti) else ti
+    if rows.empty:
+        return [Markdown(NO_DATA if heading else NO_DATA.split("\n\n", 1)[1])]
+    meta = read_trust_meta(results_dir)
+    deff = float(meta.get("survey_deff", SURVEY_DEFF))
+    min_orgs = int(meta.get("min_orgs_for_funnel", MIN_ORGS_FOR_FUNNEL))
+    year = int(rows["year"].max())
+    latest = rows[rows["year"] == year]
+    fits = res["trust_funnel_fits"]
+    fit_rows = fits[(fits["indicator"] == ind.id) & (fits["year"] == year)] if len(fits) else fits
+    fit_row = fit_rows.iloc[0] if len(fit_rows) else None
+    fit = fit_row if fit_row is not None and pd.notna(fit_row["target"]) else None
+    n_estimates = int(fit_row["n_orgs"]) if fit_row is not None else int(latest["value"].notna().sum())
+    limits = res["trust_funnel_limits"]
+    limits = limits[limits["indicator"] == ind.id] if len(limits) else limits
+
+    out: list = [Markdown("## Organisations")] if heading else []
+    banner = synthetic_banner_html(results_dir)
+    if banner:
+        out.append(HTML(banner))
+    out.append(Markdown(_intro(ind, registry, latest, fit, year, deff, min_orgs, n_estimates)))
+    if fit is not None:
+        out.append(trust_charts.funnel_chart(rows, limits, ind, registry, year=year, fit=fit, survey_deff=deff))
+
+    agg = res["trust_aggregates"]
+    agg = agg[agg["indicator"] == ind.id] if len(agg) else agg
+    breakdowns = [trust_charts.breakdown_chart(agg, ind, registry, level=lv, year=year)
+                  for lv in ("region", "org_type")] if len(agg) else []
+    breakdowns = [c for c in breakdowns if c is not None]
+    if breakdowns:
+        out.append(Markdown("### By region and type of organisation\n\n"
+                            "Counts are added up over the organisations in each group before the rate is taken, "
+                            "so larger organisations weigh more. The bars are 95% confidence intervals; where two "
+                            "intervals overlap a lot, the groups cannot be told apart."))
+        out.extend(breakdowns)
+
+    share = res["trust_share_in_range"]
+    if ind.non_adverse and ind.trust.kind == "relative_likelihood" and len(share):
+        s = share[share["indicator"] == ind.id].sort_values("year")
+        chart = trust_charts.share_in_range_chart(s, ind, registry)
+        if chart is not None:
+            lo, hi = ind.non_adverse
+            last = s.iloc[-1]
+            out.append(Markdown(
+                f"### Organisations in the non-adverse range\n\n"
+                f"NHS England counts an organisation as within the non-adverse range when its relative likelihood "
+                f"lies between {lo:.2f} and {hi:.2f}. In the {ind.year_phrase(int(last['year']))}, "
+                f"**{int(last['n_in_range'])} of {int(last['n_orgs'])}** organisations ({_fmt_pct(last['share'])}) "
+                "were inside it. Being inside the range is not the same as being statistically indistinguishable "
+                "from parity: for a small organisation the interval around its figure is wide."))
+            out.append(chart)
+
+    out.append(Markdown(_download(rows, ind, registry, download_folder)))
+    if index_link:
+        out.append(HTML(f'<p>Every organisation has its own page: see the '
+                        f'<a href="{html.escape(index_link, quote=True)}">list of organisations</a>.</p>'))
+    return out
+
+
+_DOWNLOAD_COLUMNS = ["year", "org_code", "org_name", "region", "org_type", "indicator", "band", "unit", "value",
+                     "ci_low", "ci_high", "gap", "gap_ci_low", "gap_ci_high", "funnel_z", "funnel_position_95",
+                     "funnel_position_998", "in_non_adverse_range", "note"]
+
+
+def _download(rows: pd.DataFrame, ind: Indicator, registry: Registry, folder: str | Path) -> str:
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{_safe_filename(ind.slug)}-organisations.csv"
+    cols = [c for c in _DOWNLOAD_COLUMNS if c in rows.columns]
+    rows[cols].sort_values(["year", "org_code"]).to_csv(folder / name, index=False)
+    return (f"{{download}}`Download every organisation's figures for this indicator as CSV ({name}) "
+            f"<{folder.as_posix()}/{name}>`")
