@@ -35,7 +35,10 @@ def build(
     force: bool = typer.Option(False, "--force", help="Re-run every chapter and rebuild the book."),
 ) -> None:
     """Validate the data, execute every chapter and build the book into _build/html."""
-    paths = Paths.discover(root)
+    _report(Paths.discover(root), workers, force)
+
+
+def _report(paths: Paths, workers: int, force: bool) -> None:
     try:
         report = run_build(paths, workers=workers, force=force, console=console)
     except DataError as err:
@@ -52,6 +55,32 @@ def build(
     console.print(table)
     state = "built" if report.book_built else "unchanged (nothing to rebuild)"
     console.print(f"Site {state}: {report.site}/index.html")
+
+
+@app.command()
+def demo(
+    root: Path = typer.Option(None, help="Project root (default: found from the current folder)."),
+    workers: int = typer.Option(2, min=1, help="Worker processes executing chapters in parallel."),
+    orgs: int = typer.Option(200, min=1, help="Number of fictitious organisations."),
+    force: bool = typer.Option(False, "--force", help="Re-run every chapter and rebuild the book."),
+) -> None:
+    """Build the whole book on the synthetic panel into _build/demo/html (never touches the national book)."""
+    from .importer import write_long
+    from .load import load_national
+    from .synthetic import make_panel
+
+    paths = Paths(Paths.discover(root).root, demo=True)
+    panel_file = paths.trusts / "synthetic_panel.csv"
+    panel = make_panel(load_national(paths.national_csv), n_orgs=orgs)
+    # Written to a scratch file and swapped in only when it differs, so an unchanged panel
+    # leaves every chapter's inputs (and so the incremental build) untouched.
+    scratch = paths.demo_root / "scratch" / panel_file.name
+    scratch.parent.mkdir(parents=True, exist_ok=True)
+    write_long(panel, scratch)
+    paths.trusts.mkdir(parents=True, exist_ok=True)
+    if not panel_file.exists() or panel_file.read_bytes() != scratch.read_bytes():
+        scratch.replace(panel_file)
+    _report(paths, workers, force)
 
 
 @app.command("demo-data")

@@ -23,7 +23,12 @@ def find_root(start: Path | None = None) -> Path:
 
 @dataclass(frozen=True)
 class Paths:
+    """Locations for one build. The national book builds in place; the synthetic
+    demonstration (``demo=True``) builds from a mirror under ``_build/demo`` so that it never
+    touches the national book, its results or its executed chapters."""
+
     root: Path
+    demo: bool = False
 
     @classmethod
     def discover(cls, start: Path | None = None) -> "Paths":
@@ -49,7 +54,16 @@ class Paths:
     @property
     def trusts(self) -> Path:
         """Organisation-level files in the long format (CSV or XLSX)."""
-        return self.raw / "trusts"
+        return self.demo_root / "trusts" if self.demo else self.raw / "trusts"
+
+    @property
+    def demo_root(self) -> Path:
+        return self.root / "_build" / "demo"
+
+    @property
+    def source(self) -> Path:
+        """The folder Jupyter Book builds from (holds _config.yml, _toc.yml and book/)."""
+        return self.demo_root / "src" if self.demo else self.root
 
     @property
     def notebooks(self) -> Path:
@@ -63,12 +77,12 @@ class Paths:
     @property
     def chapters(self) -> Path:
         """Executed notebooks (generated, git-ignored)."""
-        return self.book / "generated"
+        return self.source / "book" / "generated"
 
     @property
     def results(self) -> Path:
         """Generated tables (git-ignored)."""
-        return self.root / "results"
+        return self.demo_root / "results" if self.demo else self.root / "results"
 
     @property
     def build(self) -> Path:
@@ -76,4 +90,4 @@ class Paths:
 
     @property
     def site(self) -> Path:
-        return self.build / "html"
+        return self.demo_root / "html" if self.demo else self.build / "html"

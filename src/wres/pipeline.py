@@ -23,14 +23,25 @@ import jinja2
 import nbformat
 import pandas as pd
 
-from .chapter import BREAKDOWNS_CSV, FIGURES_CSV, FITS_CSV, SERIES_CSV, TRENDS_CSV
+from .chapter import BREAKDOWNS_CSV, FIGURES_CSV, FITS_CSV, SERIES_CSV, TRENDS_CSV, md_escape
 from .config import Paths
 from .load import load_breakdowns, load_national
 from .national import national_trends, round_for_csv
 from .registry import Registry, load_registry
 from .series import all_series
+from . import quality
+from .changes import national_changes, org_changes
+from .synthetic import SYNTHETIC_NOTE
+from .trust_analysis import (TRUST_READS, analyse_trusts, load_trust_results, remove_trust_results,
+                             write_trust_results)
+from .trusts import load_trust_folder
 
 HASHES_FILE = ".wres-hashes.json"
+CHANGES_CSV = "national_changes.csv"
+ORG_CHANGES_CSV = "trust_changes.csv"
+# Templates run many times (one page per organisation): executed in a reused kernel.
+BATCHED_TEMPLATES = {"organisation.ipynb"}
+QUALITY_READS = ("quality_accounts.csv", "quality_reasons.csv", "quality_churn.csv", "quality_unknown_ethnicity.csv")
 
 
 @dataclass(frozen=True)
@@ -70,6 +81,7 @@ def analyse(paths: Paths, registry: Registry, results_dir: Path) -> dict[str, Pa
     trends, fits = national_trends(figures, registry)
     fit_rows = [f.assign(indicator=i, series=k) for (i, k), f in sorted(fits.items())]
     fits_df = pd.concat(fit_rows, ignore_index=True)[["indicator", "series", "year", "fitted", "ci_low", "ci_high"]] if fit_rows else pd.DataFrame()
+    trusts = load_trust_folder(paths.trusts, registry)
     results_dir.mkdir(parents=True, exist_ok=True)
     out = {
         FIGURES_CSV: figures.drop(columns=["quality_flags"]),
@@ -77,28 +89,79 @@ def analyse(paths: Paths, registry: Registry, results_dir: Path) -> dict[str, Pa
         TRENDS_CSV: trends,
         FITS_CSV: fits_df,
         BREAKDOWNS_CSV: breakdowns,
+        CHANGES_CSV: national_changes(figures, registry, trends),
     }
     written = {}
     for name, df in out.items():
-        p = results_dir / name
-        text = round_for_csv(df).to_csv(index=False, lineterminator="\n")
-        # Write only on change so an unchanged input leaves results (and chapters) untouched.
-        if not p.exists() or p.read_text(encoding="utf-8") != text:
-            p.write_text(text, encoding="utf-8")
-        written[name] = p
+        written[name] = _write_if_changed(results_dir / name, round_for_csv(df).to_csv(index=False, lineterminator="\n"))
+    if len(trusts):
+        tables = analyse_trusts(trusts, registry)
+        source = "synthetic demonstration panel (wres demo)" if paths.demo else f"{paths.trusts.relative_to(paths.root)}"
+        written.update(write_trust_results(tables, results_dir, synthetic=paths.demo, source=source,
+                                           note=SYNTHETIC_NOTE if paths.demo else ""))
+        org_change = org_changes(tables["trust_indicators"], registry)
+    else:
+        # Tables from an earlier build with organisation files must not linger on the pages.
+        remove_trust_results(results_dir)
+        org_change = pd.DataFrame()
+    written[ORG_CHANGES_CSV] = _write_if_changed(results_dir / ORG_CHANGES_CSV,
+                                                 round_for_csv(org_change).to_csv(index=False, lineterminator="\n"))
+    written.update(write_quality(figures, breakdowns, trusts, registry, results_dir))
     return written
+
+
+def write_quality(figures: pd.DataFrame, breakdowns: pd.DataFrame, trusts: pd.DataFrame, registry: Registry,
+                  results_dir: Path) -> dict[str, Path]:
+    """The data quality tables: every row of every input, used or excluded with a reason."""
+    status = pd.concat([quality.national_row_status(figures, registry), quality.breakdown_row_status(breakdowns),
+                        quality.trust_row_status(trusts, registry)], ignore_index=True)
+    tables = {
+        "quality_accounts.csv": quality.account(status),
+        "quality_reasons.csv": quality.exclusion_reasons(status),
+        "quality_churn.csv": quality.organisation_churn(trusts),
+        "quality_unknown_ethnicity.csv": quality.unknown_ethnicity(trusts),
+    }
+    return {name: _write_if_changed(results_dir / name, df.to_csv(index=False, lineterminator="\n"))
+            for name, df in tables.items()}
+
+
+def _write_if_changed_parent(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return _write_if_changed(path, text)
+
+
+def _write_if_changed(path: Path, text: str) -> Path:
+    # Write only on change so an unchanged input leaves results (and chapters) untouched.
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def organisations(results_dir: Path) -> pd.DataFrame:
+    """Organisations in the trust results (empty when there are no organisation files)."""
+    orgs = load_trust_results(results_dir)["trust_orgs"]
+    return orgs[["org_code", "org_name"]] if len(orgs) else pd.DataFrame(columns=["org_code", "org_name"])
 
 
 # ---------------------------------------------------------------- chapters
 
 
-def chapter_plan(registry: Registry) -> list[Chapter]:
-    """The chapters every build executes: overview, one per indicator, data provenance."""
-    reads = (FIGURES_CSV, SERIES_CSV, TRENDS_CSV, FITS_CSV, BREAKDOWNS_CSV)
-    plan = [Chapter("overview", "overview.ipynb", {}, {}, reads)]
+def chapter_plan(registry: Registry, orgs: pd.DataFrame | None = None) -> list[Chapter]:
+    """The chapters a build executes: overview, one per indicator, data provenance and, when
+    organisation data are present, an index and one profile per organisation."""
+    reads = (FIGURES_CSV, SERIES_CSV, TRENDS_CSV, FITS_CSV, BREAKDOWNS_CSV, *TRUST_READS)
+    plan = [Chapter("overview", "overview.ipynb", {}, {}, reads),
+            Chapter("what-changed", "changes.ipynb", {}, {}, (CHANGES_CSV, ORG_CHANGES_CSV, *TRUST_READS))]
     for ind in registry.indicators:
         plan.append(Chapter(ind.slug, "indicator.ipynb", {"indicator_id": ind.id}, {"ind": ind}, reads))
     plan.append(Chapter("data", "data.ipynb", {}, {}, (FIGURES_CSV,)))
+    plan.append(Chapter("data-quality", "quality.ipynb", {}, {}, (*QUALITY_READS, *TRUST_READS)))
+    if orgs is not None and len(orgs):
+        plan.append(Chapter("organisations", "organisations.ipynb", {"profile_link": "orgs/{org_code}.html"}, {},
+                            TRUST_READS))
+        for code, name in zip(orgs["org_code"], orgs["org_name"], strict=True):
+            plan.append(Chapter(f"orgs/{code}", "organisation.ipynb", {"org_code": code},
+                                {"org_code": md_escape(code), "org_name": md_escape(name)}, TRUST_READS))
     return plan
 
 
@@ -127,15 +190,21 @@ def package_digest() -> str:
     return h.hexdigest()
 
 
-def chapter_digest(ch: Chapter, template: Path, results_dir: Path, pkg: str) -> str:
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "absent"
+
+
+def chapter_digest(ch: Chapter, template_digest: str, read_digests: dict[str, str], pkg: str) -> str:
+    """What a chapter's output depends on: its template, parameters, Markdown context, the
+    results files it reads and the package code."""
     h = hashlib.sha256()
-    h.update(template.read_bytes())
+    h.update(template_digest.encode())
     h.update(json.dumps(ch.parameters, sort_keys=True).encode())
+    h.update(json.dumps({k: str(v) for k, v in ch.context.items()}, sort_keys=True).encode())
     h.update(pkg.encode())
     for name in ch.reads:
-        p = results_dir / name
         h.update(name.encode())
-        h.update(p.read_bytes() if p.exists() else b"")
+        h.update(read_digests[name].encode())
     return h.hexdigest()
 
 
@@ -158,6 +227,59 @@ def _execute_one(template_nb: nbformat.NotebookNode, output: str, parameters: di
         return False, time.perf_counter() - start, "\n".join(msg[-12:])
     _tidy_executed(nb, Path(output))
     return True, time.perf_counter() - start, ""
+
+
+def _execute_batch(jobs: list[tuple[nbformat.NotebookNode, str, dict, str]]) -> list[tuple[bool, float, str]]:
+    """Execute many small notebooks from one template in ONE kernel (runs in a worker process).
+
+    Papermill starts and stops a kernel per notebook (about 2.5 s each here), which for two
+    hundred organisation profiles would dominate the build. Papermill's own parameterisation
+    is reused so the executed notebooks look the same; the namespace is reset between
+    notebooks, so no page sees another's variables.
+    """
+    from jupyter_client.manager import start_new_kernel
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    log = Path(jobs[0][1]).parent / f".batch-{os.getpid()}.log"
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(fd, 2)
+    os.close(fd)
+    out: list[tuple[bool, float, str]] = []
+    km, kc = start_new_kernel(kernel_name="python3", cwd=jobs[0][3])
+    try:
+        for template_nb, output, parameters, cwd in jobs:
+            start = time.perf_counter()
+            nb = _inject_parameters(nbformat.from_dict(template_nb), parameters)
+            client = NotebookClient(nb, km=km, timeout=600, kernel_name="python3", resources={"metadata": {"path": cwd}})
+            client.kc = km.client() if kc is None else kc
+            client.reset_execution_trackers()
+            reset = nbformat.v4.new_code_cell(f"%reset -f\nimport os as _os\n_os.chdir({cwd!r})\ndel _os")
+            client.execute_cell(reset, 0, store_history=False)
+            ok, err = True, ""
+            try:
+                for index, cell in enumerate(nb.cells):
+                    client.execute_cell(cell, index)
+            except CellExecutionError as exc:
+                ok, err = False, "\n".join(str(exc).strip().splitlines()[-12:])
+            if ok:
+                _tidy_executed(nb, Path(output))
+            else:
+                nbformat.write(nb, output)
+            out.append((ok, time.perf_counter() - start, err))
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    return out
+
+
+def _inject_parameters(nb: nbformat.NotebookNode, parameters: dict) -> nbformat.NotebookNode:
+    """Insert the parameters after the template's ``parameters`` cell, as papermill does."""
+    source = "# Parameters\n" + "".join(f"{k} = {v!r}\n" for k, v in parameters.items())
+    cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters", "remove-cell"]})
+    index = next((i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])), -1)
+    nb.cells.insert(index + 1, cell)
+    return nb
 
 
 def _tidy_executed(nb: nbformat.NotebookNode, output: Path) -> None:
@@ -188,11 +310,13 @@ def execute_chapters(plan: list[Chapter], paths: Paths, registry: Registry, gene
     hash_file = generated / HASHES_FILE
     old = json.loads(hash_file.read_text()) if hash_file.exists() else {}
     pkg = package_digest()
-    rel_results = os.path.relpath(results_dir, generated)
     todo, results, new_hashes = [], [], {}
+    # Each input is hashed once, not once per chapter (profile pages share large tables).
+    read_digests = {name: file_digest(results_dir / name) for name in {n for ch in plan for n in ch.reads}}
+    template_digests = {t: file_digest(paths.notebooks / t) for t in {ch.template for ch in plan}}
     for ch in plan:
         template = paths.notebooks / ch.template
-        digest = chapter_digest(ch, template, results_dir, pkg)
+        digest = chapter_digest(ch, template_digests[ch.template], read_digests, pkg)
         out = generated / f"{ch.name}.ipynb"
         new_hashes[ch.name] = digest
         if not force and old.get(ch.name) == digest and out.exists():
@@ -206,17 +330,32 @@ def execute_chapters(plan: list[Chapter], paths: Paths, registry: Registry, gene
             task = progress.add_task("Executing chapters", total=len(todo))
             with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
                 futures = {}
+                batched: list[tuple[Chapter, tuple]] = []
                 for ch, template, out in todo:
                     nb = render_template(template, ch.context, registry)
-                    params = {**ch.parameters, "results_dir": rel_results}
-                    futures[pool.submit(_execute_one, nb, str(out), params, str(generated))] = ch
+                    out.parent.mkdir(parents=True, exist_ok=True)
+                    # Relative, so executed notebooks do not depend on where the repository is.
+                    params = {**ch.parameters, "results_dir": os.path.relpath(results_dir, out.parent)}
+                    job = (nb, str(out), params, str(out.parent))
+                    if ch.template in BATCHED_TEMPLATES:
+                        batched.append((ch, job))
+                    else:
+                        futures[pool.submit(_execute_one, *job)] = [ch]
+                # One kernel per worker for the many small pages; chunks stay in plan order.
+                n_chunks = max(1, min(workers, len(batched)))
+                for i in range(n_chunks):
+                    chunk = batched[i::n_chunks]
+                    if chunk:
+                        futures[pool.submit(_execute_batch, [job for _, job in chunk])] = [ch for ch, _ in chunk]
                 for fut in as_completed(futures):
-                    ch = futures[fut]
-                    ok, secs, err = fut.result()
-                    results.append(ChapterResult(ch.name, ok, secs, error=err, output=str(generated / f"{ch.name}.ipynb")))
-                    if not ok:
-                        failed.add(ch.name)
-                    progress.update(task, advance=1, description=f"Executed {ch.name}")
+                    chapters = futures[fut]
+                    outcome = fut.result()
+                    outcomes = outcome if isinstance(outcome, list) else [outcome]
+                    for ch, (ok, secs, err) in zip(chapters, outcomes, strict=True):
+                        results.append(ChapterResult(ch.name, ok, secs, error=err, output=str(generated / f"{ch.name}.ipynb")))
+                        if not ok:
+                            failed.add(ch.name)
+                    progress.update(task, advance=len(chapters), description=f"Executed {chapters[-1].name}")
     # Record hashes only for chapters that succeeded, so a failed one is retried next time.
     keep = {k: v for k, v in new_hashes.items() if k not in failed}
     hash_file.write_text(json.dumps(keep, indent=1, sort_keys=True))
@@ -225,6 +364,31 @@ def execute_chapters(plan: list[Chapter], paths: Paths, registry: Registry, gene
 
 
 # ---------------------------------------------------------------- book
+
+
+DEMO_ANNOUNCEMENT = ("Demonstration build: the organisations and their figures are synthetic (fictitious). "
+                     "National figures are the real published ones.")
+
+
+def mirror_source(root: Path, dest: Path, announcement: str | None = None) -> None:
+    """Copy the book's hand-written sources into ``dest`` (for a build that must not touch
+    the national book), adding a site-wide announcement banner to its configuration.
+    Files are copied only when changed, so Sphinx can stay incremental."""
+    import yaml
+
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    if announcement:
+        config.setdefault("html", {})["announcement"] = announcement
+        config["title"] = f"{config.get('title', '')} (demonstration)"
+    _write_if_changed_parent(dest / "_config.yml", "# Written by wres from _config.yml.\n" + yaml.safe_dump(config, sort_keys=False))
+    wanted = [root / "_toc.yml"]
+    wanted += [p for p in (root / "book").rglob("*") if p.is_file() and "generated" not in p.relative_to(root).parts]
+    for src in wanted:
+        target = dest / src.relative_to(root)
+        if target.exists() and target.read_bytes() == src.read_bytes():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, target)
 
 
 def book_digest(source_root: Path, generated: Path) -> str:
@@ -240,7 +404,33 @@ def book_digest(source_root: Path, generated: Path) -> str:
     return h.hexdigest()
 
 
-def build_book(source_root: Path, site: Path, console=None) -> tuple[bool, str, float]:
+def remove_stale_chapters(plan: list[Chapter], generated: Path) -> None:
+    """Drop executed notebooks that are no longer in the plan (e.g. an organisation that left)."""
+    keep = {generated / f"{ch.name}.ipynb" for ch in plan}
+    for nb in generated.rglob("*.ipynb"):
+        if nb not in keep:
+            nb.unlink()
+            nb.with_suffix(".log").unlink(missing_ok=True)
+
+
+def write_toc(source_root: Path, generated: Path, with_organisations: bool) -> Path:
+    """The table of contents to build with: the hand-written ``_toc.yml``, plus an
+    Organisations part when organisation data are present (an empty glob would warn)."""
+    toc_path = source_root / "_toc.yml"
+    if not with_organisations:
+        return toc_path
+    import yaml
+
+    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    rel = generated.relative_to(source_root).as_posix()
+    toc["parts"].append({"caption": "Organisations", "chapters": [
+        {"file": f"{rel}/organisations", "sections": [{"glob": f"{rel}/orgs/*"}]}]})
+    out = generated / "_toc.yml"
+    _write_if_changed(out, "# Written by wres build from _toc.yml; edit that file instead.\n" + yaml.safe_dump(toc, sort_keys=False))
+    return out
+
+
+def build_book(source_root: Path, site: Path, toc: Path | None = None, console=None) -> tuple[bool, str, float]:
     """Build with Jupyter Book into a staging folder; publish to ``site`` only on success.
 
     Warnings are errors (-W -n); on failure the previous ``site`` is untouched and the
@@ -254,6 +444,8 @@ def build_book(source_root: Path, site: Path, console=None) -> tuple[bool, str, 
     # The console script sits beside the interpreter in the virtual environment.
     jb = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(jb), "build", str(source_root), "--path-output", str(work), "--builder", "html", "-W", "-n", "--keep-going"]
+    if toc is not None:
+        cmd += ["--toc", str(toc)]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=source_root)
     log = proc.stdout + proc.stderr
     (work / "build.log").write_text(log)
@@ -292,9 +484,13 @@ def build(paths: Paths, registry: Registry | None = None, *, workers: int = 2, f
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     analyse(paths, registry, paths.results)
+    if paths.source != paths.root:
+        mirror_source(paths.root, paths.source, DEMO_ANNOUNCEMENT if paths.demo else None)
     timings["load, validate and analyse"] = time.perf_counter() - t0
     t1 = time.perf_counter()
-    results = execute_chapters(chapter_plan(registry), paths, registry, paths.chapters, paths.results,
+    plan = chapter_plan(registry, organisations(paths.results))
+    remove_stale_chapters(plan, paths.chapters)
+    results = execute_chapters(plan, paths, registry, paths.chapters, paths.results,
                                workers=workers, force=force, console=console)
     timings["execute chapters"] = time.perf_counter() - t1
     failed = [r for r in results if not r.ok]
@@ -302,11 +498,12 @@ def build(paths: Paths, registry: Registry | None = None, *, workers: int = 2, f
         lines = [f"  - {r.name}: executed notebook with the traceback at {r.output}\n      {r.error.splitlines()[-1] if r.error else ''}"
                  for r in failed]
         raise BuildError(f"{len(failed)} chapter(s) failed; the published site was not changed:\n" + "\n".join(lines))
-    digest_file = paths.build / ".wres-book-digest"
-    digest = book_digest(paths.root, paths.chapters)
+    toc = write_toc(paths.source, paths.chapters, any(ch.name == "organisations" for ch in plan))
+    digest_file = paths.site.parent / f".{paths.site.name}-digest"
+    digest = book_digest(paths.source, paths.chapters)
     built = False
     if force or not paths.site.exists() or not digest_file.exists() or digest_file.read_text() != digest:
-        ok, log, secs = build_book(paths.root, paths.site, console=console)
+        ok, log, secs = build_book(paths.source, paths.site, toc=toc, console=console)
         timings["build book (Sphinx)"] = secs
         if not ok:
             tail = "\n".join(line for line in log.splitlines() if "WARNING" in line or "ERROR" in line)[-4000:]
