@@ -22,8 +22,10 @@ chromium:
 book: $(STAMP)
 	$(BIN)/wres build
 
+# The browser tests need both sites: the national book and a small synthetic demo.
 test: $(STAMP) chromium
 	$(BIN)/wres build
+	$(BIN)/wres demo --orgs 20
 	$(BIN)/python -m pytest
 
 demo: $(STAMP)

@@ -1,3 +1,8 @@
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,3 +19,35 @@ def root() -> Path:
 @pytest.fixture(scope="session")
 def fixtures() -> Path:
     return FIXTURES
+
+
+IGNORE = shutil.ignore_patterns(".venv", "_build", "results", "generated", ".git", ".pytest_cache", ".hypothesis",
+                                "__pycache__", "benchmarks")
+WRES = str(Path(sys.executable).with_name("wres"))
+
+
+def run_build(root: Path, *args: str, command: str = "build") -> subprocess.CompletedProcess:
+    """``wres build`` on a copy of the repository, as a user would run it."""
+    env = {**os.environ, "WRES_ROOT": str(root)}
+    return subprocess.run([WRES, command, *args], cwd=root, env=env, capture_output=True, text=True, timeout=1200)
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def fresh_copy(built: Path, tmp_path: Path) -> Path:
+    dest = tmp_path / "repo"
+    shutil.copytree(built, dest, symlinks=True)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def built_repo(tmp_path_factory) -> Path:
+    """A copy of the repository with the national book built once (shared by whole-build tests)."""
+    dest = tmp_path_factory.mktemp("book") / "repo"
+    shutil.copytree(ROOT, dest, ignore=IGNORE)
+    proc = run_build(dest)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return dest

@@ -3,50 +3,17 @@ incremental rebuilds and determinism (wres.pipeline, wres.cli)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import nbformat
 import pandas as pd
 import pytest
 
-IGNORE = shutil.ignore_patterns(".venv", "_build", "results", "generated", ".git", ".pytest_cache", ".hypothesis", "__pycache__")
-WRES = str(Path(sys.executable).with_name("wres"))
+from conftest import fresh_copy, run_build, tree_digest  # noqa: E402 - shared with other whole-build tests
 
 
-def run_build(root: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "WRES_ROOT": str(root)}
-    return subprocess.run([WRES, "build", *args], cwd=root, env=env, capture_output=True, text=True, timeout=900)
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory, root) -> Path:
-    """A copy of the repository, built once."""
-    dest = tmp_path_factory.mktemp("book") / "repo"
-    shutil.copytree(root, dest, ignore=IGNORE)
-    proc = run_build(dest)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return dest
-
-
-def fresh_copy(built: Path, tmp_path: Path) -> Path:
-    dest = tmp_path / "repo"
-    shutil.copytree(built, dest, symlinks=True)
-    return dest
-
-
-def test_results_contract(built):
-    trends = pd.read_csv(built / "results" / "national_trends.csv")
+def test_results_contract(built_repo):
+    trends = pd.read_csv(built_repo / "results" / "national_trends.csv")
     contract = ["indicator", "series", "group", "first_year", "last_year", "n_years", "slope", "slope_unit",
                 "slope_ci_low", "slope_ci_high", "p_value", "mk_s", "mk_p", "sen_slope", "sen_ci_low",
                 "sen_ci_high", "min_detectable_slope", "verdict"]
@@ -61,19 +28,19 @@ def test_results_contract(built):
     assert (few["n_years"] < 5).all()
 
 
-def test_every_chapter_opens_with_its_verdict(built):
-    site = built / "_build" / "html" / "book" / "generated"
+def test_every_chapter_opens_with_its_verdict(built_repo):
+    site = built_repo / "_build" / "html" / "book" / "generated"
     for i in range(1, 10):
         page = (site / f"indicator-{i}.html").read_text()
         body = page[page.index("<h1"):]
         first_p = body[body.index("<p>"): body.index("</p>")]
         assert any(w in first_p for w in ("statistically significant", "too few years")), (i, first_p[:300])
         assert "methods.html#methods-trend-tests" in first_p, i
-    assert (built / "_build" / "html" / "book" / "methods.html").exists()
+    assert (built_repo / "_build" / "html" / "book" / "methods.html").exists()
 
 
-def test_malformed_input_keeps_previous_site(built, tmp_path):
-    repo = fresh_copy(built, tmp_path)
+def test_malformed_input_keeps_previous_site(built_repo, tmp_path):
+    repo = fresh_copy(built_repo, tmp_path)
     before = tree_digest(repo / "_build" / "html")
     csv = repo / "data" / "raw" / "published" / "wres_national_published.csv"
     lines = csv.read_text().splitlines(keepends=True)
@@ -85,8 +52,8 @@ def test_malformed_input_keeps_previous_site(built, tmp_path):
     assert tree_digest(repo / "_build" / "html") == before
 
 
-def test_failed_chapter_keeps_previous_site_and_names_it(built, tmp_path):
-    repo = fresh_copy(built, tmp_path)
+def test_failed_chapter_keeps_previous_site_and_names_it(built_repo, tmp_path):
+    repo = fresh_copy(built_repo, tmp_path)
     before = tree_digest(repo / "_build" / "html")
     tpl = repo / "notebooks" / "indicator.ipynb"
     nb = nbformat.read(tpl, as_version=4)
@@ -99,8 +66,8 @@ def test_failed_chapter_keeps_previous_site_and_names_it(built, tmp_path):
     assert tree_digest(repo / "_build" / "html") == before
 
 
-def test_rebuild_with_nothing_changed_starts_no_kernel(built, tmp_path):
-    repo = fresh_copy(built, tmp_path)
+def test_rebuild_with_nothing_changed_starts_no_kernel(built_repo, tmp_path):
+    repo = fresh_copy(built_repo, tmp_path)
     proc = run_build(repo)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count("skipped (unchanged)") == len(list((repo / "book" / "generated").glob("*.ipynb")))
@@ -108,10 +75,10 @@ def test_rebuild_with_nothing_changed_starts_no_kernel(built, tmp_path):
     assert "unchanged (nothing to rebuild)" in proc.stdout
 
 
-def test_builds_are_deterministic(built, tmp_path):
-    repo = fresh_copy(built, tmp_path)
-    first = {p.name: p.read_bytes() for p in (built / "results").glob("*.csv")}
-    nbs = {p.name: nbformat.read(p, as_version=4) for p in (built / "book" / "generated").glob("*.ipynb")}
+def test_builds_are_deterministic(built_repo, tmp_path):
+    repo = fresh_copy(built_repo, tmp_path)
+    first = {p.name: p.read_bytes() for p in (built_repo / "results").glob("*.csv")}
+    nbs = {p.name: nbformat.read(p, as_version=4) for p in (built_repo / "book" / "generated").glob("*.ipynb")}
     proc = run_build(repo, "--force")
     assert proc.returncode == 0, proc.stderr
     assert {p.name: p.read_bytes() for p in (repo / "results").glob("*.csv")} == first

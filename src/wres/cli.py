@@ -48,8 +48,16 @@ def _report(paths: Paths, workers: int, force: bool) -> None:
     table = Table(title="Build timing (wall-clock seconds, this machine)")
     table.add_column("step")
     table.add_column("seconds", justify="right")
+    profiles = [ch for ch in report.chapters if ch.name.startswith("orgs/")]
     for ch in report.chapters:
-        table.add_row(f"chapter {ch.name}", "skipped (unchanged)" if ch.skipped else f"{ch.seconds:.1f}")
+        if ch not in profiles:
+            table.add_row(f"chapter {ch.name}", "skipped (unchanged)" if ch.skipped else f"{ch.seconds:.1f}")
+    if profiles:
+        ran = [ch.seconds for ch in profiles if not ch.skipped]
+        detail = (f"{sum(ran):.1f} (mean {sum(ran) / len(ran):.1f} each)" if ran else "")
+        skipped = len(profiles) - len(ran)
+        table.add_row(f"{len(profiles)} organisation profiles (kernel time, summed)",
+                      detail + (f"; {skipped} skipped (unchanged)" if skipped else ""))
     for step, secs in report.timings.items():
         table.add_row(step, f"{secs:.1f}")
     console.print(table)

@@ -252,10 +252,11 @@ def _execute_batch(jobs: list[tuple[nbformat.NotebookNode, str, dict, str]]) -> 
             start = time.perf_counter()
             nb = _inject_parameters(nbformat.from_dict(template_nb), parameters)
             client = NotebookClient(nb, km=km, timeout=600, kernel_name="python3", resources={"metadata": {"path": cwd}})
-            client.kc = km.client() if kc is None else kc
+            client.kc = kc
             client.reset_execution_trackers()
-            reset = nbformat.v4.new_code_cell(f"%reset -f\nimport os as _os\n_os.chdir({cwd!r})\ndel _os")
-            client.execute_cell(reset, 0, store_history=False)
+            # Straight to the kernel, not through the client: it must leave no trace in the notebook.
+            kc.execute_interactive(f"%reset -f\nimport os as _os\n_os.chdir({cwd!r})\ndel _os",
+                                   store_history=False, silent=True, timeout=60)
             ok, err = True, ""
             try:
                 for index, cell in enumerate(nb.cells):

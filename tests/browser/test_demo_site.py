@@ -102,7 +102,8 @@ def test_funnel_tooltip_names_organisation_value_ci_and_position(demo_server, of
             break
     context.close()
     assert seen, "no tooltip naming an organisation appeared"
-    assert re.search(r"95%", seen) and re.search(r"inside|above|below", seen, re.I)
+    assert re.search(r"95%", seen), seen
+    assert re.search(r"inside|above|below|within", seen, re.I), seen
 
 
 def test_index_search_filters_rows(demo_server, offline_browser):
@@ -112,7 +113,7 @@ def test_index_search_filters_rows(demo_server, offline_browser):
     page.goto(demo_server[0] + "book/generated/organisations.html")
     rows = page.locator("table tbody tr")
     before = sum(1 for i in range(rows.count()) if rows.nth(i).is_visible())
-    box = page.locator("input[type='search'], input[type='text']").first
+    box = page.locator("#wres-org-search")
     box.fill("ZZ001")
     page.wait_for_timeout(300)
     after = sum(1 for i in range(rows.count()) if rows.nth(i).is_visible())
