@@ -13,21 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from . import charts, headline
+from .config import BREAKDOWNS_CSV, FIGURES_CSV, FITS_CSV, SERIES_CSV, TRENDS_CSV
 from .registry import Indicator, Registry, load_registry
-
-FIGURES_CSV = "national_figures.csv"
-SERIES_CSV = "national_series.csv"
-TRENDS_CSV = "national_trends.csv"
-FITS_CSV = "national_fits.csv"
-BREAKDOWNS_CSV = "breakdowns.csv"
-
-
-def md_escape(text: object) -> str:
-    """Escape text from data for MyST Markdown (roles, directives, HTML, emphasis, links)."""
-    s = html.escape(str(text), quote=True)
-    for ch in "\\`*_{}[]<>()#+!|$~:":
-        s = s.replace(ch, "\\" + ch)
-    return s
+from .text import md_escape
 
 
 def read_results(results_dir: str | Path) -> dict[str, pd.DataFrame]:

@@ -10,8 +10,10 @@ from rich.console import Console
 from rich.table import Table
 
 from .config import Paths
-from .pipeline import BuildError, build as run_build
-from .validate import DataError
+from .errors import DataError
+
+# The pipeline and analysis modules are imported inside the commands that use them, so that
+# `wres --help` and a rebuild with nothing changed do not wait for the statistics stack.
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Build and maintain the WRES analysis book.")
 console = Console(stderr=False)
@@ -39,6 +41,8 @@ def build(
 
 
 def _report(paths: Paths, workers: int, force: bool) -> None:
+    from .pipeline import BuildError, build as run_build
+
     try:
         report = run_build(paths, workers=workers, force=force, console=console)
     except DataError as err:

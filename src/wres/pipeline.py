@@ -23,25 +23,19 @@ import jinja2
 import nbformat
 import pandas as pd
 
-from .chapter import BREAKDOWNS_CSV, FIGURES_CSV, FITS_CSV, SERIES_CSV, TRENDS_CSV, md_escape
-from .config import Paths
-from .load import load_breakdowns, load_national
-from .national import national_trends, round_for_csv
+from .config import (BREAKDOWNS_CSV, CHANGES_CSV, FIGURES_CSV, FITS_CSV, ORG_CHANGES_CSV, QUALITY_CSVS,
+                     SERIES_CSV, TRENDS_CSV, Paths)
+from .files import file_digest, write_if_changed
 from .registry import Registry, load_registry
-from .series import all_series
-from . import quality
-from .changes import national_changes, org_changes
-from .synthetic import SYNTHETIC_NOTE
-from .trust_analysis import (TRUST_READS, analyse_trusts, load_trust_results, remove_trust_results,
-                             write_trust_results)
-from .trusts import load_trust_folder
+from .text import md_escape
+from .trust_analysis import TRUST_READS
+
+# The analysis stack (statsmodels, pandera, altair) is imported only when it is needed, so a
+# rebuild with nothing changed starts quickly.
 
 HASHES_FILE = ".wres-hashes.json"
-CHANGES_CSV = "national_changes.csv"
-ORG_CHANGES_CSV = "trust_changes.csv"
-# Templates run many times (one page per organisation): executed in a reused kernel.
-BATCHED_TEMPLATES = {"organisation.ipynb"}
-QUALITY_READS = ("quality_accounts.csv", "quality_reasons.csv", "quality_churn.csv", "quality_unknown_ethnicity.csv")
+INPUTS_DIGEST = ".wres-inputs-digest"
+QUALITY_READS = QUALITY_CSVS
 
 
 @dataclass(frozen=True)
@@ -72,75 +66,24 @@ class BuildError(RuntimeError):
 # ---------------------------------------------------------------- analysis
 
 
-def analyse(paths: Paths, registry: Registry, results_dir: Path) -> dict[str, Path]:
-    """Validate the inputs and write every results table. Raises DataError before writing
-    anything if an input is malformed."""
-    figures = load_national(paths.national_csv, registry)
-    breakdowns = load_breakdowns(paths.breakdowns_csv, registry) if paths.breakdowns_csv.exists() else pd.DataFrame()
-    series = all_series(figures, registry)
-    trends, fits = national_trends(figures, registry)
-    fit_rows = [f.assign(indicator=i, series=k) for (i, k), f in sorted(fits.items())]
-    fits_df = pd.concat(fit_rows, ignore_index=True)[["indicator", "series", "year", "fitted", "ci_low", "ci_high"]] if fit_rows else pd.DataFrame()
-    trusts = load_trust_folder(paths.trusts, registry)
-    results_dir.mkdir(parents=True, exist_ok=True)
-    out = {
-        FIGURES_CSV: figures.drop(columns=["quality_flags"]),
-        SERIES_CSV: series,
-        TRENDS_CSV: trends,
-        FITS_CSV: fits_df,
-        BREAKDOWNS_CSV: breakdowns,
-        CHANGES_CSV: national_changes(figures, registry, trends),
-    }
-    written = {}
-    for name, df in out.items():
-        written[name] = _write_if_changed(results_dir / name, round_for_csv(df).to_csv(index=False, lineterminator="\n"))
-    if len(trusts):
-        tables = analyse_trusts(trusts, registry)
-        source = "synthetic demonstration panel (wres demo)" if paths.demo else f"{paths.trusts.relative_to(paths.root)}"
-        written.update(write_trust_results(tables, results_dir, synthetic=paths.demo, source=source,
-                                           note=SYNTHETIC_NOTE if paths.demo else ""))
-        org_change = org_changes(tables["trust_indicators"], registry)
-    else:
-        # Tables from an earlier build with organisation files must not linger on the pages.
-        remove_trust_results(results_dir)
-        org_change = pd.DataFrame()
-    written[ORG_CHANGES_CSV] = _write_if_changed(results_dir / ORG_CHANGES_CSV,
-                                                 round_for_csv(org_change).to_csv(index=False, lineterminator="\n"))
-    written.update(write_quality(figures, breakdowns, trusts, registry, results_dir))
-    return written
-
-
-def write_quality(figures: pd.DataFrame, breakdowns: pd.DataFrame, trusts: pd.DataFrame, registry: Registry,
-                  results_dir: Path) -> dict[str, Path]:
-    """The data quality tables: every row of every input, used or excluded with a reason."""
-    status = pd.concat([quality.national_row_status(figures, registry), quality.breakdown_row_status(breakdowns),
-                        quality.trust_row_status(trusts, registry)], ignore_index=True)
-    tables = {
-        "quality_accounts.csv": quality.account(status),
-        "quality_reasons.csv": quality.exclusion_reasons(status),
-        "quality_churn.csv": quality.organisation_churn(trusts),
-        "quality_unknown_ethnicity.csv": quality.unknown_ethnicity(trusts),
-    }
-    return {name: _write_if_changed(results_dir / name, df.to_csv(index=False, lineterminator="\n"))
-            for name, df in tables.items()}
-
-
-def _write_if_changed_parent(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return _write_if_changed(path, text)
-
-
-def _write_if_changed(path: Path, text: str) -> Path:
-    # Write only on change so an unchanged input leaves results (and chapters) untouched.
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
-    return path
-
-
 def organisations(results_dir: Path) -> pd.DataFrame:
     """Organisations in the trust results (empty when there are no organisation files)."""
+    from .trust_analysis import load_trust_results
+
     orgs = load_trust_results(results_dir)["trust_orgs"]
     return orgs[["org_code", "org_name"]] if len(orgs) else pd.DataFrame(columns=["org_code", "org_name"])
+
+
+def inputs_digest(paths: Paths) -> str:
+    """Hash of every input the analysis reads (raw files, package code, build kind)."""
+    h = hashlib.sha256(package_digest().encode())
+    h.update(b"demo" if paths.demo else b"national")
+    for folder in (paths.published, paths.trusts):
+        for p in sorted(folder.rglob("*")) if folder.exists() else []:
+            if p.is_file():
+                h.update(str(p.relative_to(folder)).encode())
+                h.update(p.read_bytes())
+    return h.hexdigest()
 
 
 # ---------------------------------------------------------------- chapters
@@ -190,8 +133,6 @@ def package_digest() -> str:
     return h.hexdigest()
 
 
-def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "absent"
 
 
 def chapter_digest(ch: Chapter, template_digest: str, read_digests: dict[str, str], pkg: str) -> str:
@@ -208,79 +149,71 @@ def chapter_digest(ch: Chapter, template_digest: str, read_digests: dict[str, st
     return h.hexdigest()
 
 
-def _execute_one(template_nb: nbformat.NotebookNode, output: str, parameters: dict, cwd: str) -> tuple[bool, float, str]:
-    # Runs in a worker process: papermill starts a fresh kernel for each notebook.
-    import papermill as pm
-
-    # Kernels inherit this process's stderr and chatter on it; keep that in a log beside the
-    # executed notebook instead of burying the progress display.
-    log = Path(output).with_suffix(".log")
-    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    os.dup2(fd, 2)
-    os.close(fd)
-    start = time.perf_counter()
-    try:
-        nb = pm.execute_notebook(template_nb, output, parameters=parameters, cwd=cwd, kernel_name="python3",
-                                 progress_bar=False, log_output=False, request_save_on_cell_execute=False)
-    except Exception as err:  # noqa: BLE001 - any failure is reported per chapter, never fatal here
-        msg = str(err).strip().splitlines()
-        return False, time.perf_counter() - start, "\n".join(msg[-12:])
-    _tidy_executed(nb, Path(output))
-    return True, time.perf_counter() - start, ""
+# Run in the kernel before each chapter: a fresh namespace and the chapter's own folder, and
+# chart ids numbered from scratch so a page's output does not depend on the pages before it.
+_RESET = (
+    "%reset -f\n"
+    "import os as _os, sys as _sys\n"
+    "_os.chdir({cwd!r})\n"
+    "_m = _sys.modules.get('wres.altair_offline')\n"
+    "_m and _m.reset_ids()\n"
+    "del _os, _sys, _m\n"
+)
 
 
-def _execute_batch(jobs: list[tuple[nbformat.NotebookNode, str, dict, str]]) -> list[tuple[bool, float, str]]:
-    """Execute many small notebooks from one template in ONE kernel (runs in a worker process).
+def _execute_chunk(jobs: list[tuple[nbformat.NotebookNode, str, dict, str]], log_dir: str) -> list[tuple[bool, float, str]]:
+    """Execute chapters one after another with papermill in ONE warm kernel (a worker process).
 
-    Papermill starts and stops a kernel per notebook (about 2.5 s each here), which for two
-    hundred organisation profiles would dominate the build. Papermill's own parameterisation
-    is reused so the executed notebooks look the same; the namespace is reset between
-    notebooks, so no page sees another's variables.
+    Papermill normally starts and stops a kernel per notebook, and each chapter then spends
+    longer importing pandas and Altair than doing its own work; for two hundred organisation
+    profiles that would dominate the build. Papermill still parameterises, executes and
+    records every notebook (and writes failures with their traceback); it is just handed a
+    running kernel, which it does not own and so does not shut down. The namespace is reset
+    and the working folder set before each chapter, so no chapter sees another's variables.
     """
+    import papermill as pm
     from jupyter_client.manager import start_new_kernel
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
 
-    log = Path(jobs[0][1]).parent / f".batch-{os.getpid()}.log"
+    # Kernels inherit this process's stderr and chatter on it; keep that in a log file.
+    log = Path(log_dir) / f".kernel-{os.getpid()}.log"
     fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     os.dup2(fd, 2)
     os.close(fd)
+    km, kc = start_new_kernel(kernel_name="python3")
+    # Papermill opens its own client for each notebook; ours would miss its replies after that.
+    kc.stop_channels()
     out: list[tuple[bool, float, str]] = []
-    km, kc = start_new_kernel(kernel_name="python3", cwd=jobs[0][3])
     try:
         for template_nb, output, parameters, cwd in jobs:
             start = time.perf_counter()
-            nb = _inject_parameters(nbformat.from_dict(template_nb), parameters)
-            client = NotebookClient(nb, km=km, timeout=600, kernel_name="python3", resources={"metadata": {"path": cwd}})
-            client.kc = kc
-            client.reset_execution_trackers()
-            # Straight to the kernel, not through the client: it must leave no trace in the notebook.
-            kc.execute_interactive(f"%reset -f\nimport os as _os\n_os.chdir({cwd!r})\ndel _os",
-                                   store_history=False, silent=True, timeout=60)
-            ok, err = True, ""
+            if not km.is_alive():  # a chapter killed the kernel: start a fresh one for the rest
+                km.restart_kernel(now=True)
+            _reset_kernel(km, cwd)
             try:
-                for index, cell in enumerate(nb.cells):
-                    client.execute_cell(cell, index)
-            except CellExecutionError as exc:
-                ok, err = False, "\n".join(str(exc).strip().splitlines()[-12:])
-            if ok:
-                _tidy_executed(nb, Path(output))
-            else:
-                nbformat.write(nb, output)
-            out.append((ok, time.perf_counter() - start, err))
+                nb = pm.execute_notebook(template_nb, output, parameters=parameters, kernel_name="python3", km=km,
+                                         progress_bar=False, log_output=False, request_save_on_cell_execute=False)
+            except Exception as err:  # noqa: BLE001 - any failure is reported per chapter, never fatal here
+                msg = str(err).strip().splitlines()
+                out.append((False, time.perf_counter() - start, "\n".join(msg[-12:])))
+                continue
+            _tidy_executed(nb, Path(output))
+            out.append((True, time.perf_counter() - start, ""))
     finally:
-        kc.stop_channels()
         km.shutdown_kernel(now=True)
     return out
 
 
-def _inject_parameters(nb: nbformat.NotebookNode, parameters: dict) -> nbformat.NotebookNode:
-    """Insert the parameters after the template's ``parameters`` cell, as papermill does."""
-    source = "# Parameters\n" + "".join(f"{k} = {v!r}\n" for k, v in parameters.items())
-    cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters", "remove-cell"]})
-    index = next((i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])), -1)
-    nb.cells.insert(index + 1, cell)
-    return nb
+def _reset_kernel(km, cwd: str) -> None:
+    client = km.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=60)
+        reply = client.execute_interactive(_RESET.format(cwd=cwd), store_history=False, timeout=60,
+                                           output_hook=lambda msg: None)
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"could not reset the kernel before a chapter: {reply['content']}")
+    finally:
+        client.stop_channels()
 
 
 def _tidy_executed(nb: nbformat.NotebookNode, output: Path) -> None:
@@ -292,7 +225,8 @@ def _tidy_executed(nb: nbformat.NotebookNode, output: Path) -> None:
             cell.metadata["tags"] = [*tags, "remove-cell"]
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
-    nb.metadata.get("papermill", {}).pop("start_time", None)
+    for key in ("input_path", "output_path", "start_time"):
+        nb.metadata.get("papermill", {}).pop(key, None)
     nb.metadata.get("papermill", {}).pop("end_time", None)
     nb.metadata.get("papermill", {}).pop("duration", None)
     nbformat.write(nb, output)
@@ -329,30 +263,23 @@ def execute_chapters(plan: list[Chapter], paths: Paths, registry: Registry, gene
         with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                       TimeElapsedColumn(), console=console, transient=False) as progress:
             task = progress.add_task("Executing chapters", total=len(todo))
-            with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
-                futures = {}
-                batched: list[tuple[Chapter, tuple]] = []
-                for ch, template, out in todo:
-                    nb = render_template(template, ch.context, registry)
-                    out.parent.mkdir(parents=True, exist_ok=True)
-                    # Relative, so executed notebooks do not depend on where the repository is.
-                    params = {**ch.parameters, "results_dir": os.path.relpath(results_dir, out.parent)}
-                    job = (nb, str(out), params, str(out.parent))
-                    if ch.template in BATCHED_TEMPLATES:
-                        batched.append((ch, job))
-                    else:
-                        futures[pool.submit(_execute_one, *job)] = [ch]
-                # One kernel per worker for the many small pages; chunks stay in plan order.
-                n_chunks = max(1, min(workers, len(batched)))
-                for i in range(n_chunks):
-                    chunk = batched[i::n_chunks]
-                    if chunk:
-                        futures[pool.submit(_execute_batch, [job for _, job in chunk])] = [ch for ch, _ in chunk]
+            jobs = []
+            for ch, template, out in todo:
+                nb = render_template(template, ch.context, registry)
+                out.parent.mkdir(parents=True, exist_ok=True)
+                # Relative, so executed notebooks do not depend on where the repository is.
+                params = {**ch.parameters, "results_dir": os.path.relpath(results_dir, out.parent)}
+                jobs.append((ch, (nb, str(out), params, str(out.parent))))
+            # Dealt round-robin in plan order: each worker gets a mix of long and short chapters,
+            # and the same plan always gives the same chunks.
+            n_chunks = max(1, min(workers, len(jobs)))
+            chunks = [jobs[i::n_chunks] for i in range(n_chunks)]
+            with ProcessPoolExecutor(max_workers=n_chunks) as pool:
+                futures = {pool.submit(_execute_chunk, [job for _, job in chunk], str(generated)): [ch for ch, _ in chunk]
+                           for chunk in chunks}
                 for fut in as_completed(futures):
                     chapters = futures[fut]
-                    outcome = fut.result()
-                    outcomes = outcome if isinstance(outcome, list) else [outcome]
-                    for ch, (ok, secs, err) in zip(chapters, outcomes, strict=True):
+                    for ch, (ok, secs, err) in zip(chapters, fut.result(), strict=True):
                         results.append(ChapterResult(ch.name, ok, secs, error=err, output=str(generated / f"{ch.name}.ipynb")))
                         if not ok:
                             failed.add(ch.name)
@@ -381,7 +308,7 @@ def mirror_source(root: Path, dest: Path, announcement: str | None = None) -> No
     if announcement:
         config.setdefault("html", {})["announcement"] = announcement
         config["title"] = f"{config.get('title', '')} (demonstration)"
-    _write_if_changed_parent(dest / "_config.yml", "# Written by wres from _config.yml.\n" + yaml.safe_dump(config, sort_keys=False))
+    write_if_changed(dest / "_config.yml", "# Written by wres from _config.yml.\n" + yaml.safe_dump(config, sort_keys=False))
     wanted = [root / "_toc.yml"]
     wanted += [p for p in (root / "book").rglob("*") if p.is_file() and "generated" not in p.relative_to(root).parts]
     for src in wanted:
@@ -427,7 +354,7 @@ def write_toc(source_root: Path, generated: Path, with_organisations: bool) -> P
     toc["parts"].append({"caption": "Organisations", "chapters": [
         {"file": f"{rel}/organisations", "sections": [{"glob": f"{rel}/orgs/*"}]}]})
     out = generated / "_toc.yml"
-    _write_if_changed(out, "# Written by wres build from _toc.yml; edit that file instead.\n" + yaml.safe_dump(toc, sort_keys=False))
+    write_if_changed(out, "# Written by wres build from _toc.yml; edit that file instead.\n" + yaml.safe_dump(toc, sort_keys=False))
     return out
 
 
@@ -484,7 +411,14 @@ def build(paths: Paths, registry: Registry | None = None, *, workers: int = 2, f
     registry = registry or load_registry()
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    analyse(paths, registry, paths.results)
+    digest_in = inputs_digest(paths)
+    stamp = paths.results / INPUTS_DIGEST
+    if force or not stamp.exists() or stamp.read_text() != digest_in:
+        from .analysis import analyse
+
+        stamp.unlink(missing_ok=True)
+        analyse(paths, registry, paths.results)
+        stamp.write_text(digest_in)
     if paths.source != paths.root:
         mirror_source(paths.root, paths.source, DEMO_ANNOUNCEMENT if paths.demo else None)
     timings["load, validate and analyse"] = time.perf_counter() - t0

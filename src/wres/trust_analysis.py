@@ -98,6 +98,7 @@ import numpy as np
 import pandas as pd
 
 from . import funnel
+from .files import write_if_changed
 from .registry import Indicator, Registry, load_registry
 
 # The statistics modules (and statsmodels behind them) are imported inside the functions
@@ -665,7 +666,7 @@ def write_trust_results(results: dict[str, pd.DataFrame], results_dir: str | Pat
     for key, name in RESULT_FILES.items():
         df = results.get(key, pd.DataFrame())
         text = _round_floats(df).to_csv(index=False, lineterminator="\n")
-        _write_if_changed(d / name, text)
+        write_if_changed(d / name, text)
         written[name] = d / name
     ti = results.get("trust_indicators", pd.DataFrame())
     years = sorted({int(y) for y in ti["year"]}) if len(ti) else []
@@ -679,7 +680,7 @@ def write_trust_results(results: dict[str, pd.DataFrame], results_dir: str | Pat
         "years": [years[0], years[-1]] if years else [],
         "files": list(RESULT_FILES.values()),
     }
-    _write_if_changed(d / META_FILE, json.dumps(meta, indent=2, sort_keys=True) + "\n")
+    write_if_changed(d / META_FILE, json.dumps(meta, indent=2, sort_keys=True) + "\n")
     written[META_FILE] = d / META_FILE
     return written
 
@@ -703,9 +704,6 @@ def remove_trust_results(results_dir: str | Path) -> None:
             p.unlink()
 
 
-def _write_if_changed(path: Path, text: str) -> None:
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
 
 
 def read_trust_meta(results_dir: str | Path) -> dict:

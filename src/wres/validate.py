@@ -7,14 +7,14 @@ reported together rather than one per run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from .errors import DataError, Problem
 from .registry import Registry
+
+__all__ = ["DataError", "Problem"]
 
 #: Columns of ``wres_national_published.csv`` and their types after parsing.
 NATIONAL_COLUMNS: dict[str, str] = {
@@ -51,34 +51,6 @@ UNITS_PERCENT = {"percent", "percent_of_trusts"}
 UNITS = UNITS_PERCENT | {"ratio", "headcount", "trusts"}
 # Report years outside this range are almost certainly typing errors (WRES began in 2015).
 YEAR_RANGE = (2014, 2100)
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int | None
-    column: str | None
-    value: object
-    reason: str
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.line is not None:
-            where.append(f"line {self.line}")
-        if self.column is not None:
-            where.append(f"column '{self.column}'")
-        value = "" if self.value is None else f": value {self.value!r}"
-        return f"{', '.join(where)}{value}: {self.reason}"
-
-
-class DataError(ValueError):
-    """Input data that cannot be used. ``problems`` lists every problem found."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        shown = "\n".join(f"  - {p}" for p in problems[:25])
-        more = f"\n  ... and {len(problems) - 25} more" if len(problems) > 25 else ""
-        super().__init__(f"{len(problems)} problem(s) in the input data:\n{shown}{more}")
 
 
 def line_of(index: int) -> int:
