@@ -416,7 +416,7 @@ def build(paths: Paths, registry: Registry | None = None, *, workers: int = 2, f
     if force or not stamp.exists() or stamp.read_text() != digest_in:
         from .analysis import analyse
 
-        stamp.unlink(missing_ok=True)
+        # The stamp is written only after a successful analysis; a failure leaves results as they were.
         analyse(paths, registry, paths.results)
         stamp.write_text(digest_in)
     if paths.source != paths.root:
