@@ -647,18 +647,20 @@ def _parse_long_text(text: pd.DataFrame, lines: list[int], label: str, registry:
 
     pct_ids = percent_indicators(registry)
     num, den, pct, reasons = [None] * n, [None] * n, [None] * n, [""] * n
+    # Plain lists: per-cell DataFrame access costs more than the parsing itself.
+    cells = {col: text[col].tolist() for col in ("numerator", "denominator", "percent", "missing_reason")}
     for i in range(n):
-        num[i], num_r, e1 = parse_count(text.at[i, "numerator"])
-        den[i], den_r, e2 = parse_count(text.at[i, "denominator"])
-        pct[i], pct_r, e3 = parse_percent(text.at[i, "percent"])
+        num[i], num_r, e1 = parse_count(cells["numerator"][i])
+        den[i], den_r, e2 = parse_count(cells["denominator"][i])
+        pct[i], pct_r, e3 = parse_percent(cells["percent"][i])
         for col, err in (("numerator", e1), ("denominator", e2), ("percent", e3)):
             if err:
-                bad(i, col, text.at[i, col], err)
+                bad(i, col, cells[col][i], err)
         if indicators[i] in pct_ids:
             value_r = value_missing_reason(num_r, pct_r)
         else:
             value_r = num_r
-        given = text.at[i, "missing_reason"].strip()
+        given = cells["missing_reason"][i].strip()
         auto = compose_missing_reason([("value", value_r or ""), ("denominator", den_r or "")])
         # The file's own reason is kept: the analyst knows why better than a token does.
         reasons[i] = given or auto
