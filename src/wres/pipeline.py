@@ -151,6 +151,7 @@ def chapter_digest(ch: Chapter, template_digest: str, read_digests: dict[str, st
 
 # Run in the kernel before each chapter: a fresh namespace and the chapter's own folder, and
 # chart ids numbered from scratch so a page's output does not depend on the pages before it.
+RESET_TAG = "wres-kernel-reset"
 _RESET = (
     "%reset -f\n"
     "import os as _os, sys as _sys\n"
@@ -188,7 +189,11 @@ def _execute_chunk(jobs: list[tuple[nbformat.NotebookNode, str, dict, str]], log
             start = time.perf_counter()
             if not km.is_alive():  # a chapter killed the kernel: start a fresh one for the rest
                 km.restart_kernel(now=True)
-            _reset_kernel(km, cwd)
+            # The reset runs as a first, transient cell (removed again below): cheaper than a
+            # separate kernel client per chapter.
+            template_nb = nbformat.from_dict(template_nb)
+            template_nb.cells.insert(0, nbformat.v4.new_code_cell(
+                _RESET.format(cwd=cwd), metadata={"tags": [RESET_TAG, "remove-cell"]}))
             try:
                 nb = pm.execute_notebook(template_nb, output, parameters=parameters, kernel_name="python3", km=km,
                                          progress_bar=False, log_output=False, request_save_on_cell_execute=False)
@@ -203,22 +208,10 @@ def _execute_chunk(jobs: list[tuple[nbformat.NotebookNode, str, dict, str]], log
     return out
 
 
-def _reset_kernel(km, cwd: str) -> None:
-    client = km.client()
-    client.start_channels()
-    try:
-        client.wait_for_ready(timeout=60)
-        reply = client.execute_interactive(_RESET.format(cwd=cwd), store_history=False, timeout=60,
-                                           output_hook=lambda msg: None)
-        if reply["content"]["status"] != "ok":
-            raise RuntimeError(f"could not reset the kernel before a chapter: {reply['content']}")
-    finally:
-        client.stop_channels()
-
-
 def _tidy_executed(nb: nbformat.NotebookNode, output: Path) -> None:
     """Hide papermill's injected-parameters cell from readers and drop per-run timestamps,
     so two builds from the same inputs give the same notebook."""
+    nb.cells = [c for c in nb.cells if RESET_TAG not in c.metadata.get("tags", [])]
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
         if "injected-parameters" in tags and "remove-cell" not in tags:
