@@ -14,10 +14,13 @@ class Problem:
     value: object
     reason: str
 
+    #: How the position is named: a text file's line (header = line 1), a spreadsheet's row.
+    position_word = "line"
+
     def __str__(self) -> str:
         where = [self.file]
         if self.line is not None:
-            where.append(f"line {self.line}")
+            where.append(f"{self.position_word} {self.line}")
         if self.column is not None:
             where.append(f"column '{self.column}'")
         value = "" if self.value is None else f": value {self.value!r}"

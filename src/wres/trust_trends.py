@@ -41,20 +41,13 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from statsmodels.stats.multitest import multipletests
+
+from . import trends
 
 MIN_YEARS = 3
 #: Same words as ``wres.trends`` uses for national series, plus "not estimable" (counts
 #: that make the model undefined, e.g. no events in a group in any year).
-VERDICTS = (
-    "improving",
-    "worsening",
-    "increasing",
-    "decreasing",
-    "no significant change",
-    "too few years",
-    "not estimable",
-)
+VERDICTS = (*trends.VERDICTS, "not estimable")
 
 _RESULT_KEYS = (
     "n_years",
@@ -379,13 +372,5 @@ def trends_for_all(
 
 
 def bh_qvalues(p_values: Sequence[float]) -> np.ndarray:
-    """Benjamini-Hochberg (1995) adjusted p-values (q-values); NaN in, NaN out.
-
-    NaN p-values are not tests and do not count towards m.
-    """
-    p = np.asarray(p_values, dtype=float)
-    q = np.full(p.shape, np.nan)
-    ok = np.isfinite(p)
-    if ok.any():
-        q[ok] = multipletests(p[ok], method="fdr_bh")[1]
-    return q
+    """Benjamini-Hochberg (1995) q-values; NaN in, NaN out (see :func:`wres.trends.bh_adjust`)."""
+    return trends.bh_adjust(p_values)

@@ -86,14 +86,7 @@ _OPTIONAL_TEXT = ("org_name", "region", "org_type", "band", "missing_reason")
 class SheetProblem(Problem):
     """A problem in a spreadsheet: printed with its *row* number rather than a line."""
 
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.line is not None:
-            where.append(f"row {self.line}")
-        if self.column is not None:
-            where.append(f"column '{self.column}'")
-        value = "" if self.value is None else f": value {self.value!r}"
-        return f"{', '.join(where)}{value}: {self.reason}"
+    position_word = "row"
 
 
 # ---------------------------------------------------------------------------------------
