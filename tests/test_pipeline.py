@@ -36,6 +36,8 @@ def test_every_chapter_opens_with_its_verdict(built_repo):
         first_p = body[body.index("<p>"): body.index("</p>")]
         assert any(w in first_p for w in ("statistically significant", "too few years")), (i, first_p[:300])
         assert "methods.html#methods-trend-tests" in first_p, i
+        assert 'class="wres-chart"' in page, f"indicator {i} has no chart"
+    assert 'class="wres-chart"' in (site / "overview.html").read_text()
     assert (built_repo / "_build" / "html" / "book" / "methods.html").exists()
 
 
