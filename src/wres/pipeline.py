@@ -152,8 +152,14 @@ def chapter_digest(ch: Chapter, template_digest: str, read_digests: dict[str, st
 # Run in the kernel before each chapter: a fresh namespace and the chapter's own folder, and
 # chart ids numbered from scratch so a page's output does not depend on the pages before it.
 RESET_TAG = "wres-kernel-reset"
+# Deleting the previous chapter's names directly: `%reset -f` also runs a full garbage
+# collection and clears history, which cost a quarter of a second per profile page.
 _RESET = (
-    "%reset -f\n"
+    "_ip = get_ipython()\n"
+    "for _k in [k for k in _ip.user_ns if not k.startswith('_') and k not in _ip.user_ns_hidden]:\n"
+    "    del _ip.user_ns[_k]\n"
+    "_ip.user_ns.pop('_k', None)\n"
+    "del _ip\n"
     "import os as _os, sys as _sys\n"
     "_os.chdir({cwd!r})\n"
     "_m = _sys.modules.get('wres.altair_offline')\n"

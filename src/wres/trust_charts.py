@@ -118,8 +118,16 @@ def _band_frame(ind: Indicator, dom: list[float]) -> pd.DataFrame | None:
 
 
 def _finish(chart, title: alt.Title, description: str, height: int = 320):
-    return chart.properties(title=title, width=CHART_WIDTH, height=height, description=description) \
-        .configure_axis(labelFontSize=12, titleFontSize=12).configure_legend(labelLimit=400)
+    """Title, size, text alternative and styling, set on the freshly built chart itself:
+    Altair's chained ``.properties().configure_*()`` deep-copies the whole chart each time,
+    which was a third of a profile page's drawing time."""
+    chart.title = title
+    chart.width = CHART_WIDTH
+    chart.height = height
+    chart.description = description
+    chart.config = alt.Config(axis=alt.AxisConfig(labelFontSize=12, titleFontSize=12),
+                              legend=alt.LegendConfig(labelLimit=400))
+    return chart
 
 
 # ---------------------------------------------------------------------------------------
