@@ -7,7 +7,6 @@ import json
 
 import nbformat
 import pandas as pd
-import pytest
 
 from conftest import fresh_copy, run_build, tree_digest  # noqa: E402 - shared with other whole-build tests
 

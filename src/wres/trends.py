@@ -699,7 +699,7 @@ def analyse_series(
     if v.ndim != 1:
         raise ValueError("values must be one-dimensional")
     x = _check_years(years, v.size)
-    z = transform(v, kind)
+    transform(v, kind)  # raises for values outside the transform's domain, before any test
     n = int(v.size)
     nan = float("nan")
 

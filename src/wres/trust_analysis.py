@@ -565,8 +565,6 @@ def analyse_trusts(
         return out
     df = _prepare(trusts)
     present = set(df["indicator"].unique())
-    std = registry.standard
-    m = std.minority_group
     ind_rows, fits, limits, aggs, shares, trend_rows = [], [], [], [], [], []
     for ind in registry.indicators:
         if ind.id not in present:
