@@ -55,8 +55,8 @@ def main() -> int:
         # The organisation statistics alone, in this process, on the panel the demo wrote.
         sys.path.insert(0, str(repo / "src"))
         from wres.registry import load_registry
-        from wres.trust_analysis import analyse_trusts
-        from wres.trusts import load_trust_folder
+        from wres.analysis.organisations import analyse_trusts
+        from wres.inputs.organisations import load_trust_folder
 
         t0 = time.perf_counter()
         panel = load_trust_folder(repo / "_build" / "demo" / "trusts")

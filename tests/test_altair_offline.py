@@ -1,9 +1,9 @@
-"""The offline Altair renderer (wres.altair_offline)."""
+"""The offline Altair renderer (wres.book.altair_offline)."""
 
 import altair as alt
 import pandas as pd
 
-from wres import altair_offline
+from wres.book import altair_offline
 
 
 def chart():

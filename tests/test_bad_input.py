@@ -11,8 +11,8 @@ import pytest
 
 from conftest import fresh_copy, tree_digest
 from wres.config import Paths
-from wres.pipeline import build
-from wres.validate import DataError
+from wres.book.pipeline import build
+from wres.inputs.validate import DataError
 
 NATIONAL = Path("data/raw/published/wres_national_published.csv")
 TRUSTS = Path("data/raw/trusts")
@@ -102,8 +102,8 @@ def test_malformed_input_stops_and_keeps_site(repo_with_site, tmp_path, case, br
 def test_handled_by_rule_byte_order_mark_and_suppressed_cells(repo_with_site, tmp_path):
     """Documented rules: a UTF-8 byte-order mark is accepted; suppressed cells (*, -, ..,
     blank) become missing with a recorded reason."""
-    from wres.load import load_national
-    from wres.trusts import load_trust_file
+    from wres.inputs.national import load_national
+    from wres.inputs.organisations import load_trust_file
 
     repo = tmp_path / "repo"
     shutil.copytree(repo_with_site, repo, symlinks=True)
@@ -118,7 +118,7 @@ def test_handled_by_rule_byte_order_mark_and_suppressed_cells(repo_with_site, tm
 
 
 def test_mapping_naming_a_missing_column(fixtures, tmp_path):
-    from wres.importer import import_wide, shipped_mapping
+    from wres.inputs.importer import import_wide, shipped_mapping
 
     bad = tmp_path / "bad.yml"
     bad.write_text(shipped_mapping().read_text().replace("Organisation name", "Organisation nom", 1))
@@ -131,7 +131,7 @@ def test_a_year_with_no_usable_data_is_reported_not_fatal():
     """Documented rule: a year whose every figure is suppressed stays in the data with its
     reasons; its estimates are missing and pages say so, nothing crashes."""
     import pandas as pd
-    from wres.trust_analysis import analyse_trusts
+    from wres.analysis.organisations import analyse_trusts
 
     rows = []
     for year, num in ((2023, "5"), (2024, None)):

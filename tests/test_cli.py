@@ -29,7 +29,7 @@ def test_import_never_overwrites(fixtures, tmp_path):
 
 
 def test_import_bad_mapping_names_mapping_key_and_header(fixtures, tmp_path):
-    from wres.importer import shipped_mapping
+    from wres.inputs.importer import shipped_mapping
 
     text = shipped_mapping().read_text().replace("Organisation code", "Organisation kode", 1)
     bad = tmp_path / "bad.yml"

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from statsmodels.stats.meta_analysis import combine_effects
 
-from wres.funnel import (
+from wres.stats.funnel import (
     Z95,
     Z998,
     estimate_overdispersion,

@@ -1,8 +1,8 @@
-"""Headline sentences (wres.headline), checked against sentences worked out by hand."""
+"""Headline sentences (wres.report.words), checked against sentences worked out by hand."""
 
 import pandas as pd
 
-from wres.headline import headline, verdict_sentence
+from wres.report.words import headline, verdict_sentence
 from wres.registry import load_registry
 
 REG = load_registry()

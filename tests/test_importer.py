@@ -9,8 +9,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from wres.importer import import_wide, load_mapping, shipped_mapping, write_long
-from wres.trusts import KEY, TRUST_COLUMNS, DataError, load_trust_file
+from wres.inputs.importer import import_wide, load_mapping, shipped_mapping, write_long
+from wres.inputs.organisations import KEY, TRUST_COLUMNS, DataError, load_trust_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "trusts"
 SHEET = FIXTURES / "org_level_fixture.xlsx"

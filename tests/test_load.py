@@ -1,4 +1,4 @@
-"""Loading and validation of the published national files (wres.load, wres.validate)."""
+"""Loading and validation of the published national files (wres.inputs.national, wres.inputs.validate)."""
 
 import re
 
@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from wres.config import Paths
-from wres.load import load_breakdowns, load_national
-from wres.validate import DataError
+from wres.inputs.national import load_breakdowns, load_national
+from wres.inputs.validate import DataError
 
 PUB = "published"
 

@@ -11,10 +11,10 @@ import pandas as pd
 import yaml
 
 from conftest import fresh_copy, run_build
-from wres.importer import write_long
-from wres.load import load_national
+from wres.inputs.importer import write_long
+from wres.inputs.national import load_national
 from wres.registry import load_registry
-from wres.synthetic import make_panel
+from wres.inputs.synthetic import make_panel
 
 NASTY = '<script>alert("x")</script> **Bold** {sub}`oops` Trust'
 

@@ -1,5 +1,5 @@
 """The whole build on a copy of the repository: results contract, safe publishing,
-incremental rebuilds and determinism (wres.pipeline, wres.cli)."""
+incremental rebuilds and determinism (wres.book.pipeline, wres.cli)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from scipy.stats.contingency import relative_risk
 from statsmodels.stats.contingency_tables import Table2x2
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
-from wres.rates import (
+from wres.stats.rates import (
     aggregate_rates,
     org_rates,
     relative_likelihood,

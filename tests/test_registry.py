@@ -1,6 +1,6 @@
 """The indicator registry describes nine indicators consistently."""
 
-from wres.load import load_national
+from wres.inputs.national import load_national
 from wres.config import Paths
 from wres.registry import load_registry
 

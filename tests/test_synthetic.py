@@ -1,7 +1,7 @@
 """The synthetic panel: national aggregates, determinism, shape and spread.
 
 Aggregates are recomputed here from the published file and the registry, independently of
-``wres.synthetic``.
+``wres.inputs.synthetic``.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from wres.load import load_national
+from wres.inputs.national import load_national
 from wres.registry import load_registry
-from wres.synthetic import make_panel, national_targets
-from wres.trusts import TRUST_COLUMNS, check_trusts
+from wres.inputs.synthetic import make_panel, national_targets
+from wres.inputs.organisations import TRUST_COLUMNS, check_trusts
 
 NATIONAL = Path(__file__).resolve().parents[1] / "data" / "raw" / "published" / "wres_national_published.csv"
 REG = load_registry()

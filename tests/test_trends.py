@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from wres import trends as T
+from wres.stats import trends as T
 
 TOL = 1e-6
 DATA = Path("/work/shared/data/wres_national_published.csv")

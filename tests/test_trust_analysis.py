@@ -11,11 +11,11 @@ import pytest
 from scipy.stats.contingency import relative_risk
 from statsmodels.stats.proportion import proportion_confint
 
-from wres.funnel import Z95
-from wres.load import load_national
+from wres.stats.funnel import Z95
+from wres.inputs.national import load_national
 from wres.registry import load_registry
-from wres.synthetic import make_panel
-from wres.trust_analysis import (
+from wres.inputs.synthetic import make_panel
+from wres.analysis.organisations import (
     RESULT_FILES,
     analyse_trusts,
     groups_for,

@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 from IPython.display import HTML, Markdown
 
-from wres import altair_offline, trust_charts
-from wres.load import load_national
-from wres.profile import OrgProfile, org_index_html, org_index_markdown, profile_href
+from wres.book import altair_offline
+from wres.report import organisation_charts as trust_charts
+from wres.inputs.national import load_national
+from wres.report.organisation_page import OrgProfile, org_index_html, org_index_markdown, profile_href
 from wres.registry import load_registry
-from wres.synthetic import make_panel
-from wres.trust_analysis import analyse_trusts, write_trust_results
-from wres.trust_section import BANNER_CLASS, synthetic_banner_html, trust_section
+from wres.inputs.synthetic import make_panel
+from wres.analysis.organisations import analyse_trusts, write_trust_results
+from wres.report.organisation_section import BANNER_CLASS, synthetic_banner_html, trust_section
 
 REG = load_registry()
 EVIL = 'Evil <script>alert("x")</script> & {download}`x <y>` Trust'
@@ -34,7 +35,7 @@ def results_dir(root, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def res(results_dir):
-    from wres.trust_analysis import load_trust_results
+    from wres.analysis.organisations import load_trust_results
     return load_trust_results(results_dir)
 
 
@@ -220,6 +221,6 @@ def test_pages_do_not_import_statsmodels():
     # Every profile page imports these; statsmodels would add seconds to each of ~200 pages.
     import subprocess
     import sys
-    code = ("import sys, wres.profile, wres.trust_section, wres.trust_charts; "
+    code = ("import sys, wres.report.organisation_page, wres.report.organisation_section, wres.report.organisation_charts; "
             "sys.exit(1 if 'statsmodels' in sys.modules else 0)")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0

@@ -11,7 +11,7 @@ import statsmodels.api as sm
 import statsmodels.formula.api as smf
 from statsmodels.stats.multitest import multipletests
 
-from wres.trust_trends import bh_qvalues, classify_trend, org_gap_trend, trends_for_all
+from wres.stats.gap_trend import bh_qvalues, classify_trend, org_gap_trend, trends_for_all
 
 TOL = 1e-6
 YEARS = np.arange(2016, 2025)

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wres.registry import load_registry
-from wres.trusts import (
+from wres.inputs.organisations import (
     SOURCE_COLUMNS,
     TRUST_COLUMNS,
     DataError,

@@ -9,8 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .config import Paths
-from .errors import DataError
+from wres.config import Paths
+from wres.errors import DataError
 
 # The pipeline and analysis modules are imported inside the commands that use them, so that
 # `wres --help` and a rebuild with nothing changed do not wait for the statistics stack.
@@ -41,7 +41,7 @@ def build(
 
 
 def _report(paths: Paths, workers: int, force: bool) -> None:
-    from .pipeline import BuildError, build as run_build
+    from wres.book.pipeline import BuildError, build as run_build
 
     try:
         report = run_build(paths, workers=workers, force=force, console=console)
@@ -77,9 +77,9 @@ def demo(
     force: bool = typer.Option(False, "--force", help="Re-run every chapter and rebuild the book."),
 ) -> None:
     """Build the whole book on the synthetic panel into _build/demo/html (never touches the national book)."""
-    from .importer import write_long
-    from .load import load_national
-    from .synthetic import make_panel
+    from wres.inputs.importer import write_long
+    from wres.inputs.national import load_national
+    from wres.inputs.synthetic import make_panel
 
     paths = Paths(Paths.discover(root).root, demo=True)
     panel_file = paths.trusts / "synthetic_panel.csv"
@@ -103,9 +103,9 @@ def demo_data(
     orgs: int = typer.Option(200, min=1, help="Number of fictitious organisations."),
 ) -> None:
     """Write the synthetic demonstration panel (fictitious organisations) in the long format."""
-    from .importer import write_long
-    from .load import load_national
-    from .synthetic import make_panel
+    from wres.inputs.importer import write_long
+    from wres.inputs.national import load_national
+    from wres.inputs.synthetic import make_panel
 
     paths = Paths.discover(root)
     try:
@@ -130,7 +130,7 @@ def import_(
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output file."),
 ) -> None:
     """Turn a wide organisation-level spreadsheet into the long format through a mapping."""
-    from .importer import import_wide, shipped_mapping, write_long
+    from wres.inputs.importer import import_wide, shipped_mapping, write_long
 
     mapping = mapping or shipped_mapping()
     if out is None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import trends
-from .registry import Registry
-from .series import all_series
+from wres.stats import trends
+from wres.registry import Registry
+from wres.analysis.series import all_series
 
 TREND_COLUMNS = [
     "indicator", "series", "label", "group", "first_year", "last_year", "n_years", "slope",

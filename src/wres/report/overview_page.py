@@ -9,9 +9,11 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from . import charts, headline
-from .chapter import SERIES_CSV, TRENDS_CSV, read_results
-from .registry import Registry, load_registry
+from wres.report import charts
+
+from wres.report import words as headline
+from wres.report.indicator_page import SERIES_CSV, TRENDS_CSV, read_results
+from wres.registry import Registry, load_registry
 
 
 @dataclass

@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML, Markdown
 
-from . import changes
-from .registry import Registry, load_registry
-from .trust_section import synthetic_banner_html
+from wres.analysis import changes
+from wres.registry import Registry, load_registry
+from wres.report.organisation_section import synthetic_banner_html
 
 
 def _read(path: Path) -> pd.DataFrame:

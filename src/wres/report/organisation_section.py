@@ -2,7 +2,7 @@
 
 An indicator template shows it with one cell::
 
-    from wres.trust_section import trust_section
+    from wres.report.organisation_section import trust_section
     for x in trust_section(indicator_id, results_dir):
         display(x)
 
@@ -22,10 +22,10 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML, Markdown
 
-from . import trust_charts
-from .chapter import md_escape
-from .registry import Indicator, Registry, load_registry
-from .trust_analysis import (
+from wres.report import organisation_charts as trust_charts
+from wres.report.indicator_page import md_escape
+from wres.registry import Indicator, Registry, load_registry
+from wres.analysis.organisations import (
     MIN_ORGS_FOR_FUNNEL,
     SURVEY_DEFF,
     load_trust_results,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML, Markdown
 
-from .quality import table_html
-from .trust_section import synthetic_banner_html
+from wres.analysis.quality import table_html
+from wres.report.organisation_section import synthetic_banner_html
 
 
 def _read(path: Path) -> pd.DataFrame:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .registry import Registry
+from wres.registry import Registry
 
 ACCOUNT_COLUMNS = ["file", "rows_read", "rows_used", "rows_excluded"]
 

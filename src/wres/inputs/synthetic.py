@@ -44,8 +44,8 @@ import pandas as pd
 from scipy.optimize import brentq
 from scipy.special import expit, logit
 
-from .registry import Indicator, Registry, Series, load_registry
-from .trusts import PAY_BANDS, TRUST_COLUMNS
+from wres.registry import Indicator, Registry, Series, load_registry
+from wres.inputs.organisations import PAY_BANDS, TRUST_COLUMNS
 
 #: Shown on every page built from the panel.
 SYNTHETIC_NOTE = (

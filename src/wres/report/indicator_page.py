@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import charts, headline
-from .config import BREAKDOWNS_CSV, FIGURES_CSV, FITS_CSV, SERIES_CSV, TRENDS_CSV
-from .registry import Indicator, Registry, load_registry
-from .text import md_escape
+from wres.report import charts
+
+from wres.report import words as headline
+from wres.config import BREAKDOWNS_CSV, FIGURES_CSV, FITS_CSV, SERIES_CSV, TRENDS_CSV
+from wres.registry import Indicator, Registry, load_registry
+from wres.report.html import md_escape
 
 
 def read_results(results_dir: str | Path) -> dict[str, pd.DataFrame]:

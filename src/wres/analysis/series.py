@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .registry import Derived, Indicator, Registry, Series
+from wres.registry import Derived, Indicator, Registry, Series
 
 SERIES_COLUMNS = [
     "indicator", "series", "label", "group", "kind", "report_year", "survey_year", "value",

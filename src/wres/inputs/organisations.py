@@ -39,8 +39,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from .registry import Registry, load_registry
-from .validate import YEAR_RANGE, DataError, Problem
+from wres.registry import Registry, load_registry
+from wres.inputs.validate import YEAR_RANGE, DataError, Problem
 
 #: The long-format contract: column -> pandas dtype after loading.
 TRUST_COLUMNS: dict[str, str] = {

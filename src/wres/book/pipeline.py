@@ -23,12 +23,12 @@ import jinja2
 import nbformat
 import pandas as pd
 
-from .config import (BREAKDOWNS_CSV, CHANGES_CSV, FIGURES_CSV, FITS_CSV, ORG_CHANGES_CSV, QUALITY_CSVS,
+from wres.config import (BREAKDOWNS_CSV, CHANGES_CSV, FIGURES_CSV, FITS_CSV, ORG_CHANGES_CSV, QUALITY_CSVS,
                      SERIES_CSV, TRENDS_CSV, Paths)
-from .files import file_digest, write_if_changed
-from .registry import Registry, load_registry
-from .text import md_escape
-from .trust_analysis import TRUST_READS
+from wres.io import file_digest, write_if_changed
+from wres.registry import Registry, load_registry
+from wres.report.html import md_escape
+from wres.analysis.organisations import TRUST_READS
 
 # The analysis stack (statsmodels, pandera, altair) is imported only when it is needed, so a
 # rebuild with nothing changed starts quickly.
@@ -68,7 +68,7 @@ class BuildError(RuntimeError):
 
 def organisations(results_dir: Path) -> pd.DataFrame:
     """Organisations in the trust results (empty when there are no organisation files)."""
-    from .trust_analysis import load_trust_results
+    from wres.analysis.organisations import load_trust_results
 
     orgs = load_trust_results(results_dir)["trust_orgs"]
     return orgs[["org_code", "org_name"]] if len(orgs) else pd.DataFrame(columns=["org_code", "org_name"])
@@ -162,7 +162,7 @@ _RESET = (
     "del _ip\n"
     "import os as _os, sys as _sys\n"
     "_os.chdir({cwd!r})\n"
-    "_m = _sys.modules.get('wres.altair_offline')\n"
+    "_m = _sys.modules.get('wres.book.altair_offline')\n"
     "_m and _m.reset_ids()\n"
     "del _os, _sys, _m\n"
 )
@@ -413,7 +413,7 @@ def build(paths: Paths, registry: Registry | None = None, *, workers: int = 2, f
     digest_in = inputs_digest(paths)
     stamp = paths.results / INPUTS_DIGEST
     if force or not stamp.exists() or stamp.read_text() != digest_in:
-        from .analysis import analyse
+        from wres.analysis.run import analyse
 
         # The stamp is written only after a successful analysis; a failure leaves results as they were.
         analyse(paths, registry, paths.results)

@@ -16,18 +16,18 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from . import trust_charts
-from .chapter import md_escape
-from .headline import VERDICT_ICON
-from .registry import Indicator, Registry, load_registry
-from .trust_analysis import (
+from wres.report import organisation_charts as trust_charts
+from wres.report.indicator_page import md_escape
+from wres.report.words import VERDICT_ICON
+from wres.registry import Indicator, Registry, load_registry
+from wres.analysis.organisations import (
     MIN_ORGS_FOR_FUNNEL,
     SURVEY_DEFF,
     load_trust_results,
     read_trust_meta,
     value_label,
 )
-from .trust_section import synthetic_banner_html
+from wres.report.organisation_section import synthetic_banner_html
 
 PROFILE_LINK = "orgs/{org_code}.html"
 VERDICTS = {**VERDICT_ICON, "not estimable": "○ not estimable"}

@@ -2,14 +2,14 @@
 
 Usage, in the first code cell of a notebook::
 
-    import wres.altair_offline
+    import wres.book.altair_offline
     wres.altair_offline.enable()
 
 Every chart then displays as a ``text/html`` output only: a ``<div>`` (with a
 deterministic id derived from a hash of the spec) and a small ``<script>``
 that waits for ``window.vegaEmbed`` and calls it with the spec inline.
 ``window.vegaEmbed`` is supplied by the vendored Vega bundle that the
-:mod:`wres.sphinx_offline` Sphinx extension loads on every page of the book,
+:mod:`wres.book.sphinx_offline` Sphinx extension loads on every page of the book,
 so nothing is fetched from a CDN.
 
 Why not Altair's own renderers (DESIGN.md section 7): ``html``/``default``

@@ -7,7 +7,7 @@ import math
 
 import pandas as pd
 
-from .registry import Indicator, Registry
+from wres.registry import Indicator, Registry
 
 METHODS_REF = "{ref}`how we tested this <methods-trend-tests>`"
 

@@ -21,8 +21,8 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from .registry import Registry, load_registry
-from .trusts import (
+from wres.registry import Registry, load_registry
+from wres.inputs.organisations import (
     BLANK_REASON,
     KEY,
     SOURCE_COLUMNS,
@@ -42,7 +42,7 @@ from .trusts import (
     typed_frame,
     value_missing_reason,
 )
-from .validate import DataError, Problem
+from wres.inputs.validate import DataError, Problem
 
 #: How far down a sheet to look for the header row when the mapping does not say.
 HEADER_SEARCH_ROWS = 30
@@ -100,7 +100,7 @@ class Mapping(_Model):
 
 def shipped_mapping(name: str = "nhse_org_level") -> Path:
     """Path of a mapping shipped with the package (``wres/mappings/<name>.yml``)."""
-    return Path(str(resources.files("wres").joinpath("mappings", f"{name}.yml")))
+    return Path(str(resources.files("wres.inputs").joinpath("mappings", f"{name}.yml")))
 
 
 def _yaml_lines(text: str) -> dict[tuple, int]:

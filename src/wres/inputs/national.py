@@ -1,7 +1,7 @@
 """Read the published input files into tidy, typed, validated tables.
 
 Files are read with every cell as text so that nothing is coerced silently; the declared
-schemas in :mod:`wres.validate` then convert and check every column.
+schemas in :mod:`wres.inputs.validate` then convert and check every column.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .registry import Registry, load_registry
-from .validate import (
+from wres.registry import Registry, load_registry
+from wres.inputs.validate import (
     BREAKDOWN_COLUMNS,
     NATIONAL_COLUMNS,
     DataError,

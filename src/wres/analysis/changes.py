@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .national import national_trends
-from .registry import Registry
-from .series import all_series
+from wres.analysis.national import national_trends
+from wres.registry import Registry
+from wres.analysis.series import all_series
 
 CHANGE_COLUMNS = [
     "indicator", "series", "label", "unit", "latest_year", "latest_value", "previous_year", "previous_value",
@@ -74,7 +74,7 @@ def org_changes(trust_indicators: pd.DataFrame, registry: Registry, alpha: float
     (independent years). Percentages: the same on the value with its Wilson-interval
     half-width / 1.96 as standard error. Benjamini–Hochberg q-values within each indicator.
     """
-    from .trends import bh_adjust
+    from wres.stats.trends import bh_adjust
 
     if trust_indicators.empty:
         return pd.DataFrame()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .registry import Indicator
+from wres.registry import Indicator
 
 UNIT_AXIS = {
     "percent": "Per cent of staff (%)",

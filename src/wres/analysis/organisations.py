@@ -1,7 +1,7 @@
 """The organisation-level (trust) layer: every WRES indicator for every organisation, its
 position on a funnel plot, trends, regional and org-type aggregates.
 
-:func:`analyse_trusts` turns the long trust-level data contract (``wres.trusts``,
+:func:`analyse_trusts` turns the long trust-level data contract (``wres.inputs.organisations``,
 DESIGN.md section 6) into the results tables below; :func:`write_trust_results` writes them
 (and ``trust_meta.json``) into the results folder, and :func:`load_trust_results` reads them
 back for the notebooks. Nothing here hard-codes an indicator or a group word: how each
@@ -33,7 +33,7 @@ How each kind of indicator is built (``trust.kind`` in the registry)
   ``workforce_rate_<minority>`` the minority share of the whole workforce. Funnel on the log
   ratio around the pooled ratio.
 
-Funnels (``wres.funnel``) are drawn per indicator and year with DerSimonian-Laird
+Funnels (``wres.stats.funnel``) are drawn per indicator and year with DerSimonian-Laird
 overdispersion (at least 10 organisations; fewer give unadjusted limits, with a note), 95%
 and 99.8% limits. Fewer than :data:`MIN_ORGS_FOR_FUNNEL` organisations with an estimate in a
 year give no funnel at all: positions are "not estimable" and the note says why.
@@ -97,9 +97,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import funnel
-from .files import write_if_changed
-from .registry import Indicator, Registry, load_registry
+from wres.stats import funnel
+from wres.io import write_if_changed
+from wres.registry import Indicator, Registry, load_registry
 
 # The statistics modules (and statsmodels behind them) are imported inside the functions
 # that need them: the notebooks only read results files, and importing statsmodels would
@@ -233,7 +233,7 @@ def _join(*parts) -> np.ndarray:
 
 def _short_notes(notes: pd.Series, deff: float) -> pd.Series:
     """Replace rates' long weighted-survey note with a short one (it is on every survey row)."""
-    from .rates import NOTE_WEIGHTED
+    from wres.stats.rates import NOTE_WEIGHTED
 
     short = f"weighted survey percent: count = percent x respondents, design effect {deff:g} assumed"
     return notes.fillna("").astype(str).str.replace(
@@ -302,7 +302,7 @@ def _representation_long(trusts: pd.DataFrame, ind: Indicator, registry: Registr
 def _org_rows(trusts: pd.DataFrame, ind: Indicator, registry: Registry, deff: float,
               alpha: float) -> pd.DataFrame:
     """One row per year and organisation for one indicator, before the funnel."""
-    from .rates import org_rates, relative_likelihood
+    from wres.stats.rates import org_rates, relative_likelihood
 
     g1, g2 = groups_for(ind, registry)
     kind = ind.trust.kind
@@ -478,7 +478,7 @@ def _prepare(trusts: pd.DataFrame) -> pd.DataFrame:
 
 def _aggregates(trusts: pd.DataFrame, ind: Indicator, registry: Registry, deff: float,
                 alpha: float) -> pd.DataFrame:
-    from .rates import aggregate_rates
+    from wres.stats.rates import aggregate_rates
 
     g1, g2 = groups_for(ind, registry)
     kind = ind.trust.kind
@@ -518,7 +518,7 @@ def _aggregates(trusts: pd.DataFrame, ind: Indicator, registry: Registry, deff: 
 
 
 def _trends(trusts: pd.DataFrame, ind: Indicator, registry: Registry, alpha: float) -> pd.DataFrame:
-    from .trust_trends import trends_for_all
+    from wres.stats.gap_trend import trends_for_all
 
     g1, g2 = groups_for(ind, registry)
     imp = improvement_for(ind)
@@ -557,7 +557,7 @@ def analyse_trusts(
     single organisation gives every table, with funnel positions "not estimable" and a note
     saying there are no peers. ``trends=False`` skips the GLM trend tests (the slowest part).
     """
-    from .rates import share_in_range
+    from wres.stats.rates import share_in_range
 
     registry = registry or load_registry()
     out = _empty_outputs(registry)
@@ -653,7 +653,7 @@ def write_trust_results(results: dict[str, pd.DataFrame], results_dir: str | Pat
                         min_orgs_for_funnel: int = MIN_ORGS_FOR_FUNNEL) -> dict[str, Path]:
     """Write the tables of :func:`analyse_trusts` and ``trust_meta.json`` into ``results_dir``.
 
-    ``synthetic`` must be True when the figures come from ``wres.synthetic`` (every page then
+    ``synthetic`` must be True when the figures come from ``wres.inputs.synthetic`` (every page then
     carries a warning banner); ``source`` says where the figures came from (a folder, or the
     synthetic generator and its seed). Files are rewritten only when their content changes,
     so an unchanged input leaves chapters untouched. Returns file name -> path.

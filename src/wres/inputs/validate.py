@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from .errors import DataError, Problem
-from .registry import Registry
+from wres.errors import DataError, Problem
+from wres.registry import Registry
 
 __all__ = ["DataError", "Problem"]
 

@@ -10,18 +10,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import quality
-from .changes import national_changes, org_changes
-from .files import write_if_changed
-from .config import (BREAKDOWNS_CSV, CHANGES_CSV, FIGURES_CSV, FITS_CSV, ORG_CHANGES_CSV, SERIES_CSV,
+from wres.analysis import quality
+from wres.analysis.changes import national_changes, org_changes
+from wres.io import write_if_changed
+from wres.config import (BREAKDOWNS_CSV, CHANGES_CSV, FIGURES_CSV, FITS_CSV, ORG_CHANGES_CSV, SERIES_CSV,
                      TRENDS_CSV, Paths)
-from .load import load_breakdowns, load_national
-from .national import national_trends, round_for_csv
-from .registry import Registry
-from .series import all_series
-from .synthetic import SYNTHETIC_NOTE
-from .trust_analysis import analyse_trusts, remove_trust_results, write_trust_results
-from .trusts import load_trust_folder
+from wres.inputs.national import load_breakdowns, load_national
+from wres.analysis.national import national_trends, round_for_csv
+from wres.registry import Registry
+from wres.analysis.series import all_series
+from wres.inputs.synthetic import SYNTHETIC_NOTE
+from wres.analysis.organisations import analyse_trusts, remove_trust_results, write_trust_results
+from wres.inputs.organisations import load_trust_folder
 
 
 def analyse(paths: Paths, registry: Registry, results_dir: Path) -> dict[str, Path]:

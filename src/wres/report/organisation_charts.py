@@ -1,6 +1,6 @@
-"""Altair charts of the organisation-level tables (``wres.trust_analysis``).
+"""Altair charts of the organisation-level tables (``wres.analysis.organisations``).
 
-Same rules as :mod:`wres.charts`: fixed width, Okabe-Ito colours (and shapes, so nothing
+Same rules as :mod:`wres.report.charts`: fixed width, Okabe-Ito colours (and shapes, so nothing
 depends on colour alone), a title, axis titles with units, the meaning of the year, and a
 ``description`` text alternative that states what the chart shows. Organisation names reach
 the chart only as data (Vega draws them as text and its tooltip escapes them); the
@@ -15,9 +15,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .charts import CHART_WIDTH, PALETTE, year_axis_title
-from .registry import Indicator, Registry
-from .trust_analysis import ALL_ORGS, SURVEY_DEFF, groups_for, value_label
+from wres.report.charts import CHART_WIDTH, PALETTE, year_axis_title
+from wres.registry import Indicator, Registry
+from wres.analysis.organisations import ALL_ORGS, SURVEY_DEFF, groups_for, value_label
 
 POSITION_WORDS = {
     "inside": "within the limits",

@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .chapter import FIGURES_CSV, read_results
-from .registry import Registry, load_registry
+from wres.report.indicator_page import FIGURES_CSV, read_results
+from wres.registry import Registry, load_registry
 
 
 def md5(path: Path) -> str:

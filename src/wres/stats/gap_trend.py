@@ -42,10 +42,10 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from . import trends
+from wres.stats import trends
 
 MIN_YEARS = 3
-#: Same words as ``wres.trends`` uses for national series, plus "not estimable" (counts
+#: Same words as ``wres.stats.trends`` uses for national series, plus "not estimable" (counts
 #: that make the model undefined, e.g. no events in a group in any year).
 VERDICTS = (*trends.VERDICTS, "not estimable")
 

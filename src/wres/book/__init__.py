@@ -1,0 +1,1 @@
+"""The site: chapter plan, execution with papermill, hashing, Sphinx and publishing."""

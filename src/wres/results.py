@@ -1,0 +1,184 @@
+"""The results catalogue: every file a build writes to ``results/``, named once with its columns.
+
+The analysis layer is the only writer of these files; the report layer reads them through
+:func:`read` and nothing else, so one rule decides what counts as missing. The columns are
+the results contract documented in ``data/README.md`` (section "Results"): add columns,
+never rename them.
+
+Missing values: only an empty cell is missing. A value such as ``NA`` or ``None`` (an
+organisation may be called that) stays text. Columns listed in ``text`` are read as text,
+keep leading zeros, and an empty text cell reads as ``""``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Table:
+    """One results file: ``key`` is how code names it, ``file`` its name in ``results/``."""
+
+    key: str
+    file: str
+    columns: tuple[str, ...]
+    description: str
+    text: tuple[str, ...] = ()
+    booleans: tuple[str, ...] = field(default=())
+
+
+_ORG_TEXT = ("org_code", "org_name", "region", "org_type", "band", "measure", "unit", "note", "level",
+             "category", "funnel_position_95", "funnel_position_998", "tested", "improvement", "verdict",
+             "transform")
+_NATIONAL_TEXT = ("measure", "group", "period_label", "unit", "source", "source_outlet", "note", "quality",
+                  "source_file", "series", "label", "kind", "dimension", "category")
+
+TABLES: tuple[Table, ...] = (
+    Table("national_figures", "national_figures.csv",
+          ("indicator", "measure", "group", "period_label", "report_year", "survey_year", "value", "unit", "source",
+           "source_outlet", "note", "quality", "source_file", "source_line", "testable"),
+          "The validated national input, one row a published figure, with its input file and line.",
+          text=_NATIONAL_TEXT),
+    Table("national_series", "national_series.csv",
+          ("indicator", "series", "label", "group", "kind", "report_year", "survey_year", "value", "unit", "quality",
+           "testable", "source", "source_outlet", "source_file", "source_line"),
+          "Every registry series, observed and derived, one row a year.", text=_NATIONAL_TEXT),
+    Table("national_trends", "national_trends.csv",
+          ("indicator", "series", "label", "group", "first_year", "last_year", "n_years", "slope", "slope_unit",
+           "slope_ci_low", "slope_ci_high", "p_value", "q_value", "mk_s", "mk_p", "sen_slope", "sen_ci_low",
+           "sen_ci_high", "min_detectable_slope", "verdict", "tests_agree", "verdict_note", "improvement",
+           "transform", "excluded_years", "years_used"),
+          "One row per tested national series: slope, intervals, tests and verdict.",
+          text=(*_NATIONAL_TEXT, "slope_unit", "verdict", "verdict_note", "improvement", "transform",
+                "excluded_years", "years_used")),
+    Table("national_fits", "national_fits.csv", ("indicator", "series", "year", "fitted", "ci_low", "ci_high"),
+          "The fitted trend line and its 95% band on the natural scale, for each tested series.", text=("series",)),
+    Table("breakdowns", "breakdowns.csv",
+          ("dimension", "category", "indicator", "measure", "group", "year", "value", "unit", "source",
+           "source_outlet", "note", "report_year", "source_file", "source_line"),
+          "Published breakdowns (regions, organisation types), for context only.", text=(*_NATIONAL_TEXT, "year")),
+    Table("national_changes", "national_changes.csv",
+          ("indicator", "series", "label", "unit", "latest_year", "latest_value", "previous_year", "previous_value",
+           "change", "change_unit", "verdict_before", "verdict_now", "verdict_changed", "note"),
+          "Each series' latest figure against its previous one, and its verdict with and without the latest year.",
+          text=("series", "label", "unit", "change_unit", "verdict_before", "verdict_now", "note")),
+    Table("organisation_changes", "trust_changes.csv",
+          ("org_code", "org_name", "indicator", "band", "previous_year", "value_prev", "latest_year", "value", "change",
+           "change_unit", "p_value", "q_value", "significant"),
+          "Each organisation's latest figure against its previous year, tested, with BH across organisations.",
+          text=(*_ORG_TEXT, "change_unit")),
+    Table("quality_accounts", "quality_accounts.csv", ("file", "rows_read", "rows_used", "rows_excluded"),
+          "Per input file: rows read = rows used + rows excluded.", text=("file",)),
+    Table("quality_reasons", "quality_reasons.csv", ("file", "reason", "rows"),
+          "Excluded rows by input file and reason.", text=("file", "reason")),
+    Table("quality_churn", "quality_churn.csv", ("year", "organisations", "appeared", "disappeared"),
+          "Organisations in the organisation files each year, and those joining and leaving.",
+          text=("appeared", "disappeared")),
+    Table("quality_unknown_ethnicity", "quality_unknown_ethnicity.csv",
+          ("year", "indicator", "band", "not_stated", "all_in_denominator"),
+          "Staff whose ethnicity is not stated, by year and indicator.", text=("band",)),
+    Table("organisation_indicators", "trust_indicators.csv",
+          ("year", "org_code", "org_name", "region", "org_type", "indicator", "band", "measure", "unit",
+           "numerator_bme", "denominator_bme", "rate_bme", "rate_bme_ci_low", "rate_bme_ci_high", "numerator_white",
+           "denominator_white", "rate_white", "rate_white_ci_low", "rate_white_ci_high", "workforce_rate_bme",
+           "workforce_rate_bme_ci_low", "workforce_rate_bme_ci_high", "value", "ci_low", "ci_high", "gap",
+           "gap_ci_low", "gap_ci_high", "funnel_precision", "funnel_z", "funnel_position_95", "funnel_position_998",
+           "in_non_adverse_range", "note"),
+          "One row per organisation, year and indicator: counts, rates, intervals and funnel position.",
+          text=_ORG_TEXT, booleans=("in_non_adverse_range",)),
+    Table("organisation_trends", "trust_trends.csv",
+          ("org_code", "org_name", "indicator", "band", "tested", "improvement", "n_years", "slope", "slope_ci_low",
+           "slope_ci_high", "or_change_pct_per_year", "p_value", "q_value", "dispersion", "verdict", "note"),
+          "Per organisation and indicator: is the gap between the groups changing (quasi-binomial GLM).",
+          text=_ORG_TEXT),
+    Table("organisation_aggregates", "trust_aggregates.csv",
+          ("level", "category", "year", "indicator", "band", "n_orgs", "measure", "unit", "numerator_bme",
+           "denominator_bme", "rate_bme", "rate_bme_ci_low", "rate_bme_ci_high", "numerator_white",
+           "denominator_white", "rate_white", "rate_white_ci_low", "rate_white_ci_high", "workforce_rate_bme",
+           "workforce_rate_bme_ci_low", "workforce_rate_bme_ci_high", "value", "ci_low", "ci_high", "gap",
+           "gap_ci_low", "gap_ci_high", "note"),
+          "Pooled figures of all organisations, and by region and organisation type.", text=_ORG_TEXT),
+    Table("organisation_share_in_range", "trust_share_in_range.csv",
+          ("indicator", "year", "low", "high", "n_orgs", "n_in_range", "share", "n_not_estimable"),
+          "Share of organisations inside the non-adverse range, by indicator and year.", text=_ORG_TEXT),
+    Table("organisation_funnel_fits", "trust_funnel_fits.csv",
+          ("indicator", "year", "transform", "target", "target_transformed", "phi", "tau2", "n_orgs",
+           "overdispersion", "note"),
+          "Per indicator and year: the funnel's target, dispersion and between-organisation variance.",
+          text=_ORG_TEXT, booleans=("overdispersion",)),
+    Table("organisation_funnel_limits", "trust_funnel_limits.csv",
+          ("indicator", "year", "precision", "target", "ll95", "ul95", "ll998", "ul998"),
+          "The funnel limit curves on a grid of precision.", text=_ORG_TEXT),
+    Table("organisations", "trust_orgs.csv",
+          ("org_code", "org_name", "region", "org_type", "first_year", "last_year", "n_years"),
+          "One row per organisation in the organisation files.", text=_ORG_TEXT),
+)
+
+BY_KEY: dict[str, Table] = {t.key: t for t in TABLES}
+
+#: Written with the organisation tables: whether they are synthetic, their source, settings.
+ORGANISATION_META = "trust_meta.json"
+
+#: The organisation-layer tables (absent when a build has no organisation files).
+ORGANISATION_TABLES: tuple[str, ...] = tuple(t.key for t in TABLES if t.file.startswith("trust_")
+                                             and t.key != "organisation_changes")
+
+
+def table(key: str) -> Table:
+    try:
+        return BY_KEY[key]
+    except KeyError:
+        raise KeyError(f"no results table {key!r} in the catalogue (wres.results.TABLES)") from None
+
+
+def path(results_dir: str | Path, key: str) -> Path:
+    return Path(results_dir) / table(key).file
+
+
+def files(keys: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """File names of the given tables (what a page's hash must follow)."""
+    return tuple(table(k).file for k in keys)
+
+
+def read(results_dir: str | Path, key: str) -> pd.DataFrame:
+    """One results table as a frame (an absent or empty file gives an empty frame).
+
+    Reads are cached on the file's path, size and modification time: profile pages run one
+    after another in a reused kernel and would otherwise re-parse the same large tables."""
+    p = path(results_dir, key).resolve()
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        return pd.DataFrame()
+    return _read_cached(str(p), key, st.st_mtime_ns, st.st_size).copy()
+
+
+@lru_cache(maxsize=32)
+def _read_cached(p: str, key: str, _mtime: int, size: int) -> pd.DataFrame:
+    t = table(key)
+    if size == 0:
+        return pd.DataFrame()
+    try:
+        df = pd.read_csv(p, keep_default_na=False, na_values=[""], dtype={c: str for c in t.text})
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame()
+    for c in t.text:
+        if c in df.columns:
+            df[c] = df[c].fillna("").astype(str)
+    for c in t.booleans:
+        if c in df.columns:
+            df[c] = df[c].map({True: True, False: False, "True": True, "False": False}).astype("boolean")
+    return df
+
+
+def read_meta(results_dir: str | Path) -> dict:
+    """``trust_meta.json`` as a dict; ``{}`` when absent or unreadable."""
+    try:
+        return json.loads((Path(results_dir) / ORGANISATION_META).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
