@@ -72,11 +72,21 @@ class Comparison(_Model):
     senior_label: str
 
 
+class SyntheticSpec(_Model):
+    """How the synthetic demonstration panel makes this indicator's counts (wres.inputs.synthetic)."""
+
+    #: What a relative likelihood's rates are out of: people shortlisted, or staff headcount.
+    denominator: Literal["shortlisted", "headcount"]
+    #: Pooled rate of the comparison group (a proportion, 0-1), before calibration to the national ratio.
+    base_rate: float = Field(gt=0, lt=1)
+
+
 class TrustSpec(_Model):
     kind: Literal["representation", "relative_likelihood", "percentage"]
     band: str | None = None
     workforce_band: str | None = None
     improvement: Direction | None = None
+    synthetic: SyntheticSpec | None = None
 
 
 class Indicator(_Model):
