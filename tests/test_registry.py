@@ -17,7 +17,7 @@ def test_relative_likelihoods_have_groups_and_band():
         if ind.is_relative_likelihood:
             assert {ind.numerator_group, ind.comparison_group} == {reg.standard.minority_group, reg.standard.majority_group}
             assert ind.non_adverse == (0.80, 1.25)
-    # DESIGN: ind 3 puts BME on top; ind 2 and 4 put White on top.
+    # docs/design.md section 2: ind 3 puts BME on top; ind 2 and 4 put White on top.
     assert reg.indicator(3).numerator_group == "bme"
     assert reg.indicator(2).numerator_group == reg.indicator(4).numerator_group == "white"
 

@@ -12,7 +12,7 @@ that waits for ``window.vegaEmbed`` and calls it with the spec inline.
 :mod:`wres.book.sphinx_offline` Sphinx extension loads on every page of the book,
 so nothing is fetched from a CDN.
 
-Why not Altair's own renderers (DESIGN.md section 7): ``html``/``default``
+Why not Altair's own renderers (docs/design.md section 7): ``html``/``default``
 load vega from a CDN; ``template="inline"`` adds 0.9 MB per chart and breaks
 inside Sphinx pages; ``jupyter`` needs widgets from a CDN; ``mimetype`` fails
 papermill's output validation.  A ``text/html`` string passes papermill and

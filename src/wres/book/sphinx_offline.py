@@ -6,7 +6,7 @@ Listed in the book's ``_config.yml`` as::
       extra_extensions:
         - wres.book.sphinx_offline
 
-What it does (see DESIGN.md section 7 for why):
+What it does (see docs/design.md section 7 for why):
 
 * Writes the Vega + Vega-Lite + vega-embed bundle from
   :func:`vl_convert.javascript_bundle` into the *output* folder
