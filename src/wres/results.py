@@ -58,6 +58,12 @@ TABLES: tuple[Table, ...] = (
                 "excluded_years", "years_used")),
     Table("national_fits", "national_fits.csv", ("indicator", "series", "year", "fitted", "ci_low", "ci_high"),
           "The fitted trend line and its 95% band on the natural scale, for each tested series.", text=("series",)),
+    Table("national_context", "national_context.csv",
+          ("indicator", "measure", "group", "period_label", "report_year", "survey_year", "value", "unit", "source",
+           "source_outlet", "note", "quality", "source_file", "source_line", "testable"),
+          "Published national figures in no registry series (wres.analysis.series.membership): shown in their "
+          "indicator's chapter as a table, never charted or tested. Same columns as national_figures.",
+          text=_NATIONAL_TEXT),
     Table("breakdowns", "breakdowns.csv",
           ("dimension", "category", "indicator", "measure", "group", "year", "value", "unit", "source",
            "source_outlet", "note", "report_year", "source_file", "source_line"),
