@@ -53,6 +53,11 @@ class Paths:
         return self.published / "wres_breakdowns_published.csv"
 
     @property
+    def sources_csv(self) -> Path:
+        """What kind of page each cited source is, and who published it."""
+        return self.published / "wres_sources.csv"
+
+    @property
     def trusts(self) -> Path:
         """Organisation-level files in the long format (CSV or XLSX)."""
         return self.demo_root / "trusts" if self.demo else self.raw / "trusts"

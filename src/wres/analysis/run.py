@@ -16,10 +16,14 @@ from wres.analysis import quality
 from wres.analysis.changes import national_changes, org_changes
 from wres.analysis.national import national_trends
 from wres.analysis.organisations import analyse_trusts, remove_trust_results, write_trust_results
+from wres.analysis.provenance import sources_table
 from wres.analysis.series import all_series, context_figures
+from wres.analysis.summary import national_summary
 from wres.config import Paths
 from wres.inputs.national import load_breakdowns, load_national
 from wres.inputs.organisations import load_trust_folder
+from wres.inputs.sidecars import read_sidecars
+from wres.inputs.sources import check_cited, load_sources
 from wres.inputs.synthetic import SYNTHETIC_NOTE
 from wres.io import write_csv
 from wres.registry import Registry
@@ -38,6 +42,10 @@ def analyse(paths: Paths, registry: Registry, results_dir: Path) -> dict[str, Pa
     figures = load_national(paths.national_csv, registry)
     breakdowns = load_breakdowns(paths.breakdowns_csv, registry) if paths.breakdowns_csv.exists() else pd.DataFrame()
     trusts = load_trust_folder(paths.trusts, registry)
+    sources = load_sources(paths.sources_csv)
+    check_cited(sources, pd.concat([f[["source", "source_file", "source_line"]] for f in (figures, breakdowns)
+                                    if len(f)], ignore_index=True), paths.sources_csv.name)
+    sidecars = read_sidecars(paths.raw, paths.root)
     series = all_series(figures, registry)
     trends, fits = national_trends(figures, registry, series)
     published = figures.drop(columns=["quality_flags"])
@@ -49,6 +57,9 @@ def analyse(paths: Paths, registry: Registry, results_dir: Path) -> dict[str, Pa
         "breakdowns": breakdowns,
         "national_changes": national_changes(figures, registry, trends, series),
         "national_context": context_figures(published, registry),
+        "national_summary": national_summary(series, trends, registry),
+        "provenance_files": sidecars,
+        "sources": sources_table(sources, figures, breakdowns),
     }
     results_dir.mkdir(parents=True, exist_ok=True)
     written = write_tables(tables, results_dir)
