@@ -101,6 +101,7 @@ from wres import results as catalogue
 from wres.io import write_csv, write_if_changed
 from wres.registry import Indicator, Registry, load_registry
 from wres.stats import funnel
+from wres.stats.survey import SURVEY_DEFF
 
 # The statistics modules (and statsmodels behind them) are imported inside the functions
 # that need them: the notebooks only read results files, and importing statsmodels would
@@ -109,8 +110,6 @@ RELATIVE_LIKELIHOOD = "relative_likelihood"  # == wres.stats.rates.RELATIVE_LIKE
 PERCENTAGE = "percentage"  # == wres.stats.rates.PERCENTAGE
 
 REPRESENTATION = "representation"
-#: Design effect assumed for the weighted NHS Staff Survey percentages (not published).
-SURVEY_DEFF = 1.5
 #: Fewer organisations with an estimate than this in a year: no funnel comparison.
 MIN_ORGS_FOR_FUNNEL = 3
 #: ``category`` of the national rows of ``trust_aggregates``.

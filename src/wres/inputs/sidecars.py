@@ -40,7 +40,8 @@ def read_sidecar(meta: Path, root: Path) -> dict:
     forward slashes; ``md5_actual`` and ``rows`` are blank when the file is absent, and
     ``rows`` is blank for a file that is not CSV."""
     try:
-        info = yaml.safe_load(meta.read_text(encoding="utf-8")) or {}
+        # Every scalar as text: an md5 of digits only would otherwise become a number.
+        info = yaml.load(meta.read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
     except yaml.YAMLError as err:
         raise DataError([Problem(meta.relative_to(root).as_posix(), None, None, None,
                                  f"is not valid YAML: {err}")]) from None
