@@ -11,10 +11,6 @@ import pytest
 from scipy.stats.contingency import relative_risk
 from statsmodels.stats.proportion import proportion_confint
 
-from wres.stats.funnel import Z95
-from wres.inputs.national import load_national
-from wres.registry import load_registry
-from wres.inputs.synthetic import make_panel
 from wres import results as catalogue
 from wres.analysis.organisations import (
     analyse_trusts,
@@ -22,6 +18,10 @@ from wres.analysis.organisations import (
     improvement_for,
     write_trust_results,
 )
+from wres.inputs.national import load_national
+from wres.inputs.synthetic import make_panel
+from wres.registry import load_registry
+from wres.stats.funnel import Z95
 
 REG = load_registry()
 STD = REG.standard

@@ -15,7 +15,11 @@ from wres import results as catalogue
 from wres.analysis import quality
 from wres.analysis.changes import national_changes, org_changes
 from wres.analysis.national import national_trends
-from wres.analysis.organisations import analyse_trusts, remove_trust_results, write_trust_results
+from wres.analysis.organisations import (
+    analyse_trusts,
+    remove_trust_results,
+    write_trust_results,
+)
 from wres.analysis.provenance import sources_table
 from wres.analysis.series import all_series, context_figures
 from wres.analysis.summary import national_summary

@@ -36,6 +36,7 @@ not converge is reported the same way.
 from __future__ import annotations
 
 import warnings
+
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
