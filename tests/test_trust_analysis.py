@@ -11,20 +11,17 @@ import pytest
 from scipy.stats.contingency import relative_risk
 from statsmodels.stats.proportion import proportion_confint
 
-from wres.stats.funnel import Z95
-from wres.inputs.national import load_national
-from wres.registry import load_registry
-from wres.inputs.synthetic import make_panel
+from wres import results as catalogue
 from wres.analysis.organisations import (
-    RESULT_FILES,
     analyse_trusts,
     groups_for,
     improvement_for,
-    is_synthetic,
-    load_trust_results,
-    read_trust_meta,
     write_trust_results,
 )
+from wres.inputs.national import load_national
+from wres.inputs.synthetic import make_panel
+from wres.registry import load_registry
+from wres.stats.funnel import Z95
 
 REG = load_registry()
 STD = REG.standard
@@ -207,7 +204,7 @@ def test_single_organisation_says_why_peers_are_missing(panel):
 def test_empty_input_gives_empty_contract_tables():
     res = analyse_trusts(pd.DataFrame(columns=["year", "org_code", "indicator", "band", "group", "numerator",
                                                "denominator"]), REG)
-    assert set(res) == set(RESULT_FILES)
+    assert {f"{k}.csv" for k in res} == set(catalogue.files(catalogue.ORGANISATION_TABLES))
     assert all(df.empty for df in res.values())
     assert "funnel_position_95" in res["trust_indicators"].columns
 
@@ -226,16 +223,17 @@ def test_zero_counts_never_crash():
 
 def test_results_round_trip_and_meta(tmp_path, results):
     write_trust_results(results, tmp_path, synthetic=True, source="make_panel(seed=7, n_orgs=30)")
-    assert is_synthetic(tmp_path)
-    meta = read_trust_meta(tmp_path)
+    meta = catalogue.read_meta(tmp_path)
     assert meta["synthetic"] is True and meta["n_orgs"] == 30 and meta["survey_deff"] == 1.5
-    assert json.loads((tmp_path / "trust_meta.json").read_text())["files"] == list(RESULT_FILES.values())
-    back = load_trust_results(tmp_path)
-    assert len(back["trust_indicators"]) == len(results["trust_indicators"])
-    assert back["trust_indicators"]["in_non_adverse_range"].dtype == "boolean"
-    assert back["trust_indicators"]["org_code"].map(type).eq(str).all()
+    assert json.loads((tmp_path / "trust_meta.json").read_text())["files"] == [
+        "trust_indicators.csv", "trust_trends.csv", "trust_aggregates.csv", "trust_share_in_range.csv",
+        "trust_funnel_fits.csv", "trust_funnel_limits.csv", "trust_orgs.csv"]
+    back = catalogue.read(tmp_path, "organisation_indicators")
+    assert len(back) == len(results["trust_indicators"])
+    assert back["in_non_adverse_range"].dtype == "boolean"
+    assert back["org_code"].map(type).eq(str).all()
     before = (tmp_path / "trust_indicators.csv").stat().st_mtime_ns
     write_trust_results(results, tmp_path, synthetic=True, source="make_panel(seed=7, n_orgs=30)")
     assert (tmp_path / "trust_indicators.csv").stat().st_mtime_ns == before  # unchanged: not rewritten
-    assert not is_synthetic(tmp_path / "nowhere")
-    assert all(df.empty for df in load_trust_results(tmp_path / "nowhere").values())
+    assert catalogue.read_meta(tmp_path / "nowhere") == {}
+    assert catalogue.read(tmp_path / "nowhere", "organisation_indicators").empty

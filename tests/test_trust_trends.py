@@ -11,7 +11,7 @@ import statsmodels.api as sm
 import statsmodels.formula.api as smf
 from statsmodels.stats.multitest import multipletests
 
-from wres.stats.gap_trend import bh_qvalues, classify_trend, org_gap_trend, trends_for_all
+from wres.stats.gap_trend import org_gap_trend, trends_for_all
 
 TOL = 1e-6
 YEARS = np.arange(2016, 2025)
@@ -169,36 +169,6 @@ def test_percent_only_rows_are_used():
     assert res["n_years"] == 9 and res["slope"] < 0
     ref = _formula_fit(pct1 / 100 * n1, n1, pct2 / 100 * n2, n2)
     assert res["slope"] == pytest.approx(ref.params["yc:g"], abs=TOL)
-
-
-@pytest.mark.parametrize(
-    "slope,p,n,direction,expected",
-    [
-        (0.1, 0.01, 9, "down", "worsening"),
-        (-0.1, 0.01, 9, "down", "improving"),
-        (0.1, 0.01, 9, "up", "improving"),
-        (-0.1, 0.01, 9, "up", "worsening"),
-        (0.1, 0.2, 9, "up", "no significant change"),
-        (0.1, 0.05, 9, "up", "no significant change"),
-        (0.1, 0.01, 2, "up", "too few years"),
-        (np.nan, np.nan, 9, "up", "not estimable"),
-        (0.1, 0.01, 9, "none", "increasing"),
-    ],
-)
-def test_classify(slope, p, n, direction, expected):
-    assert classify_trend(slope, p, n, direction) == expected
-
-
-def test_bh_hand_worked():
-    # m = 4, sorted p: 0.005, 0.01, 0.03, 0.04 -> p * m / rank = 0.02, 0.02, 0.04, 0.04;
-    # the running minimum from the top keeps them: q = 0.02, 0.02, 0.04, 0.04.
-    p = [0.01, 0.04, 0.03, 0.005, np.nan]
-    q = bh_qvalues(p)
-    np.testing.assert_allclose(q[:4], [0.02, 0.04, 0.04, 0.02], atol=1e-12)
-    assert np.isnan(q[4])
-
-
-# --------------------------------------------------------------------------- all orgs
 
 
 def make_panel(n_orgs=200, years=YEARS, seed=1):

@@ -1,21 +1,11 @@
-"""Where things live. Every path the package reads or writes comes from here."""
+"""Where things live. Every input and build path comes from here; the results files' names
+are in the results catalogue, ``wres.results``."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
-
-#: Results tables written by every build (in ``Paths.results``); column meanings in data/README.md.
-FIGURES_CSV = "national_figures.csv"
-SERIES_CSV = "national_series.csv"
-TRENDS_CSV = "national_trends.csv"
-FITS_CSV = "national_fits.csv"
-BREAKDOWNS_CSV = "breakdowns.csv"
-CHANGES_CSV = "national_changes.csv"
-ORG_CHANGES_CSV = "trust_changes.csv"
-QUALITY_CSVS = ("quality_accounts.csv", "quality_reasons.csv", "quality_churn.csv", "quality_unknown_ethnicity.csv")
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -61,6 +51,11 @@ class Paths:
     @property
     def breakdowns_csv(self) -> Path:
         return self.published / "wres_breakdowns_published.csv"
+
+    @property
+    def sources_csv(self) -> Path:
+        """What kind of page each cited source is, and who published it."""
+        return self.published / "wres_sources.csv"
 
     @property
     def trusts(self) -> Path:

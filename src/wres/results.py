@@ -58,10 +58,37 @@ TABLES: tuple[Table, ...] = (
                 "excluded_years", "years_used")),
     Table("national_fits", "national_fits.csv", ("indicator", "series", "year", "fitted", "ci_low", "ci_high"),
           "The fitted trend line and its 95% band on the natural scale, for each tested series.", text=("series",)),
+    Table("national_context", "national_context.csv",
+          ("indicator", "measure", "group", "period_label", "report_year", "survey_year", "value", "unit", "source",
+           "source_outlet", "note", "quality", "source_file", "source_line", "testable"),
+          "Published national figures in no registry series (wres.analysis.series.membership): shown in their "
+          "indicator's chapter as a table, never charted or tested. Same columns as national_figures.",
+          text=_NATIONAL_TEXT),
     Table("breakdowns", "breakdowns.csv",
           ("dimension", "category", "indicator", "measure", "group", "year", "value", "unit", "source",
            "source_outlet", "note", "report_year", "source_file", "source_line"),
           "Published breakdowns (regions, organisation types), for context only.", text=(*_NATIONAL_TEXT, "year")),
+    Table("national_summary", "national_summary.csv",
+          ("indicator", "series", "label", "unit", "n_years", "first_year", "first_value", "latest_year",
+           "latest_value", "change", "comparison_value", "workforce_value", "verdict"),
+          "One row per indicator for its headline series: first and latest figure (one per report year, the "
+          "first published), change = latest - first in the series' unit, the majority group's figure in the "
+          "latest year (indicators with a comparison phrase), the workforce figure (indicators with a "
+          "comparison), and the trend verdict ('too few years' when not tested).",
+          text=("series", "label", "unit", "verdict")),
+    Table("provenance_files", "provenance_files.csv",
+          ("file", "title", "description", "compiled", "method", "producer", "licence", "date_accessed",
+           "md5_recorded", "md5_actual", "md5_ok", "rows"),
+          "Every raw input file with a sidecar (*.meta.yml under data/raw): the sidecar's fields, the md5 it "
+          "records, the file's actual md5, whether they match, and its data rows (CSV only). file is relative "
+          "to the repository root.",
+          text=("file", "title", "description", "compiled", "method", "producer", "licence", "date_accessed",
+                "md5_recorded", "md5_actual"), booleans=("md5_ok",)),
+    Table("sources", "sources.csv",
+          ("source", "source_outlet", "kind", "publisher", "description", "figures_for_report_years", "n_figures"),
+          "Every cited source page as classified in wres_sources.csv, with n_figures: the national and "
+          "breakdown rows citing it.",
+          text=("source", "source_outlet", "kind", "publisher", "description", "figures_for_report_years")),
     Table("national_changes", "national_changes.csv",
           ("indicator", "series", "label", "unit", "latest_year", "latest_value", "previous_year", "previous_value",
            "change", "change_unit", "verdict_before", "verdict_now", "verdict_changed", "note"),

@@ -9,7 +9,7 @@ from scipy import stats
 
 from wres.analysis.national import national_trends
 from wres.registry import Registry
-from wres.analysis.series import all_series
+from wres.stats.multiple import bh_adjust
 
 CHANGE_COLUMNS = [
     "indicator", "series", "label", "unit", "latest_year", "latest_value", "previous_year", "previous_value",
@@ -21,9 +21,14 @@ def latest_report_year(figures: pd.DataFrame) -> int:
     return int(figures["report_year"].max())
 
 
-def national_changes(figures: pd.DataFrame, registry: Registry, trends_now: pd.DataFrame) -> pd.DataFrame:
+def national_changes(figures: pd.DataFrame, registry: Registry, trends_now: pd.DataFrame,
+                     series: pd.DataFrame) -> pd.DataFrame:
     """One row per registry series: latest-year figure vs the series' previous published figure,
     and the trend verdict with and without the latest year's figures.
+
+    ``series`` is :func:`wres.analysis.series.all_series` of ``figures``; a series' rows
+    before the latest year are exactly the series of the earlier figures (derived series
+    pair figures year by year), so the verdicts without the latest year use them.
 
     National figures come without counts, so a single year-on-year change is not tested: the
     trend verdicts are the test. ``change`` is in percentage points for percentages and in %
@@ -31,8 +36,8 @@ def national_changes(figures: pd.DataFrame, registry: Registry, trends_now: pd.D
     """
     latest = latest_report_year(figures)
     before = figures[figures["report_year"] < latest]
-    trends_before = national_trends(before, registry)[0] if len(before) else trends_now.iloc[0:0]
-    series = all_series(figures, registry)
+    trends_before = (national_trends(before, registry, series[series["report_year"] < latest])[0] if len(before)
+                     else trends_now.iloc[0:0])
     rows = []
     for (ind_id, key), grp in series.groupby(["indicator", "series"], sort=True):
         grp = grp.sort_values(["report_year", "testable"], ascending=[True, False]).drop_duplicates("report_year")
@@ -74,8 +79,6 @@ def org_changes(trust_indicators: pd.DataFrame, registry: Registry, alpha: float
     (independent years). Percentages: the same on the value with its Wilson-interval
     half-width / 1.96 as standard error. Benjamini–Hochberg q-values within each indicator.
     """
-    from wres.stats.trends import bh_adjust
-
     if trust_indicators.empty:
         return pd.DataFrame()
     ti = trust_indicators.copy()

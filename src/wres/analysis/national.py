@@ -6,12 +6,13 @@ Writes the rows of ``results/national_trends.csv`` (the results contract, docume
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
-from wres.stats import trends
-from wres.registry import Registry
+from wres.analysis.notes import verdict_note
 from wres.analysis.series import all_series
+from wres.registry import Registry
+from wres.stats import trends, verdicts
+from wres.stats.multiple import bh_adjust
 
 TREND_COLUMNS = [
     "indicator", "series", "label", "group", "first_year", "last_year", "n_years", "slope",
@@ -27,13 +28,17 @@ def _testable_years(rows: pd.DataFrame) -> pd.DataFrame:
     return ok.drop_duplicates("report_year")
 
 
-def national_trends(figures: pd.DataFrame, registry: Registry) -> tuple[pd.DataFrame, dict]:
+def national_trends(figures: pd.DataFrame, registry: Registry,
+                    series: pd.DataFrame | None = None) -> tuple[pd.DataFrame, dict]:
     """Test every tested registry series; returns (trend table, fitted lines by (indicator, series)).
 
-    Significance is judged on Benjamini–Hochberg q-values across all series tested in the
-    build, so that testing some twenty series does not inflate the number of false alarms.
+    ``series`` is :func:`wres.analysis.series.all_series` of ``figures`` when the caller
+    has it already. Significance is judged on Benjamini–Hochberg q-values across all
+    series tested in the build, so that testing some twenty series does not inflate the
+    number of false alarms.
     """
-    series = all_series(figures, registry)
+    if series is None:
+        series = all_series(figures, registry)
     cfg = registry.trend_tests
     rows, fits = [], {}
     for (ind_id, key), grp in series.groupby(["indicator", "series"], sort=True):
@@ -73,23 +78,19 @@ def national_trends(figures: pd.DataFrame, registry: Registry) -> tuple[pd.DataF
             "n_years": len(use),
         })
     table = pd.DataFrame(rows)
-    table["q_value"] = trends.bh_adjust(table["p_value"].to_numpy(dtype=float))
-    verdicts = [
-        trends.classify(r.slope, r.q_value, r.mk_p, r.improvement, int(r.n_years),
-                        alpha=cfg.alpha, min_years=cfg.min_years, mk_s=r.mk_s, p_label="q")
+    table["q_value"] = bh_adjust(table["p_value"].to_numpy(dtype=float))
+    judged = [
+        verdicts.classify(r.slope, r.q_value, int(r.n_years), r.improvement, alpha=cfg.alpha,
+                          min_years=cfg.min_years, cross_p=r.mk_p, cross_s=r.mk_s)
         for r in table.itertuples()
     ]
-    table["verdict"] = [v["verdict"] for v in verdicts]
-    table["tests_agree"] = [v["tests_agree"] for v in verdicts]
-    table["verdict_note"] = [v["verdict_note"] for v in verdicts]
+    table["verdict"] = [v.verdict for v in judged]
+    table["tests_agree"] = [v.tests_agree for v in judged]
+    table["verdict_note"] = [
+        verdict_note(v, n_years=int(r.n_years), min_years=cfg.min_years, p_value=r.q_value, cross_p=r.mk_p,
+                     alpha=cfg.alpha, p_label="q")
+        for v, r in zip(judged, table.itertuples(), strict=True)
+    ]
     table = table[TREND_COLUMNS].sort_values(["indicator", "series"]).reset_index(drop=True)
     return table, fits
 
-
-def round_for_csv(table: pd.DataFrame, digits: int = 10) -> pd.DataFrame:
-    """Round floats so that results files are byte-identical across runs and machines."""
-    out = table.copy()
-    for col in out.columns:
-        if pd.api.types.is_float_dtype(out[col]):
-            out[col] = out[col].map(lambda v: v if pd.isna(v) else float(np.round(v, digits)))
-    return out

@@ -2,19 +2,20 @@
 position on a funnel plot, trends, regional and org-type aggregates.
 
 :func:`analyse_trusts` turns the long trust-level data contract (``wres.inputs.organisations``,
-DESIGN.md section 6) into the results tables below; :func:`write_trust_results` writes them
-(and ``trust_meta.json``) into the results folder, and :func:`load_trust_results` reads them
-back for the notebooks. Nothing here hard-codes an indicator or a group word: how each
-indicator is built comes from the registry's ``trust`` spec.
+documented in ``data/README.md``) into the results tables below; :func:`write_trust_results`
+writes them (and ``trust_meta.json``) into the results folder; the report layer reads them
+back with ``wres.results.read`` and ``wres.results.read_meta``. Nothing here hard-codes an
+indicator or a group word: how each indicator is built comes from the registry's ``trust``
+spec.
 
 How each kind of indicator is built (``trust.kind`` in the registry)
 --------------------------------------------------------------------
-* ``relative_likelihood`` (WRES 2-4): ``value`` = rate of the registry's numerator group ÷
+* ``relative_likelihood``: ``value`` = rate of the registry's numerator group ÷
   rate of its comparison group, Katz log interval, zero cells by the Haldane-Anscombe rule
-  (:func:`wres.rates.org_rates`). Funnel on the log scale around the pooled ratio of all
+  (:func:`wres.stats.rates.org_rates`). Funnel on the log scale around the pooled ratio of all
   organisations in that year. ``in_non_adverse_range`` says whether the value lies in the
   registry's ``non_adverse`` range (0.80-1.25 inclusive).
-* ``percentage`` (WRES 5-8, staff survey): ``value`` = percent of the minority group
+* ``percentage`` (staff survey): ``value`` = percent of the minority group
   (the registry's ``numerator_group`` if set, else ``standard.minority_group``) with a
   Wilson interval on the effective sample size ``respondents / survey_deff``; ``gap`` =
   minority minus majority group, percentage points, Newcombe interval. Funnel: arcsine
@@ -22,7 +23,7 @@ How each kind of indicator is built (``trust.kind`` in the registry)
   design effect. The staff survey is weighted and its design effect is not published; the
   default :data:`SURVEY_DEFF` is an assumption (the one the synthetic panel is built with),
   a parameter, and stated on every page that uses it.
-* ``representation`` (WRES 1 and 9): ``value`` = the minority group's share of the senior
+* ``representation``: ``value`` = the minority group's share of the senior
   band (``trust.band``: VSM, board) ÷ its share of the organisation's whole workforce
   (``trust.workforce_band`` of the indicator named by the workforce series'
   ``from_indicator``, else of the same indicator), a *representation ratio* (1 = represented
@@ -38,7 +39,7 @@ overdispersion (at least 10 organisations; fewer give unadjusted limits, with a 
 and 99.8% limits. Fewer than :data:`MIN_ORGS_FOR_FUNNEL` organisations with an estimate in a
 year give no funnel at all: positions are "not estimable" and the note says why.
 
-Trends (``wres.trust_trends.trends_for_all``): per organisation and indicator, a
+Trends (``wres.stats.gap_trend.trends_for_all``): per organisation and indicator, a
 quasi-binomial GLM of the change in the gap between the two groups (log odds ratio per
 year), Benjamini-Hochberg across organisations within an indicator. The direction counted
 as improvement is the registry's (``trust.improvement``, else the derived ratio/gap series',
@@ -46,7 +47,7 @@ else the headline series'). For representation indicators the two "groups" are t
 band and the whole workforce, so the slope is the yearly change in the log odds ratio of
 being in the minority group among senior staff vs among all staff.
 
-Results files (see :data:`RESULT_FILES`; all CSV, UTF-8, one header row)
+Results files (``wres.results.ORGANISATION_TABLES``; all CSV, UTF-8, one header row)
 -------------------------------------------------------------------------
 ``trust_indicators.csv``
     One row per year, organisation and indicator: ``year, org_code, org_name, region,
@@ -85,31 +86,30 @@ Results files (see :data:`RESULT_FILES`; all CSV, UTF-8, one header row)
     ``{"synthetic": bool, "source": str, "note": str, "survey_deff": float,
     "min_orgs_for_funnel": int, "n_orgs": int, "years": [first, last], "files": [...]}``.
     ``synthetic: true`` makes every page built from these tables show a warning banner
-    (:func:`wres.trust_section.synthetic_banner_html`).
+    (``wres.report.organisation_section.synthetic_banner_html``).
 """
 
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from wres.stats import funnel
-from wres.io import write_if_changed
+from wres import results as catalogue
+from wres.io import write_csv, write_if_changed
 from wres.registry import Indicator, Registry, load_registry
+from wres.stats import funnel
+from wres.stats.survey import SURVEY_DEFF
 
 # The statistics modules (and statsmodels behind them) are imported inside the functions
 # that need them: the notebooks only read results files, and importing statsmodels would
 # add seconds to every page's execution.
-RELATIVE_LIKELIHOOD = "relative_likelihood"  # == wres.rates.RELATIVE_LIKELIHOOD
-PERCENTAGE = "percentage"  # == wres.rates.PERCENTAGE
+RELATIVE_LIKELIHOOD = "relative_likelihood"  # == wres.stats.rates.RELATIVE_LIKELIHOOD
+PERCENTAGE = "percentage"  # == wres.stats.rates.PERCENTAGE
 
 REPRESENTATION = "representation"
-#: Design effect assumed for the weighted NHS Staff Survey percentages (not published).
-SURVEY_DEFF = 1.5
 #: Fewer organisations with an estimate than this in a year: no funnel comparison.
 MIN_ORGS_FOR_FUNNEL = 3
 #: ``category`` of the national rows of ``trust_aggregates``.
@@ -117,23 +117,7 @@ ALL_ORGS = "All organisations"
 #: Points on each funnel limit curve.
 GRID_POINTS = 100
 
-RESULT_FILES: dict[str, str] = {
-    "trust_indicators": "trust_indicators.csv",
-    "trust_trends": "trust_trends.csv",
-    "trust_aggregates": "trust_aggregates.csv",
-    "trust_share_in_range": "trust_share_in_range.csv",
-    "trust_funnel_fits": "trust_funnel_fits.csv",
-    "trust_funnel_limits": "trust_funnel_limits.csv",
-    "trust_orgs": "trust_orgs.csv",
-}
-META_FILE = "trust_meta.json"
-#: Every file the trust layer writes: what a chapter reading it depends on.
-TRUST_READS: tuple[str, ...] = (*RESULT_FILES.values(), META_FILE)
-
 _ORG_ATTRS = ("org_name", "region", "org_type")
-_TEXT_COLUMNS = ("org_code", "org_name", "region", "org_type", "band", "measure", "unit", "note",
-                 "level", "category", "funnel_position_95", "funnel_position_998", "tested",
-                 "improvement", "verdict", "transform")
 
 NOTE_FEW_ORGS = ("only {n} organisation(s) with an estimate in this year, fewer than {m}: "
                  "no peers to compare with, so no funnel position")
@@ -549,8 +533,8 @@ def analyse_trusts(
 ) -> dict[str, pd.DataFrame]:
     """Every organisation-level table of the book from the long trust-level frame.
 
-    ``trusts``: the long data contract (``wres.trusts.load_trust_folder`` or
-    ``wres.synthetic.make_panel``). Returns a dict keyed like :data:`RESULT_FILES`
+    ``trusts``: the long data contract (``wres.inputs.organisations.load_trust_folder`` or
+    ``wres.inputs.synthetic.make_panel``). Returns a dict keyed by results file stem
     (``trust_indicators``, ``trust_trends``, ``trust_aggregates``, ``trust_share_in_range``,
     ``trust_funnel_fits``, ``trust_funnel_limits``, ``trust_orgs``); see the module docstring
     for their columns. An empty input gives empty tables with the contract's columns; a
@@ -653,19 +637,18 @@ def write_trust_results(results: dict[str, pd.DataFrame], results_dir: str | Pat
                         min_orgs_for_funnel: int = MIN_ORGS_FOR_FUNNEL) -> dict[str, Path]:
     """Write the tables of :func:`analyse_trusts` and ``trust_meta.json`` into ``results_dir``.
 
-    ``synthetic`` must be True when the figures come from ``wres.inputs.synthetic`` (every page then
-    carries a warning banner); ``source`` says where the figures came from (a folder, or the
-    synthetic generator and its seed). Files are rewritten only when their content changes,
-    so an unchanged input leaves chapters untouched. Returns file name -> path.
+    ``results`` is keyed by the file's stem (``trust_indicators``, ...), each written to the
+    catalogue's file (``wres.results.ORGANISATION_TABLES``). ``synthetic`` must be True
+    when the figures come from ``wres.inputs.synthetic`` (every page then carries a warning
+    banner); ``source`` says where the figures came from (a folder, or the synthetic
+    generator and its seed). Files are rewritten only when their content changes, so an
+    unchanged input leaves chapters untouched. Returns file name -> path.
     """
     d = Path(results_dir)
-    d.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
-    for key, name in RESULT_FILES.items():
-        df = results.get(key, pd.DataFrame())
-        text = _round_floats(df).to_csv(index=False, lineterminator="\n")
-        write_if_changed(d / name, text)
-        written[name] = d / name
+    for key in catalogue.ORGANISATION_TABLES:
+        path = catalogue.path(d, key)
+        written[path.name] = write_csv(results.get(path.stem, pd.DataFrame()), path)
     ti = results.get("trust_indicators", pd.DataFrame())
     years = sorted({int(y) for y in ti["year"]}) if len(ti) else []
     meta = {
@@ -676,87 +659,18 @@ def write_trust_results(results: dict[str, pd.DataFrame], results_dir: str | Pat
         "min_orgs_for_funnel": int(min_orgs_for_funnel),
         "n_orgs": int(ti["org_code"].nunique()) if len(ti) else 0,
         "years": [years[0], years[-1]] if years else [],
-        "files": list(RESULT_FILES.values()),
+        "files": list(catalogue.files(catalogue.ORGANISATION_TABLES)),
     }
-    write_if_changed(d / META_FILE, json.dumps(meta, indent=2, sort_keys=True) + "\n")
-    written[META_FILE] = d / META_FILE
+    meta_path = d / catalogue.ORGANISATION_META
+    written[meta_path.name] = write_if_changed(meta_path, json.dumps(meta, indent=2, sort_keys=True) + "\n")
     return written
 
 
-def _round_floats(df: pd.DataFrame, digits: int = 10) -> pd.DataFrame:
-    """Round float columns (vectorised, like ``wres.national.round_for_csv``) so that results
-    files are byte-identical across runs and machines."""
-    out = df.copy()
-    for col in out.columns:
-        if pd.api.types.is_float_dtype(out[col]):
-            out[col] = out[col].round(digits)
-    return out
-
-
 def remove_trust_results(results_dir: str | Path) -> None:
-    """Delete every trust-layer results file (use when there are no organisation data, so
-    pages do not show stale figures)."""
-    for name in TRUST_READS:
+    """Delete every organisation-layer results file (use when there are no organisation
+    data, so pages do not show stale figures)."""
+    names = (*catalogue.files(catalogue.ORGANISATION_TABLES), catalogue.ORGANISATION_META)
+    for name in names:
         p = Path(results_dir) / name
         if p.exists():
             p.unlink()
-
-
-
-
-def read_trust_meta(results_dir: str | Path) -> dict:
-    """``trust_meta.json`` as a dict; ``{}`` when absent or unreadable."""
-    p = Path(results_dir) / META_FILE
-    try:
-        return json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def is_synthetic(results_dir: str | Path) -> bool:
-    return read_trust_meta(results_dir).get("synthetic") is True
-
-
-def load_trust_results(results_dir: str | Path) -> dict[str, pd.DataFrame]:
-    """Cached :func:`read_trust_results`: profile pages run one after another in a reused
-    kernel, and re-parsing the same multi-megabyte tables for each page dominated their time.
-    The cache key includes every file's size and modification time, so new results are read."""
-    d = Path(results_dir).resolve()
-    key = (str(d), tuple((p.stat().st_mtime_ns, p.stat().st_size) if p.exists() else None
-                         for p in (d / name for name in RESULT_FILES.values())))
-    cached = _cached_results(key)
-    return {k: v.copy() for k, v in cached.items()}
-
-
-@lru_cache(maxsize=2)
-def _cached_results(key: tuple) -> dict[str, pd.DataFrame]:
-    return read_trust_results(key[0])
-
-
-def read_trust_results(results_dir: str | Path) -> dict[str, pd.DataFrame]:
-    """Read every trust results CSV (an absent or empty file gives an empty frame).
-
-    Only empty cells are missing values: an organisation called "NA" stays "NA". Codes and
-    text columns are read as text (codes keep leading zeros); empty text becomes ``""``."""
-    d = Path(results_dir)
-    out = {}
-    for key, name in RESULT_FILES.items():
-        p = d / name
-        df = pd.DataFrame()
-        if p.exists() and p.stat().st_size > 0:
-            try:
-                df = pd.read_csv(p, keep_default_na=False, na_values=[""],
-                                 dtype={c: str for c in _TEXT_COLUMNS})
-            except pd.errors.EmptyDataError:
-                df = pd.DataFrame()
-        for c in _TEXT_COLUMNS:
-            if c in df.columns:
-                df[c] = df[c].fillna("").astype(str)
-        if "in_non_adverse_range" in df.columns:
-            df["in_non_adverse_range"] = df["in_non_adverse_range"].map(
-                {True: True, False: False, "True": True, "False": False}).astype("boolean")
-        if "overdispersion" in df.columns:
-            df["overdispersion"] = df["overdispersion"].map(
-                {True: True, False: False, "True": True, "False": False}).fillna(False).astype(bool)
-        out[key] = df
-    return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from wres.analysis.series import membership
 from wres.registry import Registry
 
 ACCOUNT_COLUMNS = ["file", "rows_read", "rows_used", "rows_excluded"]
@@ -13,14 +14,7 @@ ACCOUNT_COLUMNS = ["file", "rows_read", "rows_used", "rows_excluded"]
 
 def national_row_status(figures: pd.DataFrame, registry: Registry) -> pd.DataFrame:
     """Each published national row with ``status`` (used / excluded) and ``reason``."""
-    in_series = pd.Series(False, index=figures.index)
-    tested = pd.Series(False, index=figures.index)
-    for ind in registry.indicators:
-        for s in ind.series:
-            home = s.from_indicator or ind.id
-            hit = (figures["indicator"] == home) & (figures["measure"] == s.measure) & (figures["group"] == s.group)
-            in_series |= hit
-            tested |= hit & s.tested
+    in_series = membership(figures, registry)["in_series"]
     reasons = []
     for idx in figures.index:
         if not in_series[idx]:

@@ -91,12 +91,25 @@ def all_series(figures: pd.DataFrame, registry: Registry) -> pd.DataFrame:
     return pd.concat([f for f in frames if not f.empty], ignore_index=True)
 
 
-def context_figures(figures: pd.DataFrame, registry: Registry, indicator_id: int) -> pd.DataFrame:
-    """Published figures of an indicator that are not part of any registry series."""
-    ind = registry.indicator(indicator_id)
-    mine = figures[figures["indicator"] == indicator_id]
-    in_series = pd.Series(False, index=mine.index)
-    for s in ind.series:
-        if (s.from_indicator or ind.id) == ind.id:
-            in_series |= (mine["measure"] == s.measure) & (mine["group"] == s.group)
-    return mine[~in_series]
+def membership(figures: pd.DataFrame, registry: Registry) -> pd.DataFrame:
+    """Which published figures belong to a registry series: the one rule for the book.
+
+    A figure is in a series when its (indicator, measure, group) is that of a registry
+    series (the indicator being the series' ``from_indicator``, else its own). Returns a
+    frame on ``figures``' index with ``in_series`` (charted) and ``tested`` (in a series
+    that is trend-tested)."""
+    in_series = pd.Series(False, index=figures.index)
+    tested = pd.Series(False, index=figures.index)
+    for ind in registry.indicators:
+        for s in ind.series:
+            hit = ((figures["indicator"] == (s.from_indicator or ind.id)) & (figures["measure"] == s.measure)
+                   & (figures["group"] == s.group))
+            in_series |= hit
+            tested |= hit & s.tested
+    return pd.DataFrame({"in_series": in_series, "tested": tested})
+
+
+def context_figures(figures: pd.DataFrame, registry: Registry) -> pd.DataFrame:
+    """Published figures in no registry series (``national_context.csv``): shown in their
+    indicator's chapter as a table, never charted or tested."""
+    return figures[~membership(figures, registry)["in_series"]].reset_index(drop=True)

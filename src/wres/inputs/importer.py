@@ -4,7 +4,7 @@ A wide table (CSV or XLSX) has one row per organisation and one column per count
 percentage, under whatever headers the publisher chose that year. A YAML *mapping file*
 says which header holds which figure, so when next year's headers are renamed an analyst
 edits the mapping, not the code. The format is documented in the shipped mapping
-(``wres/mappings/nhse_org_level.yml``) and in ``data/README-trusts.md``.
+(``wres/mappings/nhse_org_level.yml``) and in ``data/README.md`` (section "Importing a wide spreadsheet").
 
 Every problem names the file it is in: a header the mapping names but the spreadsheet
 lacks is reported against the mapping file, its line and key, with the nearest headers the

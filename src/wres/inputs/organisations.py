@@ -1,7 +1,8 @@
 """Organisation-level (trust) WRES figures in the long format: the contract, its declared
 schema, and loaders for CSV/XLSX files and folders of them.
 
-The contract (DESIGN.md section 6, documented for analysts in ``data/README-trusts.md``) is
+The contract (documented for analysts in ``data/README.md``, section "The long format (data
+contract)") is
 one row per figure:
 
 ``year, org_code, org_name, region, org_type, indicator, band, group, numerator,

@@ -36,18 +36,15 @@ not converge is reported the same way.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from wres.stats import trends
+from wres.stats import verdicts
+from wres.stats.multiple import bh_adjust
 
 MIN_YEARS = 3
-#: Same words as ``wres.stats.trends`` uses for national series, plus "not estimable" (counts
-#: that make the model undefined, e.g. no events in a group in any year).
-VERDICTS = (*trends.VERDICTS, "not estimable")
 
 _RESULT_KEYS = (
     "n_years",
@@ -60,34 +57,11 @@ _RESULT_KEYS = (
 )
 
 
-def classify_trend(
-    slope: float,
-    p_value: float,
-    n_years: int,
-    improvement: str = "down",
-    alpha: float = 0.05,
-    min_years: int = MIN_YEARS,
-) -> str:
-    """Plain-words verdict for a slope.
-
-    ``improvement`` is the direction that counts as better: ``"up"`` or ``"down"`` (or
-    ``"none"``, giving "increasing"/"decreasing"). Returns "too few years" below
-    ``min_years``, "not estimable" if the slope or p is NaN, "no significant change" if
-    ``p >= alpha`` (a non-significant change is never called a change), else
-    "improving"/"worsening".
-    """
-    if improvement not in ("up", "down", "none"):
-        raise ValueError(f"improvement must be 'up', 'down' or 'none', not {improvement!r}")
-    if n_years < min_years:
-        return "too few years"
-    if not (np.isfinite(slope) and np.isfinite(p_value)):
-        return "not estimable"
-    if p_value >= alpha:
-        return "no significant change"
-    if improvement == "none":
-        return "increasing" if slope > 0 else "decreasing"
-    up = slope > 0
-    return "improving" if up == (improvement == "up") else "worsening"
+def _verdict(slope: float, p_value: float, n_years: int, improvement: str, alpha: float,
+             min_years: int) -> str:
+    # A failed GLM (separation, no convergence) is "not estimable", not "no change".
+    return verdicts.classify(slope, p_value, int(n_years), improvement, alpha=alpha, min_years=min_years,
+                             missing=verdicts.NOT_ESTIMABLE).verdict
 
 
 def _counts(df: pd.DataFrame) -> pd.Series:
@@ -258,8 +232,8 @@ def org_gap_trend(
     groups), ``slope`` (interaction coefficient, log-odds-ratio units per year; positive =
     relative likelihood of numerator vs comparison group growing), ``slope_ci_low``,
     ``slope_ci_high`` (1 - alpha, t with residual df if ``use_t``), ``or_change_pct_per_year``,
-    ``p_value``, ``dispersion`` (scale used), ``verdict`` (:func:`classify_trend` with
-    ``improvement``) and ``note``. See the module docstring for the model and the zero rules.
+    ``p_value``, ``dispersion`` (scale used), ``verdict`` (a
+    :data:`wres.stats.verdicts.VERDICTS` code, "not estimable" when the model fails) and ``note``. See the module docstring for the model and the zero rules.
     """
     if min_years < MIN_YEARS:
         raise ValueError(f"min_years must be at least {MIN_YEARS} (the model has 4 parameters)")
@@ -281,9 +255,7 @@ def org_gap_trend(
             use_t=use_t,
             floor_scale=floor_scale,
         )
-    res["verdict"] = classify_trend(
-        res["slope"], res["p_value"], res["n_years"], improvement, alpha, min_years
-    )
+    res["verdict"] = _verdict(res["slope"], res["p_value"], res["n_years"], improvement, alpha, min_years)
     return res
 
 
@@ -357,10 +329,10 @@ def trends_for_all(
         r["org_code"] = code
         rows.append(r)
     out = pd.DataFrame(rows)
-    out["q_value"] = bh_qvalues(out["p_value"].to_numpy())
+    out["q_value"] = bh_adjust(out["p_value"].to_numpy())
     judge = out["q_value"] if verdict_on == "q" else out["p_value"]
     out["verdict"] = [
-        classify_trend(s, p, n, improvement, alpha, min_years)
+        _verdict(s, p, n, improvement, alpha, min_years)
         for s, p, n in zip(out["slope"], judge, out["n_years"])
     ]
     out["indicator"] = indicator
@@ -370,7 +342,3 @@ def trends_for_all(
         out["org_name"] = out["org_code"].map(names)
     return out[[c for c in columns if c in out.columns]]
 
-
-def bh_qvalues(p_values: Sequence[float]) -> np.ndarray:
-    """Benjamini-Hochberg (1995) q-values; NaN in, NaN out (see :func:`wres.trends.bh_adjust`)."""
-    return trends.bh_adjust(p_values)

@@ -1,6 +1,7 @@
 """Rates, relative likelihoods and their confidence intervals from trust-level counts.
 
-Everything here works on the long trust-level data contract (DESIGN.md section 6):
+Everything here works on the long trust-level data contract (``data/README.md``, section
+"The long format (data contract)"):
 ``year, org_code, org_name, region, org_type, indicator, band, group, numerator,
 denominator[, percent]``. Group labels (``"white"``, ``"bme"``...) and the kind of measure are
 always parameters: the indicator registry decides which group is on top of a relative
@@ -36,8 +37,9 @@ from statsmodels.stats.proportion import confint_proportions_2indep, proportion_
 RELATIVE_LIKELIHOOD = "relative_likelihood"
 PERCENTAGE = "percentage"
 
-#: Measure kind per indicator under the data contract (DESIGN.md sections 2 and 6). Only a
-#: fallback: callers should pass ``measure`` from the registry's ``trust.kind``.
+#: Measure kind per indicator under the data contract (``data/README.md``, section "The long
+#: format (data contract)"). Only a fallback: callers pass ``measure`` from the registry's
+#: ``trust.kind``.
 CONTRACT_MEASURES = {
     2: RELATIVE_LIKELIHOOD,
     3: RELATIVE_LIKELIHOOD,

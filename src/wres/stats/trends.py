@@ -2,7 +2,7 @@
 
 The national figures are near-census values published without counts, so there is
 no sampling error to speak of: the noise is the year-to-year wobble of the series
-around its trend (DESIGN.md section 5). Every test here therefore takes its error
+around its trend (``docs/design.md``, section "Trend tests"). Every test here therefore takes its error
 variance from the series itself:
 
 * :func:`ols_trend` - least squares of the transformed value on year, residual
@@ -11,7 +11,8 @@ variance from the series itself:
   distribution (ties kept), because the normal approximation is poor at n of about 8.
 * :func:`theil_sen` - the median of pairwise slopes, robust to one odd year.
 * :func:`min_detectable_slope` - what the series could have detected at all.
-* :func:`classify` / :func:`analyse_series` - the verdict words used in the book.
+* :func:`analyse_series` - all of the above and the verdict code
+  (:func:`wres.stats.verdicts.classify`) for one series.
 
 Transforms: ``"log"`` for ratios such as relative likelihoods (a slope is then a
 constant percentage change per year), ``"logit"`` for percentages (keeps fitted
@@ -29,14 +30,14 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from scipy import optimize, special, stats
-from statsmodels.stats.multitest import multipletests
+
+from wres.stats import verdicts
 
 __all__ = [
     "MIN_YEARS",
     "MK_EXACT_MAX_N",
     "KINDS",
     "DIRECTIONS",
-    "VERDICTS",
     "MannKendallResult",
     "transform",
     "inverse_transform",
@@ -45,9 +46,7 @@ __all__ = [
     "mann_kendall_exact",
     "theil_sen",
     "min_detectable_slope",
-    "classify",
     "analyse_series",
-    "bh_adjust",
 ]
 
 #: Fewest annual points on which a trend is tested.
@@ -68,15 +67,7 @@ MIN_YEARS = 5
 MK_EXACT_MAX_N = 50
 
 KINDS = ("log", "logit", "identity")
-DIRECTIONS = ("up", "down", "none")
-VERDICTS = (
-    "improving",
-    "worsening",
-    "increasing",
-    "decreasing",
-    "no significant change",
-    "too few years",
-)
+DIRECTIONS = verdicts.DIRECTIONS
 
 _SLOPE_UNITS = {
     "log": "% per year",
@@ -528,140 +519,6 @@ def min_detectable_slope(
 
 
 # ---------------------------------------------------------------------------
-# Verdicts
-# ---------------------------------------------------------------------------
-
-
-def _fmt_p(p: float, alpha: float) -> str:
-    """Two decimals, more if rounding would put p on the other side of alpha."""
-    if not np.isfinite(p):
-        return "not available"
-    if p < 0.001:
-        return "< 0.001"
-    for d in (2, 3, 4):
-        r = round(p, d)
-        if (r < alpha) == (p < alpha) and r > 0:
-            return f"= {r:.{d}f}"
-    return f"= {p:.4f}"
-
-
-def _change_word(sign: float) -> str:
-    return "rise" if sign > 0 else "fall"
-
-
-def classify(
-    slope,
-    p_value,
-    mk_p,
-    direction: str,
-    n_years: int,
-    alpha=0.05,
-    min_years=MIN_YEARS,
-    *,
-    mk_s=None,
-    p_label: str = "p",
-) -> dict:
-    """Verdict for one trend.
-
-    ``direction`` is the direction that counts as improvement: ``"up"``, ``"down"``,
-    or ``"none"`` (no improvement direction, e.g. BME share of the workforce).
-
-    Significance is judged on ``p_value`` alone (the regression; the caller may pass
-    a Benjamini-Hochberg q-value instead, and ``p_label="q"`` to say so in the note).
-    The Mann-Kendall ``mk_p`` (and, if given, ``mk_s`` for its sign) only set
-    ``tests_agree`` and the plain-English ``verdict_note``.
-
-    Returns ``{"verdict", "tests_agree", "verdict_note"}`` where verdict is one of
-    :data:`VERDICTS`:
-
-    * ``n_years < min_years`` -> "too few years" (no test; tests_agree None);
-    * p_value < alpha -> "improving"/"worsening" by the sign of ``slope`` against
-      ``direction``, or "increasing"/"decreasing" when direction is "none";
-    * otherwise (including a NaN p-value) -> "no significant change".
-
-    ``tests_agree`` is False when exactly one test is significant at alpha, or both
-    are but in opposite directions (needs ``mk_s``); None when mk_p is NaN or the
-    series was not tested.
-    """
-    if direction not in DIRECTIONS:
-        raise ValueError(f"direction must be one of {DIRECTIONS}, got {direction!r}")
-    if n_years < min_years:
-        return {
-            "verdict": "too few years",
-            "tests_agree": None,
-            "verdict_note": (
-                f"Only {n_years} year{'s' if n_years != 1 else ''} of data; at least "
-                f"{min_years} are needed before a trend is tested, so no p-value is given."
-            ),
-        }
-
-    p_ok = p_value is not None and np.isfinite(p_value)
-    mk_ok = mk_p is not None and np.isfinite(mk_p)
-    sig = bool(p_ok and p_value < alpha)
-    if sig and not (np.isfinite(slope) and slope != 0):
-        raise ValueError("a significant p-value needs a finite, non-zero slope")
-
-    if not sig:
-        verdict = "no significant change"
-    else:
-        up = slope > 0
-        if direction == "none":
-            verdict = "increasing" if up else "decreasing"
-        else:
-            verdict = "improving" if up == (direction == "up") else "worsening"
-
-    ols_txt = f"{p_label} {_fmt_p(p_value, alpha)}"
-    mk_txt = f"p {_fmt_p(mk_p, alpha)}"
-
-    if not p_ok:
-        note = "The regression p-value could not be computed, so no change is reported."
-        return {"verdict": verdict, "tests_agree": None, "verdict_note": note}
-    if not mk_ok:
-        if sig:
-            note = f"The regression finds a significant {_change_word(slope)} ({ols_txt}); the Mann–Kendall test was not available."
-        else:
-            note = f"The regression finds no significant change ({ols_txt}); the Mann–Kendall test was not available."
-        return {"verdict": verdict, "tests_agree": None, "verdict_note": note}
-
-    mk_sig = mk_p < alpha
-    mk_sign = None if mk_s is None or mk_s == 0 else float(np.sign(mk_s))
-    if sig and mk_sig:
-        if mk_sign is not None and mk_sign != np.sign(slope):
-            agree = False
-            note = (
-                f"The regression finds a significant {_change_word(slope)} ({ols_txt}) but the "
-                f"Mann–Kendall test finds a significant {_change_word(mk_sign)} ({mk_txt}); "
-                "the two tests contradict each other."
-            )
-        else:
-            agree = True
-            note = (
-                f"Both the regression ({ols_txt}) and the Mann–Kendall test ({mk_txt}) "
-                f"find a significant {_change_word(slope)}."
-            )
-    elif sig:
-        agree = False
-        note = (
-            f"The regression finds a significant {_change_word(slope)} ({ols_txt}) but the "
-            f"Mann–Kendall test does not confirm it ({mk_txt})."
-        )
-    elif mk_sig:
-        agree = False
-        what = f"significant {_change_word(mk_sign)}" if mk_sign else "significant trend"
-        note = (
-            f"The Mann–Kendall test finds a {what} ({mk_txt}) but the regression does not "
-            f"({ols_txt}), so no significant change is reported."
-        )
-    else:
-        agree = True
-        note = (
-            f"Neither the regression ({ols_txt}) nor the Mann–Kendall test ({mk_txt}) "
-            "finds a significant change."
-        )
-    return {"verdict": verdict, "tests_agree": agree, "verdict_note": note}
-
-
-# ---------------------------------------------------------------------------
 # One series, everything
 # ---------------------------------------------------------------------------
 
@@ -680,9 +537,10 @@ def analyse_series(
     Returns a flat dict with keys ``first_year``, ``last_year``, ``n_years``,
     ``slope``, ``slope_unit``, ``slope_ci_low``, ``slope_ci_high``, ``p_value``,
     ``mk_s``, ``mk_p``, ``sen_slope``, ``sen_ci_low``, ``sen_ci_high``,
-    ``min_detectable_slope``, ``verdict``, plus ``fit`` (DataFrame, see
-    :func:`ols_trend`), ``verdict_note``, ``tests_agree``, ``resid_sd`` (transformed
-    scale) and ``mk_method`` ("exact", "normal", or None when not run).
+    ``min_detectable_slope``, ``verdict`` (a :data:`wres.stats.verdicts.VERDICTS` code),
+    plus ``fit`` (DataFrame, see :func:`ols_trend`), ``tests_agree``, ``verdict_reason``
+    (a :data:`wres.stats.verdicts.REASONS` code), ``resid_sd`` (transformed scale) and
+    ``mk_method`` ("exact", "normal", or None when not run).
 
     Slopes, CIs and the minimum detectable slope are on the natural scale in
     ``slope_unit``. With fewer than ``min_years`` points the verdict is
@@ -720,13 +578,13 @@ def analyse_series(
         "min_detectable_slope": nan,
         "verdict": None,
         "fit": pd.DataFrame({c: pd.Series(dtype=float) for c in _EMPTY_FIT_COLUMNS}),
-        "verdict_note": None,
         "tests_agree": None,
+        "verdict_reason": None,
         "resid_sd": nan,
         "mk_method": None,
     }
     if n < min_years:
-        out.update(classify(nan, nan, nan, direction, n, alpha, min_years))
+        out.update(_verdict(verdicts.classify(nan, nan, n, direction, alpha=alpha, min_years=min_years)))
         return out
 
     ols = ols_trend(x, v, kind, alpha)
@@ -749,26 +607,11 @@ def analyse_series(
         resid_sd=ols["resid_sd"],
         mk_method=mk.method,
     )
-    out.update(
-        classify(
-            ols["slope"], ols["p_value"], mk.p, direction, n, alpha, min_years, mk_s=mk.s
-        )
-    )
+    out.update(_verdict(verdicts.classify(ols["slope"], ols["p_value"], n, direction, alpha=alpha,
+                                          min_years=min_years, cross_p=mk.p, cross_s=mk.s)))
     return out
 
 
-def bh_adjust(p_values) -> np.ndarray:
-    """Benjamini-Hochberg (1995) q-values via
-    ``statsmodels.stats.multitest.multipletests(method="fdr_bh")``.
+def _verdict(v: verdicts.Verdict) -> dict:
+    return {"verdict": v.verdict, "tests_agree": v.tests_agree, "verdict_reason": v.reason}
 
-    NaNs (untested series, e.g. "too few years") pass through as NaN and do not count
-    towards the number of tests. p-values must lie in [0, 1].
-    """
-    p = np.asarray(p_values, dtype=float)
-    q = np.full(p.shape, np.nan)
-    ok = ~np.isnan(p)
-    if np.any((p[ok] < 0) | (p[ok] > 1)):
-        raise ValueError("p-values must lie in [0, 1]")
-    if ok.any():
-        q[ok] = multipletests(p[ok], method="fdr_bh")[1]
-    return q
