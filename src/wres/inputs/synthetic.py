@@ -46,7 +46,7 @@ from scipy.optimize import brentq
 from scipy.special import expit, logit
 
 from wres.registry import Indicator, Registry, Series, load_registry
-from wres.analysis.organisations import SURVEY_DEFF
+from wres.stats.survey import SURVEY_DEFF
 from wres.inputs.organisations import PAY_BANDS, TRUST_COLUMNS
 
 #: Shown on every page built from the panel.
