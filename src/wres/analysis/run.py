@@ -45,7 +45,7 @@ def analyse(paths: Paths, registry: Registry, results_dir: Path) -> dict[str, Pa
     anything if an input is malformed. Returns file name -> path of every file written."""
     figures = load_national(paths.national_csv, registry)
     breakdowns = load_breakdowns(paths.breakdowns_csv, registry) if paths.breakdowns_csv.exists() else pd.DataFrame()
-    trusts = load_trust_folder(paths.trusts, registry)
+    trusts = load_trust_folder(paths.trusts, registry, root=paths.root)
     sources = load_sources(paths.sources_csv)
     check_cited(sources, pd.concat([f[["source", "source_file", "source_line"]] for f in (figures, breakdowns)
                                     if len(f)], ignore_index=True), paths.sources_csv.name)

@@ -7,6 +7,7 @@ schemas in :mod:`wres.inputs.validate` then convert and check every column.
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -29,8 +30,37 @@ from wres.inputs.validate import (
 NATIONAL_KEY = ["indicator", "measure", "group", "report_year", "survey_year"]
 
 
+def _shape_problems(path: Path) -> list[Problem]:
+    """Problems pandas would hide: a NUL byte (binary data, or a file saved in UTF-16) and a
+    row with more fields than the header (pandas would shift it into the index silently)."""
+    data = path.read_bytes()
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        return [Problem(path.name, line, None, None,
+                        "holds a NUL byte: not a text CSV (save it as 'CSV UTF-8')")]
+    try:
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    except (UnicodeDecodeError, csv.Error):
+        return []  # reported by the reader below, with its own message
+    if not rows:
+        return []
+    width = len(rows[0])
+    # Line numbers count physical lines (a quoted cell may span several).
+    problems, line = [], 1
+    for row in rows:
+        if len(row) > width:
+            problems.append(Problem(path.name, line, None, ",".join(row[width:]),
+                                    f"the row has {len(row)} fields but the header has {width} "
+                                    "(a comma inside a value must be quoted)"))
+        line += 1 + sum(cell.count("\n") for cell in row)
+    return problems
+
+
 def read_text_table(path: Path) -> pd.DataFrame:
     """Read a CSV with every cell as text; a byte-order mark is accepted and dropped."""
+    problems = _shape_problems(path)
+    if problems:
+        raise DataError(problems)
     try:
         return pd.read_csv(
             path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=True

@@ -137,10 +137,22 @@ def band_lookup(registry: Registry) -> dict[str, str]:
 # Cell parsers (shared with the importer). Each returns (value, missing_reason, error).
 # ---------------------------------------------------------------------------------------
 
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
-_INTEGRAL = re.compile(r"[+-]?\d+(\.0*)?")
-_FINANCIAL_YEAR = re.compile(r"(\d{4})\s*[/\-–]\s*(\d{2}|\d{4})")
-_FY = re.compile(r"FY\s*'?(\d{2,4})", re.IGNORECASE)
+# ASCII digits only: Python's \d also matches Arabic-Indic and other digits, and float()
+# accepts "1e3", "1_0" and "inf"; a count must be written as plain decimal digits.
+_THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
+_INTEGRAL = re.compile(r"[+-]?[0-9]+(\.0*)?")
+_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+_FINANCIAL_YEAR = re.compile(r"([0-9]{4})\s*[/\-–]\s*([0-9]{2}|[0-9]{4})")
+_FY = re.compile(r"FY\s*'?([0-9]{2,4})", re.IGNORECASE)
+#: The largest count accepted: ten million (NHS England employs about 1.5 million people).
+MAX_COUNT = 10_000_000
+#: Organisation codes: 2-10 upper-case ASCII letters and digits after trimming and upper-casing
+#: (NHS ODS codes such as RJ1, RXH, R0A or 8A718 fit). Anything else (spaces, slashes, dots,
+#: punctuation) is refused: codes name files and page addresses, so they must be safe there
+#: and two different codes must never map to the same file.
+ORG_CODE = re.compile(r"[A-Z0-9]{2,10}")
+#: Files a trusts folder may hold, besides READMEs, sidecars and the successor table.
+SUPPORTED_SUFFIXES = (".csv", ".xlsx")
 
 
 @lru_cache(maxsize=65536)
@@ -153,19 +165,16 @@ def parse_count(text: str) -> tuple[int | None, str | None, str | None]:
     if _THOUSANDS.fullmatch(t):
         t = t.replace(",", "")
     if _INTEGRAL.fullmatch(t):
-        return int(float(t)), None, None
-    try:
-        number = float(t)
-    except ValueError:
-        return None, None, (
-            "not a number (a count must be a whole number; a suppressed cell may be "
-            f"written {', '.join(repr(k) for k in SUPPRESSION_TOKENS if k)} or left blank)"
-        )
-    if not np.isfinite(number):
-        return None, None, "not a finite number"
-    if number != int(number):
+        value = int(t.split(".")[0])
+        if abs(value) > MAX_COUNT:
+            return None, None, f"too large for a count of people (the limit is {MAX_COUNT:,})"
+        return value, None, None
+    if _DECIMAL.fullmatch(t):
         return None, None, "not a whole number (a count must be a whole number)"
-    return int(number), None, None
+    return None, None, (
+        "not a number in plain digits (write a count as digits, e.g. 1000; a suppressed cell may be "
+        f"written {', '.join(repr(k) for k in SUPPRESSION_TOKENS if k)} or left blank)"
+    )
 
 
 @lru_cache(maxsize=65536)
@@ -175,13 +184,9 @@ def parse_percent(text: str) -> tuple[float | None, str | None, str | None]:
     if t in SUPPRESSION_TOKENS:
         return None, SUPPRESSION_TOKENS[t], None
     t = t.removesuffix("%").strip()
-    try:
-        number = float(t)
-    except ValueError:
-        return None, None, "not a number (a percent is a number from 0 to 100)"
-    if not np.isfinite(number):
-        return None, None, "not a finite number"
-    return number, None, None
+    if not _DECIMAL.fullmatch(t):
+        return None, None, "not a number in plain digits (a percent is a number from 0 to 100, e.g. 27.5)"
+    return float(t), None, None
 
 
 @lru_cache(maxsize=4096)
@@ -308,6 +313,13 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[str, list[tuple[int, list
         if sheet is not None and sheet not in wb.sheetnames:
             raise DataError([Problem(path.name, None, None, sheet,
                                      f"no sheet of that name; the workbook has {', '.join(map(repr, wb.sheetnames))}")])
+        if sheet is None:
+            # Figures on a second sheet would be skipped without a word: refuse instead.
+            with_data = [ws.title for ws in wb.worksheets if _has_data(ws)]
+            if len(with_data) > 1:
+                raise DataError([Problem(path.name, None, None, ", ".join(with_data),
+                                         "the workbook has data on more than one sheet; keep one sheet per "
+                                         "file (or import one sheet with `wres import --sheet`)")])
         ws = wb[sheet] if sheet is not None else wb.worksheets[0]
         label = f"{path.name} [sheet '{ws.title}']"
         rows: list[tuple[int, list[str]]] = []
@@ -321,7 +333,37 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[str, list[tuple[int, list
                                      f"cannot be read ({type(err).__name__}: {err})")]) from None
     finally:
         wb.close()
+    problems = _formulas_without_values(path, ws.title, rows, label)
+    if problems:
+        raise DataError(problems)
     return label, rows, True
+
+
+def _has_data(ws) -> bool:
+    return any(any(_cell_text(v) for v in values) for values in ws.iter_rows(values_only=True))
+
+
+def _formulas_without_values(path: Path, title: str, rows: list[tuple[int, list[str]]], label: str) -> list[Problem]:
+    """Formula cells with no saved result. openpyxl reads a formula's *cached* value, which a
+    file written by a program (not saved from a spreadsheet application) does not have; such a
+    cell would silently read as blank. Reading the formulas a second time finds them."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        blank = {n: {j for j, c in enumerate(cells) if not c} for n, cells in rows}
+        header = rows[0][1] if rows else []
+        problems: list[Problem] = []
+        for number, values in enumerate(wb[title].iter_rows(values_only=True), start=1):
+            for j, v in enumerate(values):
+                if isinstance(v, str) and v.startswith("=") and (number not in blank or j in blank[number]):
+                    column = header[j] if j < len(header) and header[j] else None
+                    problems.append(SheetProblem(label, number, column, v,
+                                                 "a formula with no saved value: open the file in a spreadsheet "
+                                                 "program and save it, or paste the values in"))
+        return problems
+    finally:
+        wb.close()
 
 
 # ---------------------------------------------------------------------------------------
@@ -638,6 +680,9 @@ def _parse_long_text(text: pd.DataFrame, lines: list[int], label: str, registry:
     for i, c in enumerate(codes):
         if not c:
             bad(i, "org_code", "", "a value is required")
+        elif not ORG_CODE.fullmatch(c):
+            bad(i, "org_code", text["org_code"].iat[i],
+                "not an organisation code: use 2-10 letters and digits, no spaces or punctuation (e.g. RJ1)")
 
     pct_ids = percent_indicators(registry)
     num, den, pct, reasons = [None] * n, [None] * n, [None] * n, [""] * n
@@ -685,38 +730,84 @@ def _normalise_band(text: str, lookup: dict[str, str]) -> str:
 # ---------------------------------------------------------------------------------------
 
 
-def trust_files(folder: str | Path) -> list[Path]:
-    """The data files of a trusts folder: every *.csv and *.xlsx except READMEs, the
-    successor table, Excel lock files (``~$...``) and hidden files, sorted by name."""
+def trust_files(folder: str | Path, root: str | Path | None = None) -> list[Path]:
+    """The data files of a trusts folder: every *.csv and *.xlsx except READMEs, sidecars
+    (``*.meta.yml``), the successor table, Excel lock files (``~$...``) and hidden files,
+    sorted by name.
+
+    Any other file is refused by name (a ``.ods``, ``.csv.gz`` or ``.xls`` would otherwise be
+    skipped without a word), and so is a link that points outside ``root`` (default: the
+    folder itself): the build reads only files inside the repository."""
     folder = Path(folder)
     if not folder.is_dir():
         return []
-    out = []
+    inside = Path(root or folder).resolve()
+    out, problems = [], []
     for p in sorted(folder.iterdir()):
         name = p.name.lower()
-        if not p.is_file() or name.startswith(("~$", ".")) or name.startswith("readme"):
+        if name.startswith(("~$", ".")) or name.startswith("readme") or name.endswith(".meta.yml"):
             continue
-        if name == SUCCESSOR_FILE or p.suffix.lower() not in (".csv", ".xlsx", ".xls"):
+        if p.is_symlink() and not p.resolve().is_relative_to(inside):
+            problems.append(Problem(p.name, None, None, None,
+                                    "is a link to a file outside the repository; copy the file in instead"))
+            continue
+        if p.is_dir() or name == SUCCESSOR_FILE:
+            continue
+        if "".join(p.suffixes[-1:]).lower() not in SUPPORTED_SUFFIXES or name.endswith((".csv.gz", ".csv.zip")):
+            problems.append(Problem(p.name, None, None, None,
+                                    "is not a supported file type: organisation files must be CSV (UTF-8) "
+                                    "or Excel .xlsx (an .ods, .xls or compressed file must be converted)"))
             continue
         out.append(p)
+    if problems:
+        raise DataError(problems)
     return out
 
 
+#: One organisation has one name, region and type in a year; a file that says otherwise has a
+#: typing error or two organisations sharing a code.
+_IDENTITY_COLUMNS = ("org_name", "region", "org_type")
+
+
+def identity_problems(df: pd.DataFrame) -> list[Problem]:
+    """Rows giving an organisation a second name, region or type in the same year (blank
+    cells carry no claim). Each problem points at the later row and names the earlier one."""
+    problems: list[Problem] = []
+    if df.empty:
+        return problems
+    locate = Locator(df)
+    for col in _IDENTITY_COLUMNS:
+        first: dict[tuple, tuple[str, int]] = {}
+        values = df[col].astype(str).tolist()
+        for i, (year, code, value) in enumerate(zip(df["year"].tolist(), df["org_code"].tolist(), values, strict=True)):
+            if not value:
+                continue
+            seen = first.setdefault((year, code), (value, i))
+            if seen[0] != value:
+                where = locate.problem(seen[1], col, seen[0], "")
+                earlier = f"{where.file} {where.position_word} {where.line}" if where.line else where.file
+                problems.append(locate.problem(
+                    i, col, value, f"organisation {code} has {col} {seen[0]!r} for {year} at {earlier}; "
+                    f"an organisation has one {col.replace('org_', '')} a year"))
+    return problems
+
+
 def load_trust_folder(folder: str | Path, registry: Registry | None = None,
-                      successors: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
+                      successors: str | Path | pd.DataFrame | None = None,
+                      root: str | Path | None = None) -> pd.DataFrame:
     """Every long-format file in ``folder`` (normally ``data/raw/trusts/``), concatenated.
 
     Problems in all files are reported together. A figure given in two files must agree
     (identical repeats are kept once). ``successors`` (a path or frame; default the folder's
     ``successors.csv`` if present) links renamed and merged organisations: see
-    :func:`apply_successors`. A missing or empty folder gives an empty frame with the right
-    columns. Output: the contract columns, ``source_file``, ``source_line`` and
+    :func:`apply_successors`. ``root``: links may point anywhere inside it (default: the
+    folder). A missing or empty folder gives an empty frame with the right columns. Output: the contract columns, ``source_file``, ``source_line`` and
     ``reported_code`` (the code as written in the file, before successor mapping).
     """
     registry = registry or load_registry()
     folder = Path(folder)
     frames, problems = [], []
-    for path in trust_files(folder):
+    for path in trust_files(folder, root):
         try:
             frames.append(load_trust_file(path, registry))
         except DataError as err:
@@ -728,6 +819,7 @@ def load_trust_folder(folder: str | Path, registry: Registry | None = None,
     else:
         df = pd.concat(frames, ignore_index=True)
         dup_problems, drop = duplicate_problems(df)
+        dup_problems += identity_problems(df)
         if dup_problems:
             raise DataError(dup_problems)
         df = df[~drop].reset_index(drop=True)

@@ -7,6 +7,8 @@ reported together rather than one per run.
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
@@ -49,8 +51,13 @@ BREAKDOWN_COLUMNS: dict[str, str] = {
 
 UNITS_PERCENT = {"percent", "percent_of_trusts"}
 UNITS = UNITS_PERCENT | {"ratio", "headcount", "trusts"}
-# Report years outside this range are almost certainly typing errors (WRES began in 2015).
-YEAR_RANGE = (2014, 2100)
+#: The first WRES report year (data collected from 2015).
+FIRST_WRES_YEAR = 2015
+#: Report years a file may hold: the first WRES year to next calendar year. Anything else is
+#: a typing error, or a figure from the future (data/README.md, "Years").
+YEAR_RANGE = (FIRST_WRES_YEAR, date.today().year + 1)
+#: Larger magnitudes cannot be a figure (or be held exactly as a float): an error, not a crash.
+MAX_MAGNITUDE = 1e15
 
 
 def line_of(index: int) -> int:
@@ -93,6 +100,10 @@ def parse_columns(raw: pd.DataFrame, columns: dict[str, str], file: str) -> pd.D
         bad = numbers.isna() & ~blank
         for idx in text.index[bad]:
             problems.append(Problem(file, line_of(idx), col, raw.at[idx, col], "not a number"))
+        huge = numbers.notna() & (numbers.abs() > MAX_MAGNITUDE)
+        for idx in text.index[huge]:
+            problems.append(Problem(file, line_of(idx), col, raw.at[idx, col], "too large to be a figure"))
+        numbers = numbers.where(~huge)
         if base == "int":
             fractional = numbers.notna() & (numbers % 1 != 0)
             for idx in text.index[fractional]:
