@@ -68,3 +68,44 @@ def read_sidecars(raw_dir: Path, root: Path) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=list(COLUMNS))
     out["rows"] = out["rows"].astype("Int64")
     return out
+
+
+def md5_mismatches(raw_dir: Path, root: Path) -> list[tuple[str, str, str]]:
+    """``(file, md5 recorded, md5 now)`` for every raw file that differs from its sidecar.
+
+    Such a file is still built as it is (adding a year must stay one step), but the build
+    says so loudly and `wres accept FILE` records the new md5."""
+    table = read_sidecars(raw_dir, root)
+    bad = table[~table["md5_ok"].astype(bool)]
+    return [(r.file, r.md5_recorded, r.md5_actual) for r in bad.itertuples()]
+
+
+def accept(file: Path, root: Path) -> tuple[str, str]:
+    """Record ``file``'s current md5 in its sidecar (the one line ``md5: …``; every other
+    line, comments included, is kept). Returns (old, new). The file must lie inside ``root``
+    and have a sidecar."""
+    file = Path(file).resolve()
+    root = Path(root).resolve()
+    if not file.is_relative_to(root):
+        raise DataError([Problem(str(file), None, None, None, "is outside the repository")])
+    meta = file.with_name(file.name + SIDECAR_SUFFIX)
+    rel = file.relative_to(root).as_posix()
+    if not file.is_file():
+        raise DataError([Problem(rel, None, None, None, "no such file")])
+    if not meta.is_file():
+        raise DataError([Problem(rel, None, None, None, f"has no sidecar {meta.name}; write one first "
+                                                         "(see data/README.md, 'Sidecars')")])
+    old = read_sidecar(meta, root)["md5_recorded"]
+    new = md5(file)
+    lines = meta.read_text(encoding="utf-8").splitlines(keepends=True)
+    out, done = [], False
+    for line in lines:
+        if line.startswith("md5:") and not done:
+            line, done = f"md5: {new}\n", True
+        out.append(line)
+    if not done:
+        out.append(("" if not out or out[-1].endswith("\n") else "\n") + f"md5: {new}\n")
+    tmp = meta.with_name(meta.name + ".tmp")
+    tmp.write_text("".join(out), encoding="utf-8")
+    tmp.replace(meta)  # atomic: a crash never leaves half a sidecar
+    return old, new
