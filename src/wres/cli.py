@@ -41,7 +41,8 @@ def build(
 
 
 def _report(paths: Paths, workers: int, force: bool) -> None:
-    from wres.book.pipeline import BuildError, build as run_build
+    from wres.book.pipeline import BuildError
+    from wres.book.pipeline import build as run_build
 
     try:
         report = run_build(paths, workers=workers, force=force, console=console)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import nbformat
 import yaml
-
 from conftest import fresh_copy, run_build
 
 

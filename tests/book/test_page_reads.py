@@ -9,7 +9,13 @@ import textwrap
 import pytest
 
 from wres.book import reads
-from wres.book.reads import FALLBACK_FILES, ReadsError, chapter_files, keys_to_files, page_files
+from wres.book.reads import (
+    FALLBACK_FILES,
+    ReadsError,
+    chapter_files,
+    keys_to_files,
+    page_files,
+)
 
 
 @pytest.fixture

@@ -16,7 +16,13 @@ from pathlib import Path
 import jinja2
 import nbformat
 
-from wres.book.hashing import chapter_digest, file_digests, package_digest, read_hashes, write_hashes
+from wres.book.hashing import (
+    chapter_digest,
+    file_digests,
+    package_digest,
+    read_hashes,
+    write_hashes,
+)
 from wres.book.plan import Chapter
 from wres.registry import Registry
 

@@ -18,7 +18,12 @@ from wres.book.execute import ChapterResult, execute_chapters, remove_stale_chap
 from wres.book.hashing import INPUTS_DIGEST, book_digest, inputs_digest
 from wres.book.plan import Layout, Organisation, layout, organisations
 from wres.book.spec import SPEC_FILE, SiteSpec, load_spec
-from wres.book.sphinx_build import DEMO_ANNOUNCEMENT, build_html, mirror_source, warnings_tail
+from wres.book.sphinx_build import (
+    DEMO_ANNOUNCEMENT,
+    build_html,
+    mirror_source,
+    warnings_tail,
+)
 from wres.book.toc import TOC_FILE, toc_text, write_toc
 from wres.config import Paths
 from wres.registry import Registry, load_registry
