@@ -50,3 +50,18 @@ def test_demo_data_is_synthetic_and_deterministic(root, tmp_path):
     df = pd.read_csv(a)
     assert df["org_code"].nunique() == 12
     assert df["org_name"].str.contains("synthetic", case=False).all()
+
+
+def test_toc_checks_and_rewrites_the_committed_toc(root, tmp_path):
+    import shutil
+
+    for name in ("_toc.yml", "_config.yml", "book/site.yml"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(root / name, tmp_path / name)
+    assert runner.invoke(app, ["toc", "--check", "--root", str(tmp_path)]).exit_code == 0
+    committed = (tmp_path / "_toc.yml").read_text()
+    (tmp_path / "_toc.yml").write_text(committed.replace("book/reuse", "book/reused"))
+    res = runner.invoke(app, ["toc", "--check", "--root", str(tmp_path)])
+    assert res.exit_code == 1 and "wres toc" in res.output
+    assert runner.invoke(app, ["toc", "--root", str(tmp_path)]).exit_code == 0
+    assert (tmp_path / "_toc.yml").read_text() == committed

@@ -41,7 +41,8 @@ def build(
 
 
 def _report(paths: Paths, workers: int, force: bool) -> None:
-    from wres.book.pipeline import BuildError, build as run_build
+    from wres.book.pipeline import BuildError
+    from wres.book.pipeline import build as run_build
 
     try:
         report = run_build(paths, workers=workers, force=force, console=console)
@@ -52,7 +53,7 @@ def _report(paths: Paths, workers: int, force: bool) -> None:
     table = Table(title="Build timing (wall-clock seconds, this machine)")
     table.add_column("step")
     table.add_column("seconds", justify="right")
-    profiles = [ch for ch in report.chapters if ch.name.startswith("orgs/")]
+    profiles = [ch for ch in report.chapters if ch.for_each == "organisation"]
     for ch in report.chapters:
         if ch not in profiles:
             table.add_row(f"chapter {ch.name}", "skipped (unchanged)" if ch.skipped else f"{ch.seconds:.1f}")
@@ -67,6 +68,31 @@ def _report(paths: Paths, workers: int, force: bool) -> None:
     console.print(table)
     state = "built" if report.book_built else "unchanged (nothing to rebuild)"
     console.print(f"Site {state}: {report.site}/index.html")
+
+
+@app.command()
+def toc(
+    root: Path = typer.Option(None, help="Project root (default: found from the current folder)."),
+    check: bool = typer.Option(False, "--check", help="Only check: exit 1 if _toc.yml differs from the spec."),
+) -> None:
+    """Rewrite _toc.yml from the site spec (book/site.yml); `wres build` does this too."""
+    from wres.book.pipeline import BuildError, site_layout, site_spec
+    from wres.book.toc import TOC_FILE, toc_text, write_toc
+    from wres.registry import load_registry
+
+    paths = Paths.discover(root)
+    target = paths.root / TOC_FILE
+    try:
+        national = site_layout(site_spec(paths.root), load_registry(), [])
+    except BuildError as err:
+        _fail(str(err), 2)
+    if check:
+        if not target.exists() or target.read_text(encoding="utf-8") != toc_text(national):
+            _fail(f"{target} differs from the site spec; run `wres toc` to rewrite it")
+        console.print(f"{target} matches the site spec")
+        return
+    write_toc(national, target)
+    console.print(f"Wrote {target} from the site spec")
 
 
 @app.command()

@@ -1,0 +1,213 @@
+"""Executing chapters: papermill runs each template in warm kernels, in parallel workers.
+
+A chapter whose hash (:func:`wres.book.hashing.chapter_digest`) is unchanged since its last
+successful run is skipped without starting a kernel; a failed chapter is reported, never
+fatal here, and retried on the next build.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import nbformat
+
+from wres.book.hashing import (
+    chapter_digest,
+    file_digests,
+    package_digest,
+    read_hashes,
+    write_hashes,
+)
+from wres.book.plan import Chapter
+from wres.registry import Registry
+
+
+@dataclass
+class ChapterResult:
+    name: str
+    ok: bool
+    seconds: float
+    skipped: bool = False
+    error: str = ""
+    output: str = ""
+    for_each: str | None = None
+
+
+def render_template(template: Path, context: dict, registry: Registry) -> nbformat.NotebookNode:
+    """Fill ``{{ … }}`` placeholders in a template's Markdown cells from the registry.
+
+    Titles and wording have to be in Markdown cells (not outputs) so that Sphinx uses them
+    as page titles; papermill does not touch Markdown, so we render them here.
+    """
+    nb = nbformat.read(template, as_version=4)
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and ("{{" in cell.source or "{%" in cell.source):
+            cell.source = env.from_string(cell.source).render(registry=registry, std=registry.standard, **context)
+    return nb
+
+
+# Run in the kernel before each chapter: a fresh namespace and the chapter's own folder, and
+# chart ids numbered from scratch so a page's output does not depend on the pages before it.
+RESET_TAG = "wres-kernel-reset"
+# Deleting the previous chapter's names directly: `%reset -f` also runs a full garbage
+# collection and clears history, which cost a quarter of a second per profile page.
+_RESET = (
+    "_ip = get_ipython()\n"
+    "for _k in [k for k in _ip.user_ns if not k.startswith('_') and k not in _ip.user_ns_hidden]:\n"
+    "    del _ip.user_ns[_k]\n"
+    "_ip.user_ns.pop('_k', None)\n"
+    "del _ip\n"
+    "import os as _os, sys as _sys\n"
+    "_os.chdir({cwd!r})\n"
+    "_m = _sys.modules.get('wres.book.altair_offline')\n"
+    "_m and _m.reset_ids()\n"
+    "del _os, _sys, _m\n"
+)
+
+
+def _execute_chunk(jobs: list[tuple[nbformat.NotebookNode, str, dict, str]], log_dir: str) -> list[tuple[bool, float, str]]:
+    """Execute chapters one after another with papermill in ONE warm kernel (a worker process).
+
+    Papermill normally starts and stops a kernel per notebook, and each chapter then spends
+    longer importing pandas and Altair than doing its own work; for two hundred organisation
+    profiles that would dominate the build. Papermill still parameterises, executes and
+    records every notebook (and writes failures with their traceback); it is just handed a
+    running kernel, which it does not own and so does not shut down. The namespace is reset
+    and the working folder set before each chapter, so no chapter sees another's variables.
+    """
+    import papermill as pm
+    from jupyter_client.manager import start_new_kernel
+
+    # Kernels inherit this process's stderr and chatter on it; keep that in a log file.
+    log = Path(log_dir) / f".kernel-{os.getpid()}.log"
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(fd, 2)
+    os.close(fd)
+    km, kc = start_new_kernel(kernel_name="python3")
+    # Papermill opens its own client for each notebook; ours would miss its replies after that.
+    kc.stop_channels()
+    out: list[tuple[bool, float, str]] = []
+    try:
+        for template_nb, output, parameters, cwd in jobs:
+            start = time.perf_counter()
+            if not km.is_alive():  # a chapter killed the kernel: start a fresh one for the rest
+                km.restart_kernel(now=True)
+            # The reset runs as a first, transient cell (removed again below): cheaper than a
+            # separate kernel client per chapter.
+            template_nb = nbformat.from_dict(template_nb)
+            template_nb.cells.insert(0, nbformat.v4.new_code_cell(
+                _RESET.format(cwd=cwd), metadata={"tags": [RESET_TAG, "remove-cell"]}))
+            try:
+                nb = pm.execute_notebook(template_nb, output, parameters=parameters, kernel_name="python3", km=km,
+                                         progress_bar=False, log_output=False, request_save_on_cell_execute=False)
+            except Exception as err:  # noqa: BLE001 - any failure is reported per chapter, never fatal here
+                msg = str(err).strip().splitlines()
+                out.append((False, time.perf_counter() - start, "\n".join(msg[-12:])))
+                continue
+            _tidy_executed(nb, Path(output))
+            out.append((True, time.perf_counter() - start, ""))
+    finally:
+        km.shutdown_kernel(now=True)
+    return out
+
+
+def _tidy_executed(nb: nbformat.NotebookNode, output: Path) -> None:
+    """Hide papermill's injected-parameters cell from readers and drop per-run timestamps,
+    so two builds from the same inputs give the same notebook."""
+    nb.cells = [c for c in nb.cells if RESET_TAG not in c.metadata.get("tags", [])]
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags and "remove-cell" not in tags:
+            cell.metadata["tags"] = [*tags, "remove-cell"]
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    for key in ("input_path", "output_path", "start_time"):
+        nb.metadata.get("papermill", {}).pop(key, None)
+    nb.metadata.get("papermill", {}).pop("end_time", None)
+    nb.metadata.get("papermill", {}).pop("duration", None)
+    nbformat.write(nb, output)
+
+
+def chapter_digests(plan: list[Chapter], templates: Path, results_dir: Path) -> dict[str, str]:
+    """Each chapter's current hash. Every results file and template is hashed once, not once
+    per chapter (profile pages share large tables)."""
+    pkg = package_digest()
+    reads = file_digests(results_dir, {n for ch in plan for n in ch.reads})
+    tpl = file_digests(templates, {ch.template for ch in plan})
+    return {ch.name: chapter_digest(tpl[ch.template], ch.parameters, ch.context, ch.reads, reads, pkg) for ch in plan}
+
+
+def execute_chapters(plan: list[Chapter], templates: Path, registry: Registry, generated: Path, results_dir: Path,
+                     workers: int = 2, force: bool = False, console=None) -> list[ChapterResult]:
+    """Execute each chapter template (in ``templates``) with papermill in parallel workers.
+
+    A chapter whose template, parameters, input tables and package are unchanged since its
+    last successful run is skipped (no kernel starts). Failures are collected, not fatal.
+    """
+    generated.mkdir(parents=True, exist_ok=True)
+    old = read_hashes(generated)
+    new = chapter_digests(plan, templates, results_dir)
+    results, todo = [], []
+    for ch in plan:
+        out = generated / f"{ch.name}.ipynb"
+        if not force and old.get(ch.name) == new[ch.name] and out.exists():
+            results.append(ChapterResult(ch.name, True, 0.0, skipped=True, output=str(out), for_each=ch.for_each))
+        else:
+            todo.append(ch)
+    if todo:
+        jobs = [_job(ch, templates, registry, generated, results_dir) for ch in todo]
+        results += _run_jobs(todo, jobs, generated, workers, console)
+    failed = {r.name for r in results if not r.ok}
+    # Record hashes only for chapters that succeeded, so a failed one is retried next time.
+    write_hashes(generated, {k: v for k, v in new.items() if k not in failed})
+    order = {ch.name: i for i, ch in enumerate(plan)}
+    return sorted(results, key=lambda r: order[r.name])
+
+
+def _job(ch: Chapter, templates: Path, registry: Registry, generated: Path, results_dir: Path) -> tuple:
+    """What a worker needs to run ``ch``: rendered notebook, output path, parameters, folder."""
+    out = generated / f"{ch.name}.ipynb"
+    nb = render_template(templates / ch.template, ch.context, registry)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # Relative, so executed notebooks do not depend on where the repository is.
+    params = {**ch.parameters, "results_dir": os.path.relpath(results_dir, out.parent)}
+    return nb, str(out), params, str(out.parent)
+
+
+def _run_jobs(chapters: list[Chapter], jobs: list[tuple], generated: Path, workers: int,
+              console) -> list[ChapterResult]:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    # Dealt round-robin in plan order: each worker gets a mix of long and short chapters,
+    # and the same plan always gives the same chunks.
+    n_chunks = max(1, min(workers, len(jobs)))
+    chunks = [list(range(i, len(jobs), n_chunks)) for i in range(n_chunks)]
+    results = []
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=console, transient=False) as progress:
+        task = progress.add_task("Executing chapters", total=len(jobs))
+        with ProcessPoolExecutor(max_workers=n_chunks) as pool:
+            futures = {pool.submit(_execute_chunk, [jobs[i] for i in chunk], str(generated)): chunk
+                       for chunk in chunks}
+            for fut in as_completed(futures):
+                done = [chapters[i] for i in futures[fut]]
+                for ch, (ok, secs, err) in zip(done, fut.result(), strict=True):
+                    results.append(ChapterResult(ch.name, ok, secs, error=err, for_each=ch.for_each,
+                                                 output=str(generated / f"{ch.name}.ipynb")))
+                progress.update(task, advance=len(done), description=f"Executed {done[-1].name}")
+    return results
+
+
+def remove_stale_chapters(plan: list[Chapter], generated: Path) -> None:
+    """Drop executed notebooks that are no longer in the plan (e.g. an organisation that left)."""
+    keep = {generated / f"{ch.name}.ipynb" for ch in plan}
+    for nb in generated.rglob("*.ipynb"):
+        if nb not in keep:
+            nb.unlink()
+            nb.with_suffix(".log").unlink(missing_ok=True)

@@ -1,0 +1,79 @@
+"""Sphinx, through Jupyter Book: prepare the source folder and build HTML into staging.
+
+Nothing here touches the published site: :mod:`wres.book.publish` swaps a finished staging
+build in. Warnings are errors (``-W -n``), so a build that would publish a broken
+reference or a missing page fails instead.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from wres.io import write_if_changed
+
+DEMO_ANNOUNCEMENT = ("Demonstration build: the organisations and their figures are synthetic (fictitious). "
+                     "National figures are the real published ones.")
+
+
+@dataclass
+class SphinxRun:
+    ok: bool
+    log: str
+    seconds: float
+    html: Path
+
+
+def mirror_source(root: Path, dest: Path, announcement: str | None = None) -> None:
+    """Copy the book's hand-written sources into ``dest`` (for a build that must not touch
+    the national book), adding a site-wide announcement banner to its configuration.
+    Files are copied only when changed, so Sphinx can stay incremental."""
+    import yaml
+
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    if announcement:
+        config.setdefault("html", {})["announcement"] = announcement
+        config["title"] = f"{config.get('title', '')} (demonstration)"
+    write_if_changed(dest / "_config.yml", "# Written by wres from _config.yml.\n" + yaml.safe_dump(config, sort_keys=False))
+    wanted = [root / "_toc.yml"]
+    wanted += [p for p in (root / "book").rglob("*") if p.is_file() and "generated" not in p.relative_to(root).parts]
+    for src in wanted:
+        target = dest / src.relative_to(root)
+        if target.exists() and target.read_bytes() == src.read_bytes():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, target)
+
+
+def staging_folder(site: Path) -> Path:
+    """Where Jupyter Book writes before publishing: beside the site, never inside it."""
+    return site.parent / f".{site.name}-work"
+
+
+def build_html(source_root: Path, site: Path, toc: Path | None = None) -> SphinxRun:
+    """``jupyter-book build`` of ``source_root`` into the staging folder of ``site``."""
+    start = time.perf_counter()
+    work = staging_folder(site)
+    html = work / "_build" / "html"
+    if html.exists():
+        shutil.rmtree(html)
+    # The console script sits beside the interpreter in the virtual environment.
+    jb = Path(sys.executable).with_name("jupyter-book")
+    cmd = [str(jb), "build", str(source_root), "--path-output", str(work), "--builder", "html", "-W", "-n", "--keep-going"]
+    if toc is not None:
+        cmd += ["--toc", str(toc)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=source_root, check=False)
+    log = proc.stdout + proc.stderr
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "build.log").write_text(log)
+    ok = proc.returncode == 0 and (html / "index.html").exists()
+    return SphinxRun(ok, log, time.perf_counter() - start, html)
+
+
+def warnings_tail(log: str, limit: int = 4000) -> str:
+    """The warning and error lines of a Sphinx log (the end of them, at most ``limit`` characters)."""
+    return "\n".join(line for line in log.splitlines() if "WARNING" in line or "ERROR" in line)[-limit:]
