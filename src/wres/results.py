@@ -117,12 +117,38 @@ TABLES: tuple[Table, ...] = (
     Table("organisations", "trust_orgs.csv",
           ("org_code", "org_name", "region", "org_type", "first_year", "last_year", "n_years"),
           "One row per organisation in the organisation files.", text=_ORG_TEXT),
+    Table("national_summary", "national_summary.csv",
+          ("indicator", "series", "label", "unit", "n_years", "first_year", "first_value", "latest_year",
+           "latest_value", "change", "comparison_value", "workforce_value", "verdict"),
+          "One row per indicator for its headline series: first and latest figure, change, the other group's "
+          "and the workforce's figure in the latest year, and the trend verdict.",
+          text=("series", "label", "unit", "verdict")),
+    Table("national_context", "national_context.csv",
+          ("indicator", "measure", "group", "period_label", "report_year", "survey_year", "value", "unit", "source",
+           "source_outlet", "note", "quality", "source_file", "source_line", "testable"),
+          "Published national figures that belong to no registry series (shown for context, never tested).",
+          text=_NATIONAL_TEXT),
+    Table("provenance_files", "provenance_files.csv",
+          ("file", "title", "description", "compiled", "method", "producer", "licence", "date_accessed",
+           "md5_recorded", "md5_actual", "md5_ok", "rows"),
+          "Every input file with its sidecar's description and its recorded and actual MD5 checksums.",
+          text=("file", "title", "description", "compiled", "method", "producer", "licence", "date_accessed",
+                "md5_recorded", "md5_actual"), booleans=("md5_ok",)),
+    Table("sources", "sources.csv",
+          ("source", "source_outlet", "kind", "publisher", "description", "figures_for_report_years", "n_figures"),
+          "Every cited source page: its outlet, kind, publisher and how many national figures come from it.",
+          text=("source", "source_outlet", "kind", "publisher", "description", "figures_for_report_years")),
 )
 
 BY_KEY: dict[str, Table] = {t.key: t for t in TABLES}
 
 #: Written with the organisation tables: whether they are synthetic, their source, settings.
 ORGANISATION_META = "trust_meta.json"
+#: How a page's ``READS`` names :data:`ORGANISATION_META` (read with :func:`read_meta`).
+ORGANISATION_META_KEY = "organisation_meta"
+
+#: The ``category`` of the national rows of ``organisation_aggregates`` (all organisations pooled).
+ALL_ORGANISATIONS = "All organisations"
 
 #: The organisation-layer tables (absent when a build has no organisation files).
 ORGANISATION_TABLES: tuple[str, ...] = tuple(t.key for t in TABLES if t.file.startswith("trust_")
@@ -141,8 +167,9 @@ def path(results_dir: str | Path, key: str) -> Path:
 
 
 def files(keys: tuple[str, ...] | list[str]) -> tuple[str, ...]:
-    """File names of the given tables (what a page's hash must follow)."""
-    return tuple(table(k).file for k in keys)
+    """File names of the given tables (what a page's hash must follow); the key
+    :data:`ORGANISATION_META_KEY` names :data:`ORGANISATION_META`."""
+    return tuple(ORGANISATION_META if k == ORGANISATION_META_KEY else table(k).file for k in keys)
 
 
 def read(results_dir: str | Path, key: str) -> pd.DataFrame:
