@@ -8,9 +8,11 @@ from wres.registry import load_registry
 REG = load_registry()
 
 
-def series(ind_id, key, years, values, unit):
-    return pd.DataFrame({"indicator": ind_id, "series": key, "report_year": years, "value": values, "unit": unit,
-                         "survey_year": [y - 1 for y in years], "testable": True})
+def summary(ind_id, first, latest, unit, n_years=2, comparison=None, workforce=None):
+    """A ``national_summary`` row: (year, value) of the first and latest figure."""
+    return pd.Series({"indicator": ind_id, "unit": unit, "n_years": n_years, "first_year": first[0],
+                      "first_value": first[1], "latest_year": latest[0], "latest_value": latest[1],
+                      "change": latest[1] - first[1], "comparison_value": comparison, "workforce_value": workforce})
 
 
 def trend(**kw):
@@ -20,8 +22,7 @@ def trend(**kw):
 
 
 def test_relative_likelihood_headline():
-    s = series(3, "rl", [2016, 2023], [1.56, 1.03], "ratio")
-    text = headline(REG.indicator(3), s, trend(), REG)
+    text = headline(REG.indicator(3), summary(3, (2016, 1.56), (2023, 1.03), "ratio"), trend(), REG)
     assert text.startswith("**BME staff were 1.03 times as likely as White staff to enter the formal "
                            "disciplinary process in 2023; down from 1.56 in 2016.**")
     assert "fall — on average 4.8% a year" in text
@@ -29,8 +30,7 @@ def test_relative_likelihood_headline():
 
 
 def test_survey_headline_names_survey_year_and_white_comparator():
-    s = pd.concat([series(6, "bme_pct", [2016, 2024], [27.0, 24.9], "percent"),
-                   series(6, "white_pct", [2024], [20.7], "percent")])
+    s = summary(6, (2016, 27.0), (2024, 24.9), "percent", comparison=20.7)
     text = headline(REG.indicator(6), s, trend(verdict="too few years", n_years=4), REG)
     assert "24.9% of BME staff" in text
     assert "2023 NHS Staff Survey (WRES report 2024)" in text
@@ -47,8 +47,13 @@ def test_no_significant_change_is_never_called_a_change():
 
 
 def test_representation_headline_compares_with_workforce():
-    s = pd.concat([series(9, "bme_board_pct", [2016, 2024], [7.1, 16.5], "percent"),
-                   series(9, "bme_workforce_pct", [2024], [28.6], "percent")])
+    s = summary(9, (2016, 7.1), (2024, 16.5), "percent", workforce=28.6)
     text = headline(REG.indicator(9), s, trend(verdict="improving"), REG)
     assert text.startswith("**16.5% of NHS trust board members were BME in 2024, compared with 28.6% of the "
                            "whole workforce; up from 7.1% in 2016.**")
+
+
+def test_no_figure_and_single_year():
+    assert headline(REG.indicator(3), None, None, REG).startswith("No published national figure")
+    one = summary(3, (2023, 1.03), (2023, 1.03), "ratio", n_years=1)
+    assert "; this is the only published year.**" in headline(REG.indicator(3), one, None, REG)

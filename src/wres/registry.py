@@ -120,6 +120,12 @@ class Indicator(_Model):
     def is_relative_likelihood(self) -> bool:
         return self.measure_kind == "relative_likelihood"
 
+    def organisation_groups(self, standard: Standard) -> tuple[str, str]:
+        """(numerator group, comparison group) of the indicator at organisation level: the
+        registry's own pair for relative likelihoods, else the minority group first (its
+        percent is the headline figure, its share the representation figure)."""
+        return (self.numerator_group or standard.minority_group, self.comparison_group or standard.majority_group)
+
     def series_by_key(self, key: str) -> Series | Derived:
         for s in [*self.series, *self.derived]:
             if s.key == key:

@@ -150,6 +150,11 @@ BY_KEY: dict[str, Table] = {t.key: t for t in TABLES}
 
 #: Written with the organisation tables: whether they are synthetic, their source, settings.
 ORGANISATION_META = "trust_meta.json"
+#: How a page's ``READS`` names :data:`ORGANISATION_META` (read with :func:`read_meta`).
+ORGANISATION_META_KEY = "organisation_meta"
+
+#: The ``category`` of the national rows of ``organisation_aggregates`` (all organisations pooled).
+ALL_ORGANISATIONS = "All organisations"
 
 #: The organisation-layer tables (absent when a build has no organisation files).
 ORGANISATION_TABLES: tuple[str, ...] = tuple(t.key for t in TABLES if t.file.startswith("trust_")
@@ -168,8 +173,9 @@ def path(results_dir: str | Path, key: str) -> Path:
 
 
 def files(keys: tuple[str, ...] | list[str]) -> tuple[str, ...]:
-    """File names of the given tables (what a page's hash must follow)."""
-    return tuple(table(k).file for k in keys)
+    """File names of the given tables (what a page's hash must follow); the key
+    :data:`ORGANISATION_META_KEY` names :data:`ORGANISATION_META`."""
+    return tuple(ORGANISATION_META if k == ORGANISATION_META_KEY else table(k).file for k in keys)
 
 
 def read(results_dir: str | Path, key: str) -> pd.DataFrame:

@@ -117,10 +117,22 @@ def _execute_chunk(jobs: list[tuple[nbformat.NotebookNode, str, dict, str]], log
     return out
 
 
+def _promote_headings(nb: nbformat.NotebookNode) -> None:
+    """Replace each code cell tagged ``page-heading`` by a Markdown cell of its Markdown output.
+
+    MyST-NB renders a heading in a cell output as a rubric, never as the page title; the
+    template computes the heading in code so that it reads as real text in Jupyter too."""
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and "page-heading" in cell.metadata.get("tags", []):
+            text = "".join(o.get("data", {}).get("text/markdown", "") for o in cell.get("outputs", []))
+            nb.cells[i] = nbformat.v4.new_markdown_cell(text, id=cell.get("id"))
+
+
 def _tidy_executed(nb: nbformat.NotebookNode, output: Path) -> None:
     """Hide papermill's injected-parameters cell from readers and drop per-run timestamps,
     so two builds from the same inputs give the same notebook."""
     nb.cells = [c for c in nb.cells if RESET_TAG not in c.metadata.get("tags", [])]
+    _promote_headings(nb)
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
         if "injected-parameters" in tags and "remove-cell" not in tags:

@@ -123,5 +123,18 @@ def _resolve(value, e: Entry, spec: SiteSpec):
     """A parameter's value; a link becomes the target pages' URL pattern relative to ``e``."""
     if not isinstance(value, Link):
         return value
-    target = spec.expansion(value.link_to).output
-    return posixpath.relpath(f"{target}.html", posixpath.dirname(e.output) or ".")
+    return link_pattern(value.link_to, e.output, spec)
+
+
+def link_pattern(kind: str, from_output: str, spec: SiteSpec | None = None) -> str:
+    """The URL pattern of the ``for_each: kind`` pages (e.g. ``orgs/{org_code}.html``) as seen
+    from the chapter ``from_output``. The spec is the one place the pattern is written; a
+    template run by hand in Jupyter asks here for its default (``spec`` None: this
+    repository's ``book/site.yml``)."""
+    if spec is None:
+        from wres.config import Paths
+        from wres.book.spec import SPEC_FILE, load_spec
+
+        spec = load_spec(Paths.discover().root / SPEC_FILE)
+    target = spec.expansion(kind).output
+    return posixpath.relpath(f"{target}.html", posixpath.dirname(from_output) or ".")

@@ -2,20 +2,56 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 from IPython.display import HTML, Markdown
 
-from wres.analysis import changes
+from wres import results
 from wres.registry import Registry, load_registry
-from wres.report.organisation_section import synthetic_banner_html
+from wres.report.organisation_section import BANNER_READS, synthetic_banner_html
+from wres.report.organisations_page import profile_href
+from wres.report.tables import Column, html_table, number
+from wres.report.words import survey_ids
+
+#: The results this page reads ("organisation_meta": ``trust_meta.json``, for the banner).
+READS: tuple[str, ...] = ("national_changes", "organisation_changes", *BANNER_READS)
 
 
-def _read(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, keep_default_na=False, na_values=[""]) if path.exists() and path.stat().st_size > 1 else pd.DataFrame()
+def headline_text(changes: pd.DataFrame) -> str:
+    """The page's first sentence: what the newest year changed."""
+    if changes.empty:
+        return "No national figures are in the data."
+    latest = int(changes["latest_year"].iloc[0])
+    have = changes["latest_value"].notna().sum()
+    flipped = changes[changes["verdict_changed"].astype(bool)]
+    verdicts = ("; ".join(f"{r.label} (indicator {r.indicator}): {r.verdict_before} → {r.verdict_now}"
+                          for r in flipped.itertuples())
+                if len(flipped) else "no trend verdict changed")
+    return (f"**The latest report year in the data is {latest}: {have} of {len(changes)} national series have a "
+            f"figure for it. Adding it changed these verdicts: {verdicts}.**")
+
+
+def changes_table_html(changes: pd.DataFrame) -> str:
+    """Each national series' latest figure against its previous one, with both verdicts."""
+    show = changes.copy()
+    fmts = ["{:.1f}" if u in ("percent", "percentage points") else "{:.2f}" for u in show["unit"]]
+    show["previous"] = [f"{number(f)(v)} ({'' if pd.isna(y) else int(y)})"
+                        for f, v, y in zip(fmts, show["previous_value"], show["previous_year"], strict=True)]
+    show["latest"] = [f"{number(f)(v)} ({int(y)})" for f, v, y in zip(fmts, show["latest_value"], show["latest_year"],
+                                                                        strict=True)]
+    show["change_words"] = ["—" if pd.isna(c) else f"{c:+.1f} {u}" for c, u in zip(show["change"], show["change_unit"],
+                                                                                     strict=True)]
+    show["now"] = [f"{v} ⚑ changed" if changed else str(v)
+                   for v, changed in zip(show["verdict_now"], show["verdict_changed"].astype(bool), strict=True)]
+    return html_table(show, [
+        Column("indicator", "#"), Column("label", "Series"), Column("previous", "Previous figure (report year)"),
+        Column("latest", "Latest (report year)"), Column("change_words", "Change"),
+        Column("verdict_before", "Verdict without latest year"), Column("now", "Verdict now"),
+        Column("note", "Note", missing="")],
+        caption="Each national series: latest figure against the previous one, and its trend verdict with and "
+                "without the latest year", css="wres-changes")
 
 
 @dataclass
@@ -27,16 +63,35 @@ class ChangesView:
 
     @classmethod
     def load(cls, results_dir: str | Path, registry: Registry | None = None) -> "ChangesView":
-        d = Path(results_dir)
-        return cls(registry or load_registry(), _read(d / "national_changes.csv"), _read(d / "trust_changes.csv"), d)
+        return cls(registry or load_registry(), results.read(results_dir, "national_changes"),
+                   results.read(results_dir, "organisation_changes"), Path(results_dir))
 
     def headline(self) -> str:
-        return changes.headline_text(self.national)
+        return headline_text(self.national)
+
+    def national_intro(self) -> str:
+        return ("Each series' latest figure against its previous published figure, and its trend verdict with and "
+                "without the latest year. National figures come without counts, so a single year's change is not "
+                "itself tested: the trend verdict, which uses every year, is the test (see "
+                "{ref}`methods-trend-tests`). "
+                f"Staff-survey indicators ({survey_ids(self.registry)}) are labelled by WRES report year; their "
+                "survey ran the year before.")
 
     def national_html(self) -> str:
-        return changes.changes_table_html(self.national)
+        return changes_table_html(self.national)
 
-    def organisations(self) -> list:
+    def _counts(self) -> pd.DataFrame:
+        o = self.orgs
+        rows = []
+        for ind in self.registry.indicators:
+            sub = o[o["indicator"] == ind.id]
+            sig = sub[sub["significant"].astype(str) == "True"]
+            rows.append({"id": ind.id, "title": ind.title, "n": len(sub), "tested": int(sub["p_value"].notna().sum()),
+                         "rises": int((sig["change"] > 0).sum()), "falls": int((sig["change"] < 0).sum())})
+        return pd.DataFrame(rows)
+
+    def organisations(self, profile_link: str) -> list:
+        """``profile_link``: the profile pages' URL pattern, from the site spec."""
         if self.orgs.empty:
             return [Markdown("No organisation-level data are in this build, so there is nothing to compare "
                              "organisation by organisation. Add files to `data/raw/trusts/` (see the data dictionary).")]
@@ -46,29 +101,25 @@ class ChangesView:
             out.append(HTML(banner))
         o = self.orgs
         latest, prev = int(o["latest_year"].iloc[0]), int(o["previous_year"].iloc[0])
-        rows = []
-        for ind in self.registry.indicators:
-            sub = o[o["indicator"] == ind.id]
-            tested = sub["p_value"].notna().sum()
-            sig = sub[sub["significant"] == True]  # noqa: E712 - a nullable column read from CSV
-            rows.append(f"<tr><td>{ind.id}</td><td>{html.escape(ind.title)}</td><td>{len(sub)}</td><td>{tested}</td>"
-                        f"<td>{int((sig['change'] > 0).sum())}</td><td>{int((sig['change'] < 0).sum())}</td></tr>")
         out.append(Markdown(
             f"Each organisation's figure for report year {latest} against {prev}, tested where counts allow (a z-test "
             "on the difference, with Benjamini–Hochberg control across organisations within each indicator). "
             "Up and down are raw directions; whether that is better or worse depends on the indicator."))
-        out.append(HTML("<table class='table wres-org-changes'><thead><tr><th>#</th><th>Indicator</th>"
-                        "<th>Organisations</th><th>Tested</th><th>Significant rises</th><th>Significant falls</th>"
-                        f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"))
-        sig = o[o["significant"] == True].sort_values(["indicator", "q_value"])  # noqa: E712
+        out.append(HTML(html_table(self._counts(), [
+            Column("id", "#"), Column("title", "Indicator"), Column("n", "Organisations"), Column("tested", "Tested"),
+            Column("rises", "Significant rises"), Column("falls", "Significant falls")],
+            caption=f"Organisations whose figure changed significantly between report years {prev} and {latest}, "
+                    "by indicator", css="wres-org-changes")))
+        sig = o[o["significant"].astype(str) == "True"].sort_values(["indicator", "q_value"]).copy()
         if len(sig):
-            body = "".join(
-                f"<tr><td>{r.indicator}</td><td><a href='orgs/{html.escape(str(r.org_code), quote=True)}.html'>"
-                f"{html.escape(str(r.org_name))}</a></td><td>{r.value_prev:.2f}</td><td>{r.value:.2f}</td>"
-                f"<td>{r.change:+.1f} {html.escape(str(r.change_unit))}</td><td>{r.q_value:.3g}</td></tr>"
-                for r in sig.itertuples())
-            out.append(HTML("<table class='table wres-org-changes-sig'><thead><tr><th>#</th><th>Organisation</th>"
-                            f"<th>{prev}</th><th>{latest}</th><th>Change</th><th>q</th></tr></thead><tbody>{body}</tbody></table>"))
+            sig["href"] = sig["org_code"].map(lambda c: profile_href(c, profile_link))
+            sig["change_words"] = [f"{c:+.1f} {u}" for c, u in zip(sig["change"], sig["change_unit"], strict=True)]
+            out.append(HTML(html_table(sig, [
+                Column("indicator", "#"), Column("org_name", "Organisation", link="href"),
+                Column("value_prev", str(prev), fmt="{:.2f}"), Column("value", str(latest), fmt="{:.2f}"),
+                Column("change_words", "Change"), Column("q_value", "q", fmt="{:.3g}")],
+                caption="Organisations with a statistically significant change after the correction",
+                css="wres-org-changes-sig")))
         else:
             out.append(Markdown("No organisation's change is statistically significant after the correction."))
         return out

@@ -6,103 +6,75 @@ comes from data files is escaped before it reaches HTML or Markdown.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from wres.report import charts
-
-from wres.report import words as headline
-from wres.config import BREAKDOWNS_CSV, FIGURES_CSV, FITS_CSV, SERIES_CSV, TRENDS_CSV
+from wres import results
 from wres.registry import Indicator, Registry, load_registry
+from wres.report import charts
+from wres.report import organisation_section
+from wres.report import words as headline
 from wres.report.html import md_escape
+from wres.report.tables import Column, html_table, number
+
+#: The results this page reads (the book hashes them to know when to re-run it), with those
+#: of its "Organisations" part.
+READS: tuple[str, ...] = ("national_summary", "national_series", "national_trends", "national_fits",
+                          "national_context", "breakdowns", *organisation_section.READS)
 
 
-def read_results(results_dir: str | Path) -> dict[str, pd.DataFrame]:
-    d = Path(results_dir)
-    out = {}
-    for name in (FIGURES_CSV, SERIES_CSV, TRENDS_CSV, FITS_CSV, BREAKDOWNS_CSV):
-        p = d / name
-        out[name] = pd.read_csv(p, keep_default_na=True) if p.exists() else pd.DataFrame()
-    return out
-
-
-def _link(url: str, text: str) -> str:
-    return f'<a href="{html.escape(url, quote=True)}" rel="noopener">{html.escape(text)}</a>'
+def _quality(q: object) -> str:
+    return str(q).replace(";", ", ")
 
 
 def figures_table_html(df: pd.DataFrame, ind: Indicator) -> str:
     """The figures behind a chapter, with quality flags and sources, as an HTML table."""
     show = df.sort_values(["series", "report_year"]).copy()
-    rows = []
-    for r in show.itertuples():
-        year = f"{int(r.report_year)}"
-        if ind.is_survey and pd.notna(r.survey_year):
-            year += f" (survey {int(r.survey_year)})"
-        sources = [
-            _link(u.strip(), o.strip())
-            for u, o in zip(str(r.source).split(" ; "), str(r.source_outlet).split(" ; "), strict=False)
-        ]
-        rows.append(
-            "<tr>" + "".join([
-                f"<td>{html.escape(str(r.label))}</td>",
-                f"<td>{year}</td>",
-                f"<td class='text-right'>{headline.fmt_value(float(r.value), str(r.unit))}</td>",
-                f"<td>{html.escape(str(r.quality).replace(';', ', '))}</td>",
-                f"<td>{'yes' if r.testable else 'no (excluded)'}</td>",
-                f"<td>{'; '.join(sources)}</td>",
-                f"<td>{html.escape(str(r.source_file))} {html.escape(str(r.source_line))}</td>",
-            ]) + "</tr>"
-        )
-    head = ("<thead><tr><th>Series</th><th>WRES report year</th><th>Value</th><th>Quality</th>"
-            "<th>Used in trend test</th><th>Source</th><th>Input row</th></tr></thead>")
-    return f"<table class='table wres-figures'>{head}<tbody>{''.join(rows)}</tbody></table>"
+    show["year"] = [f"{int(y)}" + (f" (survey {int(s)})" if ind.is_survey and pd.notna(s) else "")
+                    for y, s in zip(show["report_year"], show["survey_year"], strict=True)]
+    show["shown_value"] = [headline.fmt_value(float(v), str(u)) for v, u in zip(show["value"], show["unit"], strict=True)]
+    show["used"] = show["testable"].map(lambda t: "yes" if t else "no (excluded)")
+    show["outlets"] = [[o.strip() for o in str(o).split(" ; ")] for o in show["source_outlet"]]
+    show["urls"] = [[u.strip() for u in str(u).split(" ; ")] for u in show["source"]]
+    show["row"] = [f"{f} {ln}" for f, ln in zip(show["source_file"], show["source_line"], strict=True)]
+    return html_table(show, [
+        Column("label", "Series"), Column("year", "WRES report year"),
+        Column("shown_value", "Value", css="text-right"), Column("quality", "Quality", fmt=_quality),
+        Column("used", "Used in trend test"), Column("outlets", "Source", link="urls"),
+        Column("row", "Input row")],
+        caption=f"Published national figures behind indicator {ind.id}, with quality flags and sources",
+        css="wres-figures")
 
 
-def context_table_html(df: pd.DataFrame) -> str:
-    if df.empty:
-        return "<p>No other national figures for this indicator are in the data.</p>"
-    rows = []
-    for r in df.sort_values(["measure", "report_year"]).itertuples():
-        rows.append(
-            "<tr>" + "".join([
-                f"<td>{html.escape(str(r.measure))}</td>",
-                f"<td>{html.escape(str(r.group))}</td>",
-                f"<td>{int(r.report_year)}</td>",
-                f"<td class='text-right'>{r.value:g}</td>",
-                f"<td>{html.escape(str(r.unit))}</td>",
-                f"<td>{html.escape(str(r.quality).replace(';', ', '))}</td>",
-                f"<td>{_link(str(r.source), str(r.source_outlet))}</td>",
-                f"<td>{html.escape(str(r.source_file))} line {int(r.source_line)}</td>",
-            ]) + "</tr>"
-        )
-    head = ("<thead><tr><th>Figure</th><th>Group</th><th>WRES report year</th><th>Value</th><th>Unit</th>"
-            "<th>Quality</th><th>Source</th><th>Input row</th></tr></thead>")
-    return f"<table class='table wres-context'>{head}<tbody>{''.join(rows)}</tbody></table>"
+def context_table_html(df: pd.DataFrame, ind: Indicator) -> str:
+    show = df.sort_values(["measure", "report_year"]).copy()
+    if len(show):
+        show["row"] = [f"{f} line {int(ln)}" for f, ln in zip(show["source_file"], show["source_line"], strict=True)]
+    return html_table(show, [
+        Column("measure", "Figure"), Column("group", "Group"), Column("report_year", "WRES report year", fmt="{:.0f}"),
+        Column("value", "Value", fmt="{:g}", css="text-right"), Column("unit", "Unit"),
+        Column("quality", "Quality", fmt=_quality), Column("source_outlet", "Source", link="source"),
+        Column("row", "Input row")],
+        caption=f"Other national figures published for indicator {ind.id} (context only, not tested)",
+        css="wres-context", empty="<p>No other national figures for this indicator are in the data.</p>")
 
 
-def trend_table_html(trends: pd.DataFrame) -> str:
-    rows = []
-    for r in trends.itertuples():
-        def num(v, fmt="{:.3g}"):
-            return "—" if pd.isna(v) else fmt.format(v)
-        rows.append("<tr>" + "".join([
-            f"<td>{html.escape(str(r.label))}</td>",
-            f"<td>{html.escape(str(r.years_used))}</td>",
-            f"<td>{num(r.slope, '{:+.3g}')} {html.escape(str(r.slope_unit))}</td>",
-            f"<td>{num(r.slope_ci_low, '{:+.3g}')} to {num(r.slope_ci_high, '{:+.3g}')}</td>",
-            f"<td>{num(r.p_value)}</td><td>{num(r.q_value)}</td>",
-            f"<td>{num(r.mk_s, '{:.0f}')} (p = {num(r.mk_p)})</td>",
-            f"<td>{num(r.sen_slope, '{:+.3g}')}</td>",
-            f"<td>{num(r.min_detectable_slope)}</td>",
-            f"<td>{html.escape(headline.VERDICT_ICON.get(r.verdict, r.verdict))}</td>",
-        ]) + "</tr>")
-    head = ("<thead><tr><th>Series</th><th>Years tested</th><th>Trend (regression)</th><th>95% CI</th>"
-            "<th>p</th><th>q (BH)</th><th>Mann–Kendall S (exact p)</th><th>Theil–Sen slope</th>"
-            "<th>Smallest detectable trend</th><th>Verdict</th></tr></thead>")
-    return f"<table class='table wres-trends'>{head}<tbody>{''.join(rows)}</tbody></table>"
+def trend_table_html(trends: pd.DataFrame, ind: Indicator) -> str:
+    show = trends.copy()
+    signed, plain = number("{:+.3g}"), number("{:.3g}")
+    show["trend"] = [f"{signed(v)} {u}" for v, u in zip(show["slope"], show["slope_unit"], strict=True)]
+    show["ci"] = [f"{signed(lo)} to {signed(hi)}" for lo, hi in zip(show["slope_ci_low"], show["slope_ci_high"], strict=True)]
+    show["mk"] = [f"{number('{:.0f}')(s)} (p = {plain(p)})" for s, p in zip(show["mk_s"], show["mk_p"], strict=True)]
+    show["verdict_words"] = show["verdict"].map(lambda v: headline.VERDICT_ICON.get(v, v))
+    return html_table(show, [
+        Column("label", "Series"), Column("years_used", "Years tested"), Column("trend", "Trend (regression)"),
+        Column("ci", "95% CI"), Column("p_value", "p", fmt=plain), Column("q_value", "q (BH)", fmt=plain),
+        Column("mk", "Mann–Kendall S (exact p)"), Column("sen_slope", "Theil–Sen slope", fmt=signed),
+        Column("min_detectable_slope", "Smallest detectable trend", fmt=plain),
+        Column("verdict_words", "Verdict")],
+        caption=f"Trend tests of the national series of indicator {ind.id}", css="wres-trends")
 
 
 @dataclass
@@ -116,30 +88,99 @@ class IndicatorChapter:
     fits: pd.DataFrame
     context: pd.DataFrame
     breakdowns: pd.DataFrame
+    summary: pd.Series | None = None
 
     @classmethod
     def load(cls, indicator_id: int, results_dir: str | Path, registry: Registry | None = None) -> "IndicatorChapter":
         registry = registry or load_registry()
-        res = read_results(results_dir)
         ind = registry.indicator(indicator_id)
 
-        def mine(df: pd.DataFrame) -> pd.DataFrame:
+        def mine(key: str) -> pd.DataFrame:
+            df = results.read(results_dir, key)
             return df[df["indicator"] == ind.id].copy() if not df.empty else df
 
-        series = mine(res[SERIES_CSV])
-        figures = mine(res[FIGURES_CSV])
-        in_series = set(zip(*(
-            [s.measure for s in ind.series if (s.from_indicator or ind.id) == ind.id],
-            [s.group for s in ind.series if (s.from_indicator or ind.id) == ind.id]), strict=True))
-        context = figures[[(m, g) not in in_series for m, g in zip(figures["measure"], figures["group"], strict=True)]] if len(figures) else figures
-        return cls(ind, registry, series, mine(res[TRENDS_CSV]), mine(res[FITS_CSV]), context, mine(res[BREAKDOWNS_CSV]))
+        summary = mine("national_summary")
+        return cls(ind, registry, mine("national_series"), mine("national_trends"), mine("national_fits"),
+                   mine("national_context"), mine("breakdowns"), summary.iloc[0] if len(summary) else None)
 
     def trend_row(self, key: str) -> pd.Series | None:
         t = self.trends[self.trends["series"] == key]
         return None if t.empty else t.iloc[0]
 
     def headline(self) -> str:
-        return headline.headline(self.ind, self.series, self.trend_row(self.ind.headline_series), self.registry)
+        return headline.headline(self.ind, self.summary, self.trend_row(self.ind.headline_series), self.registry)
+
+    def title(self) -> str:
+        """The page's heading (Markdown); the book turns it into the page title."""
+        return f"# Indicator {self.ind.id}: {self.ind.title}"
+
+    def figures_html(self) -> str:
+        return figures_table_html(self.series, self.ind)
+
+    def context_html(self) -> str:
+        return context_table_html(self.context, self.ind)
+
+    def trends_html(self) -> str | None:
+        """The trend-test table, or None when no series of the indicator was tested."""
+        return trend_table_html(self.trends, self.ind) if len(self.trends) else None
+
+    def chart_note(self) -> str:
+        """What the marks of the main chart mean (Markdown)."""
+        band = ""
+        if self.ind.is_relative_likelihood:
+            lo, hi = self.ind.non_adverse
+            band = (f"The shaded band is NHS England's non-adverse range ({lo:.2f}–{hi:.2f}); "
+                    "the dotted line is parity (1.0). ")
+        return (f"{band}Dashed lines and shaded bands are the fitted trend and its 95% confidence band, drawn only "
+                "where there are enough years to test. Hollow diamonds are figures shown but excluded from the test "
+                "because of their quality flag. Hover over a point for its year, value, quality flag and source.")
+
+    def notes_markdown(self) -> str:
+        """The "Things you need to know" list, from the registry."""
+        ind, std = self.ind, self.registry.standard
+        items = [f"- **Definition.** {ind.wording}", f"- **Source.** {ind.source}.",
+                 f"- **Groups.** {std.group_definition}"]
+        if ind.is_survey:
+            items += [
+                "- **Which year?** These figures come from the NHS Staff Survey and are weighted survey estimates. "
+                "The WRES report of year *Y* uses the staff survey run in autumn of year *Y* − "
+                f"{ind.survey_lag}. Charts are labelled by WRES report year; tables and tooltips also give the "
+                "survey year.",
+                "- **Survey uncertainty.** Each figure is a weighted estimate from a very large national sample. A "
+                "simple binomial interval would be too narrow because of the weighting, and no respondent counts are "
+                "published with these national figures, so no sampling interval is shown. The trend test uses "
+                "year-to-year variation instead (see {ref}`the methods <methods-trend-tests>`)."]
+        else:
+            items.append("- **Which year?** The WRES report of year *Y* describes the position at, or the year to, "
+                         "31 March of year *Y*. Charts and tables are labelled by WRES report year.")
+        if ind.is_relative_likelihood:
+            lo, hi = ind.non_adverse
+            items.append(
+                f"- **Reading a relative likelihood.** It is the rate for {std.label(ind.numerator_group)} staff "
+                f"divided by the rate for {std.label(ind.comparison_group)} staff ({ind.rate_words}). 1.0 means both "
+                f"groups are equally likely; a figure above 1 means {std.label(std.minority_group)} staff are at a "
+                f"disadvantage. NHS England treats {lo:.2f}–{hi:.2f} as the non-adverse range (the \"four-fifths "
+                "rule\").")
+        if ind.comparison:
+            group, senior = std.label(std.minority_group), ind.comparison.senior_label
+            items.append(
+                f"- **Representation ratio.** The {group} share of {senior} divided by the {group} share of the "
+                f"whole workforce: 1.0 would mean {group} staff are represented among {senior} in proportion to "
+                "their share of all staff.")
+        items.append("- **Secondary sources.** The national figures were transcribed from public pages that quote "
+                     "NHS England's WRES reports; some are rounded. See {doc}`/book/generated/data`.")
+        return "\n".join(items)
+
+    def method_markdown(self) -> str:
+        """The "How we tested this" paragraph, with the registry's thresholds."""
+        tt = self.registry.trend_tests
+        scale = "logarithm of the ratio" if self.ind.is_relative_likelihood else "transformed value"
+        return (f"For each series with at least {tt.min_years} comparable years we fitted a straight line to the "
+                f"{scale} against year, with the year-to-year scatter as the noise, and checked it with an exact "
+                "Mann–Kendall test and a Theil–Sen slope, which do not assume a straight line. A trend is called "
+                "significant only if its Benjamini–Hochberg q-value across all series in the book is below "
+                f"{tt.alpha}. The full method, its assumptions and its limits are in "
+                "{ref}`the methods chapter <methods-trend-tests>`.")
 
     def _fits_for(self, keys: list[str]) -> dict[str, pd.DataFrame]:
         return {k: g[["year", "fitted", "ci_low", "ci_high"]] for k, g in self.fits.groupby("series") if k in keys} if len(self.fits) else {}
@@ -154,8 +195,9 @@ class IndicatorChapter:
         if ind.is_relative_likelihood:
             title = f"Indicator {ind.id}: {ind.series[0].label}, England"
         elif ind.comparison is not None:
-            title = f"Indicator {ind.id}: BME % of {ind.comparison.senior_label} vs BME % of the workforce, England"
-            title = title.replace("BME", self.registry.standard.label(self.registry.standard.minority_group))
+            group = self.registry.standard.label(self.registry.standard.minority_group)
+            title = (f"Indicator {ind.id}: {group} % of {ind.comparison.senior_label} vs {group} % of the workforce, "
+                     "England")
         else:
             title = f"Indicator {ind.id}: {ind.title} (% of staff), England"
         return charts.series_chart(df, ind, title, fits=self._fits_for(keys))

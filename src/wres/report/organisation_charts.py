@@ -1,4 +1,4 @@
-"""Altair charts of the organisation-level tables (``wres.analysis.organisations``).
+"""Altair charts of the organisation-level results tables.
 
 Same rules as :mod:`wres.report.charts`: fixed width, Okabe-Ito colours (and shapes, so nothing
 depends on colour alone), a title, axis titles with units, the meaning of the year, and a
@@ -15,9 +15,10 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from wres.report.charts import CHART_WIDTH, PALETTE, year_axis_title
 from wres.registry import Indicator, Registry
-from wres.analysis.organisations import ALL_ORGS, SURVEY_DEFF, groups_for, value_label
+from wres.report.charts import CHART_WIDTH, PALETTE, year_axis_title
+from wres.report.words import organisation_value_label as value_label
+from wres.results import ALL_ORGANISATIONS as ALL_ORGS
 
 POSITION_WORDS = {
     "inside": "within the limits",
@@ -67,9 +68,10 @@ def value_axis_title(ind: Indicator, registry: Registry, short: bool = False) ->
             else "Representation ratio (log scale; 1 = in proportion)")
 
 
-def precision_axis_title(ind: Indicator, registry: Registry, survey_deff: float = SURVEY_DEFF) -> str:
+def precision_axis_title(ind: Indicator, registry: Registry, survey_deff: float) -> str:
+    """``survey_deff``: the design effect the analysis assumed (``survey_deff`` of the organisation meta)."""
     if ind.trust.kind == "percentage":
-        g1, _ = groups_for(ind, registry)
+        g1, _ = ind.organisation_groups(registry.standard)
         return (f"Effective number of {registry.standard.label(g1)} respondents "
                 f"(respondents ÷ design effect {survey_deff:g}; log scale)")
     what = "log relative likelihood" if ind.trust.kind == "relative_likelihood" else "log representation ratio"
@@ -137,7 +139,7 @@ def _finish(chart, title: alt.Title, description: str, height: int = 320):
 
 def funnel_chart(rows: pd.DataFrame, limits: pd.DataFrame, ind: Indicator, registry: Registry, *,
                  year: int | None = None, fit: pd.Series | dict | None = None,
-                 highlight: str | None = None, survey_deff: float = SURVEY_DEFF) -> alt.LayerChart:
+                 highlight: str | None = None, survey_deff: float) -> alt.LayerChart:
     """Interactive funnel plot of one indicator in one year (default: the latest).
 
     ``rows``: ``trust_indicators`` rows of the indicator; ``limits``: its

@@ -1,35 +1,31 @@
-"""One organisation's page (``notebooks/organisation.ipynb``) and the searchable index of
-organisations (``notebooks/organisations.ipynb``), built from the trust-layer results files.
+"""One organisation's page (``notebooks/organisation.ipynb``), built from the organisation
+results tables in :data:`READS` (the index of organisations is :mod:`wres.report.organisations_page`).
 
 Text from data (organisation names, regions, types, notes) is escaped before it reaches
-HTML or Markdown; links to profile pages are built from a pattern with the URL-quoted code.
+HTML or Markdown.
 """
 
 from __future__ import annotations
 
-import html
 import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
 import pandas as pd
 
-from wres.report import organisation_charts as trust_charts
-from wres.report.indicator_page import md_escape
-from wres.report.words import VERDICT_ICON
+from wres import results
 from wres.registry import Indicator, Registry, load_registry
-from wres.analysis.organisations import (
-    MIN_ORGS_FOR_FUNNEL,
-    SURVEY_DEFF,
-    load_trust_results,
-    read_trust_meta,
-    value_label,
-)
+from wres.report import organisation_charts as trust_charts
+from wres.report.html import md_escape
 from wres.report.organisation_section import synthetic_banner_html
+from wres.report.tables import Column, html_table, number
+from wres.report.words import VERDICT_ICON, survey_ids
+from wres.report.words import organisation_value_label as value_label
 
-PROFILE_LINK = "orgs/{org_code}.html"
+#: The results this page reads ("organisation_meta" is ``trust_meta.json``).
+READS: tuple[str, ...] = ("organisation_indicators", "organisation_trends", "organisation_aggregates",
+                          "organisation_funnel_fits", results.ORGANISATION_META_KEY)
 VERDICTS = {**VERDICT_ICON, "not estimable": "○ not estimable"}
 _POSITION = {"above": "higher than peers", "below": "lower than peers", "inside": "within the limits",
              "not estimable": "not placed"}
@@ -92,19 +88,19 @@ class OrgProfile:
     @classmethod
     def load(cls, org_code: str, results_dir: str | Path, registry: Registry | None = None) -> "OrgProfile":
         registry = registry or load_registry()
-        res = load_trust_results(results_dir)
-        ti = res["trust_indicators"]
+        ti = results.read(results_dir, "organisation_indicators")
         code = str(org_code)
         rows = ti[ti["org_code"] == code] if len(ti) else ti
         if rows.empty:
             raise KeyError(f"no organisation with code {code!r} in the trust results in {results_dir}")
-        tr = res["trust_trends"]
-        agg = res["trust_aggregates"]
+        tr = results.read(results_dir, "organisation_trends")
+        agg = results.read(results_dir, "organisation_aggregates")
         return cls(
             org_code=code, registry=registry, rows=rows.copy(),
             trends=tr[tr["org_code"] == code].copy() if len(tr) else tr,
             national=agg[agg["level"] == "national"].copy() if len(agg) else agg,
-            fits=res["trust_funnel_fits"], results_dir=Path(results_dir), meta=read_trust_meta(results_dir),
+            fits=results.read(results_dir, "organisation_funnel_fits"), results_dir=Path(results_dir),
+            meta=results.read_meta(results_dir),
             n_orgs_total=int(ti["org_code"].nunique()),
         )
 
@@ -120,7 +116,7 @@ class OrgProfile:
 
     @property
     def min_orgs(self) -> int:
-        return int(self.meta.get("min_orgs_for_funnel", MIN_ORGS_FOR_FUNNEL))
+        return int(self.meta["min_orgs_for_funnel"])
 
     def indicators(self) -> list[Indicator]:
         present = set(self.rows["indicator"].astype(int))
@@ -154,6 +150,16 @@ class OrgProfile:
         return pd.DataFrame(out)
 
     # ------------------------------------------------------------------ page parts
+
+    def title(self) -> str:
+        """The page's heading (Markdown); the book turns it into the page title."""
+        return f"# {md_escape(self.name)}"
+
+    def indicators_intro(self) -> str:
+        return ("Each indicator's latest figure with its 95% confidence interval, the pooled figure of all "
+                "organisations in the same year, and where the organisation lies against the funnel limits. The year "
+                f"column says which year a figure means: the staff-survey indicators ({survey_ids(self.registry)}) "
+                "come from the NHS Staff Survey of the year before the WRES report.")
 
     def banner_html(self) -> str:
         return synthetic_banner_html(self.results_dir, scope="page")
@@ -247,29 +253,26 @@ class OrgProfile:
         """The indicators against all organisations: latest value with its CI (and, for
         relative likelihoods, whether it is in the non-adverse range), pooled value of all
         organisations, funnel position, trend verdict."""
-        lat = self.latest()
-        body = []
-        for r in lat.itertuples():
+        rows = []
+        for r in self.latest().itertuples():
             ind = self.registry.indicator(int(r.indicator))
-            unit = r.unit
-            year = (f"{r.year - ind.survey_lag} staff survey (WRES {r.year})" if ind.is_survey else f"WRES {r.year}")
-            extra = ""
+            lines = [f"95% CI {trust_charts.fmt_ci(r.ci_low, r.ci_high, r.unit)}"]
             if ind.non_adverse and ind.trust.kind == "relative_likelihood" and pd.notna(r.in_non_adverse_range):
-                extra = ("<br><small>in the non-adverse range</small>" if bool(r.in_non_adverse_range)
-                         else "<br><small>outside the non-adverse range</small>")
-            ci = trust_charts.fmt_ci(r.ci_low, r.ci_high, unit)
-            body.append("<tr>" + "".join([
-                f"<td>{int(r.indicator)}. {html.escape(ind.title)}<br><small>{html.escape(value_label(ind, self.registry))}</small></td>",
-                f"<td>{html.escape(year)}</td>",
-                f"<td><strong>{trust_charts.fmt(r.value, unit)}</strong><br>"
-                f"<small style='white-space:nowrap'>95% CI {html.escape(ci)}</small>{extra}</td>",
-                f"<td>{trust_charts.fmt(r.national, unit)}</td>",
-                f"<td>{html.escape(self.peer_words(ind, r))}</td>",
-                f"<td>{html.escape(VERDICTS.get(r.verdict, r.verdict) or '—')}</td>",
-            ]) + "</tr>")
-        head = ("<thead><tr><th>Indicator</th><th>Year</th><th>Value</th><th>All organisations</th>"
-                "<th>Against peers (funnel limits)</th><th>Trend (after BH)</th></tr></thead>")
-        return f"<table class='table wres-org-profile'>{head}<tbody>{''.join(body)}</tbody></table>"
+                lines.append("in the non-adverse range" if bool(r.in_non_adverse_range)
+                             else "outside the non-adverse range")
+            rows.append({
+                "indicator": f"{int(r.indicator)}. {ind.title}", "meaning": value_label(ind, self.registry),
+                "year": (f"{r.year - ind.survey_lag} staff survey (WRES {r.year})" if ind.is_survey
+                         else f"WRES {r.year}"),
+                "value": trust_charts.fmt(r.value, r.unit), "ci": "\n".join(lines),
+                "national": trust_charts.fmt(r.national, r.unit), "peers": self.peer_words(ind, r),
+                "verdict": VERDICTS.get(r.verdict, r.verdict) or "—"})
+        return html_table(pd.DataFrame(rows), [
+            Column("indicator", "Indicator", note="meaning"), Column("year", "Year"),
+            Column("value", "Value", wrap="strong", note="ci"), Column("national", "All organisations"),
+            Column("peers", "Against peers (funnel limits)"), Column("verdict", "Trend (after BH)")],
+            caption=f"{self.name}: latest figure of each indicator against all organisations",
+            css="wres-org-profile")
 
     def charts(self) -> list:
         """One small chart per indicator: its value over time against all organisations."""
@@ -287,28 +290,21 @@ class OrgProfile:
         tr = self.trends
         if tr is None or tr.empty:
             return "<p>No trend could be tested for this organisation.</p>"
-
-        def num(v, f="{:.3g}"):
-            return "—" if pd.isna(v) else f.format(v)
-
-        body = []
-        for r in tr.sort_values("indicator").itertuples():
-            ind = self.registry.indicator(int(r.indicator))
-            ci = "—" if pd.isna(r.slope_ci_low) else (
-                f"{_pct_change(r.slope_ci_low)} to {_pct_change(r.slope_ci_high)}")
-            body.append("<tr>" + "".join([
-                f"<td>{int(r.indicator)}. {html.escape(ind.title)}</td>",
-                f"<td>{html.escape(str(r.tested))}</td>",
-                f"<td class='text-right'>{num(r.n_years, '{:.0f}')}</td>",
-                f"<td>{num(r.or_change_pct_per_year, '{:+.1f}%')}</td>",
-                f"<td>{ci}</td>",
-                f"<td>{num(r.p_value)}</td><td>{num(r.q_value)}</td>",
-                f"<td>{html.escape(VERDICTS.get(r.verdict, r.verdict))}</td>",
-                f"<td><small>{html.escape(str(r.note))}</small></td>",
-            ]) + "</tr>")
-        head = ("<thead><tr><th>Indicator</th><th>What is tested</th><th>Years</th><th>Change per year (odds ratio)</th>"
-                "<th>95% CI</th><th>p</th><th>q (BH across organisations)</th><th>Verdict</th><th>Note</th></tr></thead>")
-        return f"<table class='table wres-org-trends'>{head}<tbody>{''.join(body)}</tbody></table>"
+        show = tr.sort_values("indicator").copy()
+        show["title"] = [f"{int(i)}. {self.registry.indicator(int(i)).title}" for i in show["indicator"]]
+        show["ci"] = ["—" if pd.isna(lo) else f"{_pct_change(lo)} to {_pct_change(hi)}"
+                      for lo, hi in zip(show["slope_ci_low"], show["slope_ci_high"], strict=True)]
+        show["verdict_words"] = show["verdict"].map(lambda v: VERDICTS.get(v, v))
+        plain = number("{:.3g}")
+        return html_table(show, [
+            Column("title", "Indicator"), Column("tested", "What is tested"),
+            Column("n_years", "Years", fmt=number("{:.0f}"), css="text-right"),
+            Column("or_change_pct_per_year", "Change per year (odds ratio)", fmt=number("{:+.1f}%")),
+            Column("ci", "95% CI"), Column("p_value", "p", fmt=plain),
+            Column("q_value", "q (BH across organisations)", fmt=plain), Column("verdict_words", "Verdict"),
+            Column("note", "Note", wrap="small", missing="")],
+            caption=f"{self.name}: is the gap between the groups changing? Trend tests per indicator",
+            css="wres-org-trends")
 
     def write_download(self, folder: str | Path = "downloads") -> str:
         """Write this organisation's figures (every indicator and year, with the value of all
@@ -331,7 +327,7 @@ class OrgProfile:
         return f"{{download}}`Download this organisation's figures as CSV ({name}) <{folder.as_posix()}/{name}>`"
 
     def methods_markdown(self) -> str:
-        deff = float(self.meta.get("survey_deff", SURVEY_DEFF))
+        deff = float(self.meta["survey_deff"])
         return (
             "- **Funnel limits.** An organisation is compared with the pooled value of all organisations in the same "
             "year. The 95% and 99.8% limits show where an organisation of its size would fall by chance alone; they are "
@@ -342,89 +338,3 @@ class OrgProfile:
             f"- **Staff-survey indicators** are weighted estimates; their intervals assume a design effect of {deff:g}.\n"
             "- **Trends** test whether the gap between the two groups changed, with a quasi-binomial model of the "
             "yearly counts; the q-value corrects for testing every organisation (Benjamini–Hochberg).")
-
-
-# ---------------------------------------------------------------------------------------
-# The index of organisations
-# ---------------------------------------------------------------------------------------
-
-
-def profile_href(org_code: str, profile_link: str = PROFILE_LINK) -> str:
-    """The link to an organisation's page: ``profile_link`` with the URL-quoted code."""
-    return profile_link.format(org_code=quote(str(org_code), safe=""))
-
-
-def _latest_outside(ti: pd.DataFrame) -> pd.Series:
-    """Per organisation: how many indicators lie outside the 95% limits in their latest year."""
-    if ti.empty:
-        return pd.Series(dtype=int)
-    last = ti.sort_values("year").drop_duplicates(["org_code", "indicator"], keep="last")
-    out = last["funnel_position_95"].isin(["above", "below"])
-    return out.groupby(last["org_code"]).sum().astype(int)
-
-
-def org_index_markdown(results_dir: str | Path) -> str:
-    res = load_trust_results(results_dir)
-    orgs = res["trust_orgs"]
-    if orgs.empty:
-        return "No organisation-level figures are in this build."
-    years = f"{int(orgs['first_year'].min())}–{int(orgs['last_year'].max())}"
-    regions = orgs["region"].replace("", "not given").value_counts().sort_index()
-    types = orgs["org_type"].replace("", "not given").value_counts().sort_index()
-    by_region = ", ".join(f"{md_escape(k)} {v}" for k, v in regions.items())
-    by_type = ", ".join(f"{md_escape(k)} {v}" for k, v in types.items())
-    return (f"The data hold **{len(orgs)} organisations** with figures for WRES report years {years}. "
-            f"By region: {by_region}. By type: {by_type}. Type in the box to filter the list; select a name to see "
-            "that organisation's indicators, its position against its peers and its trends. The last column counts "
-            "its indicators outside the 95% funnel limits in their latest year (about 1 in 20 would be by chance).")
-
-
-def org_index_html(results_dir: str | Path, profile_link: str = PROFILE_LINK) -> str:
-    """The list of organisations by region and type, with links to their pages and a small
-    client-side search box (inline script, nothing loaded from elsewhere)."""
-    res = load_trust_results(results_dir)
-    orgs = res["trust_orgs"]
-    if orgs.empty:
-        return "<p>No organisation-level figures are in this build.</p>"
-    outside = _latest_outside(res["trust_indicators"])
-    orgs = orgs.sort_values(["region", "org_type", "org_name", "org_code"], kind="stable")
-    body = []
-    for r in orgs.itertuples():
-        code, name = str(r.org_code), str(r.org_name) or str(r.org_code)
-        search = " ".join([name, code, str(r.region), str(r.org_type)]).lower()
-        n_out = int(outside.get(code, 0))
-        body.append(
-            f'<tr data-search="{html.escape(search, quote=True)}">'
-            f'<td><a href="{html.escape(profile_href(code, profile_link), quote=True)}">{html.escape(name)}</a></td>'
-            f"<td>{html.escape(code)}</td><td>{html.escape(str(r.region))}</td><td>{html.escape(str(r.org_type))}</td>"
-            f"<td class='text-right'>{int(r.first_year)}–{int(r.last_year)}</td>"
-            f"<td class='text-right'>{n_out}</td></tr>")
-    n = len(orgs)
-    return f"""<div class="wres-org-index">
-<p><label for="wres-org-search"><strong>Search organisations</strong></label><br>
-<input type="search" id="wres-org-search" placeholder="Name, code, region or type" autocomplete="off" style="width:100%;max-width:28em"></p>
-<p id="wres-org-count" aria-live="polite">Showing all {n} organisations.</p>
-<table class="table wres-org-table" id="wres-org-table">
-<thead><tr><th>Organisation</th><th>Code</th><th>Region</th><th>Type</th><th>Report years</th><th>Indicators outside the 95% limits</th></tr></thead>
-<tbody>{''.join(body)}</tbody></table>
-</div>
-<script type="text/javascript">
-(function () {{
-  var box = document.getElementById("wres-org-search");
-  var count = document.getElementById("wres-org-count");
-  var rows = document.querySelectorAll("#wres-org-table tbody tr");
-  if (!box || !count) return;
-  box.addEventListener("input", function () {{
-    var terms = box.value.toLowerCase().split(/\\s+/).filter(function (t) {{ return t.length > 0; }});
-    var shown = 0;
-    for (var i = 0; i < rows.length; i++) {{
-      var text = rows[i].getAttribute("data-search") || "";
-      var ok = terms.every(function (t) {{ return text.indexOf(t) !== -1; }});
-      rows[i].hidden = !ok;
-      if (ok) shown++;
-    }}
-    count.textContent = terms.length ? ("Showing " + shown + " of " + rows.length + " organisations.")
-                                     : ("Showing all " + rows.length + " organisations.");
-  }});
-}})();
-</script>"""

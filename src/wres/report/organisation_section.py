@@ -2,12 +2,11 @@
 
 An indicator template shows it with one cell::
 
-    from wres.report.organisation_section import trust_section
-    for x in trust_section(indicator_id, results_dir):
+    from wres.report.organisation_section import section
+    for x in section(indicator_id, results_dir):
         display(x)
 
-It reads the trust-layer results files (``wres.trust_analysis.RESULT_FILES``) from
-``results_dir``. Without organisation data (files absent or empty) it returns a single
+It reads the organisation tables in :data:`READS` from ``results_dir``. Without organisation data (files absent or empty) it returns a single
 Markdown note. When ``trust_meta.json`` says ``"synthetic": true`` every part built from
 the data starts with a visible warning banner (:func:`synthetic_banner_html`).
 Text from data is escaped before it reaches HTML or Markdown.
@@ -22,16 +21,18 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML, Markdown
 
-from wres.report import organisation_charts as trust_charts
-from wres.report.indicator_page import md_escape
+from wres import results
 from wres.registry import Indicator, Registry, load_registry
-from wres.analysis.organisations import (
-    MIN_ORGS_FOR_FUNNEL,
-    SURVEY_DEFF,
-    load_trust_results,
-    read_trust_meta,
-    value_label,
-)
+from wres.report import organisation_charts as trust_charts
+from wres.report.html import md_escape
+from wres.report.words import organisation_value_label as value_label
+
+#: The results this part reads ("organisation_meta" is ``trust_meta.json``, read with
+#: :func:`wres.results.read_meta`).
+READS: tuple[str, ...] = ("organisation_indicators", "organisation_funnel_fits", "organisation_funnel_limits",
+                          "organisation_aggregates", "organisation_share_in_range", results.ORGANISATION_META_KEY)
+#: What the synthetic banner reads.
+BANNER_READS: tuple[str, ...] = (results.ORGANISATION_META_KEY,)
 
 BANNER_CLASS = "admonition warning wres-synthetic-banner"
 NO_DATA = ("## Organisations\n\nNo organisation-level figures are in this build, so this chapter shows "
@@ -44,7 +45,7 @@ def synthetic_banner_html(results_dir: str | Path, scope: str = "section") -> st
 
     Synthetic means ``trust_meta.json`` in ``results_dir`` has ``"synthetic": true``.
     ``scope`` is the word the banner uses for what it covers: ``"section"`` or ``"page"``."""
-    meta = read_trust_meta(results_dir)
+    meta = results.read_meta(results_dir)
     if meta.get("synthetic") is not True:
         return ""
     source = meta.get("source") or "a seeded random generator"
@@ -103,7 +104,7 @@ def _intro(ind: Indicator, registry: Registry, rows: pd.DataFrame, fit: pd.Serie
     return " ".join(parts)
 
 
-def trust_section(indicator_id: int, results_dir: str | Path, registry: Registry | None = None, *,
+def section(indicator_id: int, results_dir: str | Path, registry: Registry | None = None, *,
                   heading: bool = True, download_folder: str | Path = "downloads",
                   index_link: str | None = None) -> list:
     """Displayable parts (Markdown, HTML, charts) for the "Organisations" part of a chapter.
@@ -122,22 +123,22 @@ def trust_section(indicator_id: int, results_dir: str | Path, registry: Registry
     """
     registry = registry or load_registry()
     ind = registry.indicator(indicator_id)
-    res = load_trust_results(results_dir)
-    ti = res["trust_indicators"]
+    ti = results.read(results_dir, "organisation_indicators")
     rows = ti[ti["indicator"] == ind.id] if len(ti) else ti
     if rows.empty:
         return [Markdown(NO_DATA if heading else NO_DATA.split("\n\n", 1)[1])]
-    meta = read_trust_meta(results_dir)
-    deff = float(meta.get("survey_deff", SURVEY_DEFF))
-    min_orgs = int(meta.get("min_orgs_for_funnel", MIN_ORGS_FOR_FUNNEL))
+    meta = results.read_meta(results_dir)
+    # The analysis records the settings it used; the page only repeats them.
+    deff = float(meta["survey_deff"])
+    min_orgs = int(meta["min_orgs_for_funnel"])
     year = int(rows["year"].max())
     latest = rows[rows["year"] == year]
-    fits = res["trust_funnel_fits"]
+    fits = results.read(results_dir, "organisation_funnel_fits")
     fit_rows = fits[(fits["indicator"] == ind.id) & (fits["year"] == year)] if len(fits) else fits
     fit_row = fit_rows.iloc[0] if len(fit_rows) else None
     fit = fit_row if fit_row is not None and pd.notna(fit_row["target"]) else None
     n_estimates = int(fit_row["n_orgs"]) if fit_row is not None else int(latest["value"].notna().sum())
-    limits = res["trust_funnel_limits"]
+    limits = results.read(results_dir, "organisation_funnel_limits")
     limits = limits[limits["indicator"] == ind.id] if len(limits) else limits
 
     out: list = [Markdown("## Organisations")] if heading else []
@@ -148,7 +149,7 @@ def trust_section(indicator_id: int, results_dir: str | Path, registry: Registry
     if fit is not None:
         out.append(trust_charts.funnel_chart(rows, limits, ind, registry, year=year, fit=fit, survey_deff=deff))
 
-    agg = res["trust_aggregates"]
+    agg = results.read(results_dir, "organisation_aggregates")
     agg = agg[agg["indicator"] == ind.id] if len(agg) else agg
     breakdowns = [trust_charts.breakdown_chart(agg, ind, registry, level=lv, year=year)
                   for lv in ("region", "org_type")] if len(agg) else []
@@ -160,7 +161,7 @@ def trust_section(indicator_id: int, results_dir: str | Path, registry: Registry
                             "intervals overlap a lot, the groups cannot be told apart."))
         out.extend(breakdowns)
 
-    share = res["trust_share_in_range"]
+    share = results.read(results_dir, "organisation_share_in_range")
     if ind.non_adverse and ind.trust.kind == "relative_likelihood" and len(share):
         s = share[share["indicator"] == ind.id].sort_values("year")
         chart = trust_charts.share_in_range_chart(s, ind, registry)

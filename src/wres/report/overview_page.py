@@ -2,90 +2,87 @@
 
 from __future__ import annotations
 
-import html
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import altair as alt
 import pandas as pd
 
-from wres.report import charts
-
-from wres.report import words as headline
-from wres.report.indicator_page import SERIES_CSV, TRENDS_CSV, read_results
+from wres import results
 from wres.registry import Registry, load_registry
+from wres.report import charts
+from wres.report import words
+from wres.report.tables import Column, html_table
+
+#: The results this page reads (the book hashes them to know when to re-run it).
+READS: tuple[str, ...] = ("national_summary", "national_series", "national_trends")
 
 
 @dataclass
 class Overview:
     registry: Registry
+    summary: pd.DataFrame
     series: pd.DataFrame
-    trends: pd.DataFrame
     results_dir: Path
 
     @classmethod
     def load(cls, results_dir: str | Path, registry: Registry | None = None) -> "Overview":
-        res = read_results(results_dir)
-        return cls(registry or load_registry(), res[SERIES_CSV], res[TRENDS_CSV], Path(results_dir))
+        return cls(registry or load_registry(), results.read(results_dir, "national_summary"),
+                   results.read(results_dir, "national_series"), Path(results_dir))
 
-    def rows(self) -> pd.DataFrame:
-        out = []
-        for ind in self.registry.indicators:
-            s = self.series[(self.series["indicator"] == ind.id) & (self.series["series"] == ind.headline_series)]
-            s = s.sort_values("report_year").drop_duplicates("report_year")
-            t = self.trends[(self.trends["indicator"] == ind.id) & (self.trends["series"] == ind.headline_series)]
-            verdict = t["verdict"].iloc[0] if len(t) else "too few years"
-            row = {"indicator": ind.id, "slug": ind.slug, "title": ind.title,
-                   "series": ind.series_by_key(ind.headline_series).label, "verdict": verdict,
-                   "n_years": len(s)}
-            if len(s):
-                unit = s["unit"].iloc[0]
-                first, last = s.iloc[0], s.iloc[-1]
-                row.update(latest=headline.fmt_value(last["value"], unit) + ("%" if unit == "percent" else ""),
-                           latest_year=ind.year_phrase(int(last["report_year"])),
-                           first=headline.fmt_value(first["value"], unit) + ("%" if unit == "percent" else ""),
-                           first_year=int(first["report_year"]),
-                           change=last["value"] - first["value"], unit=unit)
-            out.append(row)
-        return pd.DataFrame(out)
+    def title(self) -> str:
+        return f"# Overview: the {words.count_words(len(self.registry.indicators))} indicators at a glance"
 
     def headline(self) -> str:
-        rows = self.rows()
-        counts = rows["verdict"].value_counts()
+        counts = self.summary["verdict"].value_counts()
         parts = [f"{n} {v}" for v, n in counts.items()]
-        return (f"**Of the nine WRES indicators' headline series, {'; '.join(parts)}.** "
+        n = words.count_words(len(self.registry.indicators))
+        return (f"**Of the {n} {self.registry.standard.short_name} indicators' headline series, {'; '.join(parts)}.** "
                 "A trend is called real only when it passes a significance test with the false discovery rate "
                 "controlled across every series in the book; \"too few years\" means fewer comparable published "
                 "figures than the test needs, not that nothing changed.")
 
-    def table_html(self) -> str:
-        body = []
-        for r in self.rows().itertuples():
-            if pd.isna(getattr(r, "latest", float("nan"))):
+    def _table_frame(self) -> pd.DataFrame:
+        rows = []
+        for r in self.summary.itertuples():
+            ind = self.registry.indicator(int(r.indicator))
+            pct = "%" if r.unit == "percent" else ""
+            if int(r.n_years) == 0:
                 latest, change = "no figure", "—"
             else:
-                latest = f"{r.latest} ({html.escape(r.latest_year)})"
+                latest = f"{words.fmt_value(r.latest_value, r.unit)}{pct} ({ind.year_phrase(int(r.latest_year))})"
                 unit = "points" if r.unit == "percent" else ""
-                change = f"{r.change:+.2f} {unit} since {r.first_year} ({r.first})".replace("  ", " ")
-            verdict = headline.VERDICT_ICON.get(r.verdict, r.verdict)
-            body.append(
-                f"<tr class='verdict-{r.verdict.replace(' ', '-')}'><td>{r.indicator}</td>"
-                f"<td><a href='{html.escape(r.slug)}.html'>{html.escape(r.title)}</a><br><small>{html.escape(r.series)}</small></td>"
-                f"<td>{latest}</td><td>{html.escape(change)}</td><td><strong>{html.escape(verdict)}</strong></td></tr>"
-            )
-        head = "<thead><tr><th>#</th><th>Indicator</th><th>Latest</th><th>Change</th><th>Trend verdict</th></tr></thead>"
-        return f"<table class='table wres-overview'>{head}<tbody>{''.join(body)}</tbody></table>"
+                change = (f"{r.change:+.2f} {unit} since {int(r.first_year)} "
+                          f"({words.fmt_value(r.first_value, r.unit)}{pct})").replace("  ", " ")
+            rows.append({"id": ind.id, "title": ind.title, "href": f"{ind.slug}.html", "series": r.label,
+                         "latest": latest, "change": change, "verdict": words.VERDICT_ICON.get(r.verdict, r.verdict),
+                         "row_class": f"verdict-{r.verdict.replace(' ', '-')}"})
+        return pd.DataFrame(rows)
+
+    def table_html(self) -> str:
+        return html_table(
+            self._table_frame(),
+            [Column("id", "#"), Column("title", "Indicator", link="href", note="series"),
+             Column("latest", "Latest"), Column("change", "Change"),
+             Column("verdict", "Trend verdict", wrap="strong")],
+            caption="Every indicator's headline series: latest national figure, change since the first "
+                    "published year, and trend verdict",
+            css="wres-overview", row_class="row_class")
 
     def relative_likelihood_chart(self) -> alt.LayerChart:
         rl = [i for i in self.registry.indicators if i.is_relative_likelihood]
-        df = self.series[self.series["indicator"].isin([i.id for i in rl]) & self.series["series"].isin([i.headline_series for i in rl])].copy()
+        df = self.series[self.series["indicator"].isin([i.id for i in rl])
+                         & self.series["series"].isin([i.headline_series for i in rl])].copy()
         df["label"] = df["indicator"].map({i.id: f"Indicator {i.id}: {i.title}" for i in rl})
-        return charts.series_chart(df, rl[0], "Relative likelihoods for indicators 2–4, England", unit="ratio")
+        ids = words.id_list([i.id for i in rl])
+        return charts.series_chart(df, rl[0], f"Relative likelihoods for indicators {ids}, England", unit="ratio")
 
     def write_download(self, folder: str | Path = "downloads") -> str:
+        """Copy the trend results file, byte for byte, next to the page; return the MyST link."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        text = (self.results_dir / TRENDS_CSV).read_text(encoding="utf-8")
-        (folder / TRENDS_CSV).write_text(text, encoding="utf-8")
-        return (f"{{download}}`Download the trend results for every series ({TRENDS_CSV}) <{folder.as_posix()}/{TRENDS_CSV}>` "
+        name = results.table("national_trends").file
+        shutil.copyfile(results.path(self.results_dir, "national_trends"), folder / name)
+        return (f"{{download}}`Download the trend results for every series ({name}) <{folder.as_posix()}/{name}>` "
                 "— column meanings are in the data dictionary (`data/README.md`).")

@@ -8,12 +8,17 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML, Markdown
 
-from wres.analysis.quality import table_html
-from wres.report.organisation_section import synthetic_banner_html
+from wres import results
+from wres.report.organisation_section import BANNER_READS, synthetic_banner_html
+from wres.report.tables import Column, html_table
+
+#: The results this page reads ("organisation_meta": ``trust_meta.json``, for the banner).
+READS: tuple[str, ...] = ("quality_accounts", "quality_reasons", "quality_churn", "quality_unknown_ethnicity",
+                          *BANNER_READS)
 
 
-def _read(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, keep_default_na=False, dtype=str) if path.exists() and path.stat().st_size > 1 else pd.DataFrame()
+def _columns(titles: dict[str, str]) -> list[Column]:
+    return [Column(k, t, missing="") for k, t in titles.items()]
 
 
 @dataclass
@@ -26,22 +31,23 @@ class QualityView:
 
     @classmethod
     def load(cls, results_dir: str | Path) -> "QualityView":
-        d = Path(results_dir)
-        return cls(*(_read(d / f"quality_{n}.csv") for n in ("accounts", "reasons", "churn", "unknown_ethnicity")), d)
+        return cls(*(results.read(results_dir, k) for k in READS[:4]), Path(results_dir))
 
     def headline(self) -> str:
-        a = self.accounts.astype({c: int for c in ("rows_read", "rows_used", "rows_excluded")})
+        a = self.accounts
         return (f"**{len(a)} input file(s), {a['rows_read'].sum()} rows read: {a['rows_used'].sum()} used and "
                 f"{a['rows_excluded'].sum()} excluded, each with a reason below.** Rows are excluded when a figure "
                 "is suppressed or missing, when ethnicity was not stated, or when a quality flag keeps a figure out of "
                 "the trend tests (it is still shown).")
 
     def accounts_html(self) -> str:
-        return table_html(self.accounts, {"file": "File", "rows_read": "Rows read", "rows_used": "Rows used",
-                                          "rows_excluded": "Rows excluded"})
+        return html_table(self.accounts, _columns({"file": "File", "rows_read": "Rows read", "rows_used": "Rows used",
+                                                   "rows_excluded": "Rows excluded"}),
+                          caption="Rows read, used and excluded, by input file", css="wres-quality-table")
 
     def reasons_html(self) -> str:
-        return table_html(self.reasons, {"file": "File", "reason": "Reason", "rows": "Rows"})
+        return html_table(self.reasons, _columns({"file": "File", "reason": "Reason", "rows": "Rows"}),
+                          caption="Excluded rows by input file and reason", css="wres-quality-table")
 
     def organisation_parts(self) -> list:
         if self.churn.empty:
@@ -53,11 +59,15 @@ class QualityView:
         out.append(Markdown("Suppressed cells (`*`, `-`, `..`) and blank cells are counted among the excluded rows "
                             "above, with the reason recorded in the file. Organisations joining or leaving between "
                             "report years:"))
-        out.append(HTML(table_html(self.churn, {"year": "Report year", "organisations": "Organisations",
-                                                "appeared": "Appeared", "disappeared": "Disappeared"})))
+        out.append(HTML(html_table(self.churn, _columns({"year": "Report year", "organisations": "Organisations",
+                                                         "appeared": "Appeared", "disappeared": "Disappeared"}),
+                                   caption="Organisations in the data each report year, and those joining and leaving",
+                                   css="wres-quality-table")))
         out.append(Markdown("Staff whose ethnicity is not stated are left out of both groups. Their numbers, as given "
                             "in the files (summed over organisations):"))
-        out.append(HTML(table_html(self.unknown, {"year": "Report year", "indicator": "Indicator", "band": "Band",
-                                                  "not_stated": "Ethnicity not stated",
-                                                  "all_in_denominator": "All in the denominators"})))
+        out.append(HTML(html_table(self.unknown, _columns({"year": "Report year", "indicator": "Indicator",
+                                                           "band": "Band", "not_stated": "Ethnicity not stated",
+                                                           "all_in_denominator": "All in the denominators"}),
+                                   caption="Staff whose ethnicity is not stated, by report year and indicator",
+                                   css="wres-quality-table")))
         return out

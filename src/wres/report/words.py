@@ -76,34 +76,77 @@ def verdict_sentence(trend: pd.Series | None, registry: Registry) -> str:
     return text
 
 
-def headline(ind: Indicator, series: pd.DataFrame, trend: pd.Series | None, registry: Registry) -> str:
-    """The chapter's first paragraph: latest value, its year, change since the first year, verdict."""
-    main = series[series["series"] == ind.headline_series].sort_values("report_year")
-    if main.empty:
+def headline(ind: Indicator, summary: pd.Series | None, trend: pd.Series | None, registry: Registry) -> str:
+    """The chapter's first paragraph: latest value, its year, change since the first year, verdict.
+
+    ``summary`` is the indicator's row of ``national_summary`` (None or ``n_years`` 0: no figure)."""
+    if summary is None or int(summary["n_years"]) == 0:
         return f"No published national figure for this indicator is in the data yet. {verdict_sentence(None, registry)}"
-    main = main.drop_duplicates("report_year", keep="first")
-    last, first = main.iloc[-1], main.iloc[0]
-    unit = str(last["unit"])
-    year = int(last["report_year"])
+    unit = str(summary["unit"])
+    year = int(summary["latest_year"])
+    first_year = int(summary["first_year"])
+    latest, first = float(summary["latest_value"]), float(summary["first_value"])
     extra = {}
     if ind.comparison is not None:
-        wf = series[(series["series"] == ind.comparison.workforce) & (series["report_year"] == year)]
-        extra["workforce"] = fmt_value(float(wf["value"].iloc[0]), "percent") if len(wf) else "(no figure)"
-    sentence = ind.sentence.format(value=fmt_value(float(last["value"]), unit), year=year, **extra)
+        wf = summary["workforce_value"]
+        extra["workforce"] = "(no figure)" if pd.isna(wf) else fmt_value(float(wf), "percent")
+    sentence = ind.sentence.format(value=fmt_value(latest, unit), year=year, **extra)
     when = f" in the {ind.year_phrase(year)}" if ind.is_survey else ("" if "{year}" in ind.sentence else f" in {year}")
     comparison = ""
-    if ind.comparison_phrase:
-        other_key = ind.headline_series.replace(registry.standard.minority_group, registry.standard.majority_group)
-        other = series[(series["series"] == other_key) & (series["report_year"] == year)]
-        if len(other):
-            comparison = ", " + ind.comparison_phrase.format(value=fmt_value(float(other["value"].iloc[0]), unit))
-    if len(main) > 1:
-        change = "up" if last["value"] > first["value"] else "down" if last["value"] < first["value"] else "unchanged"
+    if ind.comparison_phrase and pd.notna(summary["comparison_value"]):
+        comparison = ", " + ind.comparison_phrase.format(value=fmt_value(float(summary["comparison_value"]), unit))
+    if int(summary["n_years"]) > 1:
+        change = "up" if latest > first else "down" if latest < first else "unchanged"
         pct = "%" if unit == "percent" else ""
-        since = (f"; {change} from {fmt_value(float(first['value']), unit)}{pct} in "
-                 f"{ind.year_phrase(int(first['report_year'])) if ind.is_survey else int(first['report_year'])}")
+        since = (f"; {change} from {fmt_value(first, unit)}{pct} in "
+                 f"{ind.year_phrase(first_year) if ind.is_survey else first_year}")
         if change == "unchanged":
-            since = f"; the same as in {int(first['report_year'])}"
+            since = f"; the same as in {first_year}"
     else:
         since = "; this is the only published year"
     return f"**{sentence}{when}{comparison}{since}.** {verdict_sentence(trend, registry)}"
+
+
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                 "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
+
+
+def count_words(n: int) -> str:
+    """A small count in words as a sentence spells it (``9`` -> ``"nine"``); digits above twenty."""
+    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
+
+
+def id_list(ids: list[int]) -> str:
+    """Indicator numbers as a reader writes them: runs joined by an en dash (``[2, 3, 4]`` ->
+    ``"2–4"``, ``[1, 2, 9]`` -> ``"1, 2 and 9"``)."""
+    ids = sorted(ids)
+    runs: list[list[int]] = []
+    for i in ids:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    parts = [f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs]
+    text = ", ".join(parts)
+    if len(runs) > 1 or (len(runs) == 1 and len(runs[0]) == 2):
+        head, _, tail = text.rpartition(", ")
+        text = f"{head} and {tail}"
+    return text
+
+
+def survey_ids(registry: Registry) -> str:
+    """The staff-survey indicators' numbers (``"5–8"`` for WRES)."""
+    return id_list([i.id for i in registry.indicators if i.is_survey])
+
+
+def organisation_value_label(ind: Indicator, registry: Registry) -> str:
+    """What an organisation's ``value`` of the indicator is, in the registry's words."""
+    kind = ind.trust.kind
+    if kind == "relative_likelihood":
+        return ind.series[0].label
+    if kind == "percentage":
+        g1, _ = ind.organisation_groups(registry.standard)
+        s = next((s for s in ind.series if s.group == g1), None)
+        return f"% of {s.label if s else registry.standard.label(g1) + ' staff'}"
+    d = next((d for d in ind.derived if d.op == "ratio"), None)
+    return d.label if d else "Representation ratio"

@@ -1,0 +1,129 @@
+"""The one HTML table renderer of the book: a data frame in, an accessible table out.
+
+Every table has a ``<caption>``, column headers with ``scope="col"`` (and, if asked, a
+row-header column with ``scope="row"``), and every value taken from data is escaped. Cells
+are formatted by :class:`Column`: a format spec or function, an optional link, an optional
+second line in small type, an optional ``<strong>``/``<code>`` wrapper. The classes are the
+book stylesheet's (``book/assets/css/wres.css``): ``table`` plus a ``wres-…`` class.
+
+Why not Great Tables (``great_tables`` 1.1 on PyPI)? It makes no network request by default
+(a Google-font ``@import`` appears only if ``opt_table_font(google_font=…)`` is used), but:
+it renders the title as a ``<td>`` row inside ``<thead>`` instead of a ``<caption>``; each
+table carries its own inline ``<style>`` block compiled from ~13 kB of SCSS that overrides the
+book theme instead of using ``table.table``; links and small second lines need raw HTML
+passed through its escaping; and it adds six dependencies (Babel, htmltools, faicons,
+multimark, nokap, importlib-resources) for what is ~100 lines here.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+DASH = "—"
+
+
+def is_missing(v: object) -> bool:
+    if v is None or v is pd.NA:
+        return True
+    return isinstance(v, float) and math.isnan(v)
+
+
+def number(spec: str, missing: str = DASH) -> Callable[[object], str]:
+    """A formatter: ``number("{:+.2f}")(1.234) == "+1.23"``; a missing value gives ``missing``."""
+    return lambda v: missing if is_missing(v) else spec.format(v)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table.
+
+    ``key``: the frame's column. ``fmt``: a ``str.format`` spec or a function of the value
+    (default ``str``; a missing value shows as ``missing``). ``link``: the frame column with
+    the cell's URL. A cell may hold a list (with a list of URLs in ``link``): its items are
+    joined with ``"; "``. ``note``: the frame column with small text under the value (each
+    line of it on its own line). ``wrap``: ``"strong"`` or ``"code"``. ``after``: a frame
+    column of plain text after the (wrapped) value. ``css``: the cells' class.
+    """
+
+    key: str
+    title: str
+    fmt: str | Callable[[object], str] | None = None
+    link: str | None = None
+    note: str | None = None
+    wrap: str | None = None
+    after: str | None = None
+    css: str | None = None
+    missing: str = DASH
+
+    def text(self, v: object) -> str:
+        if is_missing(v):
+            return self.missing
+        if self.fmt is None:
+            return str(v)
+        if isinstance(self.fmt, str):
+            return self.fmt.format(v)
+        return self.fmt(v)
+
+
+def _esc(s: object) -> str:
+    return html.escape(str(s), quote=True)
+
+
+def _anchor(text: str, href: object) -> str:
+    if is_missing(href) or str(href) == "":
+        return _esc(text)
+    rel = ' rel="noopener"' if "://" in str(href) else ""
+    return f'<a href="{_esc(href)}"{rel}>{_esc(text)}</a>'
+
+
+def _cell(col: Column, row: pd.Series) -> str:
+    v = row[col.key]
+    if isinstance(v, (list, tuple)):
+        hrefs = row[col.link] if col.link else [None] * len(v)
+        inner = "; ".join(_anchor(col.text(x), h) for x, h in zip(v, hrefs, strict=False))
+    else:
+        inner = _anchor(col.text(v), row[col.link]) if col.link else _esc(col.text(v))
+    if col.wrap:
+        inner = f"<{col.wrap}>{inner}</{col.wrap}>"
+    if col.after and not is_missing(row[col.after]) and str(row[col.after]):
+        inner += " " + _esc(row[col.after])
+    if col.note and not is_missing(row[col.note]):
+        inner += "".join(f"<br><small>{_esc(line)}</small>" for line in str(row[col.note]).split("\n") if line)
+    return inner
+
+
+def html_table(df: pd.DataFrame, columns: Sequence[Column], *, caption: str, css: str,
+               row_header: bool = False, row_class: str | None = None,
+               row_attrs: dict[str, str] | None = None, table_id: str | None = None,
+               empty: str = "<p>None.</p>") -> str:
+    """``df`` as an HTML table of ``columns`` (``empty`` when it has no rows).
+
+    ``caption``: what the table shows (plain text, escaped). ``css``: the ``wres-…`` class.
+    ``row_header``: the first column heads its row. ``row_class``: frame column with a class
+    for each ``<tr>``; ``row_attrs``: ``<tr>`` attribute name -> frame column (e.g.
+    ``{"data-search": "search"}``). ``table_id``: the table's ``id``."""
+    if df.empty:
+        return empty
+    head = "".join(f'<th scope="col">{_esc(c.title)}</th>' for c in columns)
+    body = []
+    for _, row in df.iterrows():
+        attrs = ""
+        if row_class:
+            attrs += f' class="{_esc(row[row_class])}"'
+        for name, key in (row_attrs or {}).items():
+            attrs += f' {name}="{_esc(row[key])}"'
+        cells = []
+        for i, c in enumerate(columns):
+            tag = "th" if row_header and i == 0 else "td"
+            scope = ' scope="row"' if tag == "th" else ""
+            cls = f' class="{_esc(c.css)}"' if c.css else ""
+            cells.append(f"<{tag}{scope}{cls}>{_cell(c, row)}</{tag}>")
+        body.append(f"<tr{attrs}>{''.join(cells)}</tr>")
+    ident = f' id="{_esc(table_id)}"' if table_id else ""
+    return (f'<table class="table {_esc(css)}"{ident}><caption>{_esc(caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")

@@ -1,0 +1,26 @@
+"""Counts and indicator numbers in words, derived from the registry."""
+
+from wres.registry import load_registry
+from wres.report.words import count_words, id_list, organisation_value_label, survey_ids
+
+REG = load_registry()
+
+
+def test_counts_and_id_lists():
+    assert count_words(9) == "nine" and count_words(1) == "one" and count_words(21) == "21"
+    assert id_list([4, 2, 3]) == "2–4"
+    assert id_list([1, 2]) == "1 and 2"
+    assert id_list([1, 2, 9]) == "1, 2 and 9"
+    assert id_list([1, 3, 4, 5, 9]) == "1, 3–5 and 9"
+    # The registry's staff-survey indicators, written by hand from indicators.yml.
+    assert survey_ids(REG) == id_list([i.id for i in REG.indicators if i.year_basis == "survey"])
+
+
+def test_organisation_groups_and_value_label():
+    std = REG.standard
+    rl = next(i for i in REG.indicators if i.is_relative_likelihood)
+    assert rl.organisation_groups(std) == (rl.numerator_group, rl.comparison_group)
+    survey = next(i for i in REG.indicators if i.is_survey)
+    assert survey.organisation_groups(std) == (std.minority_group, std.majority_group)
+    assert organisation_value_label(rl, REG) == rl.series[0].label
+    assert organisation_value_label(survey, REG).startswith("% of ")
