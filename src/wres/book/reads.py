@@ -140,7 +140,7 @@ def keys_to_files(keys: tuple[str, ...], where: str = "READS") -> tuple[str, ...
 
     files: list[str] = []
     for key in keys:
-        if key == results.ORGANISATION_META:
+        if key in (results.ORGANISATION_META, results.ORGANISATION_META_KEY):
             files.append(key)
         elif key in results.BY_KEY:
             files.append(results.BY_KEY[key].file)
