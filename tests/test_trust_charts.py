@@ -219,7 +219,7 @@ def test_index_page(results_dir):
     assert 'id="wres-org-search"' in page and "src=" not in page  # inline script only
     assert profile_href("A B/1", "../p/{org_code}.html") == "../p/A%20B%2F1.html"
     assert "15 organisations" in org_index_markdown(results_dir)
-    assert "No organisation-level" in org_index_html(Path(results_dir) / "missing")
+    assert "No organisation-level" in org_index_html(Path(results_dir) / "missing", "orgs/{org_code}.html")
 
 
 def test_pages_do_not_import_statistics_or_analysis():

@@ -332,11 +332,18 @@ def test_check_trusts_accepts_loaded_data_and_rejects_bad_frames(tmp_path):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(min_value=0, max_value=10**9))
+@given(st.integers(min_value=0, max_value=10_000_000))
 def test_parse_count_round_trips_whole_numbers(n):
     assert parse_count(str(n)) == (n, None, None)
     assert parse_count(f"{n:,}") == (n, None, None)
     assert parse_count(f"{n}.0") == (n, None, None)
+
+
+@pytest.mark.parametrize("text", ["10000001", "99999999999999999999", "1e3", "1_0", "\u0663", "inf", "0x10", "2.5"])
+def test_parse_count_refuses_what_is_not_a_plain_count(text):
+    # Above ten million, exponent forms, underscores, non-ASCII digits, infinity, hex, fractions.
+    value, reason, error = parse_count(text)
+    assert value is None and reason is None and error
 
 
 @settings(max_examples=200, deadline=None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from rich.table import Table
 
 from wres.config import Paths
 from wres.errors import DataError
+from wres.registry import REGISTRY_ENV
 
 # The pipeline and analysis modules are imported inside the commands that use them, so that
 # `wres --help` and a rebuild with nothing changed do not wait for the statistics stack.
@@ -30,13 +32,26 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+REGISTRY_OPTION = typer.Option(
+    None, "--registry", exists=True, dir_okay=False,
+    help="Indicator registry of another standard (default: the shipped WRES registry, src/wres/indicators.yml).")
+
+
+def _choose_registry(registry: Path | None) -> None:
+    # Through the environment, so that chapter kernels and the Sphinx process see it too.
+    if registry is not None:
+        os.environ[REGISTRY_ENV] = str(registry.resolve())
+
+
 @app.command()
 def build(
     root: Path = typer.Option(None, help="Project root (default: found from the current folder)."),
     workers: int = typer.Option(2, min=1, help="Worker processes executing chapters in parallel."),
     force: bool = typer.Option(False, "--force", help="Re-run every chapter and rebuild the book."),
+    registry: Path = REGISTRY_OPTION,
 ) -> None:
     """Validate the data, execute every chapter and build the book into _build/html."""
+    _choose_registry(registry)
     _report(Paths.discover(root), workers, force)
 
 
@@ -101,8 +116,10 @@ def demo(
     workers: int = typer.Option(2, min=1, help="Worker processes executing chapters in parallel."),
     orgs: int = typer.Option(200, min=1, help="Number of fictitious organisations."),
     force: bool = typer.Option(False, "--force", help="Re-run every chapter and rebuild the book."),
+    registry: Path = REGISTRY_OPTION,
 ) -> None:
     """Build the whole book on the synthetic panel into _build/demo/html (never touches the national book)."""
+    _choose_registry(registry)
     from wres.inputs.importer import write_long
     from wres.inputs.national import load_national
     from wres.inputs.synthetic import make_panel

@@ -6,6 +6,7 @@ tests) asks this module; nothing else hard-codes an indicator, group word or thr
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -171,10 +172,29 @@ class Registry(_Model):
         return set(self.quality.descriptions)
 
 
+#: Names a registry file to use instead of the shipped one (``wres build --registry FILE``
+#: sets it, so chapter kernels and the Sphinx process read the same standard).
+REGISTRY_ENV = "WRES_REGISTRY"
+
+
+def registry_file() -> Path | None:
+    """The registry file chosen through :data:`REGISTRY_ENV`, or None for the shipped one."""
+    chosen = os.environ.get(REGISTRY_ENV)
+    return Path(chosen).resolve() if chosen else None
+
+
 def load_registry(path: str | Path | None = None) -> Registry:
-    """Read and check a registry file (default: the WRES registry shipped with the package)."""
+    """Read and check a registry file (default: :func:`registry_file`, else the WRES registry
+    shipped with the package)."""
+    path = path or registry_file()
     if path is None:
         return _default_registry()
+    path = Path(path).resolve()
+    return _registry_at(str(path), path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _registry_at(path: str, _mtime: int) -> Registry:
     with open(path, encoding="utf-8") as fh:
         return Registry.model_validate(yaml.safe_load(fh))
 

@@ -62,7 +62,9 @@ def test_plan_parameters_context_and_profile_link(spec):
     # Names reach Markdown headings escaped (the chapter title is a Markdown cell).
     assert "<b>" not in plan["orgs/ZZ002"].context["org_name"]
     assert plan["overview"].parameters == {} and plan["overview"].template == "overview.ipynb"
-    assert "trust_orgs.csv" in plan["orgs/ZZ001"].reads
+    # The profile follows what its page module reads (wres.report.organisation_page.READS).
+    assert {"trust_indicators.csv", "trust_meta.json"} <= set(plan["orgs/ZZ001"].reads)
+    assert "trust_orgs.csv" not in plan["orgs/ZZ001"].reads
 
 
 def test_every_template_names_the_report_modules_it_imports(root, spec):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from wres.config import Paths
 from wres.io import file_digest
+from wres.registry import registry_file
 
 #: Per-chapter digests of the last successful run, in the generated folder.
 HASHES_FILE = ".wres-hashes.json"
@@ -25,6 +26,9 @@ def package_digest() -> str:
     """Hash of the installed package's code and registry: a change re-runs every chapter."""
     root = Path(str(resources.files("wres")))
     files = [p for p in sorted(root.rglob("*")) if p.suffix in {".py", ".yml"} and "__pycache__" not in p.parts]
+    # A registry chosen with --registry is read by every step, like the shipped one.
+    chosen = registry_file()
+    files += [chosen] if chosen is not None else []
     return _package_digest(tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
 
 

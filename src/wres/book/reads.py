@@ -141,7 +141,7 @@ def keys_to_files(keys: tuple[str, ...], where: str = "READS") -> tuple[str, ...
     files: list[str] = []
     for key in keys:
         if key in (results.ORGANISATION_META, results.ORGANISATION_META_KEY):
-            files.append(key)
+            files.append(results.ORGANISATION_META)
         elif key in results.BY_KEY:
             files.append(results.BY_KEY[key].file)
         else:
