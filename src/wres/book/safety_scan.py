@@ -33,7 +33,7 @@ The policy (:func:`policy`)::
 * The theme's two header buttons carry ``onclick="window.print()"`` and
   ``onclick="toggleFullScreen()"``, which a policy without ``'unsafe-inline'`` blocks;
   :func:`apply_csp` rewrites exactly those two attributes to ``data-wres-action`` and the
-  static ``wres-actions.js`` (written by :mod:`wres.book.sphinx_safety`) handles the clicks.
+  static ``wres-page.js`` (written by :mod:`wres.book.sphinx_safety`) handles the clicks.
 
 What the scan reports (:class:`Finding`: page, element, attribute, value, reason):
 
@@ -68,7 +68,9 @@ from pathlib import Path
 from posixpath import normpath
 from urllib.parse import unquote, urlsplit
 
-CSP_META_RE = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>\s*', re.I)
+# Matches the element with the whitespace with_csp() put around it, so rewriting is idempotent.
+CSP_META_RE = re.compile(r'\n[ \t]*<meta http-equiv="Content-Security-Policy"[^>]*>'
+                         r'|^<meta http-equiv="Content-Security-Policy"[^>]*>\n', re.I)
 HEAD_RE = re.compile(r"<head\b[^>]*>", re.I)
 CHARSET_RE = re.compile(r"\s*<meta charset=[\"']?[\w-]+[\"']?\s*/?>", re.I)
 

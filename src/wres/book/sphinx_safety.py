@@ -17,11 +17,16 @@ Sphinx templates are not auto-escaped; Sphinx itself passes titles to them as re
   :func:`escape_search_titles` escapes each page's section titles as the page is written,
   so the index holds HTML like its ``titles`` list does (a title shows as the same text).
 
-It also ships ``_static/wres-vendor/wres-actions.js`` (:data:`ACTIONS_JS`), loaded with
-``defer`` on every page: the theme's print and full-screen buttons use inline ``onclick``
-attributes, which the page's Content-Security-Policy forbids; the post-build step
-(:func:`wres.book.safety_scan.apply_csp`) turns them into ``data-wres-action`` attributes
-and this file handles the clicks.
+It also ships ``_static/wres-vendor/wres-page.js`` (:data:`PAGE_JS`), loaded with ``defer``
+on every page, holding the book's page behaviour that would otherwise be inline script, which
+the page's Content-Security-Policy forbids:
+
+* the theme's print and full-screen buttons use inline ``onclick`` attributes; the
+  post-build step (:func:`wres.book.safety_scan.apply_csp`) turns them into
+  ``data-wres-action`` attributes and this file handles the clicks;
+* the organisations index's search box (``#wres-org-search`` filtering the rows of
+  ``#wres-org-table`` by their ``data-search`` text and updating ``#wres-org-count``,
+  written by :func:`wres.report.organisation_page.org_index_html`).
 
 Everything else the templates print (``title``, ``toc``, ``prev``/``next``, breadcrumbs,
 ``<title>``) is HTML that Sphinx rendered from the document tree, so it is already escaped.
@@ -38,8 +43,8 @@ PLAIN_TEXT_KEYS = ("pagetitle", "root_title", "page_description")
 
 _ESCAPED_PAGES = "_wres_safety_escaped_pages"
 
-ACTIONS_PATH = "wres-vendor/wres-actions.js"  # inside <outdir>/_static
-ACTIONS_JS = """/* wres: the theme's header buttons without inline onclick (see wres.book.sphinx_safety). */
+PAGE_JS_PATH = "wres-vendor/wres-page.js"  # inside <outdir>/_static
+PAGE_JS = r"""/* wres page behaviour without inline script (see wres.book.sphinx_safety). */
 (function () {
   "use strict";
   var actions = {
@@ -51,6 +56,31 @@ ACTIONS_JS = """/* wres: the theme's header buttons without inline onclick (see 
     var act = el ? actions[el.getAttribute("data-wres-action")] : null;
     if (act) { act(); }
   });
+
+  function organisationSearch() {
+    var box = document.getElementById("wres-org-search");
+    var count = document.getElementById("wres-org-count");
+    var rows = document.querySelectorAll("#wres-org-table tbody tr");
+    if (!box || !count || box.getAttribute("data-wres-bound")) { return; }
+    box.setAttribute("data-wres-bound", "1");
+    box.addEventListener("input", function () {
+      var terms = box.value.toLowerCase().split(/\s+/).filter(function (t) { return t.length > 0; });
+      var shown = 0;
+      for (var i = 0; i < rows.length; i++) {
+        var text = rows[i].getAttribute("data-search") || "";
+        var ok = terms.every(function (t) { return text.indexOf(t) !== -1; });
+        rows[i].hidden = !ok;
+        if (ok) { shown++; }
+      }
+      count.textContent = terms.length ? ("Showing " + shown + " of " + rows.length + " organisations.")
+                                       : ("Showing all " + rows.length + " organisations.");
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", organisationSearch);
+  } else {
+    organisationSearch();
+  }
 })();
 """
 
@@ -85,19 +115,19 @@ def escape_search_titles(app, pagename: str, templatename: str, context: dict, d
                             for title, anchor in all_titles[pagename]]
 
 
-def write_actions_script(app) -> None:
-    """Write :data:`ACTIONS_JS` before any page is written (so Sphinx adds its ``?v=`` query)."""
+def write_page_script(app) -> None:
+    """Write :data:`PAGE_JS` before any page is written (so Sphinx adds its ``?v=`` query)."""
     if getattr(app.builder, "format", None) != "html":
         return
-    target = Path(app.outdir) / "_static" / ACTIONS_PATH
+    target = Path(app.outdir) / "_static" / PAGE_JS_PATH
     target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.is_file() or target.read_text(encoding="utf-8") != ACTIONS_JS:
-        target.write_text(ACTIONS_JS, encoding="utf-8")
-    app.add_js_file(ACTIONS_PATH, defer="defer")
+    if not target.is_file() or target.read_text(encoding="utf-8") != PAGE_JS:
+        target.write_text(PAGE_JS, encoding="utf-8")
+    app.add_js_file(PAGE_JS_PATH, defer="defer")
 
 
 def setup(app) -> dict[str, Any]:
-    app.connect("builder-inited", write_actions_script)
+    app.connect("builder-inited", write_page_script)
     # The theme's handler runs at the default priority 500; later ones see its values.
     app.connect("html-page-context", escape_theme_context, priority=900)
     app.connect("html-page-context", escape_search_titles, priority=900)
