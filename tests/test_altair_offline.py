@@ -1,24 +1,59 @@
 """The offline Altair renderer (wres.book.altair_offline)."""
 
+import html as html_lib
+import json
+import re
+
 import altair as alt
 import pandas as pd
 
 from wres.book import altair_offline
 
+HOSTILE = '</script><script>alert(1)</script> "quoted" & <b>'
 
-def chart():
+
+def chart(title="T"):
     df = pd.DataFrame({"year": [2016, 2017], "value": [1.5, 1.4]})
-    return alt.Chart(df, title="T", description="Ratio fell from 1.5 to 1.4").mark_line().encode(x="year:Q", y="value:Q")
+    return alt.Chart(df, title=title, description="Ratio fell from 1.5 to 1.4").mark_line().encode(x="year:Q", y="value:Q")
 
 
-def test_html_only_no_remote_script_and_text_alternative():
+def data_block(fragment: str) -> dict:
+    m = re.search(r'<script type="application/json" class="wres-chart-spec">(.*?)</script>', fragment, re.S)
+    return json.loads(m.group(1))
+
+
+def test_html_only_no_executable_script_and_text_alternative():
     altair_offline.reset_ids()
     bundle = altair_offline.renderer(chart().to_dict())
     assert set(bundle) == {"text/html"}
     html = bundle["text/html"]
     assert 'role="img"' in html and "Ratio fell from 1.5 to 1.4" in html
-    # The spec names its $schema URL, but nothing is loaded from the web.
-    assert "vegaEmbed" in html and "<script src" not in html and "cdn" not in html.lower()
+    assert '<noscript><p class="wres-chart-noscript">Ratio fell from 1.5 to 1.4</p></noscript>' in html
+    # The only <script> is a JSON data block: nothing runs inline, nothing comes from the web.
+    assert re.findall(r"<script\b[^>]*>", html) == ['<script type="application/json" class="wres-chart-spec">']
+    assert "<script src" not in html and "cdn" not in html.lower()
+
+
+def test_the_data_block_holds_the_spec_and_embed_options():
+    altair_offline.reset_ids()
+    spec = chart().to_dict()
+    data = data_block(altair_offline.renderer(spec)["text/html"])
+    assert data == {"spec": json.loads(json.dumps(spec)), "opt": {"renderer": "svg", "actions": False}}
+
+
+def test_markup_in_a_title_cannot_leave_the_data_block():
+    altair_offline.reset_ids()
+    html = altair_offline.renderer(chart(HOSTILE).to_dict())["text/html"]
+    assert "<script>alert" not in html and "</script><script>" not in html
+    assert data_block(html)["spec"]["title"] == HOSTILE
+    label = re.search(r'aria-label="([^"]*)"', html).group(1)
+    assert html_lib.unescape(label) == f"Chart: {HOSTILE}"
+
+
+def test_the_loader_draws_containers_with_the_interpreter():
+    js = altair_offline.LOADER_JS
+    assert ".wres-chart[data-wres-chart]" in js and "wres-chart-spec" in js
+    assert "ast: true" in js and "window.vegaEmbed(" in js
 
 
 def test_unvalidated_display_matches_the_validated_renderer():
@@ -36,3 +71,4 @@ def test_ids_are_deterministic_and_unique_within_a_page():
     altair_offline.reset_ids()
     again = altair_offline.renderer(chart().to_dict())["text/html"]
     assert a == again and a != b
+    assert re.match(r'<div class="wres-chart" id="wres-chart-[0-9a-f]{16}" data-wres-chart="1">', a)

@@ -6,11 +6,18 @@ Usage, in the first code cell of a notebook::
     wres.altair_offline.enable()
 
 Every chart then displays as a ``text/html`` output only: a ``<div>`` (with a
-deterministic id derived from a hash of the spec) and a small ``<script>``
-that waits for ``window.vegaEmbed`` and calls it with the spec inline.
-``window.vegaEmbed`` is supplied by the vendored Vega bundle that the
-:mod:`wres.book.sphinx_offline` Sphinx extension loads on every page of the book,
-so nothing is fetched from a CDN.
+deterministic id derived from a hash of the spec) holding the spec and the
+vega-embed options in a ``<script type="application/json">`` data block, which
+browsers never execute.  One static file, ``wres-charts.js`` (:data:`LOADER_JS`,
+written and loaded with ``defer`` by :mod:`wres.book.sphinx_offline` after the
+vendored Vega bundle), finds every container and calls ``window.vegaEmbed``, so
+nothing is fetched from a CDN and the page needs no inline script: its
+Content-Security-Policy can forbid inline script (see :mod:`wres.book.safety_scan`).
+
+Vega compiles expressions with ``new Function`` unless vega-embed is given
+``ast: true``; then vega-embed 7 (inside the vl-convert bundle) evaluates the
+parsed expressions with its bundled CSP-safe interpreter (vega-interpreter), so
+the policy does not need ``'unsafe-eval'``.  The loader always sets ``ast: true``.
 
 Why not Altair's own renderers (docs/design.md section 7): ``html``/``default``
 load vega from a CDN; ``template="inline"`` adds 0.9 MB per chart and breaks
@@ -26,9 +33,9 @@ text referenced by ``aria-describedby``).  A given description is also
 written inside ``<noscript>``.  Vega sets its own role/aria-label on the
 element it draws into, so these attributes live on a wrapper div.
 
-In a plain Jupyter front end (no book page around it) the chart shows a short
-note instead, since the bundle is not loaded there; use the ``html`` or
-``png`` renderer for interactive work if needed.
+In a plain Jupyter front end (no book page around it) the chart area stays
+empty, since neither the bundle nor the loader is loaded there; use the ``html``
+or ``png`` renderer for interactive work if needed.
 """
 
 from __future__ import annotations
@@ -42,6 +49,8 @@ import altair as alt
 
 RENDERER_NAME = "wres-offline"
 CONTAINER_CLASS = "wres-chart"
+SPEC_CLASS = "wres-chart-spec"
+LOADER_NAME = "wres-charts.js"
 
 #: Default vega-embed options.  SVG output scales crisply and stays in the
 #: DOM; the actions menu is off because it would sit inside role="img" (hidden
@@ -59,12 +68,51 @@ _SR_ONLY_STYLE = (
 )
 
 
+#: The static loader.  Deferred scripts run in document order before DOMContentLoaded, and
+#: it is loaded after the (deferred) bundle, so window.vegaEmbed exists when it runs.
+LOADER_JS = r"""/* wres offline charts: draws every chart container written by
+   wres.book.altair_offline from its JSON data block (no inline script needed). */
+(function () {
+  "use strict";
+  function fail(el, msg) {
+    el.setAttribute("data-wres-error", msg);
+    el.textContent = "Chart could not be drawn: " + msg;
+    console.error("wres-offline chart " + el.id + ": " + msg);
+  }
+  function drawOne(box) {
+    var vis = box.querySelector(".wres-chart-vis");
+    var block = box.querySelector('script[type="application/json"].%(spec)s');
+    if (!vis || !block || box.getAttribute("data-wres-drawn")) { return; }
+    box.setAttribute("data-wres-drawn", "1");
+    var data;
+    try { data = JSON.parse(block.textContent); } catch (err) { fail(vis, "bad chart data: " + err); return; }
+    if (typeof window.vegaEmbed !== "function") {
+      fail(vis, "the Vega bundle (window.vegaEmbed) was not loaded on this page");
+      return;
+    }
+    // ast: true makes vega-embed evaluate expressions with its interpreter, not new Function.
+    var opt = Object.assign({}, data.opt || {}, { ast: true });
+    window.vegaEmbed(vis, data.spec, opt).catch(function (err) { fail(vis, String(err)); });
+  }
+  function drawAll() {
+    var boxes = document.querySelectorAll(".%(container)s[data-wres-chart]");
+    for (var i = 0; i < boxes.length; i++) { drawOne(boxes[i]); }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", drawAll);
+  } else {
+    drawAll();
+  }
+})();
+""" % {"spec": SPEC_CLASS, "container": CONTAINER_CLASS}
+
+
 def _canonical_json(obj: Any) -> str:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
 def _script_json(obj: Any) -> str:
-    """JSON that is safe inside an inline ``<script>`` element."""
+    """JSON that cannot end or escape the ``<script>`` data block that holds it."""
     text = json.dumps(obj, separators=(",", ":"), ensure_ascii=False, default=str)
     return (
         text.replace("&", "\\u0026")
@@ -105,7 +153,7 @@ def reset_ids() -> None:
 
 
 def render_html(spec: dict, embed_options: dict | None = None, **_ignored: Any) -> str:
-    """The HTML fragment (div + script) for one Vega-Lite ``spec``."""
+    """The HTML fragment (div + JSON data block) for one Vega-Lite ``spec``."""
     cid = chart_id(spec)
     vis_id = f"{cid}-vis"
     desc_id = f"{cid}-desc"
@@ -151,35 +199,10 @@ def render_html(spec: dict, embed_options: dict | None = None, **_ignored: Any) 
         )
     parts.append("</div>")
 
-    script = f"""<script type="text/javascript">
-(function () {{
-  var id = {json.dumps(vis_id)};
-  var spec = {_script_json(spec)};
-  var opt = {_script_json(opts)};
-  function fail(msg) {{
-    var el = document.getElementById(id);
-    if (el) {{ el.setAttribute("data-wres-error", msg); el.textContent = "Chart could not be drawn: " + msg; }}
-    console.error("wres-offline chart " + id + ": " + msg);
-  }}
-  // The bundle is a deferred/async <script> in <head>: it has run by the
-  // window "load" event at the latest, so no polling or timeout is needed.
-  function draw(final) {{
-    if (typeof window.vegaEmbed === "function") {{
-      window.vegaEmbed(document.getElementById(id), spec, opt).catch(function (err) {{ fail(String(err)); }});
-    }} else if (!final) {{
-      window.addEventListener("load", function () {{ draw(true); }});
-    }} else {{
-      fail("the Vega bundle (window.vegaEmbed) was not loaded on this page");
-    }}
-  }}
-  if (document.readyState === "loading") {{
-    document.addEventListener("DOMContentLoaded", function () {{ draw(document.readyState === "complete"); }});
-  }} else {{
-    draw(document.readyState === "complete");
-  }}
-}})();
-</script>"""
-    parts.append(script)
+    # A JSON data block is never executed, so a page's Content-Security-Policy can forbid
+    # inline script; the one static loader (LOADER_NAME) draws every chart.
+    parts.insert(1, f'<script type="application/json" class="{SPEC_CLASS}">'
+                 f'{_script_json({"spec": spec, "opt": opts})}</script>')
     return "\n".join(parts)
 
 

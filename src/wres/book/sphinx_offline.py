@@ -12,8 +12,10 @@ What it does (see docs/design.md section 7 for why):
   :func:`vl_convert.javascript_bundle` into the *output* folder
   (``<outdir>/_static/wres-vendor/vega-bundle.js``), wrapped in an IIFE so its
   top-level ``_`` does not clobber Sphinx's ``_``, and loads it from ``<head>``
-  on every page.  Charts drawn with the ``wres-offline`` Altair renderer
-  (:mod:`wres.book.altair_offline`) wait for ``window.vegaEmbed`` from this file.
+  on every page.  Beside it, writes the chart loader ``wres-charts.js``
+  (:data:`wres.book.altair_offline.LOADER_JS`), loaded with ``defer`` after the bundle:
+  it draws every chart container written by the ``wres-offline`` Altair renderer from
+  the container's JSON data block, so pages need no inline chart script.
 * Serves MathJax 3 from a vendored copy (``book/assets/mathjax``, copied to
   ``<outdir>/_static/wres-vendor/mathjax``) instead of a CDN, by setting
   ``mathjax_path``.
@@ -52,8 +54,8 @@ VENDOR_DIR = "wres-vendor"  # folder inside <outdir>/_static
 BUNDLE_NAME = "vega-bundle.js"
 MATHJAX_SUBDIR = "mathjax"
 MATHJAX_ENTRY = "tex-mml-chtml.js"
-# Loaded with ``defer`` so the 0.9 MB bundle does not block first paint; the
-# chart scripts written by wres.book.altair_offline wait for window.vegaEmbed.
+# Loaded with ``defer`` so the 0.9 MB bundle does not block first paint; deferred scripts
+# run in document order, so the chart loader (added after the bundle) finds window.vegaEmbed.
 BUNDLE_ATTRS = {"defer": "defer"}
 
 __all__ = ["setup", "build_vega_bundle", "bundle_header"]
@@ -110,6 +112,16 @@ def build_vega_bundle() -> str:
     vl = _vl_version()
     js = vlc.javascript_bundle(vl_version=vl) if vl else vlc.javascript_bundle()
     return f"{bundle_header()}\n(function(){{\n{js}\n}})();\n"
+
+
+def _write_chart_loader(outdir: Path) -> Path:
+    from wres.book.altair_offline import LOADER_JS, LOADER_NAME
+
+    target = outdir / "_static" / VENDOR_DIR / LOADER_NAME
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.is_file() or target.read_text(encoding="utf-8") != LOADER_JS:
+        target.write_text(LOADER_JS, encoding="utf-8")
+    return target
 
 
 def _write_vega_bundle(outdir: Path) -> Path:
@@ -214,6 +226,8 @@ def _on_builder_inited(app) -> None:
     if app.config.wres_vega_bundle:
         _write_vega_bundle(outdir)
         app.add_js_file(f"{VENDOR_DIR}/{BUNDLE_NAME}", **BUNDLE_ATTRS)
+        loader = _write_chart_loader(outdir)
+        app.add_js_file(f"{VENDOR_DIR}/{loader.name}", **BUNDLE_ATTRS)
 
 
 def _thebe_enabled(app) -> bool:
