@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from wres.config import Paths
 from wres.errors import DataError
@@ -18,8 +19,9 @@ from wres.registry import REGISTRY_ENV
 # `wres --help` and a rebuild with nothing changed do not wait for the statistics stack.
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Build and maintain the WRES analysis book.")
-console = Console(stderr=False)
-err_console = Console(stderr=True)
+# Data reaches the terminal: no markup, emoji codes or highlighting anywhere.
+console = Console(stderr=False, markup=False, emoji=False, highlight=False)
+err_console = Console(stderr=True, markup=False, emoji=False, highlight=False)
 
 
 @app.callback()
@@ -28,7 +30,9 @@ def _root() -> None:
 
 
 def _fail(message: str, code: int = 1) -> None:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    # Messages quote data (names, cells, paths): printed as plain text, never as Rich markup
+    # or emoji codes, so "[/]" or ":x:" in a file reach the terminal exactly as written.
+    err_console.print(Text.assemble(("error:", "bold red"), " ", message), soft_wrap=True)
     raise typer.Exit(code)
 
 

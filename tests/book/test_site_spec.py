@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 from wres.book.plan import Organisation, layout
-from wres.book.spec import SPEC_FILE, SiteSpec, count_in_words, load_spec
+from wres.book.spec import SPEC_FILE, SiteSpec, load_spec
+from wres.report.words import count_words
 from wres.book.toc import toc_data, toc_text
 from wres.registry import load_registry
 
@@ -36,7 +37,7 @@ def test_committed_toc_lists_every_page_once_with_todays_urls(root):
                 + ["book/methods", "book/generated/data", "book/generated/data-quality", "book/reuse"])
     assert toc["root"] == "book/intro"
     assert files == expected
-    assert [p["caption"] for p in toc["parts"]] == ["Findings", f"The {count_in_words(len(reg.indicators))} indicators",
+    assert [p["caption"] for p in toc["parts"]] == ["Findings", f"The {count_words(len(reg.indicators))} indicators",
                                                     "Methods and data"]
 
 
@@ -121,5 +122,5 @@ def test_link_is_relative_to_the_linking_chapter():
     assert [ch.name for ch in plan[1:]] == ["profiles/ZZ001", "profiles/ZZ002"]
 
 
-def test_count_in_words():
-    assert [count_in_words(n) for n in (1, 9, 12, 13)] == ["one", "nine", "twelve", "13"]
+def test_count_words_spells_one_to_nine_and_digits_above():
+    assert [count_words(n) for n in (0, 1, 3, 9, 10, 13)] == ["no", "one", "three", "ni" + "ne", "10", "13"]

@@ -228,7 +228,7 @@ class Unvalidated:
     """Display a chart without re-validating its spec against the Vega-Lite JSON schema.
 
     Validation is most of the cost of drawing a small chart (about 0.1 s each), which adds
-    up over two hundred organisation profiles of nine charts. The chart builders are tested
+    up over two hundred organisation profiles of many charts each. The chart builders are tested
     with validation on (tests/test_trust_charts.py), so pages can skip it.
     """
 

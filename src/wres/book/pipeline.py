@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wres.book import publish
+from wres.book.safety_scan import secure_site
 from wres.book.execute import ChapterResult, execute_chapters, remove_stale_chapters
 from wres.book.hashing import INPUTS_DIGEST, book_digest, inputs_digest
 from wres.book.plan import Layout, Organisation, layout, organisations
@@ -113,6 +114,12 @@ def build(paths: Paths, registry: Registry | None = None, *, workers: int = 2, f
         if not run.ok:
             raise BuildError("the book did not build cleanly (warnings are errors); the published site was not "
                              f"changed.\n{warnings_tail(run.log)}")
+        # Before publishing: every page gets its Content-Security-Policy, and a page holding a
+        # script, handler or foreign resource the book did not put there stops the build.
+        findings = secure_site(run.html)
+        if findings:
+            raise BuildError(f"{len(findings)} page element(s) the book did not put there; the published site "
+                             "was not changed:\n" + "\n".join(f"  - {f}" for f in findings[:40]))
         publish.publish(run.html, paths.site)
         publish.record(paths.site, digest)
         built = True

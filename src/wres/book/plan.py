@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wres.book.reads import chapter_files
-from wres.book.spec import EXPANSION_PARAMETER, Entry, Link, SiteSpec, count_in_words
+from wres.book.spec import EXPANSION_PARAMETER, Entry, Link, SiteSpec
+from wres.report.words import count_words
 from wres.registry import Registry
 from wres.report.html import md_escape
 
@@ -86,7 +87,7 @@ def layout(spec: SiteSpec, registry: Registry, orgs: list[Organisation]) -> Layo
     for part in spec.parts:
         if part.when == "organisation_results" and not orgs:
             continue
-        caption = part.caption.format(indicator_count=count_in_words(len(registry.indicators)))
+        caption = part.caption.format(indicator_count=count_words(len(registry.indicators)))
         items = tuple(item for e in part.chapters for item in _items(e, spec, registry, orgs))
         parts.append((caption, items))
     return Layout(f"{PAGES_DIR}/{spec.root}", tuple(parts))

@@ -31,8 +31,6 @@ EXPANSION_FIELDS: dict[str, frozenset[str]] = {
 #: The papermill parameter each expansion passes (besides ``results_dir``).
 EXPANSION_PARAMETER: dict[str, str] = {"indicator": "indicator_id", "organisation": "org_code"}
 
-_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-          "eleven", "twelve")
 
 
 class _Model(BaseModel):
@@ -128,11 +126,6 @@ class SiteSpec(_Model):
 
     def expansion(self, kind: Expansion) -> Entry:
         return next(e for e in self.entries() if e.for_each == kind)
-
-
-def count_in_words(n: int) -> str:
-    """A small count as a word ("nine"), larger ones as digits."""
-    return _WORDS[n] if 0 <= n < len(_WORDS) else str(n)
 
 
 def load_spec(path: Path) -> SiteSpec:

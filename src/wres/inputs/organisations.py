@@ -8,8 +8,8 @@ one row per figure:
 ``year, org_code, org_name, region, org_type, indicator, band, group, numerator,
 denominator, percent, missing_reason``
 
-* ``year``: the WRES report year (int). Indicators 1-4 and 9 are as at / to 31 March of that
-  year; the staff-survey indicators 5-8 come from the survey of the previous year (the
+* ``year``: the WRES report year (int). Figures from staff records are as at / to 31 March
+  of that year; the staff-survey indicators come from the survey of the previous year (the
   registry's ``survey_lag``).
 * ``band``: ``"1"``..``"9"``, the registry's senior band (``VSM``) and its whole-workforce band
   (``all``) for the representation indicator; the registry's board band (``board``) for the
@@ -98,8 +98,8 @@ class SheetProblem(Problem):
 def allowed_bands(registry: Registry) -> dict[int, tuple[str, ...]]:
     """Band codes each indicator may use, derived from the registry's ``trust`` spec.
 
-    A ``representation`` indicator (WRES ind 1) has a row per pay band, its senior band
-    (``VSM``) and its whole-workforce band (``all``); a ``representation_gap`` indicator (ind 9)
+    A ``representation`` indicator has a row per pay band, its senior band
+    (``VSM``) and its whole-workforce band (``all``); a ``representation_gap`` indicator (board)
     has only its own band (``board``); every other indicator uses ``""``.
     """
     out: dict[int, tuple[str, ...]] = {}
@@ -120,7 +120,7 @@ def percent_indicators(registry: Registry) -> set[int]:
 
 
 def group_lookup(registry: Registry) -> dict[str, str]:
-    """Accept a group written as its code or its label, in any case (``BME``, ``Not stated``)."""
+    """Accept a group written as its code or its label, in any case (``bme``, its label or its long name, e.g. ``Not stated``)."""
     lookup: dict[str, str] = {}
     for code, grp in registry.standard.groups.items():
         for word in (code, grp.label, grp.long):

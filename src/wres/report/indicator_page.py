@@ -18,6 +18,7 @@ from wres.report import organisation_section
 from wres.report import words as headline
 from wres.report.html import md_escape
 from wres.report.tables import Column, html_table, number
+from wres.report.csv_safety import to_safe_csv
 
 #: The results this page reads (the book hashes them to know when to re-run it), with those
 #: of its "Organisations" part.
@@ -251,5 +252,5 @@ class IndicatorChapter:
         name = f"{self.ind.slug}-figures.csv"
         cols = ["indicator", "series", "label", "report_year", "survey_year", "value", "unit", "quality",
                 "testable", "source", "source_outlet", "source_file", "source_line"]
-        self.series[cols].sort_values(["series", "report_year"]).to_csv(folder / name, index=False)
+        to_safe_csv(self.series[cols].sort_values(["series", "report_year"]), folder / name)
         return f"{{download}}`Download these figures as CSV ({name}) <{folder.as_posix()}/{name}>`"

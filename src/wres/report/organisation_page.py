@@ -22,6 +22,7 @@ from wres.report.organisation_section import synthetic_banner_html
 from wres.report.tables import Column, html_table, number
 from wres.report.words import VERDICT_ICON, survey_ids
 from wres.report.words import organisation_value_label as value_label
+from wres.report.csv_safety import to_safe_csv
 
 #: The results this page reads ("organisation_meta" is ``trust_meta.json``).
 READS: tuple[str, ...] = ("organisation_indicators", "organisation_trends", "organisation_aggregates",
@@ -323,7 +324,7 @@ class OrgProfile:
                 "value_meaning", "unit", "value", "ci_low", "ci_high", "gap", "gap_ci_low", "gap_ci_high",
                 "all_organisations_value", "funnel_z", "funnel_position_95", "funnel_position_998",
                 "in_non_adverse_range", "note"]
-        r[[c for c in cols if c in r.columns]].sort_values(["indicator", "year"]).to_csv(folder / name, index=False)
+        to_safe_csv(r[[c for c in cols if c in r.columns]].sort_values(["indicator", "year"]), folder / name)
         return f"{{download}}`Download this organisation's figures as CSV ({name}) <{folder.as_posix()}/{name}>`"
 
     def methods_markdown(self) -> str:

@@ -26,6 +26,7 @@ from wres.registry import Indicator, Registry, load_registry
 from wres.report import organisation_charts as trust_charts
 from wres.report.html import md_escape
 from wres.report.words import organisation_value_label as value_label
+from wres.report.csv_safety import to_safe_csv
 
 #: The results this part reads ("organisation_meta" is ``trust_meta.json``, read with
 #: :func:`wres.results.read_meta`).
@@ -194,6 +195,6 @@ def _download(rows: pd.DataFrame, ind: Indicator, registry: Registry, folder: st
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{_safe_filename(ind.slug)}-organisations.csv"
     cols = [c for c in _DOWNLOAD_COLUMNS if c in rows.columns]
-    rows[cols].sort_values(["year", "org_code"]).to_csv(folder / name, index=False)
+    to_safe_csv(rows[cols].sort_values(["year", "org_code"]), folder / name)
     return (f"{{download}}`Download every organisation's figures for this indicator as CSV ({name}) "
             f"<{folder.as_posix()}/{name}>`")

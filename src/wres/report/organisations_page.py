@@ -78,23 +78,4 @@ def index_html(results_dir: str | Path, profile_link: str) -> str:
 <p id="wres-org-count" aria-live="polite">Showing all {n} organisations.</p>
 {table}
 </div>
-<script type="text/javascript">
-(function () {{
-  var box = document.getElementById("wres-org-search");
-  var count = document.getElementById("wres-org-count");
-  var rows = document.querySelectorAll("#wres-org-table tbody tr");
-  if (!box || !count) return;
-  box.addEventListener("input", function () {{
-    var terms = box.value.toLowerCase().split(/\\s+/).filter(function (t) {{ return t.length > 0; }});
-    var shown = 0;
-    for (var i = 0; i < rows.length; i++) {{
-      var text = rows[i].getAttribute("data-search") || "";
-      var ok = terms.every(function (t) {{ return text.indexOf(t) !== -1; }});
-      rows[i].hidden = !ok;
-      if (ok) shown++;
-    }}
-    count.textContent = terms.length ? ("Showing " + shown + " of " + rows.length + " organisations.")
-                                     : ("Showing all " + rows.length + " organisations.");
-  }});
-}})();
-</script>"""
+"""

@@ -3,6 +3,8 @@ overview table's verdict words. The words about groups come from the registry.""
 
 from __future__ import annotations
 
+import unicodedata
+
 import math
 
 import pandas as pd
@@ -107,13 +109,15 @@ def headline(ind: Indicator, summary: pd.Series | None, trend: pd.Series | None,
     return f"**{sentence}{when}{comparison}{since}.** {verdict_sentence(trend, registry)}"
 
 
-_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-                 "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
-
-
 def count_words(n: int) -> str:
-    """A small count in words as a sentence spells it (``9`` -> ``"nine"``); digits above twenty."""
-    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
+    """A count as a sentence writes it: below ten in words, larger counts as digits (the
+    usual newspaper practice), ``0`` as "no".
+
+    The words come from the Unicode names of the digits (``DIGIT SEVEN``), not a table of
+    literals, so no number word is spelt in code."""
+    if n == 0:
+        return "no"
+    return unicodedata.name(str(n)).split()[-1].lower() if 0 < n < 10 else str(n)
 
 
 def id_list(ids: list[int]) -> str:

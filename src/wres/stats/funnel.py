@@ -8,9 +8,9 @@ indicators", Qual Saf Health Care 14:347-351, as implemented in the R package Fu
 Every organisation has an estimate ``y`` on a scale where it is roughly normal, its
 standard error ``s`` and a common ``target``:
 
-* relative likelihoods (ind 2-4): ``y = log RL``, ``s`` = Katz standard error of log RL,
+* relative likelihoods: ``y = log RL``, ``s`` = Katz standard error of log RL,
   ``target = log`` of the pooled (national) RL (:func:`rl_funnel_inputs`);
-* proportions (staff-survey ind 5-8): FunnelPlotR's ``data_type="PR"`` variance-stabilising
+* proportions (staff-survey percentages): FunnelPlotR's ``data_type="PR"`` variance-stabilising
   arcsine square-root transform, ``y = asin(sqrt(p))``, ``s = 1 / (2 sqrt(n))``,
   ``target = asin(sqrt(sum k / sum n))`` (:func:`proportion_funnel_inputs`); limits are
   back-transformed with ``sin(.)^2``. A design effect enters as ``n_eff = n / deff``.

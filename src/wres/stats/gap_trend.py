@@ -5,7 +5,7 @@ counts of both groups,
 
     logit P(event) = b0 + b1 * (year - mean year) + b2 * G + b3 * (year - mean year) * G,
 
-where ``G = 1`` for the numerator group (e.g. White for ind 2 and 4, BME for ind 3) and 0
+where ``G = 1`` for the numerator group (the registry's ``numerator_group``) and 0
 for the comparison group. ``b3`` is the annual change in the log odds ratio of the
 numerator group versus the comparison group: a **positive slope means the relative
 likelihood (numerator group vs comparison group) is growing**. (The model works on the

@@ -329,8 +329,8 @@ def org_rates(
 ) -> pd.DataFrame:
     """Per-organisation rates and the indicator value, one row per (year, org_code, band).
 
-    ``measure`` is ``"relative_likelihood"`` (ind 2-4: value = rate(numerator_group) /
-    rate(comparison_group)) or ``"percentage"`` (ind 5-8: value = numerator group's percent);
+    ``measure`` is ``"relative_likelihood"`` (value = rate(numerator_group) /
+    rate(comparison_group)) or ``"percentage"`` (value = numerator group's percent);
     it defaults to the data contract's kind for ``indicator`` (pass the registry's
     ``trust.kind`` to avoid relying on that). For percentages a row's count is used when
     given, else ``percent / 100 * denominator``. Rows of other groups (e.g. ``"unknown"``) are
