@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test demo bench chromium clean
+.PHONY: book test lint demo bench chromium clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,10 +23,15 @@ book: $(STAMP)
 	$(BIN)/wres build
 
 # The browser tests need both sites: the national book and a small synthetic demo.
-test: $(STAMP) chromium
+test: $(STAMP) chromium lint
 	$(BIN)/wres build
 	$(BIN)/wres demo --orgs 20
 	$(BIN)/python -m pytest
+
+# ruff: lint and format check (configured in pyproject.toml).
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 demo: $(STAMP)
 	$(BIN)/wres demo

@@ -17,11 +17,3 @@ def test_every_raw_file_has_a_matching_sidecar(root):
         for key in ("title", "description", "compiled", "method", "licence", "md5"):
             assert info.get(key), f"{meta.name} lacks {key}"
         assert hashlib.md5(p.read_bytes()).hexdigest() == info["md5"], f"{p.name} differs from its recorded md5"
-
-
-def test_vendored_copies_are_unchanged_from_shared(root):
-    shared = root.parent / "shared" / "data"
-    if not shared.exists():
-        return  # the shared folder sits beside the project only on the team's machines
-    for src in shared.glob("*.csv"):
-        assert (root / "data" / "raw" / "published" / src.name).read_bytes() == src.read_bytes()

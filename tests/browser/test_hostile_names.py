@@ -150,8 +150,6 @@ def _straight(text: str) -> str:
     return text.translate(str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"}))
 
 
-@pytest.mark.xfail(strict=True, reason="needs integration: the pipeline calls "
-                   "wres.book.safety_scan.secure_site and organisation_page drops its inline script")
 def test_the_build_itself_applies_the_policy_and_the_scan_is_clean(hostile_site, visitor):
     assert hostile_site["built_with_policy"]
     assert not hostile_site["findings"], "\n".join(map(str, hostile_site["findings"]))

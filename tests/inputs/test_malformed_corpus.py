@@ -140,7 +140,8 @@ def minimal_repo(tmp_path_factory) -> Path:
     """Just what validation reads: the book's two config files and the raw inputs."""
     dest = tmp_path_factory.mktemp("corpus") / "repo"
     dest.mkdir()
-    for name in ("_toc.yml", "_config.yml"):
+    for name in ("_toc.yml", "_config.yml", "book/site.yml"):
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / name, dest / name)
     shutil.copytree(ROOT / "data" / "raw" / "published", dest / "data" / "raw" / "published")
     return dest
