@@ -103,7 +103,7 @@ def organisations(rng: np.random.Generator, reps: int, n_orgs: int = N_ORGS) -> 
     }
 
 
-def _planted(reps: int, n_orgs: int, effect: float) -> np.ndarray:
+def planted_effects(reps: int, n_orgs: int, effect: float) -> np.ndarray:
     """``+effect`` / ``-effect`` alternately on the first :data:`N_PLANTED` organisations."""
     e = np.zeros((reps, n_orgs))
     if effect:
@@ -120,7 +120,7 @@ def rate_denominators(orgs: dict, shape: RateShape) -> tuple[np.ndarray, np.ndar
 
 def org_effects(rng, reps: int, n_orgs: int, tau2: float, planted: float = 0.0) -> np.ndarray:
     """Log-RL effect of every organisation: ``N(0, tau2)`` plus planted ``+/- planted``."""
-    return np.sqrt(tau2) * rng.standard_normal((reps, n_orgs)) + _planted(reps, n_orgs, planted)
+    return np.sqrt(tau2) * rng.standard_normal((reps, n_orgs)) + planted_effects(reps, n_orgs, planted)
 
 
 def base_logits(rng, reps: int, n_orgs: int, shape: RateShape) -> np.ndarray:
@@ -165,7 +165,7 @@ def survey_panels(rng, reps: int, *, n_orgs: int = N_ORGS, deff: float = syn.SUR
     orgs = organisations(rng, reps, n_orgs)
     n = np.maximum(orgs["respondents_minority"], 2.0)
     p = expit(logit(SURVEY_P0) + logit_sd * rng.standard_normal((reps, n_orgs))
-              + _planted(reps, n_orgs, planted))
+              + planted_effects(reps, n_orgs, planted))
     m = np.maximum(n / deff - 1, 1.0)
     k = rng.beta(p * m, (1 - p) * m) * n
     return {"k": k, "n": n, "target": k.sum(1) / n.sum(1)}
