@@ -144,6 +144,12 @@ TABLES: tuple[Table, ...] = (
     Table("organisations", "trust_orgs.csv",
           ("org_code", "org_name", "region", "org_type", "first_year", "last_year", "n_years"),
           "One row per organisation in the organisation files.", text=_ORG_TEXT),
+    Table("calibration", "calibration.csv",
+          ("test", "scenario", "nominal", "false_alarm_rate", "mc_se", "power", "power_mc_se", "effect", "n_sim",
+           "expected"),
+          "The calibration harness (wres.calibration): per test and simulated world, the stated and observed "
+          "false-alarm rates with their Monte Carlo SE, and power; copied from data/calibration/calibration.csv.",
+          text=("test", "scenario", "effect", "expected")),
 )
 
 BY_KEY: dict[str, Table] = {t.key: t for t in TABLES}

@@ -42,6 +42,7 @@ from wres.calibration import scenarios as sc
 from wres.stats import (
     change_test,
     gap_trend,
+    multiple,
     representation,
     serial,
     trends,
@@ -296,11 +297,11 @@ def _two_years(rng, reps, shape, planted=0.0):
 
 
 def _any_discovery(p) -> np.ndarray:
-    return np.array([np.any(trends.bh_adjust(row) < ALPHA) for row in p])
+    return np.array([np.any(multiple.bh_adjust(row) < ALPHA) for row in p])
 
 
 def _bh_power(p) -> np.ndarray:
-    return np.array([np.mean(trends.bh_adjust(row)[:sc.N_PLANTED] < ALPHA) for row in p])
+    return np.array([np.mean(multiple.bh_adjust(row)[:sc.N_PLANTED] < ALPHA) for row in p])
 
 
 def changes(rng, reps: int) -> list[dict]:
