@@ -279,14 +279,14 @@ def _org_rows(trusts: pd.DataFrame, ind: Indicator, registry: Registry, deff: fl
     g1, g2 = groups_for(ind, registry)
     kind = ind.trust.kind
     if kind == "relative_likelihood":
-        r = org_rates(trusts, Comparison(ind.id, g1, g2, RELATIVE_LIKELIHOOD, alpha))
+        r = org_rates(trusts, Comparison(ind.id, g1, g2, kind, alpha))
         r["note"] = notes.rate_notes(r["note_codes"], (g1, g2))
         r["y"], r["s"] = r["log_rl"], r["se_log_rl"]
         with np.errstate(divide="ignore", invalid="ignore"):
             r["funnel_precision"] = 1.0 / r["se_log_rl"] ** 2
         reasons = _missing_reasons(trusts[trusts["indicator"] == ind.id], ["year", "org_code"])
     elif kind == "percentage":
-        r = org_rates(trusts, Comparison(ind.id, g1, g2, PERCENTAGE, alpha, deff))
+        r = org_rates(trusts, Comparison(ind.id, g1, g2, kind, alpha, deff))
         r["note"] = notes.rate_notes(r["note_codes"], (g1, g2), short_weighted=True)
         reasons = _missing_reasons(trusts[trusts["indicator"] == ind.id], ["year", "org_code"])
     else:
@@ -478,7 +478,7 @@ def _aggregates(trusts: pd.DataFrame, ind: Indicator, registry: Registry, deff: 
             a = a.drop(columns=[f"workforce_numerator_{m}", f"workforce_denominator_{m}"])
             a["band"] = sb
         else:
-            comparison = Comparison(ind.id, g1, g2, measure_for(ind), alpha,
+            comparison = Comparison(ind.id, g1, g2, kind, alpha,
                                     deff if kind == "percentage" else 1.0)
             a = aggregate_rates(trusts, by, comparison)
             a["note"] = notes.rate_notes(a["note_codes"], (g1, g2), short_weighted=kind == "percentage")

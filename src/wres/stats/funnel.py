@@ -34,12 +34,12 @@ Note codes
 A fit's ``note_codes`` are codes joined by ``;`` ("" when there is nothing to say), each
 with its arguments after ``:``; the words are the caller's (``wres.analysis.notes``).
 
-==================  ====================================================================
-``no_estimates``    no organisation has a usable estimate
-``few_orgs:N:M``    only N organisations, fewer than M: tau2 not estimated, limits unadjusted
-``equal_precision`` every organisation has the same precision: tau2 not estimable
-``adjustment_off``  the overdispersion adjustment was switched off by the caller
-==================  ====================================================================
+=====================  ==================================================================
+``no_estimates``       no organisation has a usable estimate
+``few_orgs:N:M``       only N organisations, fewer than M: tau2 not estimated, limits unadjusted
+``equal_precision``    every organisation has the same precision: tau2 not estimable
+``adjustment_off``     the overdispersion adjustment was switched off by the caller
+=====================  ==================================================================
 """
 
 from __future__ import annotations
@@ -63,9 +63,9 @@ ADJUSTMENT_OFF = "adjustment_off"
 def rl_funnel_inputs(rates: pd.DataFrame, pooled_rl: float) -> pd.DataFrame:
     """Funnel inputs for relative likelihoods: adds ``y``, ``s`` and ``target``.
 
-    ``rates`` has ``log_rl`` and ``se_log_rl`` (e.g. from ``wres.rates.org_rates``, which
+    ``rates`` has ``log_rl`` and ``se_log_rl`` (e.g. from ``wres.stats.rates.org_rates``, which
     has already applied the zero-cell rule); ``pooled_rl`` is the national pooled relative
-    likelihood for the same year (ratio scale, e.g. ``aggregate_rates(..., by=["year"])``).
+    likelihood for the same year (ratio scale, e.g. ``aggregate_rates(df, ["year"], comparison)``).
     """
     if not (np.isfinite(pooled_rl) and pooled_rl > 0):
         raise ValueError(f"pooled_rl must be a positive finite ratio, not {pooled_rl!r}")
