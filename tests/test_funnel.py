@@ -88,7 +88,7 @@ def _type7_quantile(x, q):
 
 
 def _dl_by_hand(y, s, target, trim=0.1):
-    z = [(yi - target) / si for yi, si in zip(y, s)]
+    z = [(yi - target) / si for yi, si in zip(y, s, strict=True)]
     lz, uz = _type7_quantile(z, trim), _type7_quantile(z, 1 - trim)
     zw = [min(max(zi, lz), uz) for zi in z]
     n = len(z)
@@ -173,7 +173,7 @@ def test_positions_between_95_and_998_limits():
     assert out["funnel_position_998"].tolist() == ["inside", "inside", "above", "inside"]
     np.testing.assert_allclose(out["funnel_z"], [2.5, -2.5, 3.5, 0.0])
     assert out.attrs["funnel"]["tau2"] == 0.0
-    assert "switched off" in out.attrs["funnel"]["note"]
+    assert out.attrs["funnel"]["note_codes"] == "few_orgs:4:10;adjustment_off"
     # On a limit counts as inside, as in FunnelPlotR.
     edge = funnel_table(pd.DataFrame({"y": [Z95, Z998], "s": [1.0, 1.0]}), False, target=0.0)
     assert edge["funnel_position_95"].iloc[0] == "inside"
@@ -185,7 +185,7 @@ def test_few_organisations_fall_back_without_crashing():
     out = funnel_table(df, target=0.0)
     info = out.attrs["funnel"]
     assert np.isnan(info["tau2"]) and not info["overdispersion"]
-    assert "fewer than 10" in info["note"]
+    assert info["note_codes"] == "few_orgs:4:10"
     np.testing.assert_allclose(out["funnel_z"].iloc[:4], df.y.iloc[:4] / df.s.iloc[:4])
     assert out["funnel_position_95"].iloc[4] == "not estimable"  # kept, not dropped
     assert len(out) == 5

@@ -14,6 +14,9 @@ from statsmodels.stats.contingency_tables import Table2x2
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
 from wres.stats.rates import (
+    PERCENTAGE,
+    RELATIVE_LIKELIHOOD,
+    Comparison,
     aggregate_rates,
     org_rates,
     relative_likelihood,
@@ -72,7 +75,7 @@ def test_relative_likelihood_hand_worked():
     assert r["se_log_rl"] == pytest.approx(math.sqrt(1 / 30 - 1 / 100 + 1 / 20 - 1 / 200), abs=TOL)
     assert r["ci_low"] == pytest.approx(1.797263, abs=1e-6)
     assert r["ci_high"] == pytest.approx(5.007614, abs=1e-6)
-    assert not r["zero_cell_correction"] and r["note"] == ""
+    assert not r["zero_cell_correction"] and r["note_codes"] == ""
 
 
 def _random_tables(seed, size=200):
@@ -121,7 +124,7 @@ def test_zero_or_complete_cell_gets_haldane_anscombe(k1, n1, k2, n2):
     value = (a / m1) / (c / m2)
     se = math.sqrt(1 / a - 1 / m1 + 1 / c - 1 / m2)
     assert r["zero_cell_correction"]
-    assert "Haldane" in r["note"]
+    assert r["note_codes"] == "haldane"
     assert r["value"] == pytest.approx(value, rel=TOL)
     assert r["se_log_rl"] == pytest.approx(se, rel=TOL)
     assert r["ci_low"] == pytest.approx(value * math.exp(-Z * se), rel=TOL)
@@ -134,18 +137,14 @@ def test_zero_or_complete_cell_gets_haldane_anscombe(k1, n1, k2, n2):
 def test_no_events_in_either_group_is_nan_with_note():
     r = relative_likelihood(0, 50, 0, 80).iloc[0]
     assert np.isnan(r["value"]) and np.isnan(r["ci_low"])
-    assert "no events in either group" in r["note"]
+    assert r["note_codes"] == "no_events"
 
 
-def test_empty_missing_and_invalid_groups_are_nan_with_note():
-    out = relative_likelihood(
-        [5, 5, np.nan, 12], [0, 10, 10, 10], [3, 3, 2, 3], [10, 0, 10, 10], labels=("white", "bme")
-    )
+def test_empty_missing_and_invalid_groups_are_nan_with_codes():
+    out = relative_likelihood([5, 5, np.nan, 12, 1], [0, 10, 10, 10, 0], [3, 3, 2, 3, 1], [10, 0, 10, 10, 0])
     assert out["value"].isna().all()
-    assert out["note"].iloc[0] == "no staff/applicants in group: white"
-    assert out["note"].iloc[1] == "no staff/applicants in group: bme"
-    assert out["note"].iloc[2] == "missing count"
-    assert "invalid count" in out["note"].iloc[3]
+    # Groups are named by position: 1 is (k1, n1), 2 is (k2, n2).
+    assert out["note_codes"].tolist() == ["no_staff:1", "no_staff:2", "missing", "invalid", "no_staff:1,2"]
 
 
 @settings(max_examples=60, deadline=None)
@@ -159,12 +158,12 @@ def test_empty_missing_and_invalid_groups_are_nan_with_note():
     )
 )
 def test_relative_likelihood_never_crashes_or_drops(cells):
-    k1, n1, k2, n2 = (np.array(c, dtype=float) for c in zip(*cells))
+    k1, n1, k2, n2 = (np.array(c, dtype=float) for c in zip(*cells, strict=True))
     out = relative_likelihood(k1, n1, k2, n2)
     assert len(out) == len(cells)
     # Every row is either a finite estimate or NaN with a reason.
     finite = np.isfinite(out["value"]) & np.isfinite(out["ci_low"]) & np.isfinite(out["ci_high"])
-    assert ((finite) | (out["note"] != "")).all()
+    assert ((finite) | (out["note_codes"] != "")).all()
     assert (out.loc[finite, "ci_low"] <= out.loc[finite, "value"] + 1e-12).all()
     assert (out.loc[finite, "value"] <= out.loc[finite, "ci_high"] + 1e-12).all()
 
@@ -202,7 +201,7 @@ def counts_frame():
 
 
 def test_org_rates_relative_likelihood(counts_frame):
-    out = org_rates(counts_frame, 2, numerator_group="white", comparison_group="bme")
+    out = org_rates(counts_frame, Comparison(2, "white", "bme", RELATIVE_LIKELIHOOD))
     assert len(out) == 4  # every (year, org, band) kept, none dropped
     a = out[(out.year == 2023) & (out.org_code == "A")].iloc[0]
     assert a["value"] == pytest.approx(3.0, abs=TOL)
@@ -214,17 +213,17 @@ def test_org_rates_relative_likelihood(counts_frame):
     b = out[out.org_code == "B"].iloc[0]
     assert b["zero_cell_correction"]
     c = out[out.org_code == "C"].iloc[0]
-    assert np.isnan(c["value"]) and "no row for group bme" in c["note"]
+    assert np.isnan(c["value"]) and c["note_codes"] == "no_row:2;missing"
     a24 = out[(out.year == 2024) & (out.org_code == "A")].iloc[0]
-    assert np.isnan(a24["value"]) and "no staff/applicants in group: bme" in a24["note"]
+    assert np.isnan(a24["value"]) and a24["note_codes"] == "no_staff:2"
     expected = {"year", "org_code", "band", "value", "ci_low", "ci_high", "log_rl", "se_log_rl",
-                "zero_cell_correction", "note", "numerator_group", "comparison_group"}
+                "zero_cell_correction", "note_codes", "numerator_group", "comparison_group"}
     assert expected <= set(out.columns)
 
 
 def test_org_rates_numerator_group_is_a_parameter(counts_frame):
-    w = org_rates(counts_frame, 2, "white", "bme")
-    b = org_rates(counts_frame, 2, "bme", "white")
+    w = org_rates(counts_frame, Comparison(2, "white", "bme", RELATIVE_LIKELIHOOD))
+    b = org_rates(counts_frame, Comparison(2, "bme", "white", RELATIVE_LIKELIHOOD))
     a_w = w[(w.year == 2023) & (w.org_code == "A")].iloc[0]
     a_b = b[(b.year == 2023) & (b.org_code == "A")].iloc[0]
     assert a_b["value"] == pytest.approx(1 / a_w["value"], rel=TOL)
@@ -234,7 +233,7 @@ def test_org_rates_numerator_group_is_a_parameter(counts_frame):
 def test_org_rates_rejects_duplicate_rows(counts_frame):
     dup = pd.concat([counts_frame, counts_frame.iloc[[0]]])
     with pytest.raises(ValueError, match="more than one row"):
-        org_rates(dup, 2, "white", "bme")
+        org_rates(dup, Comparison(2, "white", "bme", RELATIVE_LIKELIHOOD))
 
 
 def test_org_rates_weighted_percent_uses_effective_n():
@@ -247,7 +246,7 @@ def test_org_rates_weighted_percent_uses_effective_n():
         ]
     )
     deff = 1.5
-    out = org_rates(df, 5, "bme", "white", deff=deff).set_index("org_code")
+    out = org_rates(df, Comparison(5, "bme", "white", PERCENTAGE, deff=deff)).set_index("org_code")
     a = out.loc["A"]
     assert a["value"] == pytest.approx(31.0)
     assert a["gap"] == pytest.approx(6.0)  # BME minus White, percentage points
@@ -257,23 +256,33 @@ def test_org_rates_weighted_percent_uses_effective_n():
         0.31 * 80, 80, 0.25 * 200, 200, method="newcomb", compare="diff"
     )
     assert (a["gap_ci_low"], a["gap_ci_high"]) == pytest.approx((100 * glo, 100 * ghi), abs=TOL)
-    assert "weighted survey percent" in a["note"] and "deff=1.5" in a["note"]
+    assert a["note_codes"] == "weighted:1.5"
     b = out.loc["B"]
     assert b["value"] == pytest.approx(40.0) and b["gap"] == pytest.approx(20.0)
-    assert "weighted" not in b["note"]
+    assert b["note_codes"] == ""
     assert np.isnan(a["log_rl"])
 
 
-def test_org_rates_unsupported_indicator_needs_measure(counts_frame):
+def test_comparison_needs_a_known_measure_and_two_groups():
     with pytest.raises(ValueError, match="measure"):
-        org_rates(counts_frame, 1, "bme", "white")
+        Comparison(1, "bme", "white", "representation")
+    with pytest.raises(ValueError, match="differ"):
+        Comparison(2, "bme", "bme", RELATIVE_LIKELIHOOD)
+
+
+def test_percentage_codes_name_each_group():
+    df = _frame([_row(2023, "A", 5, "bme", 3, 0), _row(2023, "A", 5, "white", pd.NA, 10),
+                 _row(2023, "B", 5, "bme", 12, 10), _row(2023, "B", 5, "white", 2, 10)])
+    out = org_rates(df, Comparison(5, "bme", "white", PERCENTAGE)).set_index("org_code")
+    assert out.loc["A", "note_codes"] == "no_staff:1;missing:2"
+    assert out.loc["B", "note_codes"] == "invalid"
 
 
 # --------------------------------------------------------------------------- aggregates
 
 
 def test_aggregate_rates_sums_counts(counts_frame):
-    out = aggregate_rates(counts_frame, ["year"], 2, "white", "bme")
+    out = aggregate_rates(counts_frame, ["year"], Comparison(2, "white", "bme", RELATIVE_LIKELIHOOD))
     y23 = out[out.year == 2023].iloc[0]
     # White 30+0+10 / 100+50+40 = 40/190; BME 20+6 / 200+40 = 26/240
     assert y23["numerator_white"] == 40 and y23["denominator_white"] == 190
@@ -283,7 +292,7 @@ def test_aggregate_rates_sums_counts(counts_frame):
     assert y23["value"] == pytest.approx(rr.relative_risk, rel=TOL)
     ci = rr.confidence_interval()
     assert (y23["ci_low"], y23["ci_high"]) == pytest.approx((ci.low, ci.high), rel=TOL)
-    by_region = aggregate_rates(counts_frame, ["year", "region"], 2, "white", "bme")
+    by_region = aggregate_rates(counts_frame, ["year", "region"], Comparison(2, "white", "bme", RELATIVE_LIKELIHOOD))
     assert set(by_region.columns) >= {"year", "region", "band", "value"}
 
 

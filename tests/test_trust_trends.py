@@ -19,7 +19,7 @@ YEARS = np.arange(2016, 2025)
 
 def _org_frame(k_num, n_num, k_cmp, n_cmp, years=YEARS, groups=("white", "bme"), org="A", ind=2):
     rows = []
-    for y, a, b, c, d in zip(years, k_num, n_num, k_cmp, n_cmp):
+    for y, a, b, c, d in zip(years, k_num, n_num, k_cmp, n_cmp, strict=True):
         rows.append((int(y), org, f"{org} trust", ind, "", groups[0], a, b))
         rows.append((int(y), org, f"{org} trust", ind, "", groups[1], c, d))
         rows.append((int(y), org, f"{org} trust", ind, "", "unknown", 1, 3))
@@ -107,7 +107,7 @@ def test_underdispersed_scale_floored_at_binomial():
     k2 = np.round(n2 / (1 + np.exp(-(-1.2 - 0.02 * yc)))).astype(int)
     df = _org_frame(k1, n1, k2, n2)
     res = org_gap_trend(df, "white", "bme")
-    assert res["dispersion"] == 1.0 and "binomial scale" in res["note"]
+    assert res["dispersion"] == 1.0 and res["note_codes"] == "scale_floored"
     ref = _formula_fit(k1, n1, k2, n2, scale=1.0)
     assert res["slope"] == pytest.approx(ref.params["yc:g"], abs=TOL)
     assert res["p_value"] == pytest.approx(ref.pvalues["yc:g"], abs=TOL)
@@ -122,7 +122,7 @@ def test_zero_count_group_is_not_estimable_not_a_crash():
                     groups=("bme", "white"), ind=3)
     res = org_gap_trend(df, "bme", "white")
     assert np.isnan(res["slope"]) and np.isnan(res["p_value"])
-    assert "no events in group bme" in res["note"] and "separation" in res["note"]
+    assert res["note_codes"] == "no_events:1"  # group 1 is the numerator group, bme
     assert res["verdict"] == "not estimable"
 
 
@@ -132,7 +132,7 @@ def test_quasi_separation_is_not_estimable():
     k1 = np.r_[1, np.zeros(len(YEARS) - 1, int)]
     res = org_gap_trend(_org_frame(k1, n, np.full(len(YEARS), 5), n), "white", "bme")
     assert np.isnan(res["slope"]) and res["verdict"] == "not estimable"
-    assert "did not converge cleanly" in res["note"]
+    assert res["note_codes"].startswith("no_convergence:") and ";" not in res["note_codes"]
 
 
 def test_empty_and_missing_years_are_left_out_with_note(overdispersed_org):
@@ -142,8 +142,7 @@ def test_empty_and_missing_years_are_left_out_with_note(overdispersed_org):
     k1[3] = pd.NA
     res = org_gap_trend(_org_frame(k1, n1, k2, n2), "white", "bme")
     assert res["n_years"] == 7
-    assert "no staff/applicants in group bme in 2016" in res["note"]
-    assert "missing or invalid count for group white in 2019" in res["note"]
+    assert res["note_codes"] == "bad_years:1:2019;empty_years:2:2016"
     assert np.isfinite(res["slope"])
 
 
@@ -151,7 +150,9 @@ def test_too_few_years():
     df = _org_frame([10, 12], [100, 100], [5, 6], [50, 50], years=[2023, 2024])
     res = org_gap_trend(df, "white", "bme")
     assert res["verdict"] == "too few years" and res["n_years"] == 2 and np.isnan(res["slope"])
-    assert org_gap_trend(df.iloc[0:0], "white", "bme")["verdict"] == "too few years"
+    assert res["note_codes"] == "few_years:2:3"
+    none = org_gap_trend(df.iloc[0:0], "white", "bme")
+    assert none["verdict"] == "too few years" and none["note_codes"] == "no_rows"
     with pytest.raises(ValueError):
         org_gap_trend(df, "white", "bme", min_years=2)
 
@@ -225,10 +226,10 @@ def test_trends_for_all_columns_bh_and_zero_org():
     assert list(out.columns) == [
         "org_code", "org_name", "indicator", "band", "n_years", "slope", "slope_ci_low",
         "slope_ci_high", "or_change_pct_per_year", "p_value", "dispersion", "q_value",
-        "verdict", "note",
+        "verdict", "note_codes",
     ]
     z = out.set_index("org_code").loc["SYN000"]
-    assert z["verdict"] == "not estimable" and np.isnan(z["q_value"]) and "separation" in z["note"]
+    assert z["verdict"] == "not estimable" and np.isnan(z["q_value"]) and z["note_codes"] == "no_events:1"
     ok = out["p_value"].notna()
     expected_q = multipletests(out.loc[ok, "p_value"], method="fdr_bh")[1]
     np.testing.assert_allclose(out.loc[ok, "q_value"], expected_q, atol=1e-12)

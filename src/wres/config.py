@@ -22,6 +22,22 @@ def find_root(start: Path | None = None) -> Path:
     )
 
 
+def _path(base: str, *parts: str, doc: str | None = None) -> property:
+    """A path property: ``parts`` below the path attribute ``base`` of the same object."""
+    return property(lambda self: getattr(self, base).joinpath(*parts), doc=doc)
+
+
+def _per_build(demo: tuple[str, ...], national: tuple[str, ...], doc: str) -> property:
+    """A path property that differs between the demonstration and the national build; each
+    location is a path attribute of the same object followed by parts below it."""
+
+    def get(self: Paths) -> Path:
+        base, *parts = demo if self.demo else national
+        return getattr(self, base).joinpath(*parts)
+
+    return property(get, doc=doc)
+
+
 @dataclass(frozen=True)
 class Paths:
     """Locations for one build. The national book builds in place; the synthetic
@@ -32,68 +48,23 @@ class Paths:
     demo: bool = False
 
     @classmethod
-    def discover(cls, start: Path | None = None) -> "Paths":
+    def discover(cls, start: Path | None = None) -> Paths:
         return cls(find_root(start))
 
-    @property
-    def raw(self) -> Path:
-        return self.root / "data" / "raw"
-
-    @property
-    def published(self) -> Path:
-        """National figures as published: read-only inputs."""
-        return self.raw / "published"
-
-    @property
-    def national_csv(self) -> Path:
-        return self.published / "wres_national_published.csv"
-
-    @property
-    def breakdowns_csv(self) -> Path:
-        return self.published / "wres_breakdowns_published.csv"
-
-    @property
-    def sources_csv(self) -> Path:
-        """What kind of page each cited source is, and who published it."""
-        return self.published / "wres_sources.csv"
-
-    @property
-    def trusts(self) -> Path:
-        """Organisation-level files in the long format (CSV or XLSX)."""
-        return self.demo_root / "trusts" if self.demo else self.raw / "trusts"
-
-    @property
-    def demo_root(self) -> Path:
-        return self.root / "_build" / "demo"
-
-    @property
-    def source(self) -> Path:
-        """The folder Jupyter Book builds from (holds _config.yml, _toc.yml and book/)."""
-        return self.demo_root / "src" if self.demo else self.root
-
-    @property
-    def notebooks(self) -> Path:
-        """Parameterised chapter templates."""
-        return self.root / "notebooks"
-
-    @property
-    def book(self) -> Path:
-        return self.root / "book"
-
-    @property
-    def chapters(self) -> Path:
-        """Executed notebooks (generated, git-ignored)."""
-        return self.source / "book" / "generated"
-
-    @property
-    def results(self) -> Path:
-        """Generated tables (git-ignored)."""
-        return self.demo_root / "results" if self.demo else self.root / "results"
-
-    @property
-    def build(self) -> Path:
-        return self.root / "_build"
-
-    @property
-    def site(self) -> Path:
-        return self.demo_root / "html" if self.demo else self.build / "html"
+    raw = _path("root", "data", "raw")
+    published = _path("raw", "published", doc="National figures as published: read-only inputs.")
+    national_csv = _path("published", "wres_national_published.csv")
+    breakdowns_csv = _path("published", "wres_breakdowns_published.csv")
+    sources_csv = _path("published", "wres_sources.csv",
+                        doc="What kind of page each cited source is, and who published it.")
+    demo_root = _path("root", "_build", "demo")
+    notebooks = _path("root", "notebooks", doc="Parameterised chapter templates.")
+    book = _path("root", "book")
+    build = _path("root", "_build")
+    trusts = _per_build(("demo_root", "trusts"), ("raw", "trusts"),
+                        "Organisation-level files in the long format (CSV or XLSX).")
+    source = _per_build(("demo_root", "src"), ("root",),
+                        "The folder Jupyter Book builds from (holds _config.yml, _toc.yml and book/).")
+    chapters = _path("source", "book", "generated", doc="Executed notebooks (generated, git-ignored).")
+    results = _per_build(("demo_root", "results"), ("root", "results"), "Generated tables (git-ignored).")
+    site = _per_build(("demo_root", "html"), ("build", "html"), "The built HTML site.")

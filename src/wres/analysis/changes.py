@@ -102,7 +102,7 @@ def org_changes(trust_indicators: pd.DataFrame, registry: Registry, alpha: float
     m["change_unit"] = np.where(is_ratio, "%", "percentage points")
     m["p_value"] = 2 * stats.norm.sf(np.abs(z))
     m["q_value"] = np.nan
-    for ind, idx in m.groupby("indicator").groups.items():
+    for idx in m.groupby("indicator").groups.values():
         m.loc[idx, "q_value"] = bh_adjust(m.loc[idx, "p_value"].to_numpy(dtype=float))
     m["significant"] = m["q_value"] < alpha
     return m[["org_code", "org_name", "indicator", "band", "previous_year", "value_prev", "latest_year", "value",

@@ -98,6 +98,7 @@ import numpy as np
 import pandas as pd
 
 from wres import results as catalogue
+from wres.analysis import notes
 from wres.io import write_csv, write_if_changed
 from wres.registry import Indicator, Registry, load_registry
 from wres.stats import funnel
@@ -118,10 +119,6 @@ ALL_ORGS = "All organisations"
 GRID_POINTS = 100
 
 _ORG_ATTRS = ("org_name", "region", "org_type")
-
-NOTE_FEW_ORGS = ("only {n} organisation(s) with an estimate in this year, fewer than {m}: "
-                 "no peers to compare with, so no funnel position")
-
 
 # ---------------------------------------------------------------------------------------
 # What the registry says
@@ -215,15 +212,6 @@ def _join(*parts) -> np.ndarray:
     return out
 
 
-def _short_notes(notes: pd.Series, deff: float) -> pd.Series:
-    """Replace rates' long weighted-survey note with a short one (it is on every survey row)."""
-    from wres.stats.rates import NOTE_WEIGHTED
-
-    short = f"weighted survey percent: count = percent x respondents, design effect {deff:g} assumed"
-    return notes.fillna("").astype(str).str.replace(
-        NOTE_WEIGHTED + f" (deff={deff:g})", short, regex=False)
-
-
 def _missing_reasons(sub: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Why figures are missing, joined per key (``missing_reason`` of the input rows)."""
     if "missing_reason" not in sub.columns:
@@ -286,29 +274,32 @@ def _representation_long(trusts: pd.DataFrame, ind: Indicator, registry: Registr
 def _org_rows(trusts: pd.DataFrame, ind: Indicator, registry: Registry, deff: float,
               alpha: float) -> pd.DataFrame:
     """One row per year and organisation for one indicator, before the funnel."""
-    from wres.stats.rates import org_rates, relative_likelihood
+    from wres.stats.rates import Comparison, org_rates, relative_likelihood
 
     g1, g2 = groups_for(ind, registry)
     kind = ind.trust.kind
     if kind == "relative_likelihood":
-        r = org_rates(trusts, ind.id, g1, g2, alpha, measure=RELATIVE_LIKELIHOOD)
+        r = org_rates(trusts, Comparison(ind.id, g1, g2, kind, alpha))
+        r["note"] = notes.rate_notes(r["note_codes"], (g1, g2))
         r["y"], r["s"] = r["log_rl"], r["se_log_rl"]
         with np.errstate(divide="ignore", invalid="ignore"):
             r["funnel_precision"] = 1.0 / r["se_log_rl"] ** 2
         reasons = _missing_reasons(trusts[trusts["indicator"] == ind.id], ["year", "org_code"])
     elif kind == "percentage":
-        r = org_rates(trusts, ind.id, g1, g2, alpha, measure=PERCENTAGE, deff=deff)
-        r["note"] = _short_notes(r["note"], deff)
+        r = org_rates(trusts, Comparison(ind.id, g1, g2, kind, alpha, deff))
+        r["note"] = notes.rate_notes(r["note_codes"], (g1, g2), short_weighted=True)
         reasons = _missing_reasons(trusts[trusts["indicator"] == ind.id], ["year", "org_code"])
     else:
         minority, majority = registry.standard.minority_group, registry.standard.majority_group
         senior_rows = trusts[(trusts["indicator"] == ind.id) & (trusts["band"] == ind.trust.band)]
-        r = org_rates(senior_rows, ind.id, minority, majority, alpha, measure=PERCENTAGE)
+        r = org_rates(senior_rows, Comparison(ind.id, minority, majority, PERCENTAGE, alpha))
+        r["note"] = notes.rate_notes(r["note_codes"], (minority, majority))
         r = r.drop(columns=["value", "ci_low", "ci_high", "gap", "gap_ci_low", "gap_ci_high",
-                            "log_rl", "se_log_rl"])
+                            "log_rl", "se_log_rl", "note_codes"])
         wf_ind = _workforce_indicator(ind)
         wf_rows = trusts[(trusts["indicator"] == wf_ind) & (trusts["band"] == ind.trust.workforce_band)]
-        w = org_rates(wf_rows, wf_ind, minority, majority, alpha, measure=PERCENTAGE)
+        w = org_rates(wf_rows, Comparison(wf_ind, minority, majority, PERCENTAGE, alpha))
+        w["note"] = notes.rate_notes(w["note_codes"], (minority, majority))
         w = w[["year", "org_code", f"numerator_{minority}", f"denominator_{minority}",
                f"rate_{minority}", f"rate_{minority}_ci_low", f"rate_{minority}_ci_high", "note"]]
         w = w.rename(columns={c: "workforce_" + c for c in w.columns if c not in ("year", "org_code")})
@@ -318,17 +309,17 @@ def _org_rows(trusts: pd.DataFrame, ind: Indicator, registry: Registry, deff: fl
         kw = r[f"workforce_numerator_{minority}"].to_numpy(float)
         nw = r[f"workforce_denominator_{minority}"].to_numpy(float)
         senior_label = ind.comparison.senior_label if ind.comparison else ind.trust.band
-        rl = relative_likelihood(ks, ns, kw, nw, alpha, labels=(senior_label, "whole workforce"))
+        rl = relative_likelihood(ks, ns, kw, nw, alpha)
+        rl_note = notes.rate_notes(rl["note_codes"], (senior_label, notes.WHOLE_WORKFORCE))
         for c in ("value", "ci_low", "ci_high", "log_rl", "se_log_rl"):
             r[c] = rl[c].to_numpy()
         r["zero_cell_correction"] = rl["zero_cell_correction"].to_numpy()
         with np.errstate(invalid="ignore"):
             r["gap"] = 100 * (r[f"workforce_rate_{minority}"] - r[f"rate_{minority}"])
         r["gap_ci_low"], r["gap_ci_high"] = _gap_ci(kw, nw, ks, ns, alpha)
-        wf_note = np.where(no_wf, f"no whole-workforce ({ind.trust.workforce_band}) figure for this "
-                           "organisation and year", "").astype(object)
+        wf_note = np.where(no_wf, notes.no_workforce_figure(ind.trust.workforce_band), "").astype(object)
         r["note"] = _join(r["note"].to_numpy(object), r["workforce_note"].fillna("").to_numpy(object),
-                          wf_note, rl["note"].to_numpy(object))
+                          wf_note, rl_note)
         r = r.drop(columns=["workforce_note", f"workforce_numerator_{minority}",
                             f"workforce_denominator_{minority}"])
         r["y"], r["s"] = r["log_rl"], r["se_log_rl"]
@@ -367,7 +358,7 @@ def _funnel_year(rows: pd.DataFrame, ind: Indicator, registry: Registry, year: i
     n_ok = int(ok.sum())
     fit = {"indicator": ind.id, "year": year, "transform": transform, "n_orgs": n_ok}
     if n_ok < min_orgs:
-        note = NOTE_FEW_ORGS.format(n=n_ok, m=min_orgs)
+        note = notes.few_orgs_for_funnel(n_ok, min_orgs)
         out = rows.assign(funnel_z=np.nan, funnel_position_95="not estimable",
                           funnel_position_998="not estimable")
         out["note"] = _join(out["note"].to_numpy(object), np.full(len(out), note, dtype=object))
@@ -379,10 +370,10 @@ def _funnel_year(rows: pd.DataFrame, ind: Indicator, registry: Registry, year: i
     t = info["target"]
     nat_target = (np.sin(t) ** 2 * scale) if transform == "asin" else float(np.exp(t))
     fit.update(target=nat_target, target_transformed=t, phi=info["phi"], tau2=info["tau2"],
-               overdispersion=info["overdispersion"], note=info["note"])
+               overdispersion=info["overdispersion"], note=notes.funnel_note(info["note_codes"]))
     bad = ~ok
     tab["note"] = _join(tab["note"].to_numpy(object),
-                        np.where(bad, "no estimate: not placed on the funnel", "").astype(object))
+                        np.where(bad, notes.NOT_PLACED, "").astype(object))
     grid = funnel.precision_grid(tab.loc[ok, "funnel_precision"], num=grid_points)
     lim = funnel.funnel_limits(t, info["tau2"] if info["overdispersion"] else 0.0, grid, transform)
     lim = pd.DataFrame({
@@ -462,7 +453,7 @@ def _prepare(trusts: pd.DataFrame) -> pd.DataFrame:
 
 def _aggregates(trusts: pd.DataFrame, ind: Indicator, registry: Registry, deff: float,
                 alpha: float) -> pd.DataFrame:
-    from wres.stats.rates import aggregate_rates
+    from wres.stats.rates import Comparison, aggregate_rates
 
     g1, g2 = groups_for(ind, registry)
     kind = ind.trust.kind
@@ -474,7 +465,8 @@ def _aggregates(trusts: pd.DataFrame, ind: Indicator, registry: Registry, deff: 
         sb, wb = ind.trust.band, ind.trust.workforce_band
     for level, by in levels:
         if kind == "representation":
-            a = aggregate_rates(long, by, ind.id, sb, wb, alpha, measure=RELATIVE_LIKELIHOOD)
+            a = aggregate_rates(long, by, Comparison(ind.id, sb, wb, RELATIVE_LIKELIHOOD, alpha))
+            a["note"] = notes.rate_notes(a["note_codes"], (sb, wb))
             a = a.rename(columns={f"{q}_{wb}{s}": f"workforce_{q}_{m}{s}" for q in ("numerator", "denominator", "rate")
                                   for s in ("", "_ci_low", "_ci_high")})
             a = _rename_groups(a, {sb: m})
@@ -486,18 +478,18 @@ def _aggregates(trusts: pd.DataFrame, ind: Indicator, registry: Registry, deff: 
             a = a.drop(columns=[f"workforce_numerator_{m}", f"workforce_denominator_{m}"])
             a["band"] = sb
         else:
-            a = aggregate_rates(trusts, by, ind.id, g1, g2, alpha, measure=measure_for(ind),
-                                deff=deff if kind == "percentage" else 1.0)
-            if kind == "percentage":
-                a["note"] = _short_notes(a["note"], deff)
+            comparison = Comparison(ind.id, g1, g2, kind, alpha,
+                                    deff if kind == "percentage" else 1.0)
+            a = aggregate_rates(trusts, by, comparison)
+            a["note"] = notes.rate_notes(a["note_codes"], (g1, g2), short_weighted=kind == "percentage")
         a.insert(0, "level", level)
         a.insert(1, "category", ALL_ORGS if level == "national" else a[by[-1]].astype(str))
         a = a.drop(columns=[c for c in ("region", "org_type") if c in a.columns])
         a["measure"], a["unit"] = measure_for(ind), unit_for(ind)
         out.append(a)
     res = pd.concat(out, ignore_index=True)
-    drop = [c for c in ("log_rl", "se_log_rl", "numerator_group", "comparison_group", "zero_cell_correction")
-            if c in res.columns]
+    drop = [c for c in ("log_rl", "se_log_rl", "numerator_group", "comparison_group", "zero_cell_correction",
+                        "note_codes") if c in res.columns]
     return res.drop(columns=drop)
 
 
@@ -508,14 +500,16 @@ def _trends(trusts: pd.DataFrame, ind: Indicator, registry: Registry, alpha: flo
     imp = improvement_for(ind)
     if ind.trust.kind == "representation":
         long = _representation_long(trusts, ind, registry)
-        t = trends_for_all(long, ind.id, ind.trust.band, ind.trust.workforce_band, improvement=imp,
-                           band="", alpha=alpha)
+        labels = (ind.trust.band, ind.trust.workforce_band)
+        t = trends_for_all(long, ind.id, *labels, improvement=imp, band="", alpha=alpha)
         t["band"] = ind.trust.band
     else:
         # For the staff survey the weighted percent x respondents stands in for a count; the
         # GLM's quasi-binomial scale absorbs the extra variance of the weighting.
         sub = trusts[trusts["indicator"] == ind.id]
-        t = trends_for_all(sub, ind.id, g1, g2, improvement=imp, alpha=alpha)
+        labels = (g1, g2)
+        t = trends_for_all(sub, ind.id, *labels, improvement=imp, alpha=alpha)
+    t["note"] = notes.trend_notes(t["note_codes"], labels)
     t.insert(4 if "org_name" in t.columns else 3, "tested", tested_words(ind, registry))
     t.insert(5 if "org_name" in t.columns else 4, "improvement", imp)
     return t

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 import pandas as pd
 from IPython.display import HTML, Markdown
 
-from wres import results
-from wres.registry import Registry, load_registry
 from wres.report.organisation_section import BANNER_READS, synthetic_banner_html
 from wres.report.organisations_page import profile_href
+from wres.report.page_view import PageView
 from wres.report.tables import Column, html_table, number
 from wres.report.words import survey_ids
 
@@ -54,17 +50,10 @@ def changes_table_html(changes: pd.DataFrame) -> str:
                 "without the latest year", css="wres-changes")
 
 
-@dataclass
-class ChangesView:
-    registry: Registry
+class ChangesView(PageView):
+    TABLES = {"national": "national_changes", "orgs": "organisation_changes"}
     national: pd.DataFrame
     orgs: pd.DataFrame
-    results_dir: Path
-
-    @classmethod
-    def load(cls, results_dir: str | Path, registry: Registry | None = None) -> "ChangesView":
-        return cls(registry or load_registry(), results.read(results_dir, "national_changes"),
-                   results.read(results_dir, "organisation_changes"), Path(results_dir))
 
     def headline(self) -> str:
         return headline_text(self.national)

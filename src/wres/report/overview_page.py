@@ -3,33 +3,24 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import altair as alt
 import pandas as pd
 
 from wres import results
-from wres.registry import Registry, load_registry
-from wres.report import charts
-from wres.report import words
+from wres.report import charts, words
+from wres.report.page_view import PageView
 from wres.report.tables import Column, html_table
 
 #: The results this page reads (the book hashes them to know when to re-run it).
 READS: tuple[str, ...] = ("national_summary", "national_series", "national_trends")
 
 
-@dataclass
-class Overview:
-    registry: Registry
+class Overview(PageView):
+    TABLES = {"summary": "national_summary", "series": "national_series"}
     summary: pd.DataFrame
     series: pd.DataFrame
-    results_dir: Path
-
-    @classmethod
-    def load(cls, results_dir: str | Path, registry: Registry | None = None) -> "Overview":
-        return cls(registry or load_registry(), results.read(results_dir, "national_summary"),
-                   results.read(results_dir, "national_series"), Path(results_dir))
 
     def title(self) -> str:
         return f"# Overview: the {words.count_words(len(self.registry.indicators))} indicators at a glance"

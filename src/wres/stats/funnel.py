@@ -27,7 +27,19 @@ with ``|z|`` above 1.959964 (95%) or 3.090232 (99.8%) lie outside the funnel; a 
 a limit counts as inside, as in FunnelPlotR's ``outliers_func``.
 
 Below ``min_orgs`` organisations (default 10) the spread between them says too little
-about tau2, so tau2 is NaN, the unadjusted limits are used and the result's note says so.
+about tau2, so tau2 is NaN, the unadjusted limits are used and the result's codes say so.
+
+Note codes
+----------
+A fit's ``note_codes`` are codes joined by ``;`` ("" when there is nothing to say), each
+with its arguments after ``:``; the words are the caller's (``wres.analysis.notes``).
+
+=====================  ==================================================================
+``no_estimates``       no organisation has a usable estimate
+``few_orgs:N:M``       only N organisations, fewer than M: tau2 not estimated, limits unadjusted
+``equal_precision``    every organisation has the same precision: tau2 not estimable
+``adjustment_off``     the overdispersion adjustment was switched off by the caller
+=====================  ==================================================================
 """
 
 from __future__ import annotations
@@ -41,13 +53,19 @@ MIN_ORGS_FOR_TAU2 = 10
 
 TRANSFORMS = ("log", "asin", "identity")
 
+# Note codes (see the module docstring).
+NO_ESTIMATES = "no_estimates"
+FEW_ORGS = "few_orgs"
+EQUAL_PRECISION = "equal_precision"
+ADJUSTMENT_OFF = "adjustment_off"
+
 
 def rl_funnel_inputs(rates: pd.DataFrame, pooled_rl: float) -> pd.DataFrame:
     """Funnel inputs for relative likelihoods: adds ``y``, ``s`` and ``target``.
 
-    ``rates`` has ``log_rl`` and ``se_log_rl`` (e.g. from ``wres.rates.org_rates``, which
+    ``rates`` has ``log_rl`` and ``se_log_rl`` (e.g. from ``wres.stats.rates.org_rates``, which
     has already applied the zero-cell rule); ``pooled_rl`` is the national pooled relative
-    likelihood for the same year (ratio scale, e.g. ``aggregate_rates(..., by=["year"])``).
+    likelihood for the same year (ratio scale, e.g. ``aggregate_rates(df, ["year"], comparison)``).
     """
     if not (np.isfinite(pooled_rl) and pooled_rl > 0):
         raise ValueError(f"pooled_rl must be a positive finite ratio, not {pooled_rl!r}")
@@ -105,7 +123,7 @@ def estimate_overdispersion(
     """Spiegelhalter's overdispersion factor ``phi`` and DerSimonian-Laird ``tau2``.
 
     ``y``, ``s`` on the transformed scale; non-finite ``y``/``s`` or ``s <= 0`` are left out.
-    Returns ``{"phi", "tau2", "n_orgs", "note"}``; ``tau2`` is NaN (with a note) when fewer
+    Returns ``{"phi", "tau2", "n_orgs", "note_codes"}``; ``tau2`` is NaN (with a code) when fewer
     than ``min_orgs`` organisations have a usable estimate. ``phi`` is computed whenever at
     least one organisation is usable. ``tau2`` is truncated at 0 (FunnelPlotR ``tau_func``).
     """
@@ -114,8 +132,7 @@ def estimate_overdispersion(
     ok = np.isfinite(y) & np.isfinite(s) & (s > 0)
     n = int(ok.sum())
     if n == 0:
-        note = "no organisation with an estimate"
-        return {"phi": np.nan, "tau2": np.nan, "n_orgs": 0, "note": note}
+        return {"phi": np.nan, "tau2": np.nan, "n_orgs": 0, "note_codes": NO_ESTIMATES}
     z = (y[ok] - target) / s[ok]
     zw = _winsorise(z, trim)
     phi = float(np.mean(zw**2))
@@ -124,16 +141,13 @@ def estimate_overdispersion(
             "phi": phi,
             "tau2": np.nan,
             "n_orgs": n,
-            "note": (
-                f"only {n} organisation(s), fewer than {min_orgs}: overdispersion not "
-                "estimated, unadjusted limits used"
-            ),
+            "note_codes": f"{FEW_ORGS}:{n}:{min_orgs}",
         }
     w = 1.0 / s[ok] ** 2
     denom = w.sum() - (w**2).sum() / w.sum()
     tau2 = max(0.0, (n * phi - (n - 1)) / denom) if denom > 0 else np.nan
-    note = "" if np.isfinite(tau2) else "equal precision in every organisation: tau2 not estimable"
-    return {"phi": phi, "tau2": float(tau2), "n_orgs": n, "note": note}
+    codes = "" if np.isfinite(tau2) else EQUAL_PRECISION
+    return {"phi": phi, "tau2": float(tau2), "n_orgs": n, "note_codes": codes}
 
 
 def _position(z: np.ndarray, crit: float) -> np.ndarray:
@@ -164,7 +178,7 @@ def funnel_table(
     ``funnel_position_95`` and ``funnel_position_998`` ("inside", "above", "below", or
     "not estimable" for rows without y/s: kept, not dropped). The fit is in
     ``result.attrs["funnel"]``: ``target, phi, tau2, n_orgs, overdispersion`` (whether
-    tau2 was applied), ``trim, min_orgs, note``.
+    tau2 was applied), ``trim, min_orgs, note_codes``.
     """
     yv = pd.to_numeric(df[y], errors="coerce").astype(float).to_numpy()
     sv = pd.to_numeric(df[s], errors="coerce").astype(float).to_numpy()
@@ -184,7 +198,7 @@ def funnel_table(
             target = np.nan
 
     od = estimate_overdispersion(yv, sv, target, trim=trim, min_orgs=min_orgs)
-    notes = [od["note"]] if od["note"] else []
+    codes = [od["note_codes"]] if od["note_codes"] else []
     if overdispersion and np.isfinite(od["tau2"]):
         tau2_used = od["tau2"]
         applied = True
@@ -192,7 +206,7 @@ def funnel_table(
         tau2_used = 0.0
         applied = False
         if not overdispersion:
-            notes.append("overdispersion adjustment switched off")
+            codes.append(ADJUSTMENT_OFF)
     with np.errstate(invalid="ignore", divide="ignore"):
         sd = np.sqrt(sv**2 + tau2_used)
         z = np.where(ok, (yv - target) / sd, np.nan)
@@ -210,7 +224,7 @@ def funnel_table(
         "overdispersion": applied,
         "trim": trim,
         "min_orgs": min_orgs,
-        "note": "; ".join(notes),
+        "note_codes": ";".join(codes),
     }
     return out
 

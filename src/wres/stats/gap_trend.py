@@ -27,10 +27,30 @@ quasi-binomial standard errors would be far too small.
 
 Minimum data: ``min_years`` (default 3, the least that leaves a residual df) years in
 which both groups have a usable count (denominator > 0). Zero counts are handled, never
-dropped silently: a year with an empty or missing group is left out with a note, and a
+dropped silently: a year with an empty or missing group is left out with a code, and a
 group with no events (or only events) in every year makes the gap infinite on the
-log-odds scale (perfect separation), so the trend is NaN with a note. Any fit that does
+log-odds scale (perfect separation), so the trend is NaN with a code. Any fit that does
 not converge is reported the same way.
+
+Note codes
+----------
+Each result has ``note_codes``: codes joined by ``;`` ("" when there is nothing to say),
+each with its arguments after ``:``; a group is its position (``1`` numerator group, ``2``
+comparison group), a list of years is comma-separated. The words are the caller's
+(``wres.analysis.notes``).
+
+===============================  ========================================================
+``few_years:N:M``                only N years with counts for both groups, M needed
+``empty_years:G:Y,Y``            group G has no staff/applicants in years Y: left out
+``bad_years:G:Y,Y``              group G's count is missing or invalid in years Y: left out
+``no_events:G``                  group G has no events in any year (separation)
+``all_events:G``                 every member of group G had the event every year
+``no_convergence:W``             the GLM raised warning class W: not estimable
+``non_finite``                   non-finite estimate (near-separation): not estimable
+``scale_floored``                Pearson dispersion below 1: binomial scale used
+``no_rows``                      no input rows
+``no_group_rows``                no rows for either group
+===============================  ========================================================
 """
 
 from __future__ import annotations
@@ -45,6 +65,18 @@ from wres.stats import verdicts
 from wres.stats.multiple import bh_adjust
 
 MIN_YEARS = 3
+
+# Note codes (see the module docstring).
+FEW_YEARS = "few_years"
+EMPTY_YEARS = "empty_years"
+BAD_YEARS = "bad_years"
+NO_EVENTS = "no_events"
+ALL_EVENTS = "all_events"
+NO_CONVERGENCE = "no_convergence"
+NON_FINITE = "non_finite"
+SCALE_FLOORED = "scale_floored"
+NO_ROWS = "no_rows"
+NO_GROUP_ROWS = "no_group_rows"
 
 _RESULT_KEYS = (
     "n_years",
@@ -96,10 +128,14 @@ def _wide_counts(
     return out.reset_index()
 
 
-def _empty_result(n_years: int, note: str) -> dict:
+def _code(code: str, *args: object) -> str:
+    return ":".join([code, *map(str, args)])
+
+
+def _empty_result(n_years: int, codes: list[str]) -> dict:
     res = dict.fromkeys(_RESULT_KEYS, np.nan)
     res["n_years"] = n_years
-    res["note"] = note
+    res["note_codes"] = ";".join(codes)
     return res
 
 
@@ -109,7 +145,6 @@ def _fit_gap(
     n1: np.ndarray,
     k2: np.ndarray,
     n2: np.ndarray,
-    labels: tuple[str, str],
     min_years: int,
     alpha: float,
     use_t: bool,
@@ -119,39 +154,29 @@ def _fit_gap(
     with np.errstate(invalid="ignore"):
         ok1 = np.isfinite(k1) & np.isfinite(n1) & (n1 > 0) & (k1 >= 0) & (k1 <= n1)
         ok2 = np.isfinite(k2) & np.isfinite(n2) & (n2 > 0) & (k2 >= 0) & (k2 <= n2)
-    for ok, lab, n in ((ok1, labels[0], n1), (ok2, labels[1], n2)):
+    for ok, group, n in ((ok1, 1, n1), (ok2, 2, n2)):
         empty = np.isfinite(n) & (n <= 0)
         if empty.any():
-            notes.append(
-                f"no staff/applicants in group {lab} in {_years(year[empty])}: year(s) left out"
-            )
+            notes.append(_code(EMPTY_YEARS, group, _years(year[empty])))
         other = ~ok & ~empty
         if other.any():
-            notes.append(
-                f"missing or invalid count for group {lab} in {_years(year[other])}: "
-                "year(s) left out"
-            )
+            notes.append(_code(BAD_YEARS, group, _years(year[other])))
     both = ok1 & ok2
     n_years = int(both.sum())
     if n_years < min_years:
-        notes.insert(
-            0, f"{n_years} year(s) with counts for both groups; at least {min_years} needed"
-        )
-        return _empty_result(n_years, "; ".join(notes))
+        notes.insert(0, _code(FEW_YEARS, n_years, min_years))
+        return _empty_result(n_years, notes)
     yr, k1, n1, k2, n2 = year[both], k1[both], n1[both], k2[both], n2[both]
     separated = False
-    for lab, k, n in ((labels[0], k1, n1), (labels[1], k2, n2)):
+    for group, k, n in ((1, k1, n1), (2, k2, n2)):
         if k.sum() == 0:
             separated = True
-            notes.append(
-                f"no events in group {lab} in any year: gap on the log-odds scale is "
-                "infinite (separation)"
-            )
+            notes.append(_code(NO_EVENTS, group))
         elif (n - k).sum() == 0:
             separated = True
-            notes.append(f"every member of group {lab} had the event in every year: separation")
+            notes.append(_code(ALL_EVENTS, group))
     if separated:
-        return _empty_result(n_years, "; ".join(notes))
+        return _empty_result(n_years, notes)
 
     yc = yr - yr.mean()
     ones, zeros = np.ones(n_years), np.zeros(n_years)
@@ -171,19 +196,16 @@ def _fit_gap(
             res = model.fit(start_params=res.params, scale=1.0, use_t=use_t)
     trouble = [w for w in caught if not issubclass(w.category, (DeprecationWarning, FutureWarning))]
     if trouble:
-        notes.append(
-            f"GLM fit did not converge cleanly ({trouble[0].category.__name__}; e.g. a group's "
-            "events all in its first or last years): not estimable"
-        )
-        return _empty_result(n_years, "; ".join(notes))
+        notes.append(_code(NO_CONVERGENCE, trouble[0].category.__name__))
+        return _empty_result(n_years, notes)
     slope = float(res.params[3])
     lo, hi = res.conf_int(alpha=alpha)[3]
     se = float(res.bse[3])
     if not (np.isfinite(slope) and np.isfinite(se)):
-        notes.append("non-finite estimate (near-separation): not estimable")
-        return _empty_result(n_years, "; ".join(notes))
+        notes.append(_code(NON_FINITE))
+        return _empty_result(n_years, notes)
     if floored:
-        notes.append("Pearson dispersion below 1: binomial scale (1) used")
+        notes.append(_code(SCALE_FLOORED))
     return {
         "n_years": n_years,
         "slope": slope,
@@ -192,7 +214,7 @@ def _fit_gap(
         "or_change_pct_per_year": float(100.0 * np.expm1(slope)),
         "p_value": float(res.pvalues[3]),
         "dispersion": float(res.scale),
-        "note": "; ".join(notes),
+        "note_codes": ";".join(notes),
     }
 
 
@@ -208,7 +230,7 @@ def _empirical_logit_start(exog: np.ndarray, k: np.ndarray, n: np.ndarray) -> np
 
 
 def _years(years: np.ndarray) -> str:
-    return ", ".join(str(int(y)) for y in years)
+    return ",".join(str(int(y)) for y in years)
 
 
 def org_gap_trend(
@@ -233,7 +255,8 @@ def org_gap_trend(
     relative likelihood of numerator vs comparison group growing), ``slope_ci_low``,
     ``slope_ci_high`` (1 - alpha, t with residual df if ``use_t``), ``or_change_pct_per_year``,
     ``p_value``, ``dispersion`` (scale used), ``verdict`` (a
-    :data:`wres.stats.verdicts.VERDICTS` code, "not estimable" when the model fails) and ``note``. See the module docstring for the model and the zero rules.
+    :data:`wres.stats.verdicts.VERDICTS` code, "not estimable" when the model fails) and
+    ``note_codes``. See the module docstring for the model, the zero rules and the codes.
     """
     if min_years < MIN_YEARS:
         raise ValueError(f"min_years must be at least {MIN_YEARS} (the model has 4 parameters)")
@@ -243,13 +266,12 @@ def org_gap_trend(
                 f"org_gap_trend takes one organisation, indicator and band; {col!r} varies"
             )
     if df.empty:
-        res = _empty_result(0, "no rows")
+        res = _empty_result(0, [_code(NO_ROWS)])
     else:
         w = _wide_counts(df, [], numerator_group, comparison_group)
         res = _fit_gap(
             w["year"].to_numpy(dtype=float),
             *(w[c].to_numpy(dtype=float) for c in ("k1", "n1", "k2", "n2")),
-            labels=(numerator_group, comparison_group),
             min_years=min_years,
             alpha=alpha,
             use_t=use_t,
@@ -285,7 +307,7 @@ def trends_for_all(
 
     Returns one row per organisation: ``org_code``, ``org_name`` (if present),
     ``indicator``, ``band``, ``n_years``, ``slope``, ``slope_ci_low``, ``slope_ci_high``,
-    ``or_change_pct_per_year``, ``p_value``, ``q_value``, ``dispersion``, ``verdict``, ``note``.
+    ``or_change_pct_per_year``, ``p_value``, ``q_value``, ``dispersion``, ``verdict``, ``note_codes``.
     """
     if verdict_on not in ("q", "p"):
         raise ValueError("verdict_on must be 'q' or 'p'")
@@ -300,7 +322,7 @@ def trends_for_all(
     elif "band" in sub.columns:
         sub = sub[sub["band"] == band]
     columns = [
-        "org_code", "org_name", "indicator", "band", *_RESULT_KEYS, "q_value", "verdict", "note"
+        "org_code", "org_name", "indicator", "band", *_RESULT_KEYS, "q_value", "verdict", "note_codes"
     ]
     if sub.empty:
         keep = [c for c in columns if c != "org_name" or "org_name" in df.columns]
@@ -313,10 +335,9 @@ def trends_for_all(
     stops = np.r_[starts[1:], len(codes)]
     arrays = {c: wide[c].to_numpy(dtype=float) for c in ("year", "k1", "n1", "k2", "n2")}
     rows = []
-    for a, b in zip(starts, stops):
+    for a, b in zip(starts, stops, strict=True):
         r = _fit_gap(
             *(arrays[c][a:b] for c in ("year", "k1", "n1", "k2", "n2")),
-            labels=(numerator_group, comparison_group),
             min_years=min_years,
             alpha=alpha,
             use_t=use_t,
@@ -325,7 +346,7 @@ def trends_for_all(
         r["org_code"] = codes[a]
         rows.append(r)
     for code in sorted(set(sub["org_code"]) - set(codes)):
-        r = _empty_result(0, f"no rows for group {numerator_group} or {comparison_group}")
+        r = _empty_result(0, [_code(NO_GROUP_ROWS)])
         r["org_code"] = code
         rows.append(r)
     out = pd.DataFrame(rows)
@@ -333,7 +354,7 @@ def trends_for_all(
     judge = out["q_value"] if verdict_on == "q" else out["p_value"]
     out["verdict"] = [
         _verdict(s, p, n, improvement, alpha, min_years)
-        for s, p, n in zip(out["slope"], judge, out["n_years"])
+        for s, p, n in zip(out["slope"], judge, out["n_years"], strict=True)
     ]
     out["indicator"] = indicator
     out["band"] = band

@@ -15,19 +15,39 @@ variance, which makes the interval falsely narrow. For either case we apply the
 Haldane-Anscombe correction: add 0.5 to all four cells of the 2x2 table (events and
 non-events in both groups), so ``k -> k + 0.5`` and ``n -> n + 1``, and compute both the
 value and the interval from the corrected table; the row is flagged
-``zero_cell_correction=True`` and the ``note`` says so. (statsmodels ``Table2x2`` instead
-replaces only the zero cells by 0.5, so it differs from this rule on such rows.)
-Other edge cases never raise and are never dropped; they give NaN with a ``note``:
+``zero_cell_correction=True`` and gets the code ``haldane``. (statsmodels ``Table2x2``
+instead replaces only the zero cells by 0.5, so it differs from this rule on such rows.)
+Other edge cases never raise and are never dropped; they give NaN with a code:
 
-* ``n == 0`` in a group: "no staff/applicants in group";
+* ``n == 0`` in a group: ``no_staff``;
 * no events in *either* group: the ratio is 0/0 and a corrected value would only reflect
-  the group sizes, so it is NaN ("no events in either group");
-* a missing count, or a numerator outside ``0..n``: NaN with a note.
+  the group sizes, so it is NaN (``no_events``);
+* a missing count (``missing``), or a numerator outside ``0..n`` (``invalid``).
+
+Note codes
+----------
+Every result row has a ``note_codes`` string: codes joined by ``;`` ("" when there is
+nothing to say), each code optionally followed by ``:`` and an argument. The words are the
+caller's (``wres.analysis.notes``). A group argument is its position, ``1`` for the
+numerator group and ``2`` for the comparison group (``1,2`` for both), so that no label
+has to pass through here.
+
+=====================  =================================================================
+``no_row:G``           no input row for group G
+``no_staff:G``         group G has ``n == 0`` (``G`` may be ``1,2``)
+``missing``            a count is missing (relative likelihood: either group)
+``missing:G``          group G's count is missing (percentages)
+``invalid``            a numerator outside ``0..n``
+``no_events``          no events in either group: relative likelihood not estimable
+``haldane``            zero or complete cell: Haldane-Anscombe +0.5 in all four cells
+``weighted:D``         count derived from a weighted survey percent, design effect ``D``
+=====================  =================================================================
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -37,39 +57,30 @@ from statsmodels.stats.proportion import confint_proportions_2indep, proportion_
 RELATIVE_LIKELIHOOD = "relative_likelihood"
 PERCENTAGE = "percentage"
 
-#: Measure kind per indicator under the data contract (``data/README.md``, section "The long
-#: format (data contract)"). Only a fallback: callers pass ``measure`` from the registry's
-#: ``trust.kind``.
-CONTRACT_MEASURES = {
-    2: RELATIVE_LIKELIHOOD,
-    3: RELATIVE_LIKELIHOOD,
-    4: RELATIVE_LIKELIHOOD,
-    5: PERCENTAGE,
-    6: PERCENTAGE,
-    7: PERCENTAGE,
-    8: PERCENTAGE,
-}
-
-NOTE_NO_STAFF = "no staff/applicants in group"
-NOTE_MISSING = "missing count"
-NOTE_INVALID = "invalid count (numerator < 0 or > denominator)"
-NOTE_NO_EVENTS = "no events in either group: relative likelihood not estimable"
-NOTE_HALDANE = "zero or complete cell: Haldane-Anscombe +0.5 added to all four cells"
-NOTE_WEIGHTED = (
-    "weighted survey percent: count derived as percent x respondents; the Wilson interval "
-    "ignores the survey weights and is too narrow unless deff reflects them"
-)
 
 
-def _join_notes(*parts: np.ndarray) -> np.ndarray:
-    """Element-wise '; '.join of the non-empty strings in several object arrays."""
+# Note codes (see the module docstring); group arguments are positions.
+NO_ROW = "no_row"
+NO_STAFF = "no_staff"
+MISSING = "missing"
+INVALID = "invalid"
+NO_EVENTS = "no_events"
+HALDANE = "haldane"
+WEIGHTED = "weighted"
+CODE_SEPARATOR = ";"
+ARGUMENT_SEPARATOR = ":"
+
+
+def _join_codes(*parts: np.ndarray) -> np.ndarray:
+    """Element-wise ``;``-join of the non-empty codes in several object arrays."""
     out = np.empty(len(parts[0]), dtype=object)
     for i in range(len(out)):
-        out[i] = "; ".join(p[i] for p in parts if p[i])
+        out[i] = CODE_SEPARATOR.join(p[i] for p in parts if p[i])
     return out
 
 
-def _note_where(mask: np.ndarray, text: str) -> np.ndarray:
+def _code_where(mask: np.ndarray, code: str, *args: object) -> np.ndarray:
+    text = ARGUMENT_SEPARATOR.join([code, *map(str, args)])
     return np.where(mask, text, "").astype(object)
 
 
@@ -105,15 +116,14 @@ def relative_likelihood(
     k2,
     n2,
     alpha: float = 0.05,
-    labels: Sequence[str] = ("numerator group", "comparison group"),
 ) -> pd.DataFrame:
     """Relative likelihood (risk ratio) ``(k1/n1) / (k2/n2)`` with the Katz log interval.
 
     Vectorised over equal-length (or broadcastable) arrays; a scalar input gives a one-row
     frame. Columns: ``value``, ``ci_low``, ``ci_high`` (ratio scale), ``log_rl``,
-    ``se_log_rl`` (natural log scale), ``zero_cell_correction`` (bool), ``note`` (str,
-    "" when nothing to say). See the module docstring for the zero-cell rule; ``labels``
-    name the two groups in notes.
+    ``se_log_rl`` (natural log scale), ``zero_cell_correction`` (bool), ``note_codes`` (str,
+    "" when nothing to say). See the module docstring for the zero-cell rule and the codes
+    (group 1 is ``k1, n1``).
 
     Katz interval: ``exp(log RL +/- z * sqrt(1/k1 - 1/n1 + 1/k2 - 1/n2))``, Katz et al.
     (1978) Biometrics 34:469-474. Identical to
@@ -150,16 +160,14 @@ def relative_likelihood(
         )
     z = norm.isf(alpha / 2)
 
-    empty_note = np.empty(size, dtype=object)
-    for i in range(size):
-        who = [lab for lab, e in zip(labels, (empty1[i], empty2[i])) if e]
-        empty_note[i] = f"{NOTE_NO_STAFF}: {', '.join(who)}" if who else ""
-    note = _join_notes(
-        _note_where(missing & ~empty, NOTE_MISSING),
-        empty_note,
-        _note_where(invalid, NOTE_INVALID),
-        _note_where(no_events, NOTE_NO_EVENTS),
-        _note_where(extreme, NOTE_HALDANE),
+    codes = _join_codes(
+        _code_where(missing & ~empty, MISSING),
+        _code_where(empty1 & empty2, NO_STAFF, "1,2"),
+        _code_where(empty1 & ~empty2, NO_STAFF, 1),
+        _code_where(empty2 & ~empty1, NO_STAFF, 2),
+        _code_where(invalid, INVALID),
+        _code_where(no_events, NO_EVENTS),
+        _code_where(extreme, HALDANE),
     )
     return pd.DataFrame(
         {
@@ -169,25 +177,39 @@ def relative_likelihood(
             "log_rl": log_rl,
             "se_log_rl": se,
             "zero_cell_correction": extreme,
-            "note": note,
+            "note_codes": codes,
         }
     )
 
 
-def _measure_for(indicator: int, measure: str | None) -> str:
-    if measure is not None:
-        if measure not in (RELATIVE_LIKELIHOOD, PERCENTAGE):
+@dataclass(frozen=True)
+class Comparison:
+    """What :func:`org_rates` and :func:`aggregate_rates` compare: one indicator's rows of two
+    groups, as a relative likelihood or a percentage, at confidence ``1 - alpha``, with the
+    survey design effect ``deff`` (percentages only; 1.0 = simple random sample)."""
+
+    indicator: int
+    numerator_group: str
+    comparison_group: str
+    measure: str
+    alpha: float = 0.05
+    deff: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.measure not in (RELATIVE_LIKELIHOOD, PERCENTAGE):
             raise ValueError(
-                f"measure must be {RELATIVE_LIKELIHOOD!r} or {PERCENTAGE!r}, not {measure!r}"
+                f"measure must be {RELATIVE_LIKELIHOOD!r} or {PERCENTAGE!r}, not {self.measure!r}"
             )
-        return measure
-    try:
-        return CONTRACT_MEASURES[int(indicator)]
-    except KeyError:
-        raise ValueError(
-            f"indicator {indicator} has no rate or relative likelihood under the data contract; "
-            "pass measure= explicitly"
-        ) from None
+        if self.numerator_group == self.comparison_group:
+            raise ValueError("numerator_group and comparison_group must differ")
+
+    @property
+    def groups(self) -> tuple[str, str]:
+        return (self.numerator_group, self.comparison_group)
+
+    def rows(self, df: pd.DataFrame) -> pd.DataFrame:
+        """The input rows of this indicator and the two groups."""
+        return df[(df["indicator"] == self.indicator) & df["group"].isin(self.groups)]
 
 
 def _row_counts(sub: pd.DataFrame, measure: str) -> pd.DataFrame:
@@ -217,14 +239,9 @@ def _wide(long: pd.DataFrame, keys: list[str], groups: tuple[str, str]) -> pd.Da
     return out.reset_index()
 
 
-def _compute(
-    wide: pd.DataFrame,
-    groups: tuple[str, str],
-    measure: str,
-    alpha: float,
-    deff: float,
-) -> pd.DataFrame:
-    g1, g2 = groups
+def _compute(wide: pd.DataFrame, comparison: Comparison) -> pd.DataFrame:
+    g1, g2 = comparison.groups
+    measure, alpha, deff = comparison.measure, comparison.alpha, comparison.deff
     k1 = wide[f"_k|{g1}"].to_numpy(dtype=float)
     n1 = wide[f"_n|{g1}"].to_numpy(dtype=float)
     k2 = wide[f"_k|{g2}"].to_numpy(dtype=float)
@@ -237,10 +254,7 @@ def _compute(
     out["measure"] = measure
     out["numerator_group"] = g1
     out["comparison_group"] = g2
-    no_row = _join_notes(
-        _note_where(rows1 == 0, f"no row for group {g1}"),
-        _note_where(rows2 == 0, f"no row for group {g2}"),
-    )
+    no_row = _join_codes(_code_where(rows1 == 0, NO_ROW, 1), _code_where(rows2 == 0, NO_ROW, 2))
 
     if measure == PERCENTAGE:
         if not deff > 0:
@@ -262,14 +276,14 @@ def _compute(
         out[f"rate_{g}_ci_high"] = hi
 
     if measure == RELATIVE_LIKELIHOOD:
-        rl = relative_likelihood(k1, n1, k2, n2, alpha=alpha, labels=(g1, g2))
+        rl = relative_likelihood(k1, n1, k2, n2, alpha=alpha)
         for col in ("value", "ci_low", "ci_high", "log_rl", "se_log_rl"):
             out[col] = rl[col].to_numpy()
         out["gap"] = np.nan
         out["gap_ci_low"] = np.nan
         out["gap_ci_high"] = np.nan
         out["zero_cell_correction"] = rl["zero_cell_correction"].to_numpy()
-        note = _join_notes(no_row, rl["note"].to_numpy(dtype=object))
+        codes = _join_codes(no_row, rl["note_codes"].to_numpy(dtype=object))
     else:
         p1 = out[f"rate_{g1}"].to_numpy()
         p2 = out[f"rate_{g2}"].to_numpy()
@@ -304,35 +318,31 @@ def _compute(
         weighted = wide[f"_from_percent|{g1}"].fillna(False).astype(bool).to_numpy() | wide[
             f"_from_percent|{g2}"
         ].fillna(False).astype(bool).to_numpy()
-        note = _join_notes(
+        codes = _join_codes(
             no_row,
-            _note_where(empty1, f"{NOTE_NO_STAFF}: {g1}"),
-            _note_where(empty2, f"{NOTE_NO_STAFF}: {g2}"),
-            _note_where(missing1 & ~empty1, f"{NOTE_MISSING}: {g1}"),
-            _note_where(missing2 & ~empty2, f"{NOTE_MISSING}: {g2}"),
-            _note_where(invalid, NOTE_INVALID),
-            _note_where(weighted, f"{NOTE_WEIGHTED} (deff={deff:g})"),
+            _code_where(empty1, NO_STAFF, 1),
+            _code_where(empty2, NO_STAFF, 2),
+            _code_where(missing1 & ~empty1, MISSING, 1),
+            _code_where(missing2 & ~empty2, MISSING, 2),
+            _code_where(invalid, INVALID),
+            _code_where(weighted, WEIGHTED, f"{deff:g}"),
         )
-    out["note"] = note
+    out["note_codes"] = codes
     return out
 
 
-def org_rates(
-    df: pd.DataFrame,
-    indicator: int,
-    numerator_group: str,
-    comparison_group: str,
-    alpha: float = 0.05,
-    *,
-    measure: str | None = None,
-    deff: float = 1.0,
-) -> pd.DataFrame:
+def _statistics(sub: pd.DataFrame, keys: list[str], comparison: Comparison) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Counts summed by ``keys`` (one row per key) and the statistics of those rows."""
+    wide = _wide(_row_counts(sub, comparison.measure), keys, comparison.groups)
+    return wide, _compute(wide, comparison)
+
+
+def org_rates(df: pd.DataFrame, comparison: Comparison) -> pd.DataFrame:
     """Per-organisation rates and the indicator value, one row per (year, org_code, band).
 
-    ``measure`` is ``"relative_likelihood"`` (value = rate(numerator_group) /
-    rate(comparison_group)) or ``"percentage"`` (value = numerator group's percent);
-    it defaults to the data contract's kind for ``indicator`` (pass the registry's
-    ``trust.kind`` to avoid relying on that). For percentages a row's count is used when
+    ``comparison.measure`` is ``"relative_likelihood"`` (value = rate(numerator_group) /
+    rate(comparison_group)) or ``"percentage"`` (value = numerator group's percent); the
+    caller takes it from the indicator registry. For percentages a row's count is used when
     given, else ``percent / 100 * denominator``. Rows of other groups (e.g. ``"unknown"``) are
     ignored, as WRES leaves staff of unstated ethnicity out of both groups.
 
@@ -344,49 +354,34 @@ def org_rates(
     ``ci_low, ci_high`` (relative likelihood with Katz interval, or percent 0-100 with
     Wilson interval), ``log_rl, se_log_rl`` (NaN for percentages), ``gap, gap_ci_low,
     gap_ci_high`` (percentages only: numerator minus comparison group, percentage points,
-    Newcombe hybrid score interval), ``zero_cell_correction``, ``note``.
+    Newcombe hybrid score interval), ``zero_cell_correction``, ``note_codes`` (see the
+    module docstring).
 
-    ``deff`` is the survey design effect for percentages (1.0 = simple random sample). The
-    staff survey is weighted, so with ``deff=1`` its intervals are too narrow; the note
-    says so on rows built from a weighted percent.
+    ``comparison.deff`` is the survey design effect for percentages. The staff survey is
+    weighted, so with ``deff=1`` its intervals are too narrow; rows built from a weighted
+    percent carry the ``weighted`` code.
     """
-    measure = _measure_for(indicator, measure)
-    groups = (numerator_group, comparison_group)
-    if numerator_group == comparison_group:
-        raise ValueError("numerator_group and comparison_group must differ")
-    sub = df[(df["indicator"] == indicator) & df["group"].isin(groups)]
+    sub = comparison.rows(df)
     keys = ["year", "org_code", "band"]
     dup = sub.duplicated([*keys, "group"], keep=False)
     if dup.any():
         examples = sub.loc[dup, [*keys, "group"]].drop_duplicates().head().to_dict("records")
         raise ValueError(
-            f"more than one row per (year, org_code, band, group) for indicator {indicator}: "
+            f"more than one row per (year, org_code, band, group) for indicator {comparison.indicator}: "
             f"{examples}"
         )
-    long = _row_counts(sub, measure)
-    wide = _wide(long, keys, groups)
-    stats = _compute(wide, groups, measure, alpha, deff)
+    wide, stats = _statistics(sub, keys, comparison)
     attrs = [c for c in ("org_name", "region", "org_type") if c in sub.columns]
     lookup = sub.drop_duplicates(["year", "org_code"])[["year", "org_code", *attrs]]
     base = wide[keys].merge(lookup, on=["year", "org_code"], how="left")
     base.index = wide.index
     res = pd.concat([base, stats], axis=1)
-    res.insert(res.columns.get_loc("band") + 1, "indicator", indicator)
+    res.insert(res.columns.get_loc("band") + 1, "indicator", comparison.indicator)
     ordered = ["year", "org_code", *attrs, "band", "indicator"]
     return res[ordered + [c for c in res.columns if c not in ordered]].reset_index(drop=True)
 
 
-def aggregate_rates(
-    df: pd.DataFrame,
-    by: list[str],
-    indicator: int,
-    numerator_group: str,
-    comparison_group: str,
-    alpha: float = 0.05,
-    *,
-    measure: str | None = None,
-    deff: float = 1.0,
-) -> pd.DataFrame:
+def aggregate_rates(df: pd.DataFrame, by: Sequence[str], comparison: Comparison) -> pd.DataFrame:
     """National, regional or org-type figures by summing counts over organisations.
 
     ``by`` lists the grouping columns, e.g. ``["year"]`` (national), ``["year", "region"]``
@@ -397,20 +392,14 @@ def aggregate_rates(
     ``indicator``, ``n_orgs`` (organisations contributing any row) and the same statistics
     columns as :func:`org_rates`.
     """
-    measure = _measure_for(indicator, measure)
-    groups = (numerator_group, comparison_group)
-    if numerator_group == comparison_group:
-        raise ValueError("numerator_group and comparison_group must differ")
     by = list(by)
     keys = by + (["band"] if "band" not in by else [])
-    sub = df[(df["indicator"] == indicator) & df["group"].isin(groups)]
-    long = _row_counts(sub, measure)
-    wide = _wide(long, keys, groups)
-    stats = _compute(wide, groups, measure, alpha, deff)
+    sub = comparison.rows(df)
+    wide, stats = _statistics(sub, keys, comparison)
     n_orgs = sub.groupby(keys, dropna=False)["org_code"].nunique().rename("n_orgs").reset_index()
     base = wide[keys].merge(n_orgs, on=keys, how="left")
     base.index = wide.index
-    base.insert(len(keys), "indicator", indicator)
+    base.insert(len(keys), "indicator", comparison.indicator)
     return pd.concat([base, stats], axis=1).reset_index(drop=True)
 
 
