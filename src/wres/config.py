@@ -57,6 +57,9 @@ class Paths:
     breakdowns_csv = _path("published", "wres_breakdowns_published.csv")
     sources_csv = _path("published", "wres_sources.csv",
                         doc="What kind of page each cited source is, and who published it.")
+    data = _path("root", "data", doc="Everything the analysis reads: raw inputs and the recorded calibration run.")
+    calibration_csv = _path("data", "calibration", "calibration.csv",
+                            doc="The recorded full calibration run (`wres calibrate`).")
     demo_root = _path("root", "_build", "demo")
     notebooks = _path("root", "notebooks", doc="Parameterised chapter templates.")
     book = _path("root", "book")

@@ -146,10 +146,12 @@ TABLES: tuple[Table, ...] = (
           "One row per organisation in the organisation files.", text=_ORG_TEXT),
     Table("calibration", "calibration.csv",
           ("test", "scenario", "nominal", "false_alarm_rate", "mc_se", "power", "power_mc_se", "effect", "n_sim",
-           "expected"),
+           "expected", "keeps_promise"),
           "The calibration harness (wres.calibration): per test and simulated world, the stated and observed "
-          "false-alarm rates with their Monte Carlo SE, and power; copied from data/calibration/calibration.csv.",
-          text=("test", "scenario", "effect", "expected")),
+          "false-alarm rates with their Monte Carlo SE, and power, from data/calibration/calibration.csv; "
+          "keeps_promise: whether the rate keeps what `expected` promises (empty for methods shown only for "
+          "comparison).",
+          text=("test", "scenario", "effect", "expected"), booleans=("keeps_promise",)),
 )
 
 BY_KEY: dict[str, Table] = {t.key: t for t in TABLES}

@@ -13,6 +13,7 @@ import pandas as pd
 
 from wres import results as catalogue
 from wres.analysis import quality
+from wres.analysis.calibration import calibration_table
 from wres.analysis.changes import national_changes, org_changes
 from wres.analysis.national import national_trends
 from wres.analysis.organisations import (
@@ -49,7 +50,8 @@ def analyse(paths: Paths, registry: Registry, results_dir: Path) -> dict[str, Pa
     sources = load_sources(paths.sources_csv)
     check_cited(sources, pd.concat([f[["source", "source_file", "source_line"]] for f in (figures, breakdowns)
                                     if len(f)], ignore_index=True), paths.sources_csv.name)
-    sidecars = read_sidecars(paths.raw, paths.root)
+    # Every sidecar under data/: the raw inputs and the recorded calibration run.
+    sidecars = read_sidecars(paths.data, paths.root)
     series = all_series(figures, registry)
     trends, fits = national_trends(figures, registry, series)
     published = figures.drop(columns=["quality_flags"])
@@ -64,6 +66,7 @@ def analyse(paths: Paths, registry: Registry, results_dir: Path) -> dict[str, Pa
         "national_summary": national_summary(series, trends, registry),
         "provenance_files": sidecars,
         "sources": sources_table(sources, figures, breakdowns),
+        "calibration": calibration_table(paths.calibration_csv, paths.root),
     }
     results_dir.mkdir(parents=True, exist_ok=True)
     written = write_tables(tables, results_dir)

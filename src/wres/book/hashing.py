@@ -46,7 +46,7 @@ def inputs_digest(paths: Paths) -> str:
     """Hash of every input the analysis reads (raw files, package code, build kind)."""
     h = hashlib.sha256(package_digest().encode())
     h.update(b"demo" if paths.demo else b"national")
-    for folder in (paths.published, paths.trusts):
+    for folder in (paths.published, paths.trusts, paths.calibration_csv.parent):
         for p in sorted(folder.rglob("*")) if folder.exists() else []:
             if p.is_file():
                 h.update(str(p.relative_to(folder)).encode())
