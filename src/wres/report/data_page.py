@@ -15,6 +15,19 @@ from wres.report.tables import Column, html_table
 READS: tuple[str, ...] = ("national_figures", "provenance_files", "sources")
 
 
+#: How directly a kind of source speaks for the figures, most direct first: the publisher's
+#: own pages, official statistics, NHS bodies, faithful copies of official releases, then
+#: secondary reporting. An editorial order (kinds come from wres_sources.csv); a kind not
+#: listed sorts last.
+KIND_ORDER = ("official", "official statistics", "NHS body", "copy of an official release", "copy of a publication",
+              "professional body", "think tank", "journal news", "news", "consultancy", "blog",
+              "mirror of a personal article")
+
+
+def kind_rank(kind: str) -> int:
+    return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
+
+
 @dataclass
 class Provenance:
     registry: Registry
@@ -45,12 +58,21 @@ class Provenance:
             caption="Input files under data/raw/ with their sidecars and checked MD5 checksums", css="wres-files")
 
     def sources_html(self) -> str:
-        show = self.sources.sort_values(["source_outlet", "source"])
+        show = self.sources.assign(rank=self.sources["kind"].map(kind_rank))
+        show = show.sort_values(["rank", "kind", "publisher", "source"])
         return html_table(show, [
-            Column("source_outlet", "Outlet"), Column("source", "Page", link="source"), Column("kind", "Kind"),
-            Column("n_figures", "Figures"), Column("figures_for_report_years", "Report years")],
-            caption="Every cited source page, what kind of source it is, and how many national figures come from it",
-            css="wres-sources")
+            Column("kind", "Kind of source"), Column("publisher", "Publisher", note="description"),
+            Column("source_outlet", "Page", link="source"), Column("n_figures", "Figures"),
+            Column("figures_for_report_years", "Report years")],
+            caption="Every cited source page by kind, primary and official publications first, with who "
+                    "published it and how many national figures come from it", css="wres-sources")
+
+    def sources_intro(self) -> str:
+        counts = self.sources.assign(rank=self.sources["kind"].map(kind_rank)).groupby(["rank", "kind"]).size()
+        parts = [f"{n} {kind}" for (_, kind), n in counts.items()]
+        return ("Every national figure names the page that printed it. By kind, the pages are: "
+                + "; ".join(parts) + ". A copy (for example a press release reposted by another site) is "
+                "named with the publisher of the original and the site that carried it.")
 
     def quality_html(self) -> str:
         flags = self.figures["quality"].str.split(";").explode().str.strip().value_counts()

@@ -1,0 +1,93 @@
+"""Sphinx extension: every page says when it was published, how recent its data are, which
+version of the book it is, and where its changes and corrections are listed.
+
+A printed page carries the same line plus the site's name and the page's address (styled by
+``.wres-page-meta`` and ``.wres-print-meta`` in ``book/assets/css/wres.css``).
+
+The date is the date of the commit the book was built from (``git log -1``), so two builds of
+the same commit are byte-identical; outside a git checkout it is ``SOURCE_DATE_EPOCH`` if set,
+else today. The latest data year is the newest WRES report year in the build's
+``national_figures`` results (``results/`` beside the book's sources; for the demonstration
+build, ``_build/demo/results``).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import subprocess
+from datetime import UTC, date, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+CORRECTIONS_PAGE = "book/corrections"
+
+
+def _git(srcdir: Path, *args: str) -> str:
+    try:
+        out = subprocess.run(["git", *args], cwd=srcdir, capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return out.stdout.strip() if out.returncode == 0 else ""
+
+
+def published_date(srcdir: Path) -> date:
+    committed = _git(srcdir, "log", "-1", "--format=%cs")
+    if committed:
+        return date.fromisoformat(committed)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return datetime.fromtimestamp(int(epoch), UTC).date() if epoch else date.today()
+
+
+def book_version(srcdir: Path) -> str:
+    try:
+        number = version("wres")
+    except PackageNotFoundError:
+        number = "unknown"
+    commit = _git(srcdir, "rev-parse", "--short", "HEAD")
+    return f"{number} ({commit})" if commit else number
+
+
+def latest_data_year(srcdir: Path) -> int | None:
+    from wres import results
+
+    for folder in (srcdir / "results", srcdir.parent / "results"):
+        figures = results.read(folder, "national_figures")
+        if len(figures):
+            return int(figures["report_year"].max())
+    return None
+
+
+def _on_builder_inited(app) -> None:
+    src = Path(app.srcdir)
+    app.env.wres_page_meta = {"date": published_date(src), "version": book_version(src),
+                              "year": latest_data_year(src), "site": app.config.html_title or app.config.project}
+
+
+def meta_html(meta: dict, corrections_href: str, page_address: str) -> str:
+    when = meta["date"]
+    published = f"{when.day} {when:%B %Y}"
+    data = f"Latest data: WRES report {meta['year']}" if meta["year"] else "No national data"
+    esc = html.escape
+    line = (f"Published {esc(published)} · {esc(data)} · Version {esc(meta['version'])} · "
+            f'<a href="{esc(corrections_href, quote=True)}">Changes and corrections</a>')
+    printed = f"{esc(str(meta['site']))} · {esc(page_address)} · published {esc(published)}"
+    return (f'<div class="wres-page-meta"><p>{line}</p></div>'
+            f'<div class="wres-print-meta"><p>{printed}</p></div>')
+
+
+def _on_html_page_context(app, pagename: str, templatename: str, context: dict[str, Any], doctree) -> None:
+    if doctree is None or "body" not in context:
+        return
+    # On the corrections page itself the relative URI is empty: link to the page's own file.
+    href = app.builder.get_relative_uri(pagename, CORRECTIONS_PAGE) or Path(app.builder.get_target_uri(pagename)).name
+    address = app.builder.get_target_uri(pagename)
+    # At the end of the article: a page opens with its plain sentence, not with metadata.
+    context["body"] = context["body"] + meta_html(app.env.wres_page_meta, href, address)
+
+
+def setup(app) -> dict[str, Any]:
+    app.connect("builder-inited", _on_builder_inited)
+    app.connect("html-page-context", _on_html_page_context)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
