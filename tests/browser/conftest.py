@@ -225,7 +225,9 @@ def site_server(site_dir):
 
 
 @pytest.fixture(scope="session")
-def offline_browser():
+def sync_pw():
+    """The session's one Playwright driver: the sync API allows only one per thread,
+    so every browser fixture launches from this one."""
     if not Path(CHROMIUM).is_file() and not shutil.which(CHROMIUM):
         pytest.fail(
             f"Chromium not found at {CHROMIUM}; install Debian's package "
@@ -235,13 +237,18 @@ def offline_browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def offline_browser(sync_pw):
+    browser = sync_pw.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    try:
+        yield browser
+    finally:
+        browser.close()
 
 
 # --------------------------------------------------------------------------
@@ -476,22 +483,17 @@ def site_servers():
 
 
 @pytest.fixture(scope="session")
-def reader_browser():
+def reader_browser(sync_pw):
     """Chromium as a reader sees it: Playwright's headless default hides scrollbars,
     and whether a scrollable table shows its scrollbar is one of the checks."""
-    if not Path(CHROMIUM).is_file() and not shutil.which(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}; `apt-get install -y chromium`.", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-            ignore_default_args=["--hide-scrollbars"],
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+    browser = sync_pw.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+        ignore_default_args=["--hide-scrollbars"],
+    )
+    try:
+        yield browser
+    finally:
+        browser.close()
 
 
 def open_offline(browser, base_url: str, rel: str, **context_args):
