@@ -171,6 +171,9 @@ def site_index(site_dir) -> SiteIndex:
 
 
 def pytest_generate_tests(metafunc):
+    if "reader_page" in metafunc.fixturenames:
+        pages = reader_pages()
+        metafunc.parametrize("reader_page", pages, ids=[f"{s}:{p}" for s, p in pages])
     site = site_dir_path()
     missing = site_problem(site)
     for name, finder in (
@@ -222,7 +225,9 @@ def site_server(site_dir):
 
 
 @pytest.fixture(scope="session")
-def offline_browser():
+def sync_pw():
+    """The session's one Playwright driver: the sync API allows only one per thread,
+    so every browser fixture launches from this one."""
     if not Path(CHROMIUM).is_file() and not shutil.which(CHROMIUM):
         pytest.fail(
             f"Chromium not found at {CHROMIUM}; install Debian's package "
@@ -232,13 +237,18 @@ def offline_browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def offline_browser(sync_pw):
+    browser = sync_pw.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    try:
+        yield browser
+    finally:
+        browser.close()
 
 
 # --------------------------------------------------------------------------
@@ -406,3 +416,101 @@ class SiteVisitor:
 def site_visitor(offline_browser, site_server) -> SiteVisitor:
     base_url, port = site_server
     return SiteVisitor(offline_browser, base_url, port)
+
+
+# --------------------------------------------------------------------------
+# Reader audit: every page of BOTH sites (test_reader.py, test_accessibility.py)
+# --------------------------------------------------------------------------
+DEMO_SITE = "_build/demo/html"
+
+
+def demo_site_path() -> Path:
+    path = Path(os.environ.get("WRES_DEMO_SITE_DIR", DEMO_SITE)).expanduser()
+    return (path if path.is_absolute() else REPO_ROOT / path).resolve()
+
+
+#: Site name -> where its HTML folder is; the national site first.
+READER_SITES = {"national": site_dir_path, "demo": demo_site_path}
+
+
+def reader_pages() -> list[tuple[str, str]]:
+    """(site name, page) for every page of every site; a missing site gives one
+    ``<site-missing>`` entry so that its tests fail with the reason."""
+    out = []
+    for name, where in READER_SITES.items():
+        site = where()
+        if site_problem(site):
+            out.append((name, "<site-missing>"))
+        else:
+            out.extend((name, rel) for rel in discover_pages(site))
+    return out
+
+
+class SiteServers:
+    """One 127.0.0.1 server per site, started when a test first asks for it."""
+
+    def __init__(self):
+        self._servers: dict[str, tuple[ThreadingHTTPServer, threading.Thread]] = {}
+
+    def base_url(self, name: str) -> str:
+        if name not in self._servers:
+            site = READER_SITES[name]()
+            problem = site_problem(site)
+            if problem:
+                pytest.fail(f"{name} site: {problem}", pytrace=False)
+            handler = functools.partial(_QuietHandler, directory=str(site))
+            server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+            server.daemon_threads = True
+            thread = threading.Thread(target=server.serve_forever, name=f"wres-{name}", daemon=True)
+            thread.start()
+            self._servers[name] = (server, thread)
+        return f"http://127.0.0.1:{self._servers[name][0].server_address[1]}/"
+
+    def close(self) -> None:
+        for server, thread in self._servers.values():
+            server.shutdown()
+            server.server_close()
+            thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def site_servers():
+    servers = SiteServers()
+    try:
+        yield servers
+    finally:
+        servers.close()
+
+
+@pytest.fixture(scope="session")
+def reader_browser(sync_pw):
+    """Chromium as a reader sees it: Playwright's headless default hides scrollbars,
+    and whether a scrollable table shows its scrollbar is one of the checks."""
+    browser = sync_pw.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+        ignore_default_args=["--hide-scrollbars"],
+    )
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+def open_offline(browser, base_url: str, rel: str, **context_args):
+    """A page at ``rel`` of the site at ``base_url``, outside requests aborted,
+    charts drawn; returns (context, page)."""
+    context = browser.new_context(service_workers="block", **context_args)
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base_url)
+                  or r.request.url.startswith(("data:", "blob:")) else r.abort("blockedbyclient"))
+    page = context.new_page()
+    page.goto(base_url + quote(rel, safe="/?=&%"), wait_until="load", timeout=NAV_TIMEOUT_MS)
+    try:
+        page.wait_for_load_state("networkidle", timeout=NAV_TIMEOUT_MS)
+    except Exception:  # noqa: BLE001 - the offline tests report it
+        pass
+    if page.locator(CHART_SELECTOR).count():
+        try:
+            page.wait_for_function(_CHARTS_DRAWN_JS, arg=CHART_SELECTOR, timeout=CHART_TIMEOUT_MS)
+        except Exception:  # noqa: BLE001 - the offline tests report undrawn charts
+            pass
+    return context, page
