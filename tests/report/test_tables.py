@@ -1,5 +1,6 @@
 """The one table renderer: captions, header scopes, escaping, formats, links, notes."""
 
+import re
 import math
 
 import pandas as pd
@@ -15,7 +16,10 @@ def test_table_is_accessible_and_escapes_every_value():
     out = html_table(df, [Column("name", "Name <1>", link="url", note="sub"),
                           Column("v", "Value", fmt=number("{:+.2f}"), css="text-right")],
                      caption="Caption & more", css="wres-x", row_header=True, row_class="cls")
-    assert out.startswith('<table class="table wres-x"><caption>Caption &amp; more</caption>')
+    region = re.match(r'<div class="wres-table-scroll" role="region" tabindex="0" aria-labelledby="([^"]+)">'
+                      r'<table class="table wres-x"><caption id="([^"]+)">Caption &amp; more</caption>', out)
+    assert region and region.group(1) == region.group(2)  # the scroll region is named by the caption
+    assert out.endswith("</table></div>")
     assert '<th scope="col">Name &lt;1&gt;</th><th scope="col">Value</th>' in out
     assert "<script>" not in out and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in out
     assert 'href="https://x.example/?a=1&amp;b=&quot;2&quot;" rel="noopener"' in out

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import subprocess
 from datetime import UTC, date, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -87,7 +88,29 @@ def _on_html_page_context(app, pagename: str, templatename: str, context: dict[s
     context["body"] = context["body"] + meta_html(app.env.wres_page_meta, href, address)
 
 
+# The theme's navigation writes a sidebar toggle (``<details><summary>``) holding only an icon,
+# which screen readers announce with no name (axe: summary-name). The theme offers no option,
+# so each toggle is named after the link it opens, in the written pages.
+_TOGGLE = re.compile(r'(<a class="reference internal" href="[^"]*">)([^<]*)(</a><details(?: open="open")?>)<summary>')
+
+
+def label_sidebar_toggles(page: str) -> str:
+    return _TOGGLE.sub(lambda m: f'{m.group(1)}{m.group(2)}{m.group(3)}<summary aria-label="Show or hide the '
+                       f'pages under {m.group(2)}">', page)
+
+
+def _on_build_finished(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    for path in Path(app.outdir).rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        labelled = label_sidebar_toggles(text)
+        if labelled != text:
+            path.write_text(labelled, encoding="utf-8")
+
+
 def setup(app) -> dict[str, Any]:
     app.connect("builder-inited", _on_builder_inited)
     app.connect("html-page-context", _on_html_page_context)
+    app.connect("build-finished", _on_build_finished)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

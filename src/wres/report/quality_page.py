@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,12 +10,22 @@ import pandas as pd
 from IPython.display import HTML, Markdown
 
 from wres import results
+from wres.registry import Registry, load_registry
 from wres.report.organisation_section import BANNER_READS, synthetic_banner_html
 from wres.report.tables import Column, html_table
 
 #: The results this page reads ("organisation_meta": ``trust_meta.json``, for the banner).
 READS: tuple[str, ...] = ("quality_accounts", "quality_reasons", "quality_churn", "quality_unknown_ethnicity",
                           *BANNER_READS)
+
+
+def flag_words(text: str, registry: Registry | None = None) -> str:
+    """A reason naming quality flags by their codes, with each code in words ("quality flag
+    definition_differs" -> "quality flag "definition differs""); the data page's key says what
+    each one means."""
+    flags = (registry or load_registry()).quality_flags
+    return re.sub(r"\b[a-z]+(?:_[a-z]+)+\b", lambda m: f"“{m.group(0).replace('_', ' ')}”"
+                  if m.group(0) in flags else m.group(0), str(text))
 
 
 def _columns(titles: dict[str, str]) -> list[Column]:
@@ -46,7 +57,8 @@ class QualityView:
                           caption="Rows read, used and excluded, by input file", css="wres-quality-table")
 
     def reasons_html(self) -> str:
-        return html_table(self.reasons, _columns({"file": "File", "reason": "Reason", "rows": "Rows"}),
+        reasons = self.reasons.assign(reason=self.reasons["reason"].map(flag_words)) if len(self.reasons) else self.reasons
+        return html_table(reasons, _columns({"file": "File", "reason": "Reason", "rows": "Rows"}),
                           caption="Excluded rows by input file and reason", css="wres-quality-table")
 
     def organisation_parts(self) -> list:
