@@ -41,6 +41,7 @@ def test_the_data_block_holds_the_spec_and_embed_options():
     # The spec as given, with ARIA roles on marks switched off (the wrapper carries the name).
     expected = json.loads(json.dumps(spec))
     expected["config"]["aria"] = False
+    expected["mark"] = {"type": expected["mark"]["type"], "aria": False}
     assert data == {"spec": expected, "opt": {"renderer": "svg", "actions": False}}
 
 

@@ -152,11 +152,27 @@ def reset_ids() -> None:
     _seen.clear()
 
 
+def _without_mark_roles(node: Any) -> Any:
+    """``aria: false`` on every mark of a (layered, concatenated, faceted) spec: the config
+    switch alone leaves the mark groups of layers with an image role and no name."""
+    if isinstance(node, dict):
+        out = {k: _without_mark_roles(v) for k, v in node.items()}
+        mark = out.get("mark")
+        if isinstance(mark, str):
+            out["mark"] = {"type": mark, "aria": False}
+        elif isinstance(mark, dict):
+            out["mark"] = {**mark, "aria": False}
+        return out
+    if isinstance(node, list):
+        return [_without_mark_roles(v) for v in node]
+    return node
+
+
 def render_html(spec: dict, embed_options: dict | None = None, **_ignored: Any) -> str:
     """The HTML fragment (div + JSON data block) for one Vega-Lite ``spec``."""
     # The marks carry no ARIA roles of their own: the chart's name and its data in words sit
     # on the wrapper below, and Vega's unnamed mark groups fail axe's svg-img-alt rule.
-    spec = {**spec, "config": {**spec.get("config", {}), "aria": False}}
+    spec = _without_mark_roles({**spec, "config": {**spec.get("config", {}), "aria": False}})
     cid = chart_id(spec)
     vis_id = f"{cid}-vis"
     desc_id = f"{cid}-desc"

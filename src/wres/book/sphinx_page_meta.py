@@ -60,8 +60,25 @@ def latest_data_year(srcdir: Path) -> int | None:
     return None
 
 
+#: The landing page includes this file, written here from the build's results before Sphinx
+#: reads any page (Sphinx re-reads the landing page when the file changes).
+FINDINGS_FILE = Path("book") / "generated" / "findings.md"
+
+
+def write_findings(srcdir: Path) -> None:
+    from wres.io import write_if_changed
+    from wres.report.landing_page import findings_markdown
+
+    for folder in (srcdir / "results", srcdir.parent / "results"):
+        if (folder / "national_summary.csv").exists():
+            write_if_changed(srcdir / FINDINGS_FILE, findings_markdown(folder))
+            return
+    write_if_changed(srcdir / FINDINGS_FILE, "No national results are in this build yet.\n")
+
+
 def _on_builder_inited(app) -> None:
     src = Path(app.srcdir)
+    write_findings(src)
     app.env.wres_page_meta = {"date": published_date(src), "version": book_version(src),
                               "year": latest_data_year(src), "site": app.config.html_title or app.config.project}
 
