@@ -25,7 +25,7 @@ def trend(**kw):
 def test_relative_likelihood_headline():
     text = headline(REG.indicator(3), summary(3, (2016, 1.56), (2023, 1.03), "ratio"), trend(), REG)
     assert text.startswith("**BME staff were 1.03 times as likely as White staff to enter the formal "
-                           "disciplinary process in 2023; down from 1.56 in 2016, the first comparable year.**")
+                           "disciplinary process in 2023; down from 1.56 in 2016, the first comparable year, closer to parity.**")
     assert "fall — on average 4.8% a year (95% confidence interval, not adjusted for multiple comparisons: " \
            "-6.5% to -3.1% a year)" in text
     assert "statistically significant and is an improvement" in text
@@ -70,7 +70,7 @@ def test_representation_headline_compares_with_workforce():
                     REG)
     assert text.startswith("**16.5% of NHS trust board members were BME in 2024, compared with 28.6% of the "
                            "whole workforce: a gap of -12.1 percentage points; down from -10.6 in 2016, the first "
-                           "comparable year.**")
+                           "comparable year, further from parity.**")
 
 
 def test_no_figure_and_single_year():

@@ -131,12 +131,23 @@ def headline(ind: Indicator, summary: pd.Series | None, trend: pd.Series | None,
         change = "up" if latest > first else "down" if latest < first else "unchanged"
         pct = "%" if unit == "percent" else ""
         shown_first = f"{first:+.1f}" if unit == "percentage points" else fmt_value(first, unit)
-        since = f"; {change} from {shown_first}{pct} in {first_when}, the first comparable year"
+        since = f"; {change} from {shown_first}{pct} in {first_when}, the first comparable year{_parity_move(ind, first, latest)}"
         if change == "unchanged":
             since = f"; the same as in {first_when}, the first comparable year"
     else:
         since = "; this is the only comparable published year"
     return f"**{sentence}{when}{comparison}{since}.** {verdict_sentence(trend, registry)}"
+
+
+def _parity_move(ind: Indicator, first: float, latest: float) -> str:
+    """", further from parity" or ", closer to parity" for a headline judged by parity."""
+    spec = ind.series_by_key(ind.headline_series)
+    if spec.improvement != "parity" or (spec.transform == "log" and min(first, latest) <= 0):
+        return ""
+    far = (lambda v: abs(math.log(v))) if spec.transform == "log" else abs
+    if far(latest) == far(first):
+        return ""
+    return ", further from parity" if far(latest) > far(first) else ", closer to parity"
 
 
 def count_words(n: int) -> str:
