@@ -329,20 +329,19 @@ def test_mann_kendall_rejects_nan():
 
 
 @pytest.mark.parametrize("kind, years, values", CASES)
-def test_theil_sen_matches_scipy_and_brute_force(kind, years, values):
+def test_theil_sen_slope_is_the_median_pairwise_slope(kind, years, values):
     res = T.theil_sen(years, values, kind)
     z = z_of(values, kind)
     x = np.asarray(years, float)
     pairwise = [
         (z[j] - z[i]) / (x[j] - x[i]) for i in range(len(x)) for j in range(i + 1, len(x))
     ]
-    ts = stats.theilslopes(z, x, alpha=0.95)
     assert close(res["sen_slope_transformed"], np.median(pairwise))
-    assert close(res["sen_slope_transformed"], ts.slope)
-    assert close(res["sen_ci_low_transformed"], ts.low_slope)
-    assert close(res["sen_ci_high_transformed"], ts.high_slope)
+    # the interval's ranks are checked by hand in test_theil_sen_interval_is_sens_by_hand
+    assert min(pairwise) <= res["sen_ci_low_transformed"] <= res["sen_slope_transformed"]
+    assert res["sen_slope_transformed"] <= res["sen_ci_high_transformed"] <= max(pairwise)
 
-    trip = (ts.slope, ts.low_slope, ts.high_slope)
+    trip = (res["sen_slope_transformed"], res["sen_ci_low_transformed"], res["sen_ci_high_transformed"])
     if kind == "log":
         want = [100 * (math.exp(b) - 1) for b in trip]
     elif kind == "logit":
@@ -356,9 +355,23 @@ def test_theil_sen_matches_scipy_and_brute_force(kind, years, values):
 
 
 def test_theil_sen_alpha_is_test_size():
-    res = T.theil_sen(IND3_YEARS, IND3_VALUES, "log", alpha=0.2)
-    ts = stats.theilslopes(np.log(IND3_VALUES), IND3_YEARS, alpha=0.8)
-    assert close(res["sen_ci_low_transformed"], ts.low_slope)
+    """alpha = 0.5 in the hand-worked example below: C = 0.674 * 6.658 = 4.49, ranks
+    round((21 - 4.49)/2) = 8 and round((21 + 4.49)/2 + 1) = 14: slopes 3/4 and 1."""
+    res = T.theil_sen(np.arange(1, 8), [0, 2, 1, 4, 3, 6, 5], "identity", alpha=0.5)
+    assert close(res["sen_ci_low"], 0.75) and close(res["sen_ci_high"], 1.0)
+
+
+def test_theil_sen_interval_is_sens_by_hand():
+    """Sen (1968) / Hollander & Wolfe (1999, section 9.2), worked by hand for n = 7.
+
+    Values 0, 2, 1, 4, 3, 6, 5 in years 1-7 have N = 21 pairwise slopes; sorted:
+    -1 -1 -1 1/3 1/3 1/2 3/5 3/4 5/6 1 1 1 1 1 1 6/5 4/3 5/3 2 3 3 (median 1).
+    Var(S) = n(n-1)(2n+5)/18 = 7*6*19/18 = 44.33 (no ties in the values), so
+    C = 1.96 * sqrt(44.33) = 13.05; M1 = (N - C)/2 = 3.97 -> rank 4 and
+    M2 + 1 = (N + C)/2 + 1 = 18.03 -> rank 18: the interval is [1/3, 5/3]."""
+    res = T.theil_sen(np.arange(1, 8), [0, 2, 1, 4, 3, 6, 5], "identity")
+    assert close(res["sen_slope"], 1.0)
+    assert close(res["sen_ci_low"], 1 / 3) and close(res["sen_ci_high"], 5 / 3)
 
 
 # ---------------------------------------------------------------------------
@@ -413,6 +426,7 @@ KEYS = {
     "slope_ci_high", "p_value", "mk_s", "mk_p", "sen_slope", "sen_ci_low",
     "sen_ci_high", "min_detectable_slope", "verdict",
     "fit", "verdict_reason", "tests_agree", "resid_sd", "mk_method",
+    "method", "fitted_first", "fitted_last",
 }  # fmt: skip
 
 
@@ -434,7 +448,13 @@ def test_analyse_series_assembles_the_parts(kind, years, values):
     level = ols["delta_level"] if kind == "logit" else None
     assert close(out["min_detectable_slope"],
                  T.min_detectable_slope(years, ols["resid_sd"], kind, level))  # fmt: skip
-    assert out["verdict"] in ("improving", "worsening", "no significant change")
+    assert out["method"] == "ols"
+    assert close(out["fitted_first"], ols["fit"]["fitted"].iloc[0])
+    assert close(out["fitted_last"], ols["fit"]["fitted"].iloc[-1])
+    # "up": a significant rise improves, a significant fall worsens, else no change
+    want = ("no significant change" if ols["p_value"] >= 0.05
+            else "improving" if ols["slope"] > 0 else "worsening")
+    assert out["verdict"] == want
 
 
 def test_analyse_series_too_few_years():
@@ -556,3 +576,63 @@ def test_shifting_years_leaves_slope_unchanged(values, shift):
         assert math.isclose(a[k], b[k], rel_tol=1e-7, abs_tol=1e-9), k
     assert math.isclose(a["p_value"], b["p_value"], rel_tol=1e-6, abs_tol=1e-9)
     assert a["verdict"] == b["verdict"] or abs(a["p_value"] - 0.05) < 1e-6
+
+
+# ---------------------------------------------------------------------------
+# Parity and rolling-average series
+# ---------------------------------------------------------------------------
+
+_WOBBLE = np.array([0.01, -0.01, 0.0, 0.01, -0.01, 0.0, 0.01, -0.01])
+
+
+def _geometric(start, end, years=IND3_YEARS):
+    """A ratio moving steadily (on the log scale) from start to end, with a small wobble."""
+    t = (years - years[0]) / (years[-1] - years[0])
+    return np.exp(np.log(start) + t * np.log(end / start) + _WOBBLE[: years.size])
+
+
+@pytest.mark.parametrize("start, end, want", [
+    (0.90, 0.44, "worsening"),       # falls, but away from parity
+    (1.60, 1.05, "improving"),       # falls towards parity
+    (0.50, 0.85, "improving"),       # rises towards parity from below
+    (1.40, 0.70, "crossed parity"),  # from disadvantage to the other side
+])
+def test_parity_verdicts_of_ratios(start, end, want):
+    out = T.analyse_series(IND3_YEARS, _geometric(start, end), "log", "parity")
+    assert out["p_value"] < 0.001
+    assert out["verdict"] == want
+
+
+@pytest.mark.parametrize("values, want", [
+    ([-10.6, -10.9, -11.3, -11.5, -11.8, -12.1], "worsening"),  # the gap widening
+    ([-10.6, -9.0, -7.5, -6.1, -4.4, -3.0], "improving"),       # the gap closing
+    ([-6.0, -3.5, -1.1, 1.2, 3.6, 6.1], "crossed parity"),
+])
+def test_parity_verdicts_of_gaps(values, want):
+    out = T.analyse_series(np.arange(2019, 2025), values, "identity", "parity")
+    assert out["verdict"] == want
+
+
+def test_parity_not_significant_is_no_change():
+    out = T.analyse_series(IND3_YEARS, [0.9, 0.5, 0.8, 0.6, 0.9, 0.5, 0.7, 0.6], "log", "parity")
+    assert out["p_value"] > 0.05 and out["verdict"] == "no significant change"
+
+
+def test_rolling_series_uses_gls_with_the_moving_average_correlation():
+    """Checked against statsmodels' own GLS with the MA(1) correlation of two-year averages
+    (1 on the diagonal, 0.5 next to it), written out here."""
+    y = np.log(IND3_VALUES)
+    n = y.size
+    omega = np.eye(n) + 0.5 * (np.eye(n, k=1) + np.eye(n, k=-1))
+    fit = sm.GLS(y, sm.add_constant(IND3_YEARS - IND3_YEARS.mean()), sigma=omega).fit()
+    out = T.analyse_series(IND3_YEARS, IND3_VALUES, "log", "parity", window=2)
+    assert out["method"] == "gls_rolling_2"
+    assert close(out["slope"], 100 * math.expm1(fit.params[1]))
+    assert close(out["p_value"], fit.pvalues[1], 1e-9)
+    lo, hi = fit.conf_int()[1]
+    assert close(out["slope_ci_low"], 100 * math.expm1(lo)) and close(out["slope_ci_high"], 100 * math.expm1(hi))
+    assert close(out["fitted_first"], math.exp(fit.params[0] + fit.params[1] * (2016 - IND3_YEARS.mean())))
+    # Mann-Kendall and Sen's interval assume independent years: not used
+    assert out["mk_method"] == "not applicable" and math.isnan(out["mk_p"]) and math.isnan(out["sen_ci_low"])
+    assert out["tests_agree"] is None
+    assert out["verdict"] == "improving"  # 1.48 -> 1.01 fitted: towards parity

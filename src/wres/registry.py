@@ -16,7 +16,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 Transform = Literal["log", "logit", "identity"]
-Direction = Literal["up", "down", "none"]
+#: Which way counts as improvement: up, down, none (no good direction), or parity (towards
+#: the value of equal treatment: 1 for a ratio, 0 for a gap; see ``wres.stats.parity``).
+Direction = Literal["up", "down", "none", "parity"]
 
 
 class _Model(BaseModel):
@@ -53,6 +55,9 @@ class Series(_Model):
     unit: str
     from_indicator: int | None = None
     tested: bool = True
+    #: Years in each published figure: 2 for a two-year rolling average (adjacent figures
+    #: share a year of data, so the trend test must allow for it; ``wres.stats.serial``).
+    rolling_years: int = Field(default=1, ge=1)
 
 
 class Derived(_Model):
@@ -132,6 +137,14 @@ class Indicator(_Model):
             if s.key == key:
                 return s
         raise KeyError(f"indicator {self.id} has no series {key!r}")
+
+    def rolling_years(self, key: str) -> int:
+        """Years averaged in each figure of series ``key``; a derived series shares the
+        overlap of the series it is made from."""
+        spec = self.series_by_key(key)
+        if isinstance(spec, Derived):
+            return max(self.rolling_years(spec.a), self.rolling_years(spec.b))
+        return spec.rolling_years
 
     def year_phrase(self, report_year: int) -> str:
         """How a report year must be described for this indicator."""

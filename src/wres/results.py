@@ -52,10 +52,13 @@ TABLES: tuple[Table, ...] = (
           ("indicator", "series", "label", "group", "first_year", "last_year", "n_years", "slope", "slope_unit",
            "slope_ci_low", "slope_ci_high", "p_value", "q_value", "mk_s", "mk_p", "sen_slope", "sen_ci_low",
            "sen_ci_high", "min_detectable_slope", "verdict", "tests_agree", "verdict_note", "improvement",
-           "transform", "excluded_years", "years_used"),
-          "One row per tested national series: slope, intervals, tests and verdict.",
+           "transform", "excluded_years", "years_used", "method", "family", "mk_q", "fitted_first",
+           "fitted_last"),
+          "One row per tested national series: slope, intervals (95%, not adjusted for multiple comparisons), "
+          "tests (method: ols, or gls_rolling_2 for two-year rolling averages), the multiple-comparison family "
+          "(headline or context), q-values of both tests within it, and the verdict.",
           text=(*_NATIONAL_TEXT, "slope_unit", "verdict", "verdict_note", "improvement", "transform",
-                "excluded_years", "years_used")),
+                "excluded_years", "years_used", "method", "family")),
     Table("national_fits", "national_fits.csv", ("indicator", "series", "year", "fitted", "ci_low", "ci_high"),
           "The fitted trend line and its 95% band on the natural scale, for each tested series.", text=("series",)),
     Table("national_context", "national_context.csv",
@@ -70,11 +73,11 @@ TABLES: tuple[Table, ...] = (
           "Published breakdowns (regions, organisation types), for context only.", text=(*_NATIONAL_TEXT, "year")),
     Table("national_summary", "national_summary.csv",
           ("indicator", "series", "label", "unit", "n_years", "first_year", "first_value", "latest_year",
-           "latest_value", "change", "comparison_value", "workforce_value", "verdict"),
-          "One row per indicator for its headline series: first and latest figure (one per report year, the "
-          "first published), change = latest - first in the series' unit, the majority group's figure in the "
-          "latest year (indicators with a comparison phrase), the workforce figure (indicators with a "
-          "comparison), and the trend verdict ('too few years' when not tested).",
+           "latest_value", "change", "comparison_value", "workforce_value", "verdict", "senior_value"),
+          "One row per indicator for its headline series: first and latest figure that can enter the trend test "
+          "(one per report year, the first published), change = latest - first in the series' unit, the majority "
+          "group's figure in the latest year (indicators with a comparison phrase), the workforce and senior-group "
+          "figures (indicators with a comparison), and the trend verdict ('too few years' when not tested).",
           text=("series", "label", "unit", "verdict")),
     Table("provenance_files", "provenance_files.csv",
           ("file", "title", "description", "compiled", "method", "producer", "licence", "date_accessed",

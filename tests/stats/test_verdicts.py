@@ -50,3 +50,30 @@ def test_alpha_is_strict(p, expected):
 def test_rejects_bad_direction():
     with pytest.raises(ValueError):
         classify(1.0, 0.01, 8, "sideways", min_years=5)
+
+
+@pytest.mark.parametrize(
+    "first, last, scale, verdict",
+    [(0.90, 0.44, "log", "worsening"),        # below parity and falling: away from 1
+     (1.60, 1.05, "log", "improving"),        # above parity and falling: towards 1
+     (0.60, 0.80, "log", "improving"),
+     (1.30, 0.80, "log", "crossed parity"),   # log 1.3 = +0.26, log 0.8 = -0.22: opposite sides
+     (0.80, 1.10, "log", "crossed parity"),
+     (-10.6, -12.1, "identity", "worsening"),  # a board-minus-workforce gap widening
+     (-10.6, -4.0, "identity", "improving"),
+     (-3.0, 2.0, "identity", "crossed parity")],
+)
+def test_parity_direction_judges_the_fitted_ends(first, last, scale, verdict):
+    slope = np.sign(last - first)
+    v = classify(slope, 0.001, 8, "parity", min_years=5, cross_p=0.004, cross_s=slope * 20,
+                 first=first, last=last, scale=scale)
+    assert v == Verdict(verdict, True, "both_significant", int(slope), int(slope))
+
+
+def test_parity_direction_not_significant_and_its_inputs():
+    v = classify(-0.1, 0.3, 8, "parity", min_years=5, first=0.9, last=0.44, scale="log")
+    assert v.verdict == "no significant change"
+    with pytest.raises(ValueError):  # a significant parity verdict needs the fitted ends
+        classify(-0.1, 0.01, 8, "parity", min_years=5, scale="log")
+    with pytest.raises(ValueError):
+        classify(-0.1, 0.01, 8, "parity", min_years=5, first=0.9, last=0.44, scale="logit")

@@ -173,18 +173,24 @@ def _change(sign: int) -> str:
 
 
 def verdict_note(v: Verdict, *, n_years: int, min_years: int, p_value: float, cross_p: float,
-                 alpha: float = 0.05, p_label: str = "p") -> str:
+                 alpha: float = 0.05, p_label: str = "p", cross_label: str = "p", rolling: bool = False) -> str:
     """What the regression and the Mann–Kendall cross-check said, in one or two sentences.
 
-    ``p_label`` names the regression's p-value (``"q"`` when it is a Benjamini–Hochberg
-    q-value)."""
+    ``p_label`` / ``cross_label`` name the regression's and Mann–Kendall's p-values (``"q"``
+    when Benjamini–Hochberg q-values). ``rolling``: a rolling-average series, tested by GLS
+    and with no Mann–Kendall test (it assumes independent years)."""
     if v.reason == "too_few_years":
         return (f"Only {n_years} year{'s' if n_years != 1 else ''} of data; at least "
                 f"{min_years} are needed before a trend is tested, so no p-value is given.")
     if v.reason == "no_estimate":
         return "The regression p-value could not be computed, so no change is reported."
     ols = f"{p_label} {fmt_p(p_value, alpha)}"
-    mk = f"p {fmt_p(cross_p, alpha)}"
+    mk = f"{cross_label} {fmt_p(cross_p, alpha)}"
+    if rolling and v.reason == "no_cross_check":
+        found = f"a significant {_change(v.sign)}" if p_value < alpha else "no significant change"
+        return (f"The regression, by generalised least squares allowing for the overlap of the two-year rolling "
+                f"averages, finds {found} ({ols}); the Mann–Kendall test is not used because it assumes "
+                "independent years.")
     if v.reason == "no_cross_check":
         found = f"a significant {_change(v.sign)}" if p_value < alpha else "no significant change"
         return f"The regression finds {found} ({ols}); the Mann–Kendall test was not available."

@@ -12,6 +12,8 @@ from wres.stats.verdicts import TOO_FEW_YEARS
 SUMMARY_COLUMNS = [
     "indicator", "series", "label", "unit", "n_years", "first_year", "first_value", "latest_year", "latest_value",
     "change", "comparison_value", "workforce_value", "verdict",
+    # added with the parity verdicts: the senior group's share (board or VSM) in the latest year
+    "senior_value",
 ]
 
 
@@ -24,8 +26,11 @@ def _value_in(series: pd.DataFrame, key: str, year: int) -> float:
 def _row(ind: Indicator, mine: pd.DataFrame, trends: pd.DataFrame, registry: Registry) -> dict:
     key = ind.headline_series
     spec = ind.series_by_key(key)
-    # One figure per report year, the first of the year as the series table orders them.
-    main = mine[mine["series"] == key].sort_values("report_year", kind="stable").drop_duplicates("report_year")
+    # Only figures that can enter the trend test (the quality flags the registry excludes from
+    # tests are left out), one per report year, the first of the year as the series table
+    # orders them: the change is then measured over the same figures the verdict is about.
+    main = mine[(mine["series"] == key) & mine["testable"].astype(bool)]
+    main = main.sort_values("report_year", kind="stable").drop_duplicates("report_year")
     t = trends[(trends["indicator"] == ind.id) & (trends["series"] == key)]
     row = dict.fromkeys(SUMMARY_COLUMNS, np.nan)
     row.update(indicator=ind.id, series=key, label=spec.label, unit=spec.unit, n_years=len(main),
@@ -43,19 +48,21 @@ def _row(ind: Indicator, mine: pd.DataFrame, trends: pd.DataFrame, registry: Reg
         row["comparison_value"] = _value_in(mine, key.replace(std.minority_group, std.majority_group), year)
     if ind.comparison is not None:
         row["workforce_value"] = _value_in(mine, ind.comparison.workforce, year)
+        row["senior_value"] = _value_in(mine, ind.comparison.senior, year)
     return row
 
 
 def national_summary(series: pd.DataFrame, trends: pd.DataFrame, registry: Registry) -> pd.DataFrame:
-    """Per registry indicator, its headline series: first and latest figure (one per report
-    year, the first published), ``change`` = latest − first in the series' unit, the
+    """Per registry indicator, its headline series: first and latest figure that can enter the
+    trend test (one per report year, the first published; report years throughout),
+    ``change`` = latest − first in the series' unit, the
     majority group's figure in the latest year (indicators with a ``comparison_phrase``),
-    the workforce figure (indicators with a ``comparison``), and the trend verdict ("too
-    few years" when the series was not tested)."""
+    the workforce and senior-group figures (indicators with a ``comparison``), and the trend
+    verdict ("too few years" when the series was not tested)."""
     rows = [_row(ind, series[series["indicator"] == ind.id], trends, registry) for ind in registry.indicators]
     out = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     for c in ("first_year", "latest_year"):
         out[c] = out[c].astype("Int64")
-    for c in ("first_value", "latest_value", "change", "comparison_value", "workforce_value"):
+    for c in ("first_value", "latest_value", "change", "comparison_value", "workforce_value", "senior_value"):
         out[c] = out[c].astype(float)
     return out

@@ -67,15 +67,34 @@ def trend_table_html(trends: pd.DataFrame, ind: Indicator) -> str:
     signed, plain = number("{:+.3g}"), number("{:.3g}")
     show["trend"] = [f"{signed(v)} {u}" for v, u in zip(show["slope"], show["slope_unit"], strict=True)]
     show["ci"] = [f"{signed(lo)} to {signed(hi)}" for lo, hi in zip(show["slope_ci_low"], show["slope_ci_high"], strict=True)]
-    show["mk"] = [f"{number('{:.0f}')(s)} (p = {plain(p)})" for s, p in zip(show["mk_s"], show["mk_p"], strict=True)]
+    show["mk"] = [_mk_cell(s, p, q, m) for s, p, q, m in
+                  zip(show["mk_s"], show["mk_p"], show["mk_q"], show["method"], strict=True)]
+    show["test"] = show["method"].map(lambda m: METHOD_WORDS.get(m, m))
+    show["family_words"] = show["family"].map(lambda f: FAMILY_WORDS.get(f, f))
     show["verdict_words"] = show["verdict"].map(lambda v: headline.VERDICT_ICON.get(v, v))
     return html_table(show, [
-        Column("label", "Series"), Column("years_used", "Years tested"), Column("trend", "Trend (regression)"),
-        Column("ci", "95% CI"), Column("p_value", "p", fmt=plain), Column("q_value", "q (BH)", fmt=plain),
-        Column("mk", "Mann–Kendall S (exact p)"), Column("sen_slope", "Theil–Sen slope", fmt=signed),
-        Column("min_detectable_slope", "Smallest detectable trend", fmt=plain),
+        Column("label", "Series"), Column("family_words", "Family"), Column("years_used", "Years tested"),
+        Column("test", "Test"), Column("trend", "Trend (regression)"),
+        Column("ci", "95% CI (not adjusted for multiple comparisons)"), Column("p_value", "p", fmt=plain),
+        Column("q_value", "q (BH, within family)", fmt=plain),
+        Column("mk", "Mann–Kendall S (exact p; q within family)"), Column("sen_slope", "Theil–Sen slope", fmt=signed),
+        Column("min_detectable_slope", "Smallest trend detectable with 80% power", fmt=plain),
         Column("verdict_words", "Verdict")],
         caption=f"Trend tests of the national series of indicator {ind.id}", css="wres-trends")
+
+
+#: The ``method`` codes of national_trends.csv in words.
+METHOD_WORDS = {"ols": "ordinary least squares",
+                "gls_rolling_2": "generalised least squares for two-year rolling averages"}
+#: The ``family`` codes in words: which false-discovery-rate family a series' q is from.
+FAMILY_WORDS = {"headline": "headline (the verdict family)", "context": "context (not in the headline family)"}
+
+
+def _mk_cell(s: float, p: float, q: float, method: str) -> str:
+    if method != "ols":
+        return "not used (assumes independent years)"
+    plain = number("{:.3g}")
+    return f"{number('{:.0f}')(s)} (p = {plain(p)}; q = {plain(q)})"
 
 
 @dataclass
@@ -132,8 +151,8 @@ class IndicatorChapter:
             lo, hi = self.ind.non_adverse
             band = (f"The shaded band is NHS England's non-adverse range ({lo:.2f}–{hi:.2f}); "
                     "the dotted line is parity (1.0). ")
-        return (f"{band}Dashed lines and shaded bands are the fitted trend and its 95% confidence band, drawn only "
-                "where there are enough years to test. Hollow diamonds are figures shown but excluded from the test "
+        return (f"{band}Dashed lines and shaded bands are the fitted trend and its pointwise 95% confidence band "
+                "(not adjusted for multiple comparisons), drawn only where there are enough years to test. Hollow diamonds are figures shown but excluded from the test "
                 "because of their quality flag. Hover over a point for its year, value, quality flag and source.")
 
     def notes_markdown(self) -> str:
@@ -173,15 +192,34 @@ class IndicatorChapter:
         return "\n".join(items)
 
     def method_markdown(self) -> str:
-        """The "How we tested this" paragraph, with the registry's thresholds."""
+        """The "How we tested this" paragraph, with the registry's thresholds and this
+        indicator's test."""
         tt = self.registry.trend_tests
         scale = "logarithm of the ratio" if self.ind.is_relative_likelihood else "transformed value"
-        return (f"For each series with at least {tt.min_years} comparable years we fitted a straight line to the "
-                f"{scale} against year, with the year-to-year scatter as the noise, and checked it with an exact "
-                "Mann–Kendall test and a Theil–Sen slope, which do not assume a straight line. A trend is called "
-                "significant only if its Benjamini–Hochberg q-value across all series in the book is below "
-                f"{tt.alpha}. The full method, its assumptions and its limits are in "
-                "{ref}`the methods chapter <methods-trend-tests>`.")
+        rolling = [s.label for s in self.ind.series if s.rolling_years > 1]
+        if rolling:
+            fit = (f"Each figure is a two-year rolling average, so neighbouring years share a year of data and are not "
+                   f"independent. For each series with at least {tt.min_years} comparable years we fitted a straight "
+                   f"line to the {scale} against year by generalised least squares, with the correlation that the "
+                   "averaging implies (0.5 between neighbouring years), instead of ordinary least squares, which "
+                   "would call too many chance wobbles significant. The Mann–Kendall test and Sen's interval assume "
+                   "independent years, so they are not used here; the Theil–Sen slope is shown as a robust estimate "
+                   "only.")
+        else:
+            fit = (f"For each series with at least {tt.min_years} comparable years we fitted a straight line to the "
+                   f"{scale} against year, with the year-to-year scatter as the noise, and checked it with an exact "
+                   "Mann–Kendall test, which does not assume a straight line or normal errors but does assume "
+                   "independent years, and a Theil–Sen slope, a robust estimate of the straight-line slope.")
+        parity = ""
+        if any(self.ind.series_by_key(k).improvement == "parity" for k in self.trends.get("series", [])):
+            parity = (" For a ratio or a gap between groups, improving means moving towards parity (a ratio of 1, "
+                      "a gap of 0); a trend whose fitted line ends on the other side of parity is reported as "
+                      "having crossed parity.")
+        return (f"{fit} The headline series of every indicator form one family: a trend is called significant only if "
+                f"its Benjamini–Hochberg q-value within that family is below {tt.alpha}. The other series are a second "
+                "family with their own adjustment, shown for context. Confidence intervals are plain 95% intervals, "
+                f"not adjusted for multiple comparisons.{parity} The full method, its assumptions and its limits are "
+                "in {ref}`the methods chapter <methods-trend-tests>`.")
 
     def _fits_for(self, keys: list[str]) -> dict[str, pd.DataFrame]:
         return {k: g[["year", "fitted", "ci_low", "ci_high"]] for k, g in self.fits.groupby("series") if k in keys} if len(self.fits) else {}

@@ -34,6 +34,8 @@ _POSITION = {"above": "higher than peers", "below": "lower than peers", "inside"
 
 def _value_direction(ind: Indicator) -> str:
     """Which way the indicator's value counts as better: up, down or none (registry)."""
+    if ind.trust.improvement:  # the organisation side's own direction, when the registry gives one
+        return ind.trust.improvement
     if ind.trust.kind == "relative_likelihood":
         return ind.series[0].improvement
     if ind.trust.kind == "percentage":

@@ -31,8 +31,9 @@ class Overview(PageView):
         n = words.count_words(len(self.registry.indicators))
         return (f"**Of the {n} {self.registry.standard.short_name} indicators' headline series, {'; '.join(parts)}.** "
                 "A trend is called real only when it passes a significance test with the false discovery rate "
-                "controlled across every series in the book; \"too few years\" means fewer comparable published "
-                "figures than the test needs, not that nothing changed.")
+                "controlled across this family of headline series, one for each indicator; for ratios and gaps "
+                "between groups, improving means moving towards parity. \"Too few years\" means fewer comparable "
+                "published figures than the test needs, not that nothing changed.")
 
     def _table_frame(self) -> pd.DataFrame:
         rows = []
@@ -43,8 +44,8 @@ class Overview(PageView):
                 latest, change = "no figure", "—"
             else:
                 latest = f"{words.fmt_value(r.latest_value, r.unit)}{pct} ({ind.year_phrase(int(r.latest_year))})"
-                unit = "points" if r.unit == "percent" else ""
-                change = (f"{r.change:+.2f} {unit} since {int(r.first_year)} "
+                unit = "points" if r.unit in ("percent", "percentage points") else ""
+                change = (f"{r.change:+.2f} {unit} since {ind.year_phrase(int(r.first_year))} "
                           f"({words.fmt_value(r.first_value, r.unit)}{pct})").replace("  ", " ")
             rows.append({"id": ind.id, "title": ind.title, "href": f"{ind.slug}.html", "series": r.label,
                          "latest": latest, "change": change, "verdict": words.VERDICT_ICON.get(r.verdict, r.verdict),
@@ -58,7 +59,7 @@ class Overview(PageView):
              Column("latest", "Latest"), Column("change", "Change"),
              Column("verdict", "Trend verdict", wrap="strong")],
             caption="Every indicator's headline series: latest national figure, change since the first "
-                    "published year, and trend verdict",
+                    "comparable year (the first that entered the trend test), and trend verdict",
             css="wres-overview", row_class="row_class")
 
     def relative_likelihood_chart(self) -> alt.LayerChart:

@@ -19,6 +19,7 @@ VERDICT_ICON = {
     "worsening": "▼ worsening",
     "increasing": "↗ increasing",
     "decreasing": "↘ decreasing",
+    "crossed parity": "⇄ crossed parity",
     "no significant change": "● no significant change",
     "too few years": "○ too few years to test",
 }
@@ -41,12 +42,35 @@ def fmt_slope(v: float, unit: str) -> str:
     return f"{abs(v):.3f} a year"
 
 
+#: How every slope interval is labelled: a plain 95% interval, while the verdict is judged on
+#: a q-value controlling the false discovery rate across the family of headline series.
+CI_LABEL = "95% confidence interval, not adjusted for multiple comparisons"
+
+
 def fmt_ci(lo: float, hi: float, unit: str) -> str:
     if unit.startswith("%"):
-        return f"95% confidence interval {lo:+.1f}% to {hi:+.1f}% a year"
+        return f"{CI_LABEL}: {lo:+.1f}% to {hi:+.1f}% a year"
     if "percentage points" in unit:
-        return f"95% confidence interval {lo:+.2f} to {hi:+.2f} points a year"
-    return f"95% confidence interval {lo:+.3f} to {hi:+.3f} a year"
+        return f"{CI_LABEL}: {lo:+.2f} to {hi:+.2f} points a year"
+    return f"{CI_LABEL}: {lo:+.3f} to {hi:+.3f} a year"
+
+
+def _parity_value(v: float, unit: str) -> str:
+    return f"{v:.2f}" if unit.startswith("%") else f"{v:+.1f} percentage points"
+
+
+def _judgement(trend: pd.Series) -> str:
+    """What a significant trend means for the reader, by the registry's direction."""
+    verdict = trend["verdict"]
+    if trend.get("improvement") == "parity":
+        unit = str(trend["slope_unit"])
+        ends = (f"the fitted line runs from {_parity_value(float(trend['fitted_first']), unit)} to "
+                f"{_parity_value(float(trend['fitted_last']), unit)}")
+        return {"improving": f", towards parity ({ends}), and is an improvement",
+                "worsening": f", away from parity ({ends}), and is a deterioration",
+                "crossed parity": f" and has crossed parity ({ends}): the gap has reversed rather than closed",
+                }.get(verdict, "")
+    return {"improving": " and is an improvement", "worsening": " and is a deterioration"}.get(verdict, "")
 
 
 def verdict_sentence(trend: pd.Series | None, registry: Registry) -> str:
@@ -64,22 +88,25 @@ def verdict_sentence(trend: pd.Series | None, registry: Registry) -> str:
         detect = ""
         if isinstance(mds, float) and not math.isnan(mds):
             detect = (f" With {n} years of figures, only a steady change of about {fmt_slope(mds, unit)} or more "
-                      "could reliably have been detected, so this is not evidence of no change.")
+                      "could have been detected with 80% power, so this is not evidence of no change.")
         text = (f"The change over {n} years is not statistically significant: it cannot be told apart from "
                 f"year-to-year variation.{detect} See {METHODS_REF}.")
     else:
         direction = "rise" if trend["slope"] > 0 else "fall"
-        judgement = {"improving": " and is an improvement", "worsening": " and is a deterioration"}.get(verdict, "")
         text = (f"The {direction} — on average {fmt_slope(trend['slope'], unit)} "
                 f"({fmt_ci(trend['slope_ci_low'], trend['slope_ci_high'], unit)}) — is statistically "
-                f"significant{judgement} ({METHODS_REF}).")
+                f"significant{_judgement(trend)} ({METHODS_REF}).")
+    if str(trend.get("method", "ols")) != "ols":
+        text += (" Because each figure is a two-year rolling average, neighbouring years share data; the trend was "
+                 "tested by generalised least squares allowing for that overlap, not by ordinary least squares.")
     if trend.get("tests_agree") is False and trend.get("verdict_note"):
         text += f" Note: {trend['verdict_note']}"
     return text
 
 
 def headline(ind: Indicator, summary: pd.Series | None, trend: pd.Series | None, registry: Registry) -> str:
-    """The chapter's first paragraph: latest value, its year, change since the first year, verdict.
+    """The chapter's first paragraph: latest value, its year, change since the first year
+    tested (the summary's figures are those that can enter the test), verdict.
 
     ``summary`` is the indicator's row of ``national_summary`` (None or ``n_years`` 0: no figure)."""
     if summary is None or int(summary["n_years"]) == 0:
@@ -90,23 +117,37 @@ def headline(ind: Indicator, summary: pd.Series | None, trend: pd.Series | None,
     latest, first = float(summary["latest_value"]), float(summary["first_value"])
     extra = {}
     if ind.comparison is not None:
-        wf = summary["workforce_value"]
-        extra["workforce"] = "(no figure)" if pd.isna(wf) else fmt_value(float(wf), "percent")
-    sentence = ind.sentence.format(value=fmt_value(latest, unit), year=year, **extra)
+        for name, col in (("workforce", "workforce_value"), ("senior", "senior_value")):
+            v = summary.get(col)
+            extra[name] = "(no figure)" if v is None or pd.isna(v) else fmt_value(float(v), "percent")
+    shown = f"{latest:+.1f}" if unit == "percentage points" else fmt_value(latest, unit)
+    sentence = ind.sentence.format(value=shown, year=year, **extra)
     when = f" in the {ind.year_phrase(year)}" if ind.is_survey else ("" if "{year}" in ind.sentence else f" in {year}")
     comparison = ""
     if ind.comparison_phrase and pd.notna(summary["comparison_value"]):
         comparison = ", " + ind.comparison_phrase.format(value=fmt_value(float(summary["comparison_value"]), unit))
+    first_when = ind.year_phrase(first_year) if ind.is_survey else str(first_year)
     if int(summary["n_years"]) > 1:
         change = "up" if latest > first else "down" if latest < first else "unchanged"
         pct = "%" if unit == "percent" else ""
-        since = (f"; {change} from {fmt_value(first, unit)}{pct} in "
-                 f"{ind.year_phrase(first_year) if ind.is_survey else first_year}")
+        shown_first = f"{first:+.1f}" if unit == "percentage points" else fmt_value(first, unit)
+        since = f"; {change} from {shown_first}{pct} in {first_when}, the first comparable year{_parity_move(ind, first, latest)}"
         if change == "unchanged":
-            since = f"; the same as in {first_year}"
+            since = f"; the same as in {first_when}, the first comparable year"
     else:
-        since = "; this is the only published year"
+        since = "; this is the only comparable published year"
     return f"**{sentence}{when}{comparison}{since}.** {verdict_sentence(trend, registry)}"
+
+
+def _parity_move(ind: Indicator, first: float, latest: float) -> str:
+    """", further from parity" or ", closer to parity" for a headline judged by parity."""
+    spec = ind.series_by_key(ind.headline_series)
+    if spec.improvement != "parity" or (spec.transform == "log" and min(first, latest) <= 0):
+        return ""
+    far = (lambda v: abs(math.log(v))) if spec.transform == "log" else abs
+    if far(latest) == far(first):
+        return ""
+    return ", further from parity" if far(latest) > far(first) else ", closer to parity"
 
 
 def count_words(n: int) -> str:

@@ -40,7 +40,7 @@ METHODS = ("gls", "hac", "nonoverlap", "ols")
 #: Method the harness found closest to nominal size for n = 5-10 two-year averages.
 RECOMMENDED = "gls"
 
-__all__ = ["METHODS", "RECOMMENDED", "moving_average_correlation", "rolling_trend",
+__all__ = ["METHODS", "RECOMMENDED", "gls_line", "moving_average_correlation", "rolling_trend",
            "slope_tests"]
 
 
@@ -65,7 +65,8 @@ def _ols(x: np.ndarray, z: np.ndarray):
     return b, xc, sxx, resid
 
 
-def _gls(x, z, window):
+def _gls_fit(x, z, window):
+    """GLS of z (R, n) on [1, x - mean(x)]: coefficients (R, 2), s^2 (R,), (X' Omega^-1 X)^-1."""
     n = x.size
     lower = np.linalg.cholesky(moving_average_correlation(n, window))
     design = np.linalg.solve(lower, np.column_stack([np.ones(n), x - x.mean()]))
@@ -73,8 +74,12 @@ def _gls(x, z, window):
     xtx_inv = np.linalg.inv(design.T @ design)
     coef = zw @ design @ xtx_inv
     resid = zw - coef @ design.T
-    s2 = np.sum(resid**2, axis=-1) / (n - 2)
-    return coef[..., 1], np.sqrt(s2 * xtx_inv[1, 1]), n - 2
+    return coef, np.sum(resid**2, axis=-1) / (n - 2), xtx_inv
+
+
+def _gls(x, z, window):
+    coef, s2, xtx_inv = _gls_fit(x, z, window)
+    return coef[..., 1], np.sqrt(s2 * xtx_inv[1, 1]), x.size - 2
 
 
 def _hac(x, z):
@@ -164,3 +169,34 @@ def rolling_trend(years, values, kind: str = "log", window: int = 2, method: str
         out.update(pct_per_year=100 * np.expm1(b), pct_per_year_ci_low=100 * np.expm1(b - half),
                    pct_per_year_ci_high=100 * np.expm1(b + half))
     return out
+
+
+def gls_line(years, z, window: int = 2, alpha: float = 0.05, grid=None) -> dict:
+    """The GLS trend line of one rolling-average series and its pointwise band.
+
+    ``z`` is already on the fitted scale. Returns ``intercept_at_mean_year``, ``mean_year``,
+    ``slope``, ``se``, ``df`` (n - 2), ``p_value`` (two-sided t), ``resid_sd`` (``s``, the
+    estimated SD of one published figure about the line, transformed scale) and, on ``grid``
+    (default: the years), ``fitted`` with ``half_width``: ``t_{1-alpha/2, n-2} s sqrt(g'
+    (X' Omega^-1 X)^-1 g)``, ``g = (1, year - mean year)``, the usual GLS band for the mean
+    (Greene, section 9.3), all on the transformed scale.
+    """
+    x = np.asarray(years, dtype=float)
+    z = np.asarray(z, dtype=float)
+    if x.size < 3:
+        raise ValueError(f"GLS needs at least 3 points, got {x.size}")
+    coef, s2, xtx_inv = _gls_fit(x, z[None, :], window)
+    a, b, s2 = float(coef[0, 0]), float(coef[0, 1]), float(s2[0])
+    df = x.size - 2
+    se = float(np.sqrt(s2 * xtx_inv[1, 1]))
+    if se > 0:
+        p = float(2 * stats.t.sf(abs(b / se), df))
+    else:
+        p = 1.0 if b == 0 else 0.0
+    xbar = float(x.mean())
+    g = x if grid is None else np.asarray(grid, dtype=float)
+    design = np.column_stack([np.ones_like(g), g - xbar])
+    var = np.einsum("ij,jk,ik->i", design, xtx_inv, design) * s2
+    half = stats.t.ppf(1 - alpha / 2, df) * np.sqrt(np.maximum(var, 0.0))
+    return {"intercept_at_mean_year": a, "mean_year": xbar, "slope": b, "se": se, "df": df, "p_value": p,
+            "resid_sd": float(np.sqrt(s2)), "grid": g, "fitted": a + b * (g - xbar), "half_width": half}

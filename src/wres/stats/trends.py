@@ -33,6 +33,14 @@ from scipy import optimize, special, stats
 
 from wres.stats import verdicts
 
+#: ``method`` of a trend: ordinary least squares for annual figures, GLS with the
+#: moving-average correlation of two-year averages (``wres.stats.serial``) for rolling ones.
+METHOD_OLS = "ols"
+METHOD_GLS_ROLLING = "gls_rolling_2"
+#: ``mk_method`` when Mann-Kendall is not run: it assumes independent years, which
+#: overlapping rolling averages are not.
+MK_NOT_APPLICABLE = "not applicable"
+
 __all__ = [
     "MIN_YEARS",
     "MK_EXACT_MAX_N",
@@ -505,8 +513,15 @@ def min_detectable_slope(
             raise ValueError("logit needs level_for_delta, a percentage in (0, 100)")
         lv = level_for_delta / 100.0
         factor = 100.0 * lv * (1 - lv)
-    df = n - 2
     se = resid_sd / math.sqrt(float(np.sum((x - x.mean()) ** 2)))
+    return _detectable_from_se(se, n - 2, kind, factor, alpha, power)
+
+
+def _detectable_from_se(se: float, df: int, kind: str, factor, alpha: float, power: float = 0.8) -> float:
+    """Slope detected with ``power`` by a two-sided level-``alpha`` t test with this se and df
+    (noncentral t, as in :func:`min_detectable_slope`), on the natural scale."""
+    if not np.isfinite(se):
+        return float("nan")
 
     def gap(ncp: float) -> float:
         return _t_test_power(ncp, df, alpha) - power
@@ -529,8 +544,39 @@ def _year_out(y: float):
     return int(y) if float(y).is_integer() else float(y)
 
 
+def _parity_scale(kind: str) -> str:
+    if kind == "logit":
+        raise ValueError("improvement 'parity' is for ratios (log) and gaps (identity), not percentages")
+    return "log" if kind == "log" else "identity"
+
+
+def _rolling_regression(x, v, kind, alpha, window):
+    """The regression part of :func:`analyse_series` for a rolling-average series: GLS."""
+    from wres.stats import serial  # serial builds on this module's transforms
+
+    z = transform(v, kind)
+    g = _default_grid(x)
+    line = serial.gls_line(x, z, window, alpha, grid=g)
+    b, se, df = line["slope"], line["se"], line["df"]
+    tcrit = float(stats.t.ppf(1 - alpha / 2, df))
+    level = float(special.expit(line["intercept_at_mean_year"])) if kind == "logit" else float("nan")
+    factor = 100.0 * level * (1 - level) if kind == "logit" else None
+    fz, half = line["fitted"], line["half_width"]
+    fit = pd.DataFrame({"year": g, "fitted": inverse_transform(fz, kind),
+                        "ci_low": inverse_transform(fz - half, kind), "ci_high": inverse_transform(fz + half, kind)})
+    return {
+        "slope": _to_natural_slope(b, kind, factor),
+        "slope_ci_low": _to_natural_slope(b - tcrit * se, kind, factor),
+        "slope_ci_high": _to_natural_slope(b + tcrit * se, kind, factor),
+        "p_value": line["p_value"],
+        "fit": fit,
+        "resid_sd": line["resid_sd"],
+        "min_detectable_slope": _detectable_from_se(se, df, kind, factor, alpha),
+    }
+
+
 def analyse_series(
-    years, values, kind: str, direction: str, alpha=0.05, min_years=MIN_YEARS
+    years, values, kind: str, direction: str, alpha=0.05, min_years=MIN_YEARS, window: int = 1
 ) -> dict:
     """All trend statistics and the verdict for one annual series.
 
@@ -538,21 +584,33 @@ def analyse_series(
     ``slope``, ``slope_unit``, ``slope_ci_low``, ``slope_ci_high``, ``p_value``,
     ``mk_s``, ``mk_p``, ``sen_slope``, ``sen_ci_low``, ``sen_ci_high``,
     ``min_detectable_slope``, ``verdict`` (a :data:`wres.stats.verdicts.VERDICTS` code),
-    plus ``fit`` (DataFrame, see :func:`ols_trend`), ``tests_agree``, ``verdict_reason``
+    ``method`` (:data:`METHOD_OLS` or :data:`METHOD_GLS_ROLLING`), ``fitted_first`` and
+    ``fitted_last`` (the tested line at the first and last year, natural scale), plus
+    ``fit`` (DataFrame, see :func:`ols_trend`), ``tests_agree``, ``verdict_reason``
     (a :data:`wres.stats.verdicts.REASONS` code), ``resid_sd`` (transformed scale) and
-    ``mk_method`` ("exact", "normal", or None when not run).
+    ``mk_method`` ("exact", "normal", :data:`MK_NOT_APPLICABLE`, or None when not run).
+
+    ``window`` is the years in each published figure. For ``window > 1`` (rolling
+    averages: neighbours share data) the regression is GLS with the moving-average
+    correlation the averaging implies (:func:`wres.stats.serial.gls_line`), and neither
+    Mann-Kendall nor Sen's interval is computed, since both assume independent years (the
+    Theil-Sen slope itself is still given as a robust estimate).
 
     Slopes, CIs and the minimum detectable slope are on the natural scale in
-    ``slope_unit``. With fewer than ``min_years`` points the verdict is
-    "too few years" and every statistic is NaN (no p-value is shown); first/last/n
-    are still filled. Years must be unique and ascending and values finite and in the
-    transform's domain - a ValueError otherwise; nothing is dropped silently.
+    ``slope_unit``; the CIs are plain (1 - alpha) intervals, not adjusted for multiple
+    comparisons. With fewer than ``min_years`` points the verdict is "too few years" and
+    every statistic is NaN (no p-value is shown); first/last/n are still filled. Years must
+    be unique and ascending and values finite and in the transform's domain - a ValueError
+    otherwise; nothing is dropped silently.
     """
     _check_kind(kind)
     if direction not in DIRECTIONS:
         raise ValueError(f"direction must be one of {DIRECTIONS}, got {direction!r}")
     if min_years < 3:
         raise ValueError("min_years must be at least 3 (the regression needs n - 2 >= 1 df)")
+    if window < 1:
+        raise ValueError("window must be at least 1")
+    scale = _parity_scale(kind) if direction == "parity" else None
     v = np.asarray(values, dtype=float)
     if v.ndim != 1:
         raise ValueError("values must be one-dimensional")
@@ -582,33 +640,41 @@ def analyse_series(
         "verdict_reason": None,
         "resid_sd": nan,
         "mk_method": None,
+        "method": METHOD_GLS_ROLLING if window > 1 else METHOD_OLS,
+        "fitted_first": nan,
+        "fitted_last": nan,
     }
     if n < min_years:
         out.update(_verdict(verdicts.classify(nan, nan, n, direction, alpha=alpha, min_years=min_years)))
         return out
 
-    ols = ols_trend(x, v, kind, alpha)
-    mk = mann_kendall_exact(v)
     ts = theil_sen(x, v, kind, alpha)
-    level = ols["delta_level"] if kind == "logit" else None
-    mds = min_detectable_slope(x, ols["resid_sd"], kind, level, alpha)
-    out.update(
-        slope=ols["slope"],
-        slope_ci_low=ols["slope_ci_low"],
-        slope_ci_high=ols["slope_ci_high"],
-        p_value=ols["p_value"],
-        mk_s=mk.s,
-        mk_p=mk.p,
-        sen_slope=ts["sen_slope"],
-        sen_ci_low=ts["sen_ci_low"],
-        sen_ci_high=ts["sen_ci_high"],
-        min_detectable_slope=mds,
-        fit=ols["fit"],
-        resid_sd=ols["resid_sd"],
-        mk_method=mk.method,
-    )
-    out.update(_verdict(verdicts.classify(ols["slope"], ols["p_value"], n, direction, alpha=alpha,
-                                          min_years=min_years, cross_p=mk.p, cross_s=mk.s)))
+    out.update(sen_slope=ts["sen_slope"], sen_ci_low=ts["sen_ci_low"], sen_ci_high=ts["sen_ci_high"])
+    if window > 1:
+        out.update(_rolling_regression(x, v, kind, alpha, window), sen_ci_low=nan, sen_ci_high=nan,
+                   mk_method=MK_NOT_APPLICABLE)
+        mk_p = mk_s = None
+    else:
+        ols = ols_trend(x, v, kind, alpha)
+        mk = mann_kendall_exact(v)
+        level = ols["delta_level"] if kind == "logit" else None
+        out.update(
+            slope=ols["slope"],
+            slope_ci_low=ols["slope_ci_low"],
+            slope_ci_high=ols["slope_ci_high"],
+            p_value=ols["p_value"],
+            mk_s=mk.s,
+            mk_p=mk.p,
+            min_detectable_slope=min_detectable_slope(x, ols["resid_sd"], kind, level, alpha),
+            fit=ols["fit"],
+            resid_sd=ols["resid_sd"],
+            mk_method=mk.method,
+        )
+        mk_p, mk_s = mk.p, mk.s
+    out.update(fitted_first=float(out["fit"]["fitted"].iloc[0]), fitted_last=float(out["fit"]["fitted"].iloc[-1]))
+    out.update(_verdict(verdicts.classify(out["slope"], out["p_value"], n, direction, alpha=alpha,
+                                          min_years=min_years, cross_p=mk_p, cross_s=mk_s,
+                                          first=out["fitted_first"], last=out["fitted_last"], scale=scale)))
     return out
 
 

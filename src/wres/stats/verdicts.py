@@ -12,14 +12,23 @@ from dataclasses import dataclass
 
 import numpy as np
 
-DIRECTIONS = ("up", "down", "none")
+from wres.stats.parity import SCALES, parity_change_code
+
+#: ``"parity"``: improvement is moving towards equal treatment (``wres.stats.parity``).
+DIRECTIONS = ("up", "down", "none", "parity")
 
 IMPROVING, WORSENING = "improving", "worsening"
 INCREASING, DECREASING = "increasing", "decreasing"
 NO_CHANGE = "no significant change"
 TOO_FEW_YEARS = "too few years"
 NOT_ESTIMABLE = "not estimable"
-VERDICTS = (IMPROVING, WORSENING, INCREASING, DECREASING, NO_CHANGE, TOO_FEW_YEARS, NOT_ESTIMABLE)
+#: A significant trend whose fitted line starts on one side of parity and ends on the other.
+CROSSED_PARITY = "crossed parity"
+VERDICTS = (IMPROVING, WORSENING, INCREASING, DECREASING, NO_CHANGE, TOO_FEW_YEARS, NOT_ESTIMABLE,
+            CROSSED_PARITY)
+
+_PARITY_VERDICT = {"improving": IMPROVING, "worsening": WORSENING, "crossed_parity": CROSSED_PARITY,
+                   "no_significant_change": NO_CHANGE}
 
 #: Why a verdict was reached (what the two tests said), in :attr:`Verdict.reason`.
 REASONS = (
@@ -56,6 +65,15 @@ def _direction_word(up: bool, improvement: str) -> str:
     return IMPROVING if up == (improvement == "up") else WORSENING
 
 
+def _parity_word(first, last, scale) -> str:
+    if scale not in SCALES:
+        raise ValueError(f"improvement 'parity' needs scale in {SCALES}, got {scale!r}")
+    code = parity_change_code(first, last, True, scale)
+    if code == "not_estimable":
+        raise ValueError("improvement 'parity' needs the finite fitted first and last values of the tested line")
+    return _PARITY_VERDICT[code]
+
+
 def classify(
     slope: float,
     p_value: float,
@@ -67,18 +85,26 @@ def classify(
     cross_p: float | None = None,
     cross_s: float | None = None,
     missing: str = NO_CHANGE,
+    first: float | None = None,
+    last: float | None = None,
+    scale: str | None = None,
 ) -> Verdict:
     """Verdict for one trend: significance is judged on ``p_value`` alone.
 
-    ``improvement`` is the direction counted as better (``"up"``, ``"down"``, or ``"none"``
-    for "increasing"/"decreasing"). ``p_value`` may be a Benjamini-Hochberg q-value.
+    ``improvement`` is the direction counted as better (``"up"``, ``"down"``, ``"none"``
+    for "increasing"/"decreasing", or ``"parity"``: towards parity, judged by
+    :func:`wres.stats.parity.parity_change_code` on ``first``/``last``, the fitted values of
+    the tested line at its first and last year on the natural scale, with ``scale`` "log"
+    for ratios (parity 1) or "identity" for gaps in percentage points (parity 0); a line
+    that ends on the other side of parity is "crossed parity"). ``p_value`` may be a Benjamini-Hochberg q-value.
     ``cross_p``/``cross_s`` (the Mann-Kendall p and S, optional) only set ``tests_agree``
     and ``reason``: a single test decides, so that one verdict rule holds everywhere.
 
     * ``n_years < min_years`` -> "too few years" (tests_agree None);
     * no slope or p-value -> ``missing`` ("no significant change" for national series,
       "not estimable" where a model can fail, e.g. the organisation GLM);
-    * ``p_value < alpha`` -> by the sign of ``slope`` against ``improvement``;
+    * ``p_value < alpha`` -> by the sign of ``slope`` against ``improvement`` (for
+      ``"parity"``: by the fitted ends' distance from parity);
     * else "no significant change" (a non-significant change is never called a change).
 
     ``tests_agree`` is False when exactly one test is significant, or both are but with
@@ -96,7 +122,12 @@ def classify(
     if sig and not (_finite(slope) and slope != 0):
         raise ValueError("a significant p-value needs a finite, non-zero slope")
     sign = int(np.sign(slope)) if _finite(slope) else 0
-    verdict = _direction_word(slope > 0, improvement) if sig else NO_CHANGE
+    if not sig:
+        verdict = NO_CHANGE
+    elif improvement == "parity":
+        verdict = _parity_word(first, last, scale)
+    else:
+        verdict = _direction_word(slope > 0, improvement)
     if not _finite(cross_p):
         return Verdict(verdict, None, "no_cross_check", sign)
     cross_sig = cross_p < alpha
