@@ -108,7 +108,7 @@ def _on_html_page_context(app, pagename: str, templatename: str, context: dict[s
 # The theme's navigation writes a sidebar toggle (``<details><summary>``) holding only an icon,
 # which screen readers announce with no name (axe: summary-name). The theme offers no option,
 # so each toggle is named after the link it opens, in the written pages.
-_TOGGLE = re.compile(r'(<a class="reference internal" href="[^"]*">)([^<]*)(</a><details(?: open="open")?>)<summary>')
+_TOGGLE = re.compile(r'(<a class="[^"]*reference internal[^"]*" href="[^"]*">)([^<]*)(</a><details(?: open="open")?>)<summary>')
 
 
 def label_sidebar_toggles(page: str) -> str:

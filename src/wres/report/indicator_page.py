@@ -13,50 +13,73 @@ import pandas as pd
 
 from wres import results
 from wres.registry import Indicator, Registry, load_registry
-from wres.report import charts
-from wres.report import organisation_section
+from wres.report import charts, organisation_section
 from wres.report import words as headline
-from wres.report.html import md_escape
-from wres.report.tables import Column, html_table, number
 from wres.report.csv_safety import to_safe_csv
+from wres.report.html import md_escape
+from wres.report.tables import DASH, Column, html_table, is_missing, number
 
 #: The results this page reads (the book hashes them to know when to re-run it), with those
 #: of its "Organisations" part.
 READS: tuple[str, ...] = ("national_summary", "national_series", "national_trends", "national_fits",
-                          "national_context", "breakdowns", *organisation_section.READS)
+                          "national_context", "breakdowns", "sources", *organisation_section.READS)
 
 
 def _quality(q: object) -> str:
-    return str(q).replace(";", ", ")
+    return headline.quality_words(q)
 
 
-def figures_table_html(df: pd.DataFrame, ind: Indicator) -> str:
+def _line(source_line: object) -> str:
+    """``19`` -> ``"line 19"``; a derived figure's own text (``"lines 110 and 2"``) as it is."""
+    text = str(source_line)
+    return f"line {text}" if text.isdigit() else text
+
+
+def _sources(df: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """Each figure's sources by publisher (with the kind of source underneath), from the
+    sources table; a page missing from it is named by its site."""
+    by_url = sources.set_index("source") if len(sources) else pd.DataFrame(columns=["publisher", "kind"])
+    df = df.copy()
+    df["urls"] = [[u.strip() for u in str(u).split(" ; ")] for u in df["source"]]
+    outlets = [[o.strip() for o in str(o).split(" ; ")] for o in df["source_outlet"]]
+    df["outlets"] = [[by_url.at[u, "publisher"] if u in by_url.index else o for u, o in zip(us, os_, strict=False)]
+                     for us, os_ in zip(df["urls"], outlets, strict=True)]
+    df["kinds"] = ["; ".join(dict.fromkeys(by_url.at[u, "kind"] for u in us if u in by_url.index)) for us in df["urls"]]
+    return df
+
+
+def figures_table_html(df: pd.DataFrame, ind: Indicator, sources: pd.DataFrame | None = None) -> str:
     """The figures behind a chapter, with quality flags and sources, as an HTML table."""
-    show = df.sort_values(["series", "report_year"]).copy()
+    show = _sources(df.sort_values(["series", "report_year"]), sources if sources is not None else pd.DataFrame())
     show["year"] = [f"{int(y)}" + (f" (survey {int(s)})" if ind.is_survey and pd.notna(s) else "")
                     for y, s in zip(show["report_year"], show["survey_year"], strict=True)]
     show["shown_value"] = [headline.fmt_value(float(v), str(u)) for v, u in zip(show["value"], show["unit"], strict=True)]
     show["used"] = show["testable"].map(lambda t: "yes" if t else "no (excluded)")
-    show["outlets"] = [[o.strip() for o in str(o).split(" ; ")] for o in show["source_outlet"]]
-    show["urls"] = [[u.strip() for u in str(u).split(" ; ")] for u in show["source"]]
-    show["row"] = [f"{f} {ln}" for f, ln in zip(show["source_file"], show["source_line"], strict=True)]
+    show["row"] = show["source_line"].map(_line)
+    files = ", ".join(dict.fromkeys(show["source_file"].astype(str)))
     return html_table(show, [
         Column("label", "Series"), Column("year", "WRES report year"),
         Column("shown_value", "Value", css="text-right"), Column("quality", "Quality", fmt=_quality),
-        Column("used", "Used in trend test"), Column("outlets", "Source", link="urls"),
+        Column("used", "Used in trend test"), Column("outlets", "Source", link="urls", note="kinds"),
         Column("row", "Input row")],
-        caption=f"Published national figures behind indicator {ind.id}, with quality flags and sources",
+        caption=f"Published national figures behind indicator {ind.id}, with quality flags and sources "
+                f"(input rows are lines of {files})",
         css="wres-figures")
 
 
-def context_table_html(df: pd.DataFrame, ind: Indicator) -> str:
+def context_table_html(df: pd.DataFrame, ind: Indicator, sources: pd.DataFrame | None = None,
+                       registry: Registry | None = None) -> str:
     show = df.sort_values(["measure", "report_year"]).copy()
+    std = (registry or load_registry()).standard
     if len(show):
-        show["row"] = [f"{f} line {int(ln)}" for f, ln in zip(show["source_file"], show["source_line"], strict=True)]
+        show = _sources(show, sources if sources is not None else pd.DataFrame())
+        show["row"] = show["source_line"].map(_line)
+        show["group_words"] = show["group"].map(std.label)
     return html_table(show, [
-        Column("measure", "Figure"), Column("group", "Group"), Column("report_year", "WRES report year", fmt="{:.0f}"),
-        Column("value", "Value", fmt="{:g}", css="text-right"), Column("unit", "Unit"),
-        Column("quality", "Quality", fmt=_quality), Column("source_outlet", "Source", link="source"),
+        Column("measure", "Figure"), Column("group_words", "Group"),
+        Column("report_year", "WRES report year", fmt="{:.0f}"),
+        Column("value", "Value", fmt="{:,.4g}", css="text-right"), Column("unit", "Unit"),
+        Column("quality", "Quality", fmt=_quality), Column("outlets", "Source", link="urls", note="kinds"),
         Column("row", "Input row")],
         caption=f"Other national figures published for indicator {ind.id} (context only, not tested)",
         css="wres-context", empty="<p>No other national figures for this indicator are in the data.</p>")
@@ -65,8 +88,10 @@ def context_table_html(df: pd.DataFrame, ind: Indicator) -> str:
 def trend_table_html(trends: pd.DataFrame, ind: Indicator) -> str:
     show = trends.copy()
     signed, plain = number("{:+.3g}"), number("{:.3g}")
-    show["trend"] = [f"{signed(v)} {u}" for v, u in zip(show["slope"], show["slope_unit"], strict=True)]
-    show["ci"] = [f"{signed(lo)} to {signed(hi)}" for lo, hi in zip(show["slope_ci_low"], show["slope_ci_high"], strict=True)]
+    show["trend"] = [f"{signed(v)} {u}" if not is_missing(v) else DASH
+                     for v, u in zip(show["slope"], show["slope_unit"], strict=True)]
+    show["ci"] = [f"{signed(lo)} to {signed(hi)}" if not (is_missing(lo) or is_missing(hi)) else DASH
+                  for lo, hi in zip(show["slope_ci_low"], show["slope_ci_high"], strict=True)]
     show["mk"] = [_mk_cell(s, p, q, m) for s, p, q, m in
                   zip(show["mk_s"], show["mk_p"], show["mk_q"], show["method"], strict=True)]
     show["test"] = show["method"].map(lambda m: METHOD_WORDS.get(m, m))
@@ -93,6 +118,8 @@ FAMILY_WORDS = {"headline": "headline (the verdict family)", "context": "context
 def _mk_cell(s: float, p: float, q: float, method: str) -> str:
     if method != "ols":
         return "not used (assumes independent years)"
+    if is_missing(s):
+        return DASH
     plain = number("{:.3g}")
     return f"{number('{:.0f}')(s)} (p = {plain(p)}; q = {plain(q)})"
 
@@ -109,9 +136,10 @@ class IndicatorChapter:
     context: pd.DataFrame
     breakdowns: pd.DataFrame
     summary: pd.Series | None = None
+    sources: pd.DataFrame | None = None
 
     @classmethod
-    def load(cls, indicator_id: int, results_dir: str | Path, registry: Registry | None = None) -> "IndicatorChapter":
+    def load(cls, indicator_id: int, results_dir: str | Path, registry: Registry | None = None) -> IndicatorChapter:
         registry = registry or load_registry()
         ind = registry.indicator(indicator_id)
 
@@ -121,7 +149,8 @@ class IndicatorChapter:
 
         summary = mine("national_summary")
         return cls(ind, registry, mine("national_series"), mine("national_trends"), mine("national_fits"),
-                   mine("national_context"), mine("breakdowns"), summary.iloc[0] if len(summary) else None)
+                   mine("national_context"), mine("breakdowns"), summary.iloc[0] if len(summary) else None,
+                   results.read(results_dir, "sources"))
 
     def trend_row(self, key: str) -> pd.Series | None:
         t = self.trends[self.trends["series"] == key]
@@ -135,10 +164,10 @@ class IndicatorChapter:
         return f"# Indicator {self.ind.id}: {self.ind.title}"
 
     def figures_html(self) -> str:
-        return figures_table_html(self.series, self.ind)
+        return figures_table_html(self.series, self.ind, self.sources)
 
     def context_html(self) -> str:
-        return context_table_html(self.context, self.ind)
+        return context_table_html(self.context, self.ind, self.sources, self.registry)
 
     def trends_html(self) -> str | None:
         """The trend-test table, or None when no series of the indicator was tested."""
@@ -280,7 +309,7 @@ class IndicatorChapter:
         excluded = self.series[~self.series["testable"].astype(bool) & (self.series["kind"] == "published")]
         for r in excluded.itertuples():
             notes.append(f"**{md_escape(r.label)}**, report year {int(r.report_year)}: shown but excluded from the trend "
-                         f"test because its quality flag is *{md_escape(str(r.quality).replace(';', ', '))}*.")
+                         f"test because its quality flag is *{md_escape(headline.quality_words(r.quality))}*.")
         return notes
 
     def write_download(self, folder: str | Path = "downloads") -> str:

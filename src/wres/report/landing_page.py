@@ -15,25 +15,11 @@ import pandas as pd
 from wres import results
 from wres.registry import Registry, load_registry
 from wres.report.html import md_escape
-from wres.report.words import VERDICT_ICON, fmt_value
+from wres.report.words import VERDICT_ICON, latest_sentence
 
 READS: tuple[str, ...] = ("national_summary",)
 #: A latest figure this many report years older than the newest in the book is called out.
 STALE_AFTER_YEARS = 2
-
-
-def _sentence(ind, row: pd.Series, year: int) -> str:
-    """The registry's sentence for the indicator, filled from the summary (as the chapter's
-    headline is), with the year in the indicator's own year language."""
-    unit = str(row["unit"])
-    extra = {}
-    if "{workforce}" in ind.sentence:
-        wf = row["workforce_value"]
-        extra["workforce"] = fmt_value(float(wf), "percent") if not pd.isna(wf) else "(no figure)"
-    text = ind.sentence.format(value=fmt_value(float(row["latest_value"]), unit), year=year, **extra)
-    if ind.is_survey or "{year}" not in ind.sentence:
-        text += f" in the {ind.year_phrase(year)}"
-    return text
 
 
 def findings_markdown(results_dir: str | Path, registry: Registry | None = None) -> str:
@@ -54,5 +40,5 @@ def findings_markdown(results_dir: str | Path, registry: Registry | None = None)
         stale = ""
         if newest is not None and newest - year >= STALE_AFTER_YEARS:
             stale = f" No national figure has been published since then ({newest - year} years older than the newest in this book)."
-        lines.append(f"- {title}: {md_escape(_sentence(ind, row, year))}. Trend: {md_escape(verdict)}.{stale}")
+        lines.append(f"- {title}: {md_escape(latest_sentence(ind, row))}. Trend: {md_escape(verdict)}.{stale}")
     return "\n".join(lines) + "\n"

@@ -3,9 +3,8 @@ overview table's verdict words. The words about groups come from the registry.""
 
 from __future__ import annotations
 
-import unicodedata
-
 import math
+import unicodedata
 
 import pandas as pd
 
@@ -23,6 +22,17 @@ VERDICT_ICON = {
     "no significant change": "● no significant change",
     "too few years": "○ too few years to test",
 }
+
+
+def quality_words(flags: object) -> str:
+    """Quality flags as words: ``"approximate;label_inferred"`` -> ``"approximate, label inferred"``
+    (what each means is in the data page's key)."""
+    return ", ".join(f.strip().replace("_", " ") for f in str(flags).split(";") if f.strip())
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """``plural(1, "file")`` -> ``"1 file"``; ``plural(2, "file")`` -> ``"2 files"``."""
+    return f"{n:,} {word if n == 1 else (words or word + 's')}"
 
 
 def fmt_value(v: float, unit: str) -> str:
@@ -112,9 +122,28 @@ def headline(ind: Indicator, summary: pd.Series | None, trend: pd.Series | None,
     if summary is None or int(summary["n_years"]) == 0:
         return f"No published national figure for this indicator is in the data yet. {verdict_sentence(None, registry)}"
     unit = str(summary["unit"])
-    year = int(summary["latest_year"])
     first_year = int(summary["first_year"])
     latest, first = float(summary["latest_value"]), float(summary["first_value"])
+    first_when = ind.year_phrase(first_year) if ind.is_survey else str(first_year)
+    if int(summary["n_years"]) > 1:
+        change = "up" if latest > first else "down" if latest < first else "unchanged"
+        pct = "%" if unit == "percent" else ""
+        shown_first = f"{first:+.1f}" if unit == "percentage points" else fmt_value(first, unit)
+        since = f"; {change} from {shown_first}{pct} in {first_when}, the first comparable year{_parity_move(ind, first, latest)}"
+        if change == "unchanged":
+            since = f"; the same as in {first_when}, the first comparable year"
+    else:
+        since = "; this is the only comparable published year"
+    return f"**{latest_sentence(ind, summary)}{since}.** {verdict_sentence(trend, registry)}"
+
+
+def latest_sentence(ind: Indicator, summary: pd.Series) -> str:
+    """The registry's sentence for the indicator's latest national figure, filled from its
+    ``national_summary`` row, with its year in the indicator's year language and the other
+    group's figure where the registry asks for it (no final full stop)."""
+    unit = str(summary["unit"])
+    year = int(summary["latest_year"])
+    latest = float(summary["latest_value"])
     extra = {}
     if ind.comparison is not None:
         for name, col in (("workforce", "workforce_value"), ("senior", "senior_value")):
@@ -126,17 +155,7 @@ def headline(ind: Indicator, summary: pd.Series | None, trend: pd.Series | None,
     comparison = ""
     if ind.comparison_phrase and pd.notna(summary["comparison_value"]):
         comparison = ", " + ind.comparison_phrase.format(value=fmt_value(float(summary["comparison_value"]), unit))
-    first_when = ind.year_phrase(first_year) if ind.is_survey else str(first_year)
-    if int(summary["n_years"]) > 1:
-        change = "up" if latest > first else "down" if latest < first else "unchanged"
-        pct = "%" if unit == "percent" else ""
-        shown_first = f"{first:+.1f}" if unit == "percentage points" else fmt_value(first, unit)
-        since = f"; {change} from {shown_first}{pct} in {first_when}, the first comparable year{_parity_move(ind, first, latest)}"
-        if change == "unchanged":
-            since = f"; the same as in {first_when}, the first comparable year"
-    else:
-        since = "; this is the only comparable published year"
-    return f"**{sentence}{when}{comparison}{since}.** {verdict_sentence(trend, registry)}"
+    return f"{sentence}{when}{comparison}"
 
 
 def _parity_move(ind: Indicator, first: float, latest: float) -> str:
