@@ -40,7 +40,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
     except BaseException as err:
         tmp.unlink(missing_ok=True)
         if isinstance(err, OSError):
-            raise named_oserror(err, path)
+            named_oserror(err, path)
         raise
     return path
 

@@ -247,6 +247,8 @@ def _run_jobs(chapters: list[Chapter], jobs: list[tuple], generated: Path, worke
 
     # Dealt round-robin in plan order: each worker gets a mix of long and short chapters,
     # and the same plan always gives the same chunks.
+    for old_log in generated.glob(".kernel-*.log"):  # kernel logs of an earlier run, named by PID
+        old_log.unlink(missing_ok=True)
     n_chunks = max(1, min(workers, len(jobs)))
     chunks = [list(range(i, len(jobs), n_chunks)) for i in range(n_chunks)]
     results = []

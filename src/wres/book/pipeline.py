@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wres.book import children, publish
-from wres.book.guard import BuildProgress, build_lock, fault
-from wres.book.safety_scan import secure_site
 from wres.book.execute import ChapterResult, execute_chapters, remove_stale_chapters
+from wres.book.guard import BuildProgress, build_lock, fault
 from wres.book.hashing import INPUTS_DIGEST, book_digest, inputs_digest
 from wres.book.plan import Layout, Organisation, layout, organisations
+from wres.book.safety_scan import secure_site
 from wres.book.spec import SPEC_FILE, SiteSpec, load_spec
 from wres.book.sphinx_build import (
     DEMO_ANNOUNCEMENT,

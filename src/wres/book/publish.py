@@ -40,10 +40,14 @@ def publish(staging_html: Path, site: Path) -> Path:
     site.parent.mkdir(parents=True, exist_ok=True)
     versions = _versions(site)
     target = site.parent / f".{site.name}-v{max(versions, default=0) + 1}"
+    failures: list[OSError] = []
     try:
-        shutil.copytree(staging_html, target, copy_function=_copy)
-    except BaseException:
+        shutil.copytree(staging_html, target, copy_function=lambda src, dst: _copy(src, dst, failures))
+    except BaseException as err:
         shutil.rmtree(target, ignore_errors=True)
+        # copytree gathers every file's error into one message; the first one says what went wrong.
+        if isinstance(err, shutil.Error) and failures:
+            raise failures[0] from None
         raise
     fault("publish")
     _switch(site, target)
@@ -54,12 +58,13 @@ def publish(staging_html: Path, site: Path) -> Path:
     return target
 
 
-def _copy(src: str, dst: str) -> str:
-    fault("publish-copy", Path(dst))
+def _copy(src: str, dst: str, failures: list[OSError]) -> str:
     try:
+        fault("publish-copy", Path(dst))
         return shutil.copy2(src, dst)
     except OSError as err:
-        raise named_oserror(err, Path(dst)) from None
+        failures.append(named_oserror(err, Path(dst)))
+        raise
 
 
 def _switch(site: Path, target: Path) -> None:
