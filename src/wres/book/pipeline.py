@@ -167,9 +167,14 @@ def build(paths: Paths, registry: Registry | None = None, *, workers: int = 2, f
 
 
 def _md5_warnings(paths: Paths, notice) -> list[tuple[str, str, str]]:
+    import csv
+
     from wres.inputs.sidecars import md5_mismatches
 
-    found = md5_mismatches(paths.raw, paths.root)
+    try:
+        found = md5_mismatches(paths.raw, paths.root)
+    except (ValueError, csv.Error):  # DataError, undecodable file: the validation names it properly
+        return []
     for file, recorded, actual in found:
         now = actual or "(file missing)"
         notice(f"{file} differs from its sidecar (md5 recorded {recorded or '(none)'}, now {now}); "
