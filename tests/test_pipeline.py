@@ -87,3 +87,32 @@ def test_builds_are_deterministic(built_repo, tmp_path):
         again = nbformat.read(repo / "book" / "generated" / name, as_version=4)
         strip = lambda n: json.dumps([(c.cell_type, c.source, c.get("outputs", [])) for c in n.cells], sort_keys=True)  # noqa: E731
         assert strip(again) == strip(nb), name
+    # Byte for byte, at another path, forced against cold: executed notebooks (cell ids,
+    # execution counts) and the whole published tree (_sources, search index, CSP hashes).
+    ipynbs = lambda r: {k: v for k, v in tree_digest(r / "book" / "generated").items() if k.endswith(".ipynb")}  # noqa: E731
+    assert ipynbs(repo) == ipynbs(built_repo)
+    assert tree_digest(repo / "_build" / "html") == tree_digest(built_repo / "_build" / "html")
+
+
+def test_a_raw_file_changed_without_its_sidecar_is_named_on_every_build_until_accepted(built_repo, tmp_path):
+    import hashlib
+
+    repo = fresh_copy(built_repo, tmp_path)
+    rel = "data/raw/published/wres_sources.csv"
+    csv = repo / rel
+    before = hashlib.md5(csv.read_bytes()).hexdigest()
+    csv.write_bytes(csv.read_bytes() + b"\n")
+    after = hashlib.md5(csv.read_bytes()).hexdigest()
+    for _ in range(2):  # the second build skips the analysis and still warns
+        proc = run_build(repo)
+        assert proc.returncode == 0, proc.stderr
+        assert rel in proc.stderr and before in proc.stderr and after in proc.stderr
+        assert f"wres accept {rel}" in proc.stderr
+    assert "load, validate and analyse" in proc.stdout and "Executing chapters" not in proc.stdout
+    proc = run_build(repo, rel, command="accept")
+    assert proc.returncode == 0, proc.stderr
+    assert before in proc.stdout and after in proc.stdout
+    assert f"md5: {after}" in (repo / f"{rel}.meta.yml").read_text()
+    for bad, reason in (("data/raw/published/nothing.csv", "no such file"), ("README.md", "has no sidecar")):
+        proc = run_build(repo, bad, command="accept")
+        assert proc.returncode == 2 and reason in proc.stderr and "Traceback" not in proc.stderr

@@ -47,28 +47,50 @@ def _choose_registry(registry: Path | None) -> None:
         os.environ[REGISTRY_ENV] = str(registry.resolve())
 
 
+WAIT_OPTION = typer.Option(False, "--wait", help="If another build is running on this checkout, wait for it "
+                                                  "instead of stopping.")
+
+
 @app.command()
 def build(
     root: Path = typer.Option(None, help="Project root (default: found from the current folder)."),
     workers: int = typer.Option(2, min=1, help="Worker processes executing chapters in parallel."),
     force: bool = typer.Option(False, "--force", help="Re-run every chapter and rebuild the book."),
     registry: Path = REGISTRY_OPTION,
+    wait: bool = WAIT_OPTION,
 ) -> None:
     """Validate the data, execute every chapter and build the book into _build/html."""
     _choose_registry(registry)
-    _report(Paths.discover(root), workers, force)
+    _report(Paths.discover(root), workers, force, wait)
 
 
-def _report(paths: Paths, workers: int, force: bool) -> None:
+#: Exit code when another build holds the checkout's lock.
+BUSY_EXIT = 3
+
+
+def _warn(message: str) -> None:
+    err_console.print(Text.assemble(("warning:", "bold yellow"), " ", message), soft_wrap=True)
+
+
+def _report(paths: Paths, workers: int, force: bool, wait: bool = False) -> None:
+    from wres.book.guard import BuildBusy
     from wres.book.pipeline import BuildError
     from wres.book.pipeline import build as run_build
+    from wres.io import is_disk_full
 
     try:
-        report = run_build(paths, workers=workers, force=force, console=console)
+        report = run_build(paths, workers=workers, force=force, console=console, wait=wait, on_notice=_warn)
+    except BuildBusy as err:
+        _fail(f"{err}. Nothing was changed.", BUSY_EXIT)
     except DataError as err:
         _fail(f"{err}\nNothing was built; the previous site (if any) is unchanged.", 2)
     except BuildError as err:
         _fail(str(err), 1)
+    except OSError as err:
+        if not is_disk_full(err):
+            raise
+        _fail(f"no space left on device while writing {err.filename or '(unknown file)'}; the previous site and "
+              "results are unchanged. Free some space and build again.", 1)
     table = Table(title="Build timing (wall-clock seconds, this machine)")
     table.add_column("step")
     table.add_column("seconds", justify="right")
@@ -121,6 +143,7 @@ def demo(
     orgs: int = typer.Option(200, min=1, help="Number of fictitious organisations."),
     force: bool = typer.Option(False, "--force", help="Re-run every chapter and rebuild the book."),
     registry: Path = REGISTRY_OPTION,
+    wait: bool = WAIT_OPTION,
 ) -> None:
     """Build the whole book on the synthetic panel into _build/demo/html (never touches the national book)."""
     _choose_registry(registry)
@@ -139,7 +162,7 @@ def demo(
     paths.trusts.mkdir(parents=True, exist_ok=True)
     if not panel_file.exists() or panel_file.read_bytes() != scratch.read_bytes():
         scratch.replace(panel_file)
-    _report(paths, workers, force)
+    _report(paths, workers, force, wait)
 
 
 @app.command("demo-data")
@@ -165,6 +188,23 @@ def demo_data(
     out.parent.mkdir(parents=True, exist_ok=True)
     write_long(panel, out)
     console.print(f"Wrote {len(panel)} rows for {panel['org_code'].nunique()} synthetic organisations to {out}")
+
+
+@app.command()
+def accept(
+    file: Path = typer.Argument(..., help="A raw input file whose md5 differs from its sidecar (*.meta.yml)."),
+    root: Path = typer.Option(None, help="Project root (default: found from the current folder)."),
+) -> None:
+    """Record a raw file's current md5 in its sidecar, after checking the change is intended."""
+    from wres.inputs.sidecars import accept as record_md5
+
+    paths = Paths.discover(root)
+    target = file if file.is_absolute() else Path.cwd() / file
+    try:
+        old, new = record_md5(target, paths.root)
+    except DataError as err:
+        _fail(str(err), 2)
+    console.print(f"Recorded the new md5 of {file} in its sidecar: was {old or '(none)'}, now {new}")
 
 
 @app.command("import")

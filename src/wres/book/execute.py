@@ -16,6 +16,8 @@ from pathlib import Path
 import jinja2
 import nbformat
 
+from wres.book import children
+from wres.book.guard import fault
 from wres.book.hashing import (
     chapter_digest,
     file_digests,
@@ -24,7 +26,12 @@ from wres.book.hashing import (
     write_hashes,
 )
 from wres.book.plan import Chapter
+from wres.io import write_if_changed
 from wres.registry import Registry
+
+#: Papermill writes a chapter here first; only a finished notebook is moved to its real name,
+#: and the suffix keeps a leftover out of Sphinx's sources (a build removes leftovers).
+PARTIAL_SUFFIX = ".ipynb.part"
 
 
 @dataclass
@@ -89,7 +96,9 @@ def _execute_chunk(jobs: list[tuple[nbformat.NotebookNode, str, dict, str]], log
     fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     os.dup2(fd, 2)
     os.close(fd)
-    km, kc = start_new_kernel(kernel_name="python3")
+    # The kernel dies with this worker even when the worker is SIGKILLed (see wres.book.children).
+    km, kc = start_new_kernel(kernel_name="python3", preexec_fn=children.kernel_preexec)
+    children.own_kernel(km.provisioner.pgid)
     # Papermill opens its own client for each notebook; ours would miss its replies after that.
     kc.stop_channels()
     out: list[tuple[bool, float, str]] = []
@@ -98,19 +107,25 @@ def _execute_chunk(jobs: list[tuple[nbformat.NotebookNode, str, dict, str]], log
             start = time.perf_counter()
             if not km.is_alive():  # a chapter killed the kernel: start a fresh one for the rest
                 km.restart_kernel(now=True)
+                children.own_kernel(km.provisioner.pgid)
             # The reset runs as a first, transient cell (removed again below): cheaper than a
             # separate kernel client per chapter.
             template_nb = nbformat.from_dict(template_nb)
             template_nb.cells.insert(0, nbformat.v4.new_code_cell(
                 _RESET.format(cwd=cwd), metadata={"tags": [RESET_TAG, "remove-cell"]}))
+            partial = Path(output).with_suffix(PARTIAL_SUFFIX)
             try:
-                nb = pm.execute_notebook(template_nb, output, parameters=parameters, kernel_name="python3", km=km,
-                                         progress_bar=False, log_output=False, request_save_on_cell_execute=False)
+                nb = pm.execute_notebook(template_nb, str(partial), parameters=parameters, kernel_name="python3",
+                                         km=km, progress_bar=False, log_output=False,
+                                         request_save_on_cell_execute=False)
             except Exception as err:  # noqa: BLE001 - any failure is reported per chapter, never fatal here
                 msg = str(err).strip().splitlines()
+                if partial.exists():  # papermill saved the failed notebook, traceback included
+                    os.replace(partial, output)
                 out.append((False, time.perf_counter() - start, "\n".join(msg[-12:])))
                 continue
-            _tidy_executed(nb, Path(output))
+            partial.unlink(missing_ok=True)
+            _tidy_executed(nb, Path(output), template_ids=[c.get("id") for c in template_nb.cells[1:]])
             out.append((True, time.perf_counter() - start, ""))
     finally:
         km.shutdown_kernel(now=True)
@@ -128,11 +143,15 @@ def _promote_headings(nb: nbformat.NotebookNode) -> None:
             nb.cells[i] = nbformat.v4.new_markdown_cell(text, id=cell.get("id"))
 
 
-def _tidy_executed(nb: nbformat.NotebookNode, output: Path) -> None:
-    """Hide papermill's injected-parameters cell from readers and drop per-run timestamps,
-    so two builds from the same inputs give the same notebook."""
+def _tidy_executed(nb: nbformat.NotebookNode, output: Path, template_ids: list | None = None) -> None:
+    """Hide papermill's injected-parameters cell from readers and drop per-run content
+    (timestamps, random cell ids, execution counts that depend on the chapters run before
+    in the same kernel), so two builds from the same inputs give the same notebook, byte for
+    byte. Written atomically, and only when it changed (Sphinx then has nothing to redo)."""
     nb.cells = [c for c in nb.cells if RESET_TAG not in c.metadata.get("tags", [])]
     _promote_headings(nb)
+    _stable_ids(nb, set(template_ids or []))
+    _renumber_executions(nb)
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
         if "injected-parameters" in tags and "remove-cell" not in tags:
@@ -143,7 +162,34 @@ def _tidy_executed(nb: nbformat.NotebookNode, output: Path) -> None:
         nb.metadata.get("papermill", {}).pop(key, None)
     nb.metadata.get("papermill", {}).pop("end_time", None)
     nb.metadata.get("papermill", {}).pop("duration", None)
-    nbformat.write(nb, output)
+    text = nbformat.writes(nb)
+    write_if_changed(output, text if text.endswith("\n") else text + "\n")
+
+
+def _stable_ids(nb: nbformat.NotebookNode, template_ids: set[str]) -> None:
+    """Keep the template's own cell ids; give every other cell (papermill's parameters cell
+    gets a random one) an id from its position, so ids never change between runs."""
+    seen: set[str] = set()
+    for i, cell in enumerate(nb.cells):
+        cid = cell.get("id")
+        if cid not in template_ids or cid in seen:
+            cid = f"wres-cell-{i}"
+        cell["id"] = cid
+        seen.add(cid)
+
+
+def _renumber_executions(nb: nbformat.NotebookNode) -> None:
+    """Execution counts from 1 in each notebook: in a warm kernel they would continue from
+    the chapters run before, which depends on how chapters were dealt to workers."""
+    n = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code" or cell.get("execution_count") is None:
+            continue
+        n += 1
+        cell["execution_count"] = n
+        for o in cell.get("outputs", []):
+            if "execution_count" in o:
+                o["execution_count"] = n
 
 
 def chapter_digests(plan: list[Chapter], templates: Path, results_dir: Path) -> dict[str, str]:
@@ -173,6 +219,9 @@ def execute_chapters(plan: list[Chapter], templates: Path, registry: Registry, g
         else:
             todo.append(ch)
     if todo:
+        # Written ahead: the chapters about to be rewritten lose their hash first, so a build
+        # killed half-way never leaves a hash vouching for a notebook it was rewriting.
+        write_hashes(generated, {k: v for k, v in old.items() if k not in {ch.name for ch in todo}})
         jobs = [_job(ch, templates, registry, generated, results_dir) for ch in todo]
         results += _run_jobs(todo, jobs, generated, workers, console)
     failed = {r.name for r in results if not r.ok}
@@ -198,13 +247,18 @@ def _run_jobs(chapters: list[Chapter], jobs: list[tuple], generated: Path, worke
 
     # Dealt round-robin in plan order: each worker gets a mix of long and short chapters,
     # and the same plan always gives the same chunks.
+    for old_log in generated.glob(".kernel-*.log"):  # kernel logs of an earlier run, named by PID
+        old_log.unlink(missing_ok=True)
     n_chunks = max(1, min(workers, len(jobs)))
     chunks = [list(range(i, len(jobs), n_chunks)) for i in range(n_chunks)]
     results = []
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+    # Chapter names come from data (organisation codes): shown literally, never as Rich markup.
+    with Progress(TextColumn("{task.description}", markup=False, style="bold"), BarColumn(),
+                  TextColumn("{task.completed}/{task.total}", markup=False),
                   TimeElapsedColumn(), console=console, transient=False) as progress:
         task = progress.add_task("Executing chapters", total=len(jobs))
-        with ProcessPoolExecutor(max_workers=n_chunks) as pool:
+        with ProcessPoolExecutor(max_workers=n_chunks, initializer=children.worker_init,
+                                 initargs=(os.getpid(),)) as pool:
             futures = {pool.submit(_execute_chunk, [jobs[i] for i in chunk], str(generated)): chunk
                        for chunk in chunks}
             for fut in as_completed(futures):
@@ -213,12 +267,15 @@ def _run_jobs(chapters: list[Chapter], jobs: list[tuple], generated: Path, worke
                     results.append(ChapterResult(ch.name, ok, secs, error=err, for_each=ch.for_each,
                                                  output=str(generated / f"{ch.name}.ipynb")))
                 progress.update(task, advance=len(done), description=f"Executed {done[-1].name}")
+                fault("chapters")
     return results
 
 
 def remove_stale_chapters(plan: list[Chapter], generated: Path) -> None:
     """Drop executed notebooks that are no longer in the plan (e.g. an organisation that left)."""
     keep = {generated / f"{ch.name}.ipynb" for ch in plan}
+    for part in generated.rglob("*" + PARTIAL_SUFFIX):  # left by a killed build
+        part.unlink()
     for nb in generated.rglob("*.ipynb"):
         if nb not in keep:
             nb.unlink()

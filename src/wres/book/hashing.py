@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from wres.config import Paths
-from wres.io import file_digest
+from wres.io import atomic_write_text, file_digest
 from wres.registry import registry_file
 
 #: Per-chapter digests of the last successful run, in the generated folder.
@@ -80,7 +80,9 @@ def book_digest(source_root: Path) -> str:
     files = [source_root / "_config.yml", source_root / "_toc.yml"]
     files += sorted((source_root / "book").rglob("*"))
     for p in files:
-        if p.is_file() and p.name != HASHES_FILE:
+        # Hidden files are the build's own records and kernel logs (named by PID), and
+        # Sphinx builds only the files the toc lists: hashing them would rebuild for nothing.
+        if p.is_file() and not p.name.startswith(".") and not p.name.endswith(".part"):
             h.update(str(p.relative_to(source_root)).encode())
             h.update(p.read_bytes())
     h.update(package_digest().encode())
@@ -93,4 +95,4 @@ def read_hashes(generated: Path) -> dict[str, str]:
 
 
 def write_hashes(generated: Path, hashes: dict[str, str]) -> None:
-    (generated / HASHES_FILE).write_text(json.dumps(hashes, indent=1, sort_keys=True))
+    atomic_write_text(generated / HASHES_FILE, json.dumps(hashes, indent=1, sort_keys=True))

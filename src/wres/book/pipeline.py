@@ -1,23 +1,32 @@
 """The build: inputs -> analysis -> plan -> execute -> toc -> Sphinx -> publish.
 
-Order matters for safety: inputs are validated before anything is written, the book is
-built into a staging folder, and the published site is replaced only when every chapter
-ran and Sphinx finished without a warning. Otherwise the previous site stays as it was.
-Each step is skipped when its digest says its inputs are unchanged, so a rebuild with
-nothing changed starts no kernel and no Sphinx.
+Order matters for safety: inputs are validated before anything is written, the results
+are computed into a staging folder, the book is built into a staging folder, and the
+published site is switched only when every chapter ran and Sphinx finished without a
+warning. Otherwise the previous site and results stay as they were. Each step is skipped
+when its digest says its inputs are unchanged, so a rebuild with nothing changed starts no
+kernel and no Sphinx.
+
+Interruptions (see :mod:`wres.book.guard` and :mod:`wres.book.children`): the whole build
+holds the checkout's lock, records the step it is in, and its children die with it. Every
+skip stamp is removed before the thing it vouches for changes and written (atomically)
+after, so a build killed at any moment leaves stamps that are either true or absent; the
+step it died in is redone from scratch by the next build.
 """
 
 from __future__ import annotations
 
+import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from wres.book import publish
-from wres.book.safety_scan import secure_site
+from wres.book import children, publish
 from wres.book.execute import ChapterResult, execute_chapters, remove_stale_chapters
+from wres.book.guard import BuildProgress, build_lock, fault
 from wres.book.hashing import INPUTS_DIGEST, book_digest, inputs_digest
 from wres.book.plan import Layout, Organisation, layout, organisations
+from wres.book.safety_scan import secure_site
 from wres.book.spec import SPEC_FILE, SiteSpec, load_spec
 from wres.book.sphinx_build import (
     DEMO_ANNOUNCEMENT,
@@ -27,6 +36,8 @@ from wres.book.sphinx_build import (
 )
 from wres.book.toc import TOC_FILE, toc_text, write_toc
 from wres.config import Paths
+from wres.errors import DataError
+from wres.io import TEMP_SUFFIX, atomic_write_text
 from wres.registry import Registry, load_registry
 
 # The analysis stack (statsmodels, pandera, altair) is imported only when it is needed, so a
@@ -43,6 +54,8 @@ class BuildReport:
     timings: dict[str, float]
     book_built: bool
     site: Path
+    #: ``(file, md5 in its sidecar, md5 now)`` of raw files changed without their sidecar.
+    md5_mismatches: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def site_spec(root: Path) -> SiteSpec:
@@ -60,16 +73,62 @@ def site_layout(spec: SiteSpec, registry: Registry, orgs: list[Organisation]) ->
         raise BuildError(str(err)) from err
 
 
-def analyse_if_changed(paths: Paths, registry: Registry, force: bool = False) -> None:
-    """Validate and analyse, unless the inputs are those the results were computed from."""
+def analyse_if_changed(paths: Paths, registry: Registry, force: bool = False) -> bool:
+    """Validate and analyse, unless the inputs are those the results were computed from.
+    Returns whether the analysis ran.
+
+    The tables are computed into a staging folder inside ``results/`` and moved in only when
+    the whole analysis succeeded, so a failure (bad input, full disk, a bug) leaves
+    ``results/`` as it was. The moves are atomic file by file, not as a whole: the inputs
+    stamp is removed before the first and written after the last, so a build killed
+    between them leaves no stamp and the next build analyses again.
+    """
     digest = inputs_digest(paths)
     stamp = paths.results / INPUTS_DIGEST
-    if force or not stamp.exists() or stamp.read_text() != digest:
-        from wres.analysis.run import analyse
+    if not force and stamp.exists() and stamp.read_text() == digest:
+        return False
+    from wres.analysis.run import analyse
 
-        # The stamp is written only after a successful analysis; a failure leaves results as they were.
-        analyse(paths, registry, paths.results)
-        stamp.write_text(digest)
+    staging = children.remove_on_interrupt(paths.results / STAGING)
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        analyse(paths, registry, staging)
+        stamp.unlink(missing_ok=True)
+        _move_in(staging, paths.results)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    atomic_write_text(stamp, digest)
+    return True
+
+
+#: Where the analysis writes before its tables are moved into ``results/``.
+STAGING = ".wres-staging"
+
+
+def _move_in(staging: Path, results: Path) -> None:
+    """Make the visible files of ``results`` those of ``staging``: changed ones replaced,
+    new ones added, ones the analysis no longer writes (e.g. organisation tables when
+    there are no organisation files) removed, unchanged ones left alone."""
+    fresh = sorted(p.name for p in staging.iterdir() if p.is_file())
+    for i, name in enumerate(fresh):
+        target = results / name
+        if not target.exists() or target.read_bytes() != (staging / name).read_bytes():
+            (staging / name).replace(target)
+        if i == len(fresh) // 2:
+            fault("analysis")
+    for p in results.iterdir():
+        if p.is_file() and not p.name.startswith(".") and p.name not in fresh:
+            p.unlink()
+
+
+def clear_leftovers(paths: Paths) -> None:
+    """Remove what a killed build may have left: temporary files and staging folders."""
+    shutil.rmtree(paths.results / STAGING, ignore_errors=True)
+    for folder in (paths.results, paths.chapters, paths.site.parent):
+        for p in folder.glob(f".*{TEMP_SUFFIX}") if folder.exists() else []:
+            p.unlink(missing_ok=True)
+    for p in paths.site.parent.glob(f".{paths.site.name}-link-*") if paths.site.parent.exists() else []:
+        p.unlink(missing_ok=True)
 
 
 def toc_for(site: Layout, paths: Paths) -> Path:
@@ -83,13 +142,54 @@ def toc_for(site: Layout, paths: Paths) -> Path:
 
 
 def build(paths: Paths, registry: Registry | None = None, *, workers: int = 2, force: bool = False,
-          console=None) -> BuildReport:
-    """``wres build``: validate, analyse, execute chapters, build and publish the book."""
-    registry = registry or load_registry()
+          console=None, wait: bool = False, on_notice=None) -> BuildReport:
+    """``wres build``: validate, analyse, execute chapters, build and publish the book.
+
+    Holds the checkout's build lock throughout (:class:`wres.book.guard.BuildBusy` if another
+    build has it, unless ``wait``). ``on_notice(text)`` receives warnings for the reader: an
+    unfinished earlier build, raw files whose md5 differs from their sidecar."""
+    notice = on_notice or (lambda _text: None)
+    with build_lock(paths.build, wait), children.interruptible():
+        progress = BuildProgress(paths.demo_root if paths.demo else paths.build)
+        if progress.interrupted:
+            notice(progress.describe_previous())
+        clear_leftovers(paths)
+        mismatches = _md5_warnings(paths, notice)
+        try:
+            report = _build(paths, registry or load_registry(), workers, force, console, progress)
+        except (BuildError, DataError):
+            # Reported failures leave every stamp true: nothing to redo but what failed.
+            progress.finish()
+            raise
+        progress.finish()
+        report.md5_mismatches = mismatches
+        return report
+
+
+def _md5_warnings(paths: Paths, notice) -> list[tuple[str, str, str]]:
+    import csv
+
+    from wres.inputs.sidecars import md5_mismatches
+
+    try:
+        found = md5_mismatches(paths.raw, paths.root)
+    except (ValueError, csv.Error):  # DataError, undecodable file: the validation names it properly
+        return []
+    for file, recorded, actual in found:
+        now = actual or "(file missing)"
+        notice(f"{file} differs from its sidecar (md5 recorded {recorded or '(none)'}, now {now}); "
+               f"it is built as it is. If the change is intended, run: wres accept {file}")
+    return found
+
+
+def _build(paths: Paths, registry: Registry, workers: int, force: bool, console,
+           progress: BuildProgress) -> BuildReport:
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     spec = site_spec(paths.root)
-    analyse_if_changed(paths, registry, force)
+    progress.begin("analysis")
+    analyse_if_changed(paths, registry, force or progress.distrusts("analysis"))
+    progress.done("analysis")
     # The committed toc is generated: keeping it in step here means it cannot fall behind the spec.
     write_toc(site_layout(spec, registry, []), paths.root / TOC_FILE)
     if paths.source != paths.root:
@@ -100,16 +200,20 @@ def build(paths: Paths, registry: Registry | None = None, *, workers: int = 2, f
     site = site_layout(spec, registry, organisations(paths.results))
     plan = site.chapters()
     remove_stale_chapters(plan, paths.chapters)
+    progress.begin("chapters")
     results = execute_chapters(plan, paths.notebooks, registry, paths.chapters, paths.results,
-                               workers=workers, force=force, console=console)
+                               workers=workers, force=force or progress.distrusts("chapters"), console=console)
     timings["execute chapters"] = time.perf_counter() - t1
     _raise_for_failures(results)
+    progress.done("chapters")
 
     toc = toc_for(site, paths)
     digest = book_digest(paths.source)
     built = False
-    if force or not publish.is_current(paths.site, digest):
-        run = build_html(paths.source, paths.site, toc=toc)
+    progress.begin("site")
+    redo_site = progress.distrusts("site")
+    if force or redo_site or not publish.is_current(paths.site, digest):
+        run = build_html(paths.source, paths.site, toc=toc, fresh=redo_site)
         timings["build book (Sphinx)"] = run.seconds
         if not run.ok:
             raise BuildError("the book did not build cleanly (warnings are errors); the published site was not "
@@ -120,9 +224,11 @@ def build(paths: Paths, registry: Registry | None = None, *, workers: int = 2, f
         if findings:
             raise BuildError(f"{len(findings)} page element(s) the book did not put there; the published site "
                              "was not changed:\n" + "\n".join(f"  - {f}" for f in findings[:40]))
+        publish.forget(paths.site)
         publish.publish(run.html, paths.site)
         publish.record(paths.site, digest)
         built = True
+    progress.done("site")
     timings["total"] = time.perf_counter() - t0
     return BuildReport(results, timings, built, paths.site)
 

@@ -14,7 +14,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from wres.io import write_if_changed
+from wres.book import children
+from wres.book.guard import fault
+from wres.io import atomic_write_bytes, atomic_write_text, write_if_changed
 
 DEMO_ANNOUNCEMENT = ("Demonstration build: the organisations and their figures are synthetic (fictitious). "
                      "National figures are the real published ones.")
@@ -45,8 +47,7 @@ def mirror_source(root: Path, dest: Path, announcement: str | None = None) -> No
         target = dest / src.relative_to(root)
         if target.exists() and target.read_bytes() == src.read_bytes():
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(src, target)
+        atomic_write_bytes(target, src.read_bytes())
 
 
 def staging_folder(site: Path) -> Path:
@@ -54,11 +55,15 @@ def staging_folder(site: Path) -> Path:
     return site.parent / f".{site.name}-work"
 
 
-def build_html(source_root: Path, site: Path, toc: Path | None = None) -> SphinxRun:
-    """``jupyter-book build`` of ``source_root`` into the staging folder of ``site``."""
+def build_html(source_root: Path, site: Path, toc: Path | None = None, fresh: bool = False) -> SphinxRun:
+    """``jupyter-book build`` of ``source_root`` into the staging folder of ``site``.
+    ``fresh`` discards Sphinx's saved environment too (after an interrupted build, whose
+    half-written environment Sphinx would otherwise trust)."""
     start = time.perf_counter()
     work = staging_folder(site)
     html = work / "_build" / "html"
+    if fresh and work.exists():
+        shutil.rmtree(work)
     if html.exists():
         shutil.rmtree(html)
     # The console script sits beside the interpreter in the virtual environment.
@@ -66,10 +71,16 @@ def build_html(source_root: Path, site: Path, toc: Path | None = None) -> Sphinx
     cmd = [str(jb), "build", str(source_root), "--path-output", str(work), "--builder", "html", "-W", "-n", "--keep-going"]
     if toc is not None:
         cmd += ["--toc", str(toc)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=source_root, check=False)
-    log = proc.stdout + proc.stderr
+    # Sphinx dies with the build, even a SIGKILLed one (see wres.book.children).
+    proc = children.track(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                           cwd=source_root, preexec_fn=children.die_with_parent))
+    fault("sphinx")
+    try:
+        log, _ = proc.communicate()
+    finally:
+        children.untrack(proc)
     work.mkdir(parents=True, exist_ok=True)
-    (work / "build.log").write_text(log)
+    atomic_write_text(work / "build.log", log)
     ok = proc.returncode == 0 and (html / "index.html").exists()
     return SphinxRun(ok, log, time.perf_counter() - start, html)
 
