@@ -39,6 +39,7 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/bench_demo.py
+	time $(BIN)/wres calibrate
 
 clean:
 	rm -rf _build results book/generated

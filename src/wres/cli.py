@@ -207,6 +207,37 @@ def accept(
     console.print(f"Recorded the new md5 of {file} in its sidecar: was {old or '(none)'}, now {new}")
 
 
+@app.command()
+def calibrate(
+    reps: int = typer.Option(2000, min=50, help="Simulated data sets per scenario (the book's recorded run: 2000)."),
+    quick: bool = typer.Option(False, "--quick", help="Reduced run (under a minute on two cores)."),
+    seed: int = typer.Option(None, help="Random seed (default: the harness's own, so a run is reproducible)."),
+    out: Path = typer.Option(None, help="Where to write the table (default: data/calibration/calibration.csv)."),
+    root: Path = typer.Option(None, help="Project root (default: found from the current folder)."),
+) -> None:
+    """Run the calibration harness: how often every test and limit raises a false alarm, and its power."""
+    import time
+
+    from wres.calibration import harness
+    from wres.inputs.sidecars import accept as record_md5
+
+    paths = Paths.discover(root)
+    target = out if out is not None else paths.calibration_csv
+    target = target if target.is_absolute() else Path.cwd() / target
+    n = 300 if quick and reps == 2000 else reps  # --quick alone: the reduced run of `make test`
+    console.print(f"Simulating {n:,} data sets per scenario{' (reduced run)' if quick else ''} ...")
+    start = time.perf_counter()
+    table = harness.run(n, quick=quick, seed=harness.SEED if seed is None else seed)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(target, index=False, float_format="%.6g", lineterminator="\n")
+    console.print(f"Wrote {len(table)} rows to {target} in {time.perf_counter() - start:.1f} s")
+    # The recorded run is an input of the book: its sidecar's md5 follows the new file.
+    if target.resolve() == paths.calibration_csv.resolve() and target.with_name(target.name + ".meta.yml").exists():
+        record_md5(target, paths.root)
+        console.print(f"Recorded its md5 in {target.name}.meta.yml; update that file's 'method' line if the "
+                      "command or machine changed")
+
+
 @app.command("import")
 def import_(
     spreadsheet: Path = typer.Argument(..., exists=True, dir_okay=False, help="Wide spreadsheet (CSV or XLSX), one row per organisation."),
