@@ -177,7 +177,7 @@ def load_mapping(path: str | Path, registry: Registry | None = None) -> tuple[Ma
     for i, fig in enumerate(mapping.figures):
         line = lines.get(("figures", i))
 
-        def bad(key: str, value: object, reason: str) -> None:
+        def bad(key: str, value: object, reason: str, i: int = i, line: int | None = line, fig=fig) -> None:
             problems.append(Problem(label, lines.get(("figures", i, key), line), None, value,
                                     f"mapping key 'figures[{i}].{key}' ({fig.describe()}): {reason}"))
 

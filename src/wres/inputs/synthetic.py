@@ -414,7 +414,7 @@ def make_panel(national: pd.DataFrame, seed: int = 20240331, n_orgs: int = 200, 
         for b, band in enumerate(PAY_BANDS):
             for g in by_group:
                 rows.add(y, ind_rep.id, band, g, band_counts[g][:, b], band_totals[:, b])
-        for g, (total, senior, _) in by_group.items():
+        for g, (_, senior, _) in by_group.items():
             rows.add(y, ind_rep.id, senior_band, g, senior, vsm)
         for g, (total, _, _) in by_group.items():
             rows.add(y, ind_rep.id, all_band, g, total, size)
