@@ -34,18 +34,32 @@ How each kind of indicator is built (``trust.kind`` in the registry)
   ``workforce_rate_<minority>`` the minority share of the whole workforce. Funnel on the log
   ratio around the pooled ratio.
 
-Funnels (``wres.stats.funnel``) are drawn per indicator and year with DerSimonian-Laird
-overdispersion (at least 10 organisations; fewer give unadjusted limits, with a note), 95%
-and 99.8% limits. Fewer than :data:`MIN_ORGS_FOR_FUNNEL` organisations with an estimate in a
-year give no funnel at all: positions are "not estimable" and the note says why.
+Funnels (``wres.stats.overdispersion``, Spiegelhalter 2005) are drawn per indicator and year
+with 95% and 99.8% limits when at least :data:`MIN_ORGS_FOR_FUNNEL` organisations have an
+estimate (fewer: positions "not estimable", no limits, and the note says why). Relative
+likelihoods (log scale) and survey percentages (arcsine square-root scale) get
+``target +/- z sqrt(s0^2 + tau2)``: ``s0`` is the standard error the organisation would have
+on target (from its denominators, not its own estimate), ``tau2`` the DerSimonian-Laird
+between-organisation variance on unwinsorised z, and rows with few expected events are placed
+by the exact conditional (mid-p) binomial test (``funnel_exact``). ``funnel_method=
+"funnelplotr"`` keeps FunnelPlotR's funnel (:mod:`wres.stats.funnel`) as an option.
+Representation indicators are placed on counts (:mod:`wres.stats.representation`): minority
+members ``k`` of a senior group of ``n`` against ``Binomial(n, workforce share x pooled
+ratio)`` (``funnel_*``, the national-ratio view) and ``Binomial(n, workforce share)``
+(``parity_*``, which needs no peers), exact two-sided p (doubling rule).
 
 Trends (``wres.stats.gap_trend.trends_for_all``): per organisation and indicator, a
 quasi-binomial GLM of the change in the gap between the two groups (log odds ratio per
-year), Benjamini-Hochberg across organisations within an indicator. The direction counted
-as improvement is the registry's (``trust.improvement``, else the derived ratio/gap series',
-else the headline series'). For representation indicators the two "groups" are the senior
-band and the whole workforce, so the slope is the yearly change in the log odds ratio of
-being in the minority group among senior staff vs among all staff.
+year), Benjamini-Hochberg across organisations within an indicator. The verdict judges the
+fitted odds ratio at the first and last year tested against parity
+(:func:`wres.stats.gap_trend.parity_verdict`): improving = the gap closing, worsening = the
+gap widening, "crossed parity" = it changed sides; ``improvement`` is "towards parity". For
+representation indicators the two "groups" are the senior band and the whole workforce, so
+the slope is the yearly change in the log odds ratio of being in the minority group among
+senior staff vs among all staff.
+
+Every organisation-year is also compared with the published national figure of the same
+report year (:func:`versus_national`, ``trust_versus_national.csv``).
 
 Results files (``wres.results.ORGANISATION_TABLES``; all CSV, UTF-8, one header row)
 -------------------------------------------------------------------------
@@ -59,11 +73,18 @@ Results files (``wres.results.ORGANISATION_TABLES``; all CSV, UTF-8, one header 
     empty for relative likelihoods); ``funnel_precision`` (the funnel's x: 1/variance of the
     log ratio, or the effective number of respondents), ``funnel_z``,
     ``funnel_position_95``, ``funnel_position_998`` (inside/above/below/not estimable),
-    ``in_non_adverse_range`` (True/False for relative likelihoods, empty otherwise), ``note``.
+    ``in_non_adverse_range`` (True/False for relative likelihoods, empty otherwise), ``note``;
+    added: ``funnel_method``, ``funnel_p`` (two-sided), ``funnel_exact``, and for
+    representation ``expected_members`` (national-ratio view), ``parity_expected``,
+    ``parity_p``, ``parity_position_95``, ``parity_position_998``,
+    ``workforce_numerator_m``, ``workforce_denominator_m``. ``funnel_precision`` is the null
+    precision ``1/s0^2`` (relative likelihoods), the effective respondents (percentages) or
+    the senior group's size (representation).
 ``trust_trends.csv``
     ``org_code, org_name, indicator, band, tested, improvement, n_years, slope,
     slope_ci_low, slope_ci_high, or_change_pct_per_year, p_value, q_value, dispersion,
-    verdict, note``.
+    verdict, note, first_year, last_year, fitted_first, fitted_last`` (fitted odds ratios),
+    ``parity_code``.
 ``trust_aggregates.csv``
     ``level`` (national, region, org_type), ``category`` (the region or type;
     :data:`ALL_ORGS` for national), ``year, indicator, band, n_orgs, measure, unit``, the
@@ -75,7 +96,7 @@ Results files (``wres.results.ORGANISATION_TABLES``; all CSV, UTF-8, one header 
 ``trust_funnel_fits.csv``
     Per indicator and year: ``indicator, year, transform, target`` (natural scale),
     ``target_transformed, phi, tau2, n_orgs, overdispersion`` (whether tau2 was applied),
-    ``note``.
+    ``note``, ``method``, ``n_exact``, ``min_orgs``, ``fitted``.
 ``trust_funnel_limits.csv``
     Per indicator and year, the limit curves for drawing: ``indicator, year, precision,
     target, ll95, ul95, ll998, ul998`` (natural scale: ratio, or percent 0-100).

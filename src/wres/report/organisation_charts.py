@@ -403,7 +403,8 @@ def profile_chart(org_rows: pd.DataFrame, national: pd.DataFrame, ind: Indicator
     y_title = value_axis_title(ind, registry, short=True)
     x = alt.X("year:Q", title=year_axis_title(ind), axis=alt.Axis(format="d", values=years),
               scale=alt.Scale(domain=[min(years) - 0.5, max(years) + 0.5]))
-    colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=[who, ALL_ORGS], range=[PALETTE[0], "#666666"]),
+    colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=[who, ALL_ORGS][:2 if len(n) else 1],
+                                                                    range=[PALETTE[0], "#666666"][:2 if len(n) else 1]),
                        legend=alt.Legend(orient="bottom"))
     layers = []
     band = _band_frame(ind, dom)

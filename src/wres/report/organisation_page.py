@@ -240,8 +240,8 @@ class OrgProfile:
                 f"Comparing organisations needs at least {self.min_orgs} with an estimate; the data hold "
                 f"{self.n_orgs_total} organisation(s) ({most} with an estimate at most for any indicator), so this "
                 "organisation has no peers to be compared with and no funnel position is shown."
-                + (" It is compared instead with the published national figures below." if (lat["versus"] != "").any()
-                   else ""))
+                + (" It is compared instead with the published national figures below."
+                   if self.versus is not None and len(self.versus) else ""))
         else:
             out95 = placed[placed["position_95"].isin(["above", "below"])]
             out998 = placed[placed["position_998"].isin(["above", "below"])]
@@ -266,25 +266,27 @@ class OrgProfile:
                                  "limits, a stronger signal.")
                 else:
                     parts.append("None is outside the 99.8% limits. " + self._chance_words(placed))
-        if (lat["versus"] != "").any():
-            vs = self.versus
-            latest_years = lat[["indicator", "year"]]
-            cur = vs.merge(latest_years, on=["indicator", "year"])
+        vs = self.versus
+        if vs is not None and len(vs):
+            # Each indicator's latest year with a published national figure.
+            cur = vs.sort_values("year").drop_duplicates("indicator", keep="last")
+            cur = cur[cur["comparison"] != "not_estimable"]
             diff = cur[cur["comparison"].isin(["higher", "lower"])]
-            n_cmp = int((cur["comparison"] != "not_estimable").sum())
+            what = f"{len(cur)} compared indicator{'s' if len(cur) != 1 else ''}"
             if diff.empty:
-                parts.append(f"Against the published national figures of the same year, **none of its {n_cmp} "
-                             f"compared indicators** differs significantly from {NATIONAL_NAME}.")
+                parts.append(f"Against the published national figures (each indicator's latest year with one), "
+                             f"**none of its {what}** differs significantly from {NATIONAL_NAME}.")
             else:
                 which = "; ".join(f"indicator {int(r.indicator)} {VERSUS_WORDS[r.comparison]}"
                                   for r in diff.itertuples())
-                parts.append(f"Against the published national figures of the same year, **{len(diff)} of its "
-                             f"{n_cmp} compared indicators** differ significantly from {NATIONAL_NAME}: {which}.")
+                parts.append(f"Against the published national figures (each indicator's latest year with one), "
+                             f"**{len(diff)} of its {what}** differ{'s' if len(diff) == 1 else ''} significantly "
+                             f"from {NATIONAL_NAME}: {which}.")
         tr = self.trends
         if tr is None or tr.empty:
             parts.append("No trend could be tested.")
         else:
-            sig = tr[tr["verdict"].isin(["improving", "worsening", "increasing", "decreasing"])]
+            sig = tr[tr["verdict"].isin(["improving", "worsening", "crossed parity", "increasing", "decreasing"])]
             n_tests = int(tr["q_value"].notna().sum())
             corrected = (f"After correcting for testing {self.n_orgs_total} organisations (Benjamini–Hochberg), "
                          if self.n_orgs_total > 1 else
