@@ -211,7 +211,7 @@ def verdict_note(v: Verdict, *, n_years: int, min_years: int, p_value: float, cr
 # ---------------------------------------------------------------------------------------
 
 #: A funnel row placed by the exact conditional binomial test (small or rare counts).
-EXACT_PLACED = "few expected events: placed by the exact (mid-p) binomial test"
+EXACT_PLACED = "rare events or few expected: placed by the exact (mid-p) binomial test"
 
 #: A row compared with no national figure although one exists for its year.
 NOT_COMPARED_NATIONAL = "no estimate: not compared with the national figure"

@@ -455,8 +455,12 @@ def funnel_model_words(fit, minority_label: str = "") -> str:
                 "counts are whole numbers, with no real differences at most about 5% (usually fewer) would lie "
                 "outside the 95% limits by chance, and at most 0.2% outside the 99.8% limits. They are not "
                 "widened: each organisation is compared with its own workforce share.")
-    exact = (f" {n_exact} organisation{'s' if n_exact != 1 else ''} with few expected events "
-             f"{'were' if n_exact != 1 else 'was'} placed by an exact binomial test." if n_exact else "")
+    n_orgs = int(fit["n_orgs"]) if pd.notna(fit.get("n_orgs")) else 0
+    exact = ("" if not n_exact else
+             " Every organisation was placed by the exact binomial test used when events are rare or expected "
+             "counts small." if n_exact >= n_orgs else
+             f" {n_exact} organisation{'s' if n_exact != 1 else ''} with few expected events "
+             f"{'were' if n_exact != 1 else 'was'} placed by an exact binomial test.")
     if method == "additive":
         chance = ("With no real differences between organisations about 5% would lie outside the 95% limits by "
                   "chance, and about 0.2% outside the 99.8% limits")
