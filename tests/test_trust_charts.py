@@ -31,10 +31,11 @@ EVIL = 'Evil <script>alert("x")</script> & {download}`x <y>` Trust'
 @pytest.fixture(scope="module")
 def results_dir(root, tmp_path_factory) -> Path:
     national = load_national(root / "data" / "raw" / "published" / "wres_national_published.csv")
-    panel = make_panel(national, seed=11, n_orgs=15, first_year=2019)
+    # 25 organisations: a funnel needs at least MIN_ORGS_FOR_FUNNEL (20).
+    panel = make_panel(national, seed=11, n_orgs=25, first_year=2019)
     panel["org_name"] = panel["org_name"].mask(panel["org_code"] == "ZZ001", EVIL)
     d = tmp_path_factory.mktemp("trust_results")
-    write_trust_results(analyse_trusts(panel, REG), d, synthetic=True, source="make_panel(seed=11, n_orgs=15)")
+    write_trust_results(analyse_trusts(panel, REG), d, synthetic=True, source="make_panel(seed=11, n_orgs=25)")
     return d
 
 
@@ -213,12 +214,12 @@ def test_profile_of_a_lone_organisation_explains_missing_peers(root, tmp_path):
 
 def test_index_page(results_dir):
     page = org_index_html(results_dir, profile_link="orgs/{org_code}.html")
-    assert page.count('href="orgs/ZZ0') == 15
+    assert page.count('href="orgs/ZZ0') == 25
     assert 'href="orgs/ZZ001.html"' in page
     assert "<script>alert" not in page and "&lt;script&gt;" in page
     assert 'id="wres-org-search"' in page and "src=" not in page  # inline script only
     assert profile_href("A B/1", "../p/{org_code}.html") == "../p/A%20B%2F1.html"
-    assert "15 organisations" in org_index_markdown(results_dir)
+    assert "25 organisations" in org_index_markdown(results_dir)
     assert "No organisation-level" in org_index_html(Path(results_dir) / "missing", "orgs/{org_code}.html")
 
 

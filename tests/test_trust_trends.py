@@ -225,8 +225,8 @@ def test_trends_for_all_columns_bh_and_zero_org():
     assert len(out) == 30 and out["org_code"].is_unique
     assert list(out.columns) == [
         "org_code", "org_name", "indicator", "band", "n_years", "slope", "slope_ci_low",
-        "slope_ci_high", "or_change_pct_per_year", "p_value", "dispersion", "q_value",
-        "verdict", "note_codes",
+        "slope_ci_high", "or_change_pct_per_year", "p_value", "dispersion", "first_year", "last_year",
+        "log_or_first", "log_or_last", "q_value", "verdict", "note_codes", "parity_code",
     ]
     z = out.set_index("org_code").loc["SYN000"]
     assert z["verdict"] == "not estimable" and np.isnan(z["q_value"]) and z["note_codes"] == "no_events:1"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from wres.analysis.national import national_trends
 from wres.registry import Registry
@@ -72,41 +71,123 @@ def national_changes(figures: pd.DataFrame, registry: Registry, trends_now: pd.D
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
 
 
-def org_changes(trust_indicators: pd.DataFrame, registry: Registry, alpha: float = 0.05) -> pd.DataFrame:
-    """Each organisation's change from the previous year to the latest, tested where counts allow.
+#: ``trust_changes.csv``: the original contract's columns, then those added with the
+#: scale-aware tests (``scale`` names what ``estimate`` and its interval are in).
+ORG_CHANGE_COLUMNS = [
+    "org_code", "org_name", "indicator", "band", "previous_year", "value_prev", "latest_year", "value",
+    "change", "change_unit", "p_value", "q_value", "significant",
+    "scale", "estimate", "estimate_ci_low", "estimate_ci_high", "dispersion", "test", "note",
+]
 
-    Relative likelihoods: z-test on the difference of log RLs with Katz standard errors
-    (independent years). Percentages: the same on the value with its Wilson-interval
-    half-width / 1.96 as standard error. Benjamini–Hochberg q-values within each indicator.
+#: What each test compares, in the ``test`` column.
+CHANGE_TESTS = {
+    "relative_likelihood": "z-test on the log relative likelihood, Katz variance x Pearson dispersion across "
+                           "organisations",
+    "representation": "z-test on the log representation ratio, Katz variance x Pearson dispersion across "
+                      "organisations",
+    "percentage": "pooled two-proportion z-test, percentage points, survey design effect",
+}
+#: ``scale`` of each kind's ``estimate``.
+CHANGE_SCALES = {"relative_likelihood": "log relative likelihood", "representation": "log representation ratio",
+                 "percentage": "percentage points"}
+#: ``change_unit`` of each kind's ``change``.
+CHANGE_UNITS = {"relative_likelihood": "% change in the relative likelihood",
+                "representation": "% change in the representation ratio",
+                "percentage": "percentage points"}
+
+
+def _counts_of(frame: pd.DataFrame, ind, registry: Registry, suffix: str = "") -> tuple:
+    """The counts an indicator's change test needs, from ``trust_indicators`` columns."""
+    from wres.analysis.organisations import groups_for
+
+    num = lambda c: pd.to_numeric(frame[c + suffix], errors="coerce").to_numpy(float)
+    m = registry.standard.minority_group
+    if ind.trust.kind == "relative_likelihood":
+        g1, g2 = groups_for(ind, registry)
+        return num(f"numerator_{g1}"), num(f"denominator_{g1}"), num(f"numerator_{g2}"), num(f"denominator_{g2}")
+    if ind.trust.kind == "representation":
+        return (num(f"numerator_{m}"), num(f"denominator_{m}"), num(f"workforce_numerator_{m}"),
+                num(f"workforce_denominator_{m}"))
+    return num(f"numerator_{m}"), num(f"denominator_{m}")
+
+
+def _change_one(m: pd.DataFrame, ind, registry: Registry, deff: float, alpha: float) -> pd.DataFrame:
+    from wres.stats.change_test import percentage_change, rl_change
+
+    kind = ind.trust.kind
+    earlier, later = _counts_of(m, ind, registry, "_prev"), _counts_of(m, ind, registry)
+    if kind == "percentage":
+        res = percentage_change(earlier, later, deff=deff, alpha=alpha)
+        res["dispersion"] = np.full(len(m), deff)
+        change = res["estimate"]
+    else:
+        res = rl_change(earlier, later, dispersion="pearson", alpha=alpha)
+        res["dispersion"] = np.full(len(m), float(res["dispersion"]))
+        with np.errstate(invalid="ignore"):
+            change = 100 * np.expm1(res["estimate"])
+    usable = np.isfinite(res["estimate"]) & np.isfinite(res["se"]) & (res["se"] > 0)
+    est = lambda a: np.where(usable, a, np.nan)
+    return m.assign(change=est(change), change_unit=CHANGE_UNITS[kind], p_value=est(res["p_value"]),
+                    scale=CHANGE_SCALES[kind], estimate=est(res["estimate"]),
+                    estimate_ci_low=est(res["ci_low"]), estimate_ci_high=est(res["ci_high"]),
+                    dispersion=res["dispersion"], test=CHANGE_TESTS[kind],
+                    note=_change_notes(m, usable))
+
+
+def _change_notes(m: pd.DataFrame, usable: np.ndarray) -> np.ndarray:
+    """Why a change was not tested (never "nan": only words and whole years)."""
+    no_prev = m["value_prev"].isna().to_numpy()
+    no_now = m["value"].isna().to_numpy()
+    out = np.full(len(m), "", dtype=object)
+    out[~usable] = "counts do not allow a test (a zero or missing count in one of the years)"
+    out[no_now] = "no figure in the latest year"
+    out[no_prev] = f"no figure in {int(m['previous_year'].iloc[0])}" if len(m) else ""
+    return out
+
+
+def org_changes(trust_indicators: pd.DataFrame, registry: Registry, alpha: float = 0.05,
+                survey_deff: float | None = None) -> pd.DataFrame:
+    """Each organisation's change from the previous year to the latest, tested on its own scale.
+
+    * Relative likelihoods and representation ratios: the difference of log ratios, Katz
+      variance multiplied by the Pearson dispersion of the changes across the organisations
+      of that indicator (:func:`wres.stats.change_test.rl_change`); ``estimate`` and its
+      interval in natural-log units, ``change`` = ``100 (exp(estimate) - 1)``, the % change
+      in the ratio (``change_unit`` says which ratio).
+    * Percentages: percentage points, pooled two-proportion z-test on the effective sizes
+      ``n / deff`` (:func:`wres.stats.change_test.percentage_change`; ``dispersion`` holds
+      the design effect used).
+
+    ``q_value``: Benjamini-Hochberg across the organisations of each indicator
+    (:func:`wres.stats.multiple.bh_adjust`), untested rows left out; ``significant`` is
+    ``q_value < alpha``. Columns: :data:`ORG_CHANGE_COLUMNS`.
     """
+    from wres.stats.survey import SURVEY_DEFF
+
     if trust_indicators.empty:
         return pd.DataFrame()
+    deff = SURVEY_DEFF if survey_deff is None else survey_deff
     ti = trust_indicators.copy()
+    ti["band"] = ti["band"].fillna("").astype(str)
     latest = int(ti["year"].max())
     prev_year = latest - 1
-    cols = ["org_code", "org_name", "indicator", "band", "value", "ci_low", "ci_high"]
+    count_cols = [c for c in ti.columns if c.startswith(("numerator_", "denominator_", "workforce_numerator_",
+                                                         "workforce_denominator_"))]
+    cols = ["org_code", "org_name", "indicator", "band", "value", "ci_low", "ci_high", *count_cols]
     now = ti[ti["year"] == latest][cols]
-    prev = ti[ti["year"] == prev_year][cols]
+    prev = ti[ti["year"] == prev_year][[c for c in cols if c != "org_name"]]
     m = now.merge(prev, on=["org_code", "indicator", "band"], how="left", suffixes=("", "_prev"))
-    # Katz intervals are symmetric on the log scale, so the standard error is recovered
-    # exactly from them; Wilson intervals are only nearly symmetric (an approximation).
-    is_ratio = m["indicator"].isin([i.id for i in registry.indicators if i.is_relative_likelihood]).to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        se_now = np.where(is_ratio, (np.log(m["ci_high"]) - np.log(m["ci_low"])) / (2 * 1.959964), (m["ci_high"] - m["ci_low"]) / (2 * 1.959964))
-        se_prev = np.where(is_ratio, (np.log(m["ci_high_prev"]) - np.log(m["ci_low_prev"])) / (2 * 1.959964), (m["ci_high_prev"] - m["ci_low_prev"]) / (2 * 1.959964))
-        diff = np.where(is_ratio, np.log(m["value"]) - np.log(m["value_prev"]), m["value"] - m["value_prev"])
-        z = diff / np.sqrt(se_now**2 + se_prev**2)
     m["latest_year"] = latest
     m["previous_year"] = prev_year
-    m["change"] = np.where(is_ratio, 100 * (np.exp(diff) - 1), diff)
-    m["change_unit"] = np.where(is_ratio, "%", "percentage points")
-    m["p_value"] = 2 * stats.norm.sf(np.abs(z))
-    m["q_value"] = np.nan
-    for idx in m.groupby("indicator").groups.values():
-        m.loc[idx, "q_value"] = bh_adjust(m.loc[idx, "p_value"].to_numpy(dtype=float))
-    m["significant"] = m["q_value"] < alpha
-    return m[["org_code", "org_name", "indicator", "band", "previous_year", "value_prev", "latest_year", "value",
-              "change", "change_unit", "p_value", "q_value", "significant"]]
+    parts = []
+    for ind_id, grp in m.groupby("indicator", sort=False):
+        ind = registry.indicator(int(ind_id))
+        g = _change_one(grp, ind, registry, deff, alpha)
+        g["q_value"] = bh_adjust(g["p_value"].to_numpy(dtype=float))
+        parts.append(g)
+    out = pd.concat(parts).loc[m.index] if parts else m
+    out["significant"] = (out["q_value"] < alpha).to_numpy(bool)
+    return out[ORG_CHANGE_COLUMNS].reset_index(drop=True)
 
 
 def _num(v, fmt="{:.2f}") -> str:

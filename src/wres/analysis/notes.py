@@ -210,3 +210,14 @@ def verdict_note(v: Verdict, *, n_years: int, min_years: int, p_value: float, cr
                 f"({ols}), so no significant change is reported.")
     return (f"Neither the regression ({ols}) nor the Mann–Kendall test ({mk}) "
             "finds a significant change.")
+
+
+# ---------------------------------------------------------------------------------------
+# Organisation funnels and comparisons with the national figure (organisation wording)
+# ---------------------------------------------------------------------------------------
+
+#: A funnel row placed by the exact conditional binomial test (small or rare counts).
+EXACT_PLACED = "rare events or few expected: placed by the exact (mid-p) binomial test"
+
+#: A row compared with no national figure although one exists for its year.
+NOT_COMPARED_NATIONAL = "no estimate: not compared with the national figure"

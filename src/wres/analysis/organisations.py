@@ -34,18 +34,32 @@ How each kind of indicator is built (``trust.kind`` in the registry)
   ``workforce_rate_<minority>`` the minority share of the whole workforce. Funnel on the log
   ratio around the pooled ratio.
 
-Funnels (``wres.stats.funnel``) are drawn per indicator and year with DerSimonian-Laird
-overdispersion (at least 10 organisations; fewer give unadjusted limits, with a note), 95%
-and 99.8% limits. Fewer than :data:`MIN_ORGS_FOR_FUNNEL` organisations with an estimate in a
-year give no funnel at all: positions are "not estimable" and the note says why.
+Funnels (``wres.stats.overdispersion``, Spiegelhalter 2005) are drawn per indicator and year
+with 95% and 99.8% limits when at least :data:`MIN_ORGS_FOR_FUNNEL` organisations have an
+estimate (fewer: positions "not estimable", no limits, and the note says why). Relative
+likelihoods (log scale) and survey percentages (arcsine square-root scale) get
+``target +/- z sqrt(s0^2 + tau2)``: ``s0`` is the standard error the organisation would have
+on target (from its denominators, not its own estimate), ``tau2`` the DerSimonian-Laird
+between-organisation variance on unwinsorised z, and rows with few expected events are placed
+by the exact conditional (mid-p) binomial test (``funnel_exact``). ``funnel_method=
+"funnelplotr"`` keeps FunnelPlotR's funnel (:mod:`wres.stats.funnel`) as an option.
+Representation indicators are placed on counts (:mod:`wres.stats.representation`): minority
+members ``k`` of a senior group of ``n`` against ``Binomial(n, workforce share x pooled
+ratio)`` (``funnel_*``, the national-ratio view) and ``Binomial(n, workforce share)``
+(``parity_*``, which needs no peers), exact two-sided p (doubling rule).
 
 Trends (``wres.stats.gap_trend.trends_for_all``): per organisation and indicator, a
 quasi-binomial GLM of the change in the gap between the two groups (log odds ratio per
-year), Benjamini-Hochberg across organisations within an indicator. The direction counted
-as improvement is the registry's (``trust.improvement``, else the derived ratio/gap series',
-else the headline series'). For representation indicators the two "groups" are the senior
-band and the whole workforce, so the slope is the yearly change in the log odds ratio of
-being in the minority group among senior staff vs among all staff.
+year), Benjamini-Hochberg across organisations within an indicator. The verdict judges the
+fitted odds ratio at the first and last year tested against parity
+(:func:`wres.stats.gap_trend.parity_verdict`): improving = the gap closing, worsening = the
+gap widening, "crossed parity" = it changed sides; ``improvement`` is "towards parity". For
+representation indicators the two "groups" are the senior band and the whole workforce, so
+the slope is the yearly change in the log odds ratio of being in the minority group among
+senior staff vs among all staff.
+
+Every organisation-year is also compared with the published national figure of the same
+report year (:func:`versus_national`, ``trust_versus_national.csv``).
 
 Results files (``wres.results.ORGANISATION_TABLES``; all CSV, UTF-8, one header row)
 -------------------------------------------------------------------------
@@ -59,11 +73,18 @@ Results files (``wres.results.ORGANISATION_TABLES``; all CSV, UTF-8, one header 
     empty for relative likelihoods); ``funnel_precision`` (the funnel's x: 1/variance of the
     log ratio, or the effective number of respondents), ``funnel_z``,
     ``funnel_position_95``, ``funnel_position_998`` (inside/above/below/not estimable),
-    ``in_non_adverse_range`` (True/False for relative likelihoods, empty otherwise), ``note``.
+    ``in_non_adverse_range`` (True/False for relative likelihoods, empty otherwise), ``note``;
+    added: ``funnel_method``, ``funnel_p`` (two-sided), ``funnel_exact``, and for
+    representation ``expected_members`` (national-ratio view), ``parity_expected``,
+    ``parity_p``, ``parity_position_95``, ``parity_position_998``,
+    ``workforce_numerator_m``, ``workforce_denominator_m``. ``funnel_precision`` is the null
+    precision ``1/s0^2`` (relative likelihoods), the effective respondents (percentages) or
+    the senior group's size (representation).
 ``trust_trends.csv``
     ``org_code, org_name, indicator, band, tested, improvement, n_years, slope,
     slope_ci_low, slope_ci_high, or_change_pct_per_year, p_value, q_value, dispersion,
-    verdict, note``.
+    verdict, note, first_year, last_year, fitted_first, fitted_last`` (fitted odds ratios),
+    ``parity_code``.
 ``trust_aggregates.csv``
     ``level`` (national, region, org_type), ``category`` (the region or type;
     :data:`ALL_ORGS` for national), ``year, indicator, band, n_orgs, measure, unit``, the
@@ -75,7 +96,7 @@ Results files (``wres.results.ORGANISATION_TABLES``; all CSV, UTF-8, one header 
 ``trust_funnel_fits.csv``
     Per indicator and year: ``indicator, year, transform, target`` (natural scale),
     ``target_transformed, phi, tau2, n_orgs, overdispersion`` (whether tau2 was applied),
-    ``note``.
+    ``note``, ``method``, ``n_exact``, ``min_orgs``, ``fitted``.
 ``trust_funnel_limits.csv``
     Per indicator and year, the limit curves for drawing: ``indicator, year, precision,
     target, ll95, ul95, ll998, ul998`` (natural scale: ratio, or percent 0-100).
@@ -112,7 +133,14 @@ PERCENTAGE = "percentage"  # == wres.stats.rates.PERCENTAGE
 
 REPRESENTATION = "representation"
 #: Fewer organisations with an estimate than this in a year: no funnel comparison.
-MIN_ORGS_FOR_FUNNEL = 3
+#: ``wres.stats.overdispersion.MIN_ORGS_FOR_FUNNEL`` (chosen with the calibration harness;
+#: not imported here because that module loads scipy, and the notebooks import this one).
+MIN_ORGS_FOR_FUNNEL = 20
+#: The default funnel: additive tau2 by DerSimonian-Laird, spread at the target
+#: (``wres.stats.overdispersion``); ``"funnelplotr"`` keeps FunnelPlotR's method.
+FUNNEL_METHOD = "additive"
+#: ``method`` of a representation funnel fit: exact binomial limits on the member counts.
+REPRESENTATION_METHOD = "exact_binomial"
 #: ``category`` of the national rows of ``trust_aggregates``.
 ALL_ORGS = "All organisations"
 #: Points on each funnel limit curve.
@@ -320,8 +348,7 @@ def _org_rows(trusts: pd.DataFrame, ind: Indicator, registry: Registry, deff: fl
         wf_note = np.where(no_wf, notes.no_workforce_figure(ind.trust.workforce_band), "").astype(object)
         r["note"] = _join(r["note"].to_numpy(object), r["workforce_note"].fillna("").to_numpy(object),
                           wf_note, rl_note)
-        r = r.drop(columns=["workforce_note", f"workforce_numerator_{minority}",
-                            f"workforce_denominator_{minority}"])
+        r = r.drop(columns=["workforce_note"])
         r["y"], r["s"] = r["log_rl"], r["se_log_rl"]
         with np.errstate(divide="ignore", invalid="ignore"):
             r["funnel_precision"] = 1.0 / r["se_log_rl"] ** 2
@@ -339,8 +366,159 @@ def _org_rows(trusts: pd.DataFrame, ind: Indicator, registry: Registry, deff: fl
 
 
 def _funnel_year(rows: pd.DataFrame, ind: Indicator, registry: Registry, year: int, deff: float,
-                 min_orgs: int, grid_points: int) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
-    """Funnel positions, fit and limit curves of one indicator in one year."""
+                 min_orgs: int, grid_points: int, method: str = FUNNEL_METHOD
+                 ) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
+    """Funnel positions, fit and limit curves of one indicator in one year.
+
+    ``method``: a :data:`wres.stats.overdispersion.METHODS` name; ``"funnelplotr"`` keeps the
+    FunnelPlotR-compatible funnel of :mod:`wres.stats.funnel` (own Katz SE, winsorised phi),
+    which flags more than its nominal share (``data/calibration/calibration.csv``)."""
+    if ind.trust.kind == "representation" and method != "funnelplotr":
+        return _representation_year(rows, ind, registry, year, min_orgs, grid_points)
+    if method == "funnelplotr":
+        return _funnelplotr_year(rows, ind, registry, year, deff, min_orgs, grid_points)
+    return _additive_year(rows, ind, registry, year, deff, min_orgs, grid_points, method)
+
+
+def _not_placed(rows: pd.DataFrame, fit: dict, n_ok: int, min_orgs: int):
+    note = notes.few_orgs_for_funnel(n_ok, min_orgs)
+    out = rows.assign(funnel_z=np.nan, funnel_p=np.nan, funnel_position_95="not estimable",
+                      funnel_position_998="not estimable")
+    out["note"] = _join(out["note"].to_numpy(object), np.full(len(out), note, dtype=object))
+    fit.update(target=np.nan, target_transformed=np.nan, phi=np.nan, tau2=np.nan,
+               overdispersion=False, note=note, fitted=False)
+    return out, fit, pd.DataFrame()
+
+
+def _two_sided_p(z) -> np.ndarray:
+    from scipy import stats
+
+    z = np.asarray(z, dtype=float)
+    return np.where(np.isfinite(z), 2 * stats.norm.sf(np.abs(z)), np.nan)
+
+
+def _additive_year(rows, ind, registry, year, deff, min_orgs, grid_points, method):
+    """Spread at the target, DL tau2 on unwinsorised z, exact placement for small counts
+    (:mod:`wres.stats.overdispersion`)."""
+    from wres.stats import overdispersion as od
+
+    kind = ind.trust.kind
+    g1, g2 = groups_for(ind, registry)
+    col = lambda c: pd.to_numeric(rows[c], errors="coerce").to_numpy(float)
+    fit = {"indicator": ind.id, "year": year, "transform": "asin" if kind == "percentage" else "log",
+           "method": method, "min_orgs": min_orgs}
+    if kind == "percentage":
+        k, n = col(f"numerator_{g1}"), col(f"denominator_{g1}")
+        ok = np.isfinite(k) & np.isfinite(n) & (n > 0) & (k >= 0) & (k <= n)
+        p0 = k[ok].sum() / n[ok].sum() if ok.any() else np.nan
+        usable = ok.any() and 0 < p0 < 1
+        n_ok = int(ok.sum()) if usable else 0
+        fit["n_orgs"] = n_ok
+        if n_ok < min_orgs:
+            return _not_placed(rows, fit, n_ok, min_orgs)
+        res = od.proportion_funnel(k, n, p0, deff=deff, method=method, min_orgs=min_orgs)
+        precision = n / deff
+        nat_target = 100 * p0
+    else:
+        k1, n1, k2, n2 = (col(f"{q}_{g}") for g in (g1, g2) for q in ("numerator", "denominator"))
+        ok = od._usable(k1, n1, k2, n2) & ~((k1 == 0) & (k2 == 0))
+        r1, r2 = (float(np.squeeze(a)) for a in od.pooled_rates(k1[ok], n1[ok], k2[ok], n2[ok])) if ok.any() else (np.nan,) * 2
+        usable = ok.any() and 0 < r1 < 1 and 0 < r2 < 1
+        n_ok = int(ok.sum()) if usable else 0
+        fit["n_orgs"] = n_ok
+        if n_ok < min_orgs:
+            return _not_placed(rows, fit, n_ok, min_orgs)
+        k1, n1, k2, n2 = (np.where(ok, a, np.nan) for a in (k1, n1, k2, n2))
+        res = od.rl_funnel(k1, n1, k2, n2, r1, r2, method=method, min_orgs=min_orgs)
+        precision = res["precision"].to_numpy()
+        nat_target = r1 / r2
+    info = res.attrs["funnel"]
+    t = info["target"]
+    tau2 = info["tau2"] if method == "additive" and np.isfinite(info["tau2"]) else 0.0
+    placed = res["position_95"].to_numpy() != "not estimable"
+    tab = rows.assign(funnel_precision=np.where(placed, precision, np.nan),
+                      funnel_z=res["z_adjusted"].to_numpy(), funnel_p=_two_sided_p(res["z_adjusted"]),
+                      funnel_position_95=res["position_95"].to_numpy(),
+                      funnel_position_998=res["position_998"].to_numpy(),
+                      funnel_exact=res["exact"].to_numpy(bool) & placed)
+    tab["note"] = _join(tab["note"].to_numpy(object),
+                        np.where(placed, "", notes.NOT_PLACED).astype(object),
+                        np.where(tab["funnel_exact"], notes.EXACT_PLACED, "").astype(object))
+    fit.update(target=nat_target, target_transformed=t, phi=info["phi"], tau2=info["tau2"],
+               overdispersion=bool(tau2 > 0), n_exact=int(tab["funnel_exact"].sum()), fitted=True,
+               note="")
+    grid = funnel.precision_grid(precision[placed], num=grid_points)
+    lim = funnel.funnel_limits(t, tau2, grid, fit["transform"])
+    scale = 100.0 if kind == "percentage" else 1.0
+    lim = pd.DataFrame({
+        "indicator": ind.id, "year": year, "precision": lim["precision"], "target": nat_target,
+        **{c: lim[c] * scale for c in ("ll95", "ul95", "ll998", "ul998")},
+    })
+    return tab, fit, lim
+
+
+def _representation_year(rows, ind, registry, year, min_orgs, grid_points):
+    """Exact binomial representation funnels (:mod:`wres.stats.representation`): minority
+    members ``k`` of a senior group of ``n`` against ``Binomial(n, workforce share x national
+    ratio)`` (``funnel_*``, the national-ratio view; the ratio is the pooled one of the
+    organisations, so it needs peers) and ``Binomial(n, workforce share)`` (``parity_*``,
+    every organisation, peers or not)."""
+    from wres.stats import representation as rep
+
+    m = registry.standard.minority_group
+    k = pd.to_numeric(rows[f"numerator_{m}"], errors="coerce").to_numpy(float)
+    n = pd.to_numeric(rows[f"denominator_{m}"], errors="coerce").to_numpy(float)
+    share = pd.to_numeric(rows[f"workforce_rate_{m}"], errors="coerce").to_numpy(float)
+    parity = rep.representation_funnel(k, n, share, view="parity")
+    ok = parity["position_95"].to_numpy() != "not estimable"
+    pooled = _pooled_ratio(rows, ind, registry)
+    n_ok = int(ok.sum()) if np.isfinite(pooled) else 0
+    fit = {"indicator": ind.id, "year": year, "transform": "binomial", "method": REPRESENTATION_METHOD,
+           "min_orgs": min_orgs, "n_orgs": n_ok, "n_exact": n_ok}
+    out = rows.assign(funnel_precision=np.where(ok, n, np.nan),
+                      parity_p=parity["p_two_sided"].to_numpy(),
+                      parity_expected=parity["expected"].to_numpy(),
+                      parity_position_95=parity["position_95"].to_numpy(),
+                      parity_position_998=parity["position_998"].to_numpy())
+    if n_ok < min_orgs:
+        out, fit, lim = _not_placed(out, fit, n_ok, min_orgs)
+        return out.assign(expected_members=np.nan), fit, lim
+    nat = rep.representation_funnel(k, n, share, national_ratio=pooled, view="national_ratio")
+    out = out.assign(funnel_z=np.nan, funnel_p=nat["p_two_sided"].to_numpy(),
+                     expected_members=nat["expected"].to_numpy(),
+                     funnel_position_95=nat["position_95"].to_numpy(),
+                     funnel_position_998=nat["position_998"].to_numpy(), funnel_exact=ok)
+    out["note"] = _join(out["note"].to_numpy(object), np.where(ok, "", notes.NOT_PLACED).astype(object))
+    fit.update(target=pooled, target_transformed=np.log(pooled), phi=np.nan, tau2=np.nan,
+               overdispersion=False, fitted=True, note="")
+    wf_share = float(np.nansum(np.where(ok, share * n, 0)) / np.nansum(np.where(ok, n, 0)))
+    lim = _representation_limits(n[ok], wf_share, pooled, grid_points)
+    lim.insert(0, "year", year)
+    lim.insert(0, "indicator", ind.id)
+    return out, fit, lim
+
+
+def _representation_limits(sizes, workforce_share: float, ratio: float, grid_points: int) -> pd.DataFrame:
+    """Exact binomial limits on the representation ratio for groups of each size, drawn at
+    the size-weighted workforce share of the organisations (each organisation is placed at
+    its own share, so a point near a drawn limit may lie on the other side of its own).
+
+    Ratio limits are ``q / (n share)`` with ``q`` the binomial quantile of
+    ``Binomial(n, share x ratio)`` at ``alpha / 2`` and ``1 - alpha / 2``."""
+    from scipy import stats
+
+    lo, hi = int(max(1, np.nanmin(sizes))), int(max(1, np.nanmax(sizes)))
+    grid = np.unique(np.round(np.linspace(lo, hi, min(grid_points, hi - lo + 1))).astype(int))
+    p0 = min(1.0, workforce_share * ratio)
+    out = {"precision": grid.astype(float), "target": ratio}
+    for name, a in (("95", 0.05), ("998", 0.002)):
+        out[f"ll{name}"] = stats.binom.ppf(a / 2, grid, p0) / (grid * workforce_share)
+        out[f"ul{name}"] = stats.binom.isf(a / 2, grid, p0) / (grid * workforce_share)
+    return pd.DataFrame(out)
+
+
+def _funnelplotr_year(rows, ind, registry, year, deff, min_orgs, grid_points):
+    """The FunnelPlotR-compatible funnel (:func:`wres.stats.funnel.funnel_table`)."""
     kind = ind.trust.kind
     transform = "asin" if kind == "percentage" else "log"
     scale = 100.0 if kind == "percentage" else 1.0
@@ -356,24 +534,20 @@ def _funnel_year(rows: pd.DataFrame, ind: Indicator, registry: Registry, year: i
     ok = np.isfinite(rows["y"].to_numpy(float)) & np.isfinite(rows["s"].to_numpy(float)) & (
         rows["s"].to_numpy(float) > 0)
     n_ok = int(ok.sum())
-    fit = {"indicator": ind.id, "year": year, "transform": transform, "n_orgs": n_ok}
+    fit = {"indicator": ind.id, "year": year, "transform": transform, "n_orgs": n_ok,
+           "method": "funnelplotr", "min_orgs": min_orgs, "n_exact": 0}
     if n_ok < min_orgs:
-        note = notes.few_orgs_for_funnel(n_ok, min_orgs)
-        out = rows.assign(funnel_z=np.nan, funnel_position_95="not estimable",
-                          funnel_position_998="not estimable")
-        out["note"] = _join(out["note"].to_numpy(object), np.full(len(out), note, dtype=object))
-        fit.update(target=np.nan, target_transformed=np.nan, phi=np.nan, tau2=np.nan,
-                   overdispersion=False, note=note)
-        return out, fit, pd.DataFrame()
+        return _not_placed(rows, fit, n_ok, min_orgs)
     tab = funnel.funnel_table(rows, y="y", s="s", target=target if kind != "percentage" else None)
     info = tab.attrs["funnel"]
     t = info["target"]
     nat_target = (np.sin(t) ** 2 * scale) if transform == "asin" else float(np.exp(t))
     fit.update(target=nat_target, target_transformed=t, phi=info["phi"], tau2=info["tau2"],
-               overdispersion=info["overdispersion"], note=notes.funnel_note(info["note_codes"]))
-    bad = ~ok
+               overdispersion=info["overdispersion"], note=notes.funnel_note(info["note_codes"]),
+               fitted=True)
+    tab["funnel_p"] = _two_sided_p(tab["funnel_z"])
     tab["note"] = _join(tab["note"].to_numpy(object),
-                        np.where(bad, notes.NOT_PLACED, "").astype(object))
+                        np.where(~ok, notes.NOT_PLACED, "").astype(object))
     grid = funnel.precision_grid(tab.loc[ok, "funnel_precision"], num=grid_points)
     lim = funnel.funnel_limits(t, info["tau2"] if info["overdispersion"] else 0.0, grid, transform)
     lim = pd.DataFrame({
@@ -408,6 +582,16 @@ def _pooled_ratio(rows: pd.DataFrame, ind: Indicator, registry: Registry) -> flo
 # ---------------------------------------------------------------------------------------
 
 
+#: ``improvement`` of every organisation trend: the gap closing (``wres.stats.parity``).
+TOWARDS_PARITY = "towards parity"
+#: Columns added to ``trust_indicators`` by this version (after the original contract's).
+NEW_INDICATOR_COLUMNS = ("funnel_method", "funnel_p", "funnel_exact", "expected_members", "parity_expected",
+                         "parity_p", "parity_position_95", "parity_position_998")
+#: Columns added to ``trust_trends``: the fitted odds ratio between the groups at the first
+#: and last year tested, and the parity code (``wres.stats.parity.CODES``).
+NEW_TREND_COLUMNS = ("first_year", "last_year", "fitted_first", "fitted_last", "parity_code")
+
+
 def _empty_outputs(registry: Registry) -> dict[str, pd.DataFrame]:
     std = registry.standard
     m, w = std.minority_group, std.majority_group
@@ -418,11 +602,12 @@ def _empty_outputs(registry: Registry) -> dict[str, pd.DataFrame]:
         "trust_indicators": pd.DataFrame(columns=[
             "year", "org_code", *_ORG_ATTRS, "indicator", "band", "measure", "unit", *rate_cols, *wf,
             "value", "ci_low", "ci_high", "gap", "gap_ci_low", "gap_ci_high", "funnel_precision",
-            "funnel_z", "funnel_position_95", "funnel_position_998", "in_non_adverse_range", "note"]),
+            "funnel_z", "funnel_position_95", "funnel_position_998", "in_non_adverse_range", "note",
+            *NEW_INDICATOR_COLUMNS, f"workforce_numerator_{m}", f"workforce_denominator_{m}"]),
         "trust_trends": pd.DataFrame(columns=[
             "org_code", "org_name", "indicator", "band", "tested", "improvement", "n_years", "slope",
             "slope_ci_low", "slope_ci_high", "or_change_pct_per_year", "p_value", "q_value",
-            "dispersion", "verdict", "note"]),
+            "dispersion", "verdict", "note", *NEW_TREND_COLUMNS]),
         "trust_aggregates": pd.DataFrame(columns=[
             "level", "category", "year", "indicator", "band", "n_orgs", "measure", "unit", *rate_cols,
             *wf, "value", "ci_low", "ci_high", "gap", "gap_ci_low", "gap_ci_high", "note"]),
@@ -430,11 +615,12 @@ def _empty_outputs(registry: Registry) -> dict[str, pd.DataFrame]:
             "indicator", "year", "low", "high", "n_orgs", "n_in_range", "share", "n_not_estimable"]),
         "trust_funnel_fits": pd.DataFrame(columns=[
             "indicator", "year", "transform", "target", "target_transformed", "phi", "tau2", "n_orgs",
-            "overdispersion", "note"]),
+            "overdispersion", "note", "method", "n_exact", "min_orgs", "fitted"]),
         "trust_funnel_limits": pd.DataFrame(columns=[
             "indicator", "year", "precision", "target", "ll95", "ul95", "ll998", "ul998"]),
         "trust_orgs": pd.DataFrame(columns=[
             "org_code", "org_name", "region", "org_type", "first_year", "last_year", "n_years"]),
+        "trust_versus_national": pd.DataFrame(columns=VERSUS_NATIONAL_COLUMNS),
     }
 
 
@@ -510,8 +696,14 @@ def _trends(trusts: pd.DataFrame, ind: Indicator, registry: Registry, alpha: flo
         labels = (g1, g2)
         t = trends_for_all(sub, ind.id, *labels, improvement=imp, alpha=alpha)
     t["note"] = notes.trend_notes(t["note_codes"], labels)
+    # The fitted gap at the ends, as odds ratios (numerator vs comparison group).
+    t["fitted_first"] = np.exp(t["log_or_first"].astype(float))
+    t["fitted_last"] = np.exp(t["log_or_last"].astype(float))
     t.insert(4 if "org_name" in t.columns else 3, "tested", tested_words(ind, registry))
-    t.insert(5 if "org_name" in t.columns else 4, "improvement", imp)
+    # The verdict judges the movement against parity whatever the registry's direction.
+    t.insert(5 if "org_name" in t.columns else 4, "improvement", TOWARDS_PARITY)
+    for c in ("first_year", "last_year"):
+        t[c] = pd.array(t[c].to_numpy(float), dtype="Float64").astype("Int64")
     return t
 
 
@@ -524,6 +716,8 @@ def analyse_trusts(
     min_orgs_for_funnel: int = MIN_ORGS_FOR_FUNNEL,
     trends: bool = True,
     grid_points: int = GRID_POINTS,
+    funnel_method: str = FUNNEL_METHOD,
+    national: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every organisation-level table of the book from the long trust-level frame.
 
@@ -559,7 +753,8 @@ def analyse_trusts(
         placed = []
         for year, yr in rows.groupby("year", sort=True):
             tab, fit, lim = _funnel_year(yr.copy(), ind, registry, int(year), survey_deff,
-                                         min_orgs_for_funnel, grid_points)
+                                         min_orgs_for_funnel, grid_points, funnel_method)
+            tab["funnel_method"] = fit["method"]
             placed.append(tab)
             fits.append(fit)
             if len(lim):
@@ -594,7 +789,7 @@ def analyse_trusts(
         out["trust_indicators"] = ti[cols].sort_values(["indicator", "year", "org_code"], kind="stable") \
             .reset_index(drop=True)
     if fits:
-        out["trust_funnel_fits"] = pd.DataFrame(fits)[list(out["trust_funnel_fits"].columns)]
+        out["trust_funnel_fits"] = pd.DataFrame(fits).reindex(columns=list(out["trust_funnel_fits"].columns))
     if limits:
         out["trust_funnel_limits"] = pd.concat(limits, ignore_index=True)
     if aggs:
@@ -611,6 +806,8 @@ def analyse_trusts(
         t = pd.concat(trend_rows, ignore_index=True)
         out["trust_trends"] = t[[c for c in out["trust_trends"].columns if c in t.columns]]
     out["trust_orgs"] = _orgs(df)
+    out["trust_versus_national"] = versus_national(out["trust_indicators"], national, registry,
+                                                   survey_deff=survey_deff, alpha=alpha)
     return out
 
 
@@ -619,6 +816,111 @@ def _orgs(df: pd.DataFrame) -> pd.DataFrame:
     span = df.groupby("org_code")["year"].agg(first_year="min", last_year="max", n_years="nunique")
     out = last[["org_code", *_ORG_ATTRS]].merge(span.reset_index(), on="org_code")
     return out.sort_values(["region", "org_name", "org_code"], kind="stable").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------
+# Each organisation against the published national figure
+# ---------------------------------------------------------------------------------------
+
+#: Columns of ``trust_versus_national.csv``.
+VERSUS_NATIONAL_COLUMNS = [
+    "year", "org_code", "org_name", "indicator", "band", "series", "unit", "value", "ci_low", "ci_high",
+    "national_value", "test", "z", "p_value", "comparison", "note",
+]
+#: ``test`` of each kind.
+VERSUS_NATIONAL_TESTS = {
+    "relative_likelihood": "z-test on the log relative likelihood (Katz SE), national figure fixed",
+    "percentage": "score test on the effective sample size (design effect), national figure fixed",
+    "representation": "exact binomial test of the senior group's members against workforce share x national "
+                      "representation ratio, national figure fixed",
+}
+
+
+def national_series_for(ind: Indicator) -> tuple[str, str] | None:
+    """(series key, unit) of the published national series on an organisation's ``value``
+    scale: the headline series when it is a ratio for a relative likelihood or a percent for
+    a percentage, the derived ratio for a representation indicator; None when there is none."""
+    kind = ind.trust.kind
+    if kind == "representation":
+        d = _derived(ind, "ratio")
+        return (d.key, "ratio") if d else None
+    s = ind.series_by_key(ind.headline_series)
+    want = "ratio" if kind == "relative_likelihood" else "percent"
+    return (s.key, want) if s.unit == want else None
+
+
+def versus_national(ti: pd.DataFrame, national: pd.DataFrame, registry: Registry, *,
+                    survey_deff: float = SURVEY_DEFF, alpha: float = 0.05) -> pd.DataFrame:
+    """Every organisation-year against the published national value of the same report year.
+
+    ``ti``: ``trust_indicators`` rows; ``national``: ``national_series`` (``indicator,
+    series, report_year, value, unit``). The national value is treated as fixed
+    (:mod:`wres.stats.versus_national`; for representation,
+    :func:`wres.stats.representation.representation_funnel` with the published ratio).
+    ``comparison``: ``higher``, ``lower``, ``not_significant`` (p >= alpha) or
+    ``not_estimable``. Rows without a national figure of that year are left out.
+    """
+    from wres.stats import representation as rep
+    from wres.stats import versus_national as vn
+
+    if ti is None or ti.empty or national is None or national.empty:
+        return pd.DataFrame(columns=VERSUS_NATIONAL_COLUMNS)
+    m = registry.standard.minority_group
+    parts = []
+    for ind in registry.indicators:
+        which = national_series_for(ind)
+        rows = ti[ti["indicator"] == ind.id]
+        if which is None or rows.empty:
+            continue
+        key, unit = which
+        nat = national[(national["indicator"] == ind.id) & (national["series"] == key)
+                       & (national["unit"] == unit)]
+        nat = nat.drop_duplicates("report_year").set_index("report_year")["value"].astype(float)
+        rows = rows[rows["year"].isin(nat.index)]
+        if rows.empty:
+            continue
+        nv = rows["year"].map(nat).to_numpy(float)
+        num = lambda c: pd.to_numeric(rows[c], errors="coerce").to_numpy(float)
+        g1, g2 = groups_for(ind, registry)
+        kind = ind.trust.kind
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if kind == "relative_likelihood":
+                r = vn.rl_versus_national(num(f"numerator_{g1}"), num(f"denominator_{g1}"),
+                                          num(f"numerator_{g2}"), num(f"denominator_{g2}"),
+                                          np.where(nv > 0, nv, 1.0), alpha)
+                z, p = r["z"], r["p_value"]
+            elif kind == "percentage":
+                z, p = np.full(len(rows), np.nan), np.full(len(rows), np.nan)
+                for year_value in np.unique(nv[(nv > 0) & (nv < 100)]):
+                    at = nv == year_value
+                    r = vn.percentage_versus_national(num(f"numerator_{g1}")[at], num(f"denominator_{g1}")[at],
+                                                      float(year_value), deff=survey_deff, alpha=alpha)
+                    z[at], p[at] = r["z"], r["p_value"]
+            else:
+                k, n, share = num(f"numerator_{m}"), num(f"denominator_{m}"), num(f"workforce_rate_{m}")
+                z, p = np.full(len(rows), np.nan), np.full(len(rows), np.nan)
+                for year_value in np.unique(nv[np.isfinite(nv) & (nv >= 0)]):
+                    at = nv == year_value
+                    f = rep.representation_funnel(k[at], n[at], share[at], national_ratio=float(year_value))
+                    p[at] = f["p_two_sided"].to_numpy()
+                    # The signed difference of the ratio decides the side, as for the others.
+                    z[at] = np.sign(num("value")[at] - year_value)
+        ok = np.isfinite(nv) & (nv > 0)
+        p = np.where(ok, p, np.nan)
+        diff = np.where(np.isfinite(z), z, np.nan)
+        code = vn.verdict_codes(diff, p, alpha)
+        parts.append(pd.DataFrame({
+            "year": rows["year"].to_numpy(int), "org_code": rows["org_code"].to_numpy(),
+            "org_name": rows["org_name"].to_numpy(), "indicator": ind.id,
+            "band": rows["band"].fillna("").astype(str).to_numpy(), "series": key, "unit": unit,
+            "value": num("value"), "ci_low": num("ci_low"), "ci_high": num("ci_high"), "national_value": nv,
+            "test": VERSUS_NATIONAL_TESTS[kind], "z": z if kind != "representation" else np.nan,
+            "p_value": p, "comparison": code,
+            "note": np.where(code == "not_estimable", notes.NOT_COMPARED_NATIONAL, ""),
+        }))
+    if not parts:
+        return pd.DataFrame(columns=VERSUS_NATIONAL_COLUMNS)
+    return pd.concat(parts, ignore_index=True)[VERSUS_NATIONAL_COLUMNS]
 
 
 # ---------------------------------------------------------------------------------------

@@ -71,7 +71,7 @@ def analyse(paths: Paths, registry: Registry, results_dir: Path) -> dict[str, Pa
     results_dir.mkdir(parents=True, exist_ok=True)
     written = write_tables(tables, results_dir)
     if len(trusts):
-        org_tables = analyse_trusts(trusts, registry)
+        org_tables = analyse_trusts(trusts, registry, national=series)
         source = "synthetic demonstration panel (wres demo)" if paths.demo else f"{paths.trusts.relative_to(paths.root)}"
         written.update(write_trust_results(org_tables, results_dir, synthetic=paths.demo, source=source,
                                            note=SYNTHETIC_NOTE if paths.demo else ""))

@@ -91,8 +91,11 @@ class ChangesView(PageView):
         o = self.orgs
         latest, prev = int(o["latest_year"].iloc[0]), int(o["previous_year"].iloc[0])
         out.append(Markdown(
-            f"Each organisation's figure for report year {latest} against {prev}, tested where counts allow (a z-test "
-            "on the difference, with Benjamini–Hochberg control across organisations within each indicator). "
+            f"Each organisation's figure for report year {latest} against {prev}, tested where counts allow, on the "
+            "figure's own scale: relative likelihoods and representation ratios as the difference of their logs (a "
+            "change shown as the % change in the ratio), with the variance widened by the spread of the changes across "
+            "organisations (Pearson dispersion); staff-survey percentages in percentage points, allowing for the "
+            "survey's design effect. Benjamini–Hochberg control across organisations within each indicator. "
             "Up and down are raw directions; whether that is better or worse depends on the indicator."))
         out.append(HTML(html_table(self._counts(), [
             Column("id", "#"), Column("title", "Indicator"), Column("n", "Organisations"), Column("tested", "Tested"),
@@ -102,7 +105,8 @@ class ChangesView(PageView):
         sig = o[o["significant"].astype(str) == "True"].sort_values(["indicator", "q_value"]).copy()
         if len(sig):
             sig["href"] = sig["org_code"].map(lambda c: profile_href(c, profile_link))
-            sig["change_words"] = [f"{c:+.1f} {u}" for c, u in zip(sig["change"], sig["change_unit"], strict=True)]
+            sig["change_words"] = [f"{c:+.1f} {u}" if pd.notna(c) else "—"
+                                   for c, u in zip(sig["change"], sig["change_unit"], strict=True)]
             out.append(HTML(html_table(sig, [
                 Column("indicator", "#"), Column("org_name", "Organisation", link="href"),
                 Column("value_prev", str(prev), fmt="{:.2f}"), Column("value", str(latest), fmt="{:.2f}"),

@@ -74,8 +74,11 @@ def precision_axis_title(ind: Indicator, registry: Registry, survey_deff: float)
         g1, _ = ind.organisation_groups(registry.standard)
         return (f"Effective number of {registry.standard.label(g1)} respondents "
                 f"(respondents ÷ design effect {survey_deff:g}; log scale)")
-    what = "log relative likelihood" if ind.trust.kind == "relative_likelihood" else "log representation ratio"
-    return f"Precision: 1 ÷ variance of the {what} (larger organisations further right; log scale)"
+    if ind.trust.kind == "representation":
+        senior = ind.comparison.senior_label if ind.comparison else ind.trust.band
+        return f"Members of the {senior} (log scale)"
+    return ("Precision: 1 ÷ variance of the log relative likelihood if the organisation were on target "
+            "(larger organisations further right; log scale)")
 
 
 def _year_words(ind: Indicator, year: int) -> str:
@@ -236,14 +239,7 @@ def funnel_chart(rows: pd.DataFrame, limits: pd.DataFrame, ind: Indicator, regis
         layers.append(alt.Chart(hl).mark_text(align="left", dx=8, dy=-8, fontWeight="bold").encode(
             x=alt.X("funnel_precision:Q", scale=x_scale), y=alt.Y("value:Q", scale=y_scale), text="name:N"))
 
-    od = ""
-    if fit is not None:
-        if bool(fit.get("overdispersion")) and pd.notna(fit.get("tau2")) and float(fit["tau2"]) > 0:
-            od = "The limits are widened for overdispersion (more spread between organisations than chance alone)."
-        elif fit.get("note"):
-            od = f"No overdispersion adjustment: {clean_text(fit['note'], 300)}."
-        else:
-            od = "No widening for overdispersion was needed (the spread is no larger than chance)."
+    od = funnel_model_words(fit, registry.standard.label(registry.standard.minority_group)) if fit is not None else ""
     title = _title(f"Indicator {ind.id}: {value_label(ind, registry)}, organisations compared",
                    [_year_words(ind, year) + "; each point is one organisation.", od] if od else
                    [_year_words(ind, year) + "; each point is one organisation."])
@@ -375,10 +371,12 @@ def share_in_range_chart(share: pd.DataFrame, ind: Indicator, registry: Registry
 
 
 def profile_chart(org_rows: pd.DataFrame, national: pd.DataFrame, ind: Indicator, registry: Registry, *,
-                  org_label: str = "This organisation") -> alt.LayerChart | None:
+                  org_label: str = "This organisation", peers: bool = True) -> alt.LayerChart | None:
     """One organisation's value (points with 95% CI bars) by year against the pooled value of
     all organisations (dashed line). ``org_rows``: its ``trust_indicators`` rows for the
-    indicator; ``national``: the ``trust_aggregates`` national rows for the indicator."""
+    indicator; ``national``: the ``trust_aggregates`` national rows for the indicator.
+    ``peers=False`` (the build holds no other organisation): no "all organisations" line,
+    which would only repeat the organisation's own figures."""
     unit = "percent" if ind.trust.kind == "percentage" else "ratio"
     o = org_rows[np.isfinite(org_rows["value"].astype(float))].copy()
     if o.empty:
@@ -391,6 +389,8 @@ def profile_chart(org_rows: pd.DataFrame, national: pd.DataFrame, ind: Indicator
     o["pos"] = o["funnel_position_95"].map(lambda p: POSITION_WORDS.get(p, p))
     o = o[["year", "value", "ci_low", "ci_high", "series", "value_t", "ci_t", "pos"]]
     n = national[np.isfinite(national["value"].astype(float))].copy()
+    if not peers:
+        n = n.iloc[0:0]
     n["series"] = ALL_ORGS
     n["year"] = n["year"].astype(int)
     n["value_t"] = n["value"].map(lambda v: fmt(v, unit))
@@ -403,7 +403,8 @@ def profile_chart(org_rows: pd.DataFrame, national: pd.DataFrame, ind: Indicator
     y_title = value_axis_title(ind, registry, short=True)
     x = alt.X("year:Q", title=year_axis_title(ind), axis=alt.Axis(format="d", values=years),
               scale=alt.Scale(domain=[min(years) - 0.5, max(years) + 0.5]))
-    colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=[who, ALL_ORGS], range=[PALETTE[0], "#666666"]),
+    colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=[who, ALL_ORGS][:2 if len(n) else 1],
+                                                                    range=[PALETTE[0], "#666666"][:2 if len(n) else 1]),
                        legend=alt.Legend(orient="bottom"))
     layers = []
     band = _band_frame(ind, dom)
@@ -422,10 +423,59 @@ def profile_chart(org_rows: pd.DataFrame, national: pd.DataFrame, ind: Indicator
         x=x, y=alt.Y("ci_low:Q", scale=y_scale, title=y_title), y2="ci_high:Q", color=colour, tooltip=tooltip))
     layers.append(alt.Chart(o).mark_point(filled=True, size=55, opacity=1).encode(
         x=x, y=alt.Y("value:Q", scale=y_scale, title=y_title), color=colour, tooltip=tooltip))
-    desc = (f"{value_label(ind, registry)} for {who} by {year_axis_title(ind)}, with 95% confidence intervals, "
-            f"against the pooled value of all organisations. {who}: "
+    desc = (f"{value_label(ind, registry)} for {who} by {year_axis_title(ind)}, with 95% confidence intervals"
+            + (" against the pooled value of all organisations" if len(n) else "") + f". {who}: "
             + "; ".join(f"{y}: {v} (95% CI {c})" for y, v, c in zip(o["year"], o["value_t"], o["ci_t"], strict=True))
             + (". All organisations: " + "; ".join(f"{y}: {v}" for y, v in zip(n["year"], n["value_t"], strict=True))
                if len(n) else "") + ".")
     title = _title(f"Indicator {ind.id}: {ind.title}", [f"{value_label(ind, registry)}; {year_axis_title(ind)}"])
     return _finish(alt.layer(*layers), title, desc, height=170)
+
+
+def _tau2_scale(fit) -> str:
+    return {"log": "log scale", "asin": "arcsine square-root scale"}.get(str(fit.get("transform", "")), "")
+
+
+def funnel_model_words(fit, minority_label: str = "") -> str:
+    """What the funnel fitted to this page's data says about chance and widening.
+
+    Every sentence follows the fit's ``method``, ``tau2``, ``phi`` and ``n_exact``
+    (``trust_funnel_fits``): "additive" limits keep their stated share by chance (the
+    calibration chapter); "exact_binomial" limits on whole counts flag at most that share;
+    "funnelplotr" limits (an option) flag more."""
+    if fit is None:
+        return ""
+    method = str(fit.get("method", "") or "funnelplotr")
+    tau2 = float(fit["tau2"]) if pd.notna(fit.get("tau2")) else float("nan")
+    n_exact = int(fit["n_exact"]) if pd.notna(fit.get("n_exact")) else 0
+    scale = _tau2_scale(fit)
+    if method == "exact_binomial":
+        who = f"{minority_label} members" if minority_label else "members"
+        return ("The limits are exact binomial limits on the number of " + who + " of each senior group; because "
+                "counts are whole numbers, with no real differences at most about 5% (usually fewer) would lie "
+                "outside the 95% limits by chance, and at most 0.2% outside the 99.8% limits. They are not "
+                "widened: each organisation is compared with its own workforce share.")
+    n_orgs = int(fit["n_orgs"]) if pd.notna(fit.get("n_orgs")) else 0
+    exact = ("" if not n_exact else
+             " Every organisation was placed by the exact binomial test used when events are rare or expected "
+             "counts small." if n_exact >= n_orgs else
+             f" {n_exact} organisation{'s' if n_exact != 1 else ''} with few expected events "
+             f"{'were' if n_exact != 1 else 'was'} placed by an exact binomial test.")
+    if method == "additive":
+        chance = ("With no real differences between organisations about 5% would lie outside the 95% limits by "
+                  "chance, and about 0.2% outside the 99.8% limits")
+        if tau2 > 0:
+            return (f"{chance}; the limits were widened for real differences between organisations "
+                    f"(τ² = {tau2:.3g} on the {scale}, DerSimonian–Laird).{exact}")
+        return (f"{chance}; the organisations differ no more than chance explains (τ² = 0), so the limits were not "
+                f"widened.{exact}")
+    if method == "multiplicative":
+        phi = max(1.0, float(fit["phi"])) if pd.notna(fit.get("phi")) else 1.0
+        return (f"The limits were widened by a multiplicative factor (φ = {phi:.3g}) for differences between "
+                f"organisations.{exact}")
+    if method == "none":
+        return "The limits are not widened for differences between organisations, so they flag more than 5% by chance."
+    widened = (f"the limits were widened by FunnelPlotR's method (τ² = {tau2:.3g} on the {scale})"
+               if bool(fit.get("overdispersion")) and tau2 > 0 else "the limits were not widened")
+    return (f"These limits follow the FunnelPlotR package (winsorised φ, each organisation's own standard error); "
+            f"{widened}. This method flags more than its stated 5% by chance (see the calibration chapter).")

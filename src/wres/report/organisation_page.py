@@ -26,8 +26,13 @@ from wres.report.csv_safety import to_safe_csv
 
 #: The results this page reads ("organisation_meta" is ``trust_meta.json``).
 READS: tuple[str, ...] = ("organisation_indicators", "organisation_trends", "organisation_aggregates",
-                          "organisation_funnel_fits", results.ORGANISATION_META_KEY)
-VERDICTS = {**VERDICT_ICON, "not estimable": "○ not estimable"}
+                          "organisation_funnel_fits", "organisation_versus_national", results.ORGANISATION_META_KEY)
+VERDICTS = {**VERDICT_ICON, "not estimable": "○ not estimable", "crossed parity": "⇄ crossed parity"}
+#: How the published national figures are named on the page.
+NATIONAL_NAME = "England"
+#: ``comparison`` codes of ``trust_versus_national`` in words.
+VERSUS_WORDS = {"higher": "significantly higher", "lower": "significantly lower",
+                "not_significant": "not significantly different", "not_estimable": "not compared (no estimate)"}
 _POSITION = {"above": "higher than peers", "below": "lower than peers", "inside": "within the limits",
              "not estimable": "not placed"}
 
@@ -74,6 +79,18 @@ def _pct_change(log_ratio: float) -> str:
     return f"{100 * math.expm1(log_ratio):+.1f}%"
 
 
+def _rows_of(frame: pd.DataFrame, code: str) -> pd.DataFrame:
+    return frame[frame["org_code"] == code].copy() if len(frame) else frame
+
+
+def versus_words(r, unit: str) -> str:
+    """'1.50, 95% CI 1.31–1.71; England 1.59: not significantly different' for one
+    ``trust_versus_national`` row."""
+    fmt = trust_charts.fmt
+    return (f"{fmt(r.value, unit)}, 95% CI {trust_charts.fmt_ci(r.ci_low, r.ci_high, unit)}; "
+            f"{NATIONAL_NAME} {fmt(r.national_value, unit)}: {VERSUS_WORDS.get(r.comparison, r.comparison)}")
+
+
 @dataclass
 class OrgProfile:
     """Everything one organisation's page shows."""
@@ -87,6 +104,7 @@ class OrgProfile:
     results_dir: Path
     meta: dict = field(default_factory=dict)
     n_orgs_total: int = 0
+    versus: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @classmethod
     def load(cls, org_code: str, results_dir: str | Path, registry: Registry | None = None) -> "OrgProfile":
@@ -105,6 +123,7 @@ class OrgProfile:
             fits=results.read(results_dir, "organisation_funnel_fits"), results_dir=Path(results_dir),
             meta=results.read_meta(results_dir),
             n_orgs_total=int(ti["org_code"].nunique()),
+            versus=_rows_of(results.read(results_dir, "organisation_versus_national"), code),
         )
 
     # ------------------------------------------------------------------ facts
@@ -149,10 +168,48 @@ class OrgProfile:
                 "verdict": t["verdict"].iloc[0] if len(t) else "",
                 "q_value": t["q_value"].iloc[0] if len(t) else float("nan"),
                 "note": last["note"],
+                "versus": self._versus(ind, year),
             })
         return pd.DataFrame(out)
 
+    def _versus(self, ind: Indicator, year: int) -> str:
+        """The latest figure against the published national figure of the same year, in words
+        ("" when there is no national figure for that year)."""
+        v = self.versus
+        if v is None or v.empty:
+            return ""
+        row = v[(v["indicator"] == ind.id) & (v["year"] == year)]
+        if row.empty:
+            return ""
+        return versus_words(row.iloc[0], "percent" if ind.trust.kind == "percentage" else "ratio")
+
     # ------------------------------------------------------------------ page parts
+
+    def versus_national_markdown(self) -> str:
+        """Each indicator against the published national figure of the same year: the latest
+        year in words, and how many of its years differed significantly."""
+        v = self.versus
+        if v is None or v.empty:
+            return (f"No published national figure of the same year and measure is in the data for this "
+                    f"organisation's indicators, so none is compared with {NATIONAL_NAME}.")
+        items = []
+        for ind in self.indicators():
+            r = v[v["indicator"] == ind.id].sort_values("year")
+            if r.empty:
+                continue
+            last = r.iloc[-1]
+            unit = "percent" if ind.trust.kind == "percentage" else "ratio"
+            years = r[r["comparison"] != "not_estimable"]
+            hi, lo = int((years["comparison"] == "higher").sum()), int((years["comparison"] == "lower").sum())
+            span = (f" In {len(years)} years with a national figure it was significantly higher in {hi} and "
+                    f"lower in {lo}." if len(years) > 1 else "")
+            items.append(f"- **Indicator {ind.id}** ({md_escape(ind.title)}), {ind.year_phrase(int(last['year']))}: "
+                         f"{versus_words(last, unit)}.{span}")
+        intro = (f"Each figure is compared with the published national figure for {NATIONAL_NAME} of the same year "
+                 "and indicator, treated as fixed (relative likelihoods: a z-test on the log scale; staff-survey "
+                 "percentages: a score test allowing for the design effect; representation ratios: an exact "
+                 "binomial test of the senior group's members). This comparison needs no other organisations.")
+        return intro + "\n\n" + "\n".join(items)
 
     def title(self) -> str:
         """The page's heading (Markdown); the book turns it into the page title."""
@@ -185,7 +242,8 @@ class OrgProfile:
                 f"Comparing organisations needs at least {self.min_orgs} with an estimate; the data hold "
                 f"{self.n_orgs_total} organisation(s) ({most} with an estimate at most for any indicator), so this "
                 "organisation has no peers to be compared with and no funnel position is shown."
-                + (" The 'all organisations' figures below are its own." if self.n_orgs_total == 1 else ""))
+                + (" It is compared instead with the published national figures below."
+                   if self.versus is not None and len(self.versus) else ""))
         else:
             out95 = placed[placed["position_95"].isin(["above", "below"])]
             out998 = placed[placed["position_998"].isin(["above", "below"])]
@@ -209,13 +267,28 @@ class OrgProfile:
                     parts.append(f"{len(out998)} of them {'is' if len(out998) == 1 else 'are'} also outside the 99.8% "
                                  "limits, a stronger signal.")
                 else:
-                    parts.append("None is outside the 99.8% limits; across all organisations about 1 in 20 would lie "
-                                 "outside the 95% limits by chance.")
+                    parts.append("None is outside the 99.8% limits. " + self._chance_words(placed))
+        vs = self.versus
+        if vs is not None and len(vs):
+            # Each indicator's latest year with a published national figure.
+            cur = vs.sort_values("year").drop_duplicates("indicator", keep="last")
+            cur = cur[cur["comparison"] != "not_estimable"]
+            diff = cur[cur["comparison"].isin(["higher", "lower"])]
+            what = f"{len(cur)} compared indicator{'s' if len(cur) != 1 else ''}"
+            if diff.empty:
+                parts.append(f"Against the published national figures (each indicator's latest year with one), "
+                             f"**none of its {what}** differs significantly from {NATIONAL_NAME}.")
+            else:
+                which = "; ".join(f"indicator {int(r.indicator)} {VERSUS_WORDS[r.comparison]}"
+                                  for r in diff.itertuples())
+                parts.append(f"Against the published national figures (each indicator's latest year with one), "
+                             f"**{len(diff)} of its {what}** differ{'s' if len(diff) == 1 else ''} significantly "
+                             f"from {NATIONAL_NAME}: {which}.")
         tr = self.trends
         if tr is None or tr.empty:
             parts.append("No trend could be tested.")
         else:
-            sig = tr[tr["verdict"].isin(["improving", "worsening", "increasing", "decreasing"])]
+            sig = tr[tr["verdict"].isin(["improving", "worsening", "crossed parity", "increasing", "decreasing"])]
             n_tests = int(tr["q_value"].notna().sum())
             corrected = (f"After correcting for testing {self.n_orgs_total} organisations (Benjamini–Hochberg), "
                          if self.n_orgs_total > 1 else
@@ -231,6 +304,18 @@ class OrgProfile:
                              f"**{len(sig)} of its {n_tests} tested trends** {'is' if len(sig) == 1 else 'are'} "
                              f"statistically significant: {items}.")
         return " ".join(parts)
+
+    def _chance_words(self, placed: pd.DataFrame) -> str:
+        """What chance alone would put outside the 95% limits, from the fitted funnels' methods."""
+        f = self.fits
+        if f is None or f.empty or "method" not in f.columns:
+            return ""
+        used = f.merge(placed[["indicator", "year"]], on=["indicator", "year"])["method"].astype(str)
+        if used.empty or not used.isin(["additive", "exact_binomial"]).all():
+            return ""
+        at_most = "at most " if used.eq("exact_binomial").any() else ""
+        return (f"The limits are set so that, with no real differences between organisations, {at_most}about 1 in 20 "
+                "figures would lie outside the 95% limits by chance.")
 
     def _has_survey(self, df: pd.DataFrame) -> bool:
         return any(self.registry.indicator(int(i)).is_survey for i in df["indicator"])
@@ -268,11 +353,14 @@ class OrgProfile:
                 "year": (f"{r.year - ind.survey_lag} staff survey (WRES {r.year})" if ind.is_survey
                          else f"WRES {r.year}"),
                 "value": trust_charts.fmt(r.value, r.unit), "ci": "\n".join(lines),
-                "national": trust_charts.fmt(r.national, r.unit), "peers": self.peer_words(ind, r),
+                "national": (trust_charts.fmt(r.national, r.unit) if self.n_orgs_total > 1
+                             else "only this organisation"),
+                "england": r.versus or "no national figure for this year", "peers": self.peer_words(ind, r),
                 "verdict": VERDICTS.get(r.verdict, r.verdict) or "—"})
         return html_table(pd.DataFrame(rows), [
             Column("indicator", "Indicator", note="meaning"), Column("year", "Year"),
             Column("value", "Value", wrap="strong", note="ci"), Column("national", "All organisations"),
+            Column("england", f"Against {NATIONAL_NAME} (published, same year)"),
             Column("peers", "Against peers (funnel limits)"), Column("verdict", "Trend (after BH)")],
             caption=f"{self.name}: latest figure of each indicator against all organisations",
             css="wres-org-profile")
@@ -283,7 +371,8 @@ class OrgProfile:
         for ind in self.indicators():
             r = self.rows[self.rows["indicator"] == ind.id]
             nat = self.national[self.national["indicator"] == ind.id] if len(self.national) else self.national
-            c = trust_charts.profile_chart(r, nat, ind, self.registry, org_label=self.name)
+            c = trust_charts.profile_chart(r, nat, ind, self.registry, org_label=self.name,
+                                           peers=self.n_orgs_total > 1)
             if c is not None:
                 out.append(c)
         return out
@@ -333,11 +422,18 @@ class OrgProfile:
         deff = float(self.meta["survey_deff"])
         return (
             "- **Funnel limits.** An organisation is compared with the pooled value of all organisations in the same "
-            "year. The 95% and 99.8% limits show where an organisation of its size would fall by chance alone; they are "
-            "widened when organisations differ more than chance explains (overdispersion).\n"
+            "year. The 95% and 99.8% limits show where an organisation of its size would fall by chance alone, with "
+            "the spread computed as if it were on target; they are widened when organisations differ more than "
+            f"chance explains (additive between-organisation variance τ², DerSimonian–Laird). No funnel is drawn "
+            f"with fewer than {self.min_orgs} organisations. Representation indicators use exact binomial limits on "
+            "the senior group's members.\n"
+            f"- **Against {NATIONAL_NAME}** compares each figure with the published national figure of the same "
+            "year, which needs no other organisations.\n"
             "- **Higher or lower than peers** says which side of the limits a figure lies; *better* or *worse* follows the "
             "direction the indicator registry counts as improvement. A relative likelihood below the non-adverse range "
             "is not called better: it is adverse the other way.\n"
             f"- **Staff-survey indicators** are weighted estimates; their intervals assume a design effect of {deff:g}.\n"
             "- **Trends** test whether the gap between the two groups changed, with a quasi-binomial model of the "
-            "yearly counts; the q-value corrects for testing every organisation (Benjamini–Hochberg).")
+            "yearly counts; the q-value corrects for testing every organisation (Benjamini–Hochberg). *Improving* "
+            "means the gap closing towards parity (an odds ratio of 1), *worsening* the gap widening, whichever "
+            "group is ahead; a gap that changed sides is *crossed parity*.")

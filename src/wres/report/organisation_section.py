@@ -68,6 +68,21 @@ def _safe_filename(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", str(text)).strip("-") or "figures"
 
 
+def _parity_words(rows: pd.DataFrame) -> str:
+    """The parity view of a representation funnel: each senior group against its own workforce."""
+    if "parity_position_95" not in rows.columns:
+        return ""
+    p = rows["parity_position_95"].fillna("")
+    n = int(p.isin(["above", "below", "inside"]).sum())
+    if not n:
+        return ""
+    return (f"**Parity view:** against its own workforce share (a senior group mirroring the workforce), "
+            f"{int((p == 'below').sum())} of {n} organisations lie below the 95% limit and "
+            f"{int((p == 'above').sum())} above it (exact binomial); the funnel plot shows the "
+            "national-ratio view, in which each is compared with its workforce share times the ratio of all "
+            "organisations.")
+
+
 def _intro(ind: Indicator, registry: Registry, rows: pd.DataFrame, fit: pd.Series | None, year: int,
            deff: float, min_orgs: int, n_estimates: int) -> str:
     unit = "percent" if ind.trust.kind == "percentage" else "ratio"
@@ -77,8 +92,12 @@ def _intro(ind: Indicator, registry: Registry, rows: pd.DataFrame, fit: pd.Serie
     orgs = "organisation" if n == 1 else "organisations"
     parts = [f"How the {n} {orgs} in the data compare on **{label}** in the {ind.year_phrase(year)}."]
     if fit is None or n_estimates < min_orgs:
-        parts.append(f"A funnel plot needs at least {min_orgs} organisations with an estimate; this year has "
-                     f"{n_estimates}, so there are no peers to compare with and no funnel is drawn.")
+        parts.append(f"A funnel plot needs at least {min_orgs} organisations with an estimate (below that the "
+                     "spread between organisations cannot be estimated well enough for the limits to keep their "
+                     f"stated error rate); this year has {n_estimates}, so there are no peers to compare with and "
+                     "no funnel is drawn.")
+        if ind.trust.kind == "representation":
+            parts.append(_parity_words(rows))
         return " ".join(parts)
     target = trust_charts.fmt(float(fit["target"]), unit)
     parts.append(
@@ -87,14 +106,14 @@ def _intro(ind: Indicator, registry: Registry, rows: pd.DataFrame, fit: pd.Serie
         "of that size would fall by chance alone if it were no different from the pooled value. "
         f"**{int(((p998 == 'above') | (p998 == 'below')).sum())}** organisations lie outside the "
         f"99.8% limits ({int((p998 == 'above').sum())} above, {int((p998 == 'below').sum())} below) and "
-        f"**{int(((p95 == 'above') | (p95 == 'below')).sum())}** outside the 95% limits. "
-        "With this many organisations about 5% would lie outside the 95% limits by chance, so the 99.8% limits "
-        "are the stronger signal.")
-    if bool(fit.get("overdispersion")) and pd.notna(fit.get("tau2")) and float(fit["tau2"]) > 0:
-        parts.append("Organisations differ more than chance alone would explain, so the limits are widened "
-                     "for this overdispersion (Spiegelhalter's method, as in the R package FunnelPlotR).")
-    elif str(fit.get("note", "")):
-        parts.append(f"No overdispersion adjustment: {md_escape(fit['note'])}.")
+        f"**{int(((p95 == 'above') | (p95 == 'below')).sum())}** outside the 95% limits "
+        f"({int((p95 == 'above').sum())} above, {int((p95 == 'below').sum())} below).")
+    parts.append(trust_charts.funnel_model_words(fit, registry.standard.label(registry.standard.minority_group))
+                 + " The 99.8% limits are the stronger signal.")
+    if str(fit.get("note", "")):
+        parts.append(f"Note: {md_escape(fit['note'])}.")
+    if ind.trust.kind == "representation":
+        parts.append(_parity_words(rows))
     if ind.trust.kind == "percentage":
         parts.append(f"These are weighted staff-survey estimates; the intervals and limits assume a design effect of "
                      f"{deff:g} (the survey does not publish one), so treat positions near a limit with care.")

@@ -47,7 +47,8 @@ def index_markdown(results_dir: str | Path) -> str:
     return (f"The data hold **{len(orgs)} organisations** with figures for WRES report years {years}. "
             f"By region: {by_region}. By type: {by_type}. Type in the box to filter the list; select a name to see "
             "that organisation's indicators, its position against its peers and its trends. The last column counts "
-            "its indicators outside the 95% funnel limits in their latest year (about 1 in 20 would be by chance).")
+            "its indicators outside the 95% funnel limits in their latest year (with no real differences between "
+            "organisations, about 1 in 20 would be by chance: the limits allow for the spread between organisations).")
 
 
 def index_html(results_dir: str | Path, profile_link: str) -> str:

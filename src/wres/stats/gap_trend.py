@@ -86,6 +86,10 @@ _RESULT_KEYS = (
     "or_change_pct_per_year",
     "p_value",
     "dispersion",
+    "first_year",
+    "last_year",
+    "log_or_first",
+    "log_or_last",
 )
 
 
@@ -94,6 +98,32 @@ def _verdict(slope: float, p_value: float, n_years: int, improvement: str, alpha
     # A failed GLM (separation, no convergence) is "not estimable", not "no change".
     return verdicts.classify(slope, p_value, int(n_years), improvement, alpha=alpha, min_years=min_years,
                              missing=verdicts.NOT_ESTIMABLE).verdict
+
+
+#: Verdict of a trend that carried the gap through parity (its own word: neither simply
+#: better nor worse).
+CROSSED_PARITY = "crossed parity"
+VERDICT_RULES = ("parity", "direction")
+_PARITY_VERDICTS = {"improving": verdicts.IMPROVING, "worsening": verdicts.WORSENING,
+                    "crossed_parity": CROSSED_PARITY, "no_significant_change": verdicts.NO_CHANGE,
+                    "not_estimable": verdicts.NOT_ESTIMABLE}
+
+
+def parity_verdict(log_or_first: float, log_or_last: float, p_value: float, n_years: int,
+                   alpha: float, min_years: int) -> tuple[str, str]:
+    """(verdict, parity code) of a gap trend judged against parity (odds ratio 1).
+
+    Improvement means the gap closing: the fitted log odds ratio moving towards 0
+    (:func:`wres.stats.parity.parity_change_code` on the fitted ends, significance from
+    ``p_value``, which may be a BH q-value). A significant trend whose fitted ends lie on
+    opposite sides of parity is :data:`CROSSED_PARITY`."""
+    from wres.stats.parity import parity_change_code
+
+    if n_years < min_years:
+        return verdicts.TOO_FEW_YEARS, ""
+    sig = bool(np.isfinite(p_value) and p_value < alpha)
+    code = parity_change_code(np.exp(log_or_first), np.exp(log_or_last), sig, scale="log")
+    return _PARITY_VERDICTS[code], code
 
 
 def _counts(df: pd.DataFrame) -> pd.Series:
@@ -214,6 +244,12 @@ def _fit_gap(
         "or_change_pct_per_year": float(100.0 * np.expm1(slope)),
         "p_value": float(res.pvalues[3]),
         "dispersion": float(res.scale),
+        # The fitted gap at the ends of the years tested (b2 + b3 (year - mean year)), for
+        # judging the movement against parity (wres.stats.parity).
+        "first_year": float(yr.min()),
+        "last_year": float(yr.max()),
+        "log_or_first": float(res.params[2] + slope * (yr.min() - yr.mean())),
+        "log_or_last": float(res.params[2] + slope * (yr.max() - yr.mean())),
         "note_codes": ";".join(notes),
     }
 
@@ -254,7 +290,9 @@ def org_gap_trend(
     groups), ``slope`` (interaction coefficient, log-odds-ratio units per year; positive =
     relative likelihood of numerator vs comparison group growing), ``slope_ci_low``,
     ``slope_ci_high`` (1 - alpha, t with residual df if ``use_t``), ``or_change_pct_per_year``,
-    ``p_value``, ``dispersion`` (scale used), ``verdict`` (a
+    ``p_value``, ``dispersion`` (scale used), ``first_year``, ``last_year`` (years tested),
+    ``log_or_first``, ``log_or_last`` (fitted log odds ratio, numerator vs comparison
+    group, at those years), ``verdict`` (a
     :data:`wres.stats.verdicts.VERDICTS` code, "not estimable" when the model fails) and
     ``note_codes``. See the module docstring for the model, the zero rules and the codes.
     """
@@ -294,6 +332,7 @@ def trends_for_all(
     verdict_on: str = "q",
     use_t: bool = True,
     floor_scale: bool = True,
+    verdict_rule: str = "parity",
 ) -> pd.DataFrame:
     """:func:`org_gap_trend` for every organisation reporting ``indicator``.
 
@@ -303,7 +342,10 @@ def trends_for_all(
     (``statsmodels.stats.multitest.multipletests(method="fdr_bh")``); NaN p stay NaN and do
     not count towards the number of tests. ``verdict`` is judged on ``q_value`` by default
     (``verdict_on="q"``), because testing 200 trusts at 5% would otherwise flag about ten by
-    chance; ``verdict_on="p"`` uses the unadjusted p.
+    chance; ``verdict_on="p"`` uses the unadjusted p. ``verdict_rule="parity"`` (default)
+    judges the movement against parity (:func:`parity_verdict`: improving = the gap closing,
+    whatever ``improvement`` says; a gap carried through parity is :data:`CROSSED_PARITY`) and
+    adds ``parity_code``; ``"direction"`` judges the slope's sign against ``improvement``.
 
     Returns one row per organisation: ``org_code``, ``org_name`` (if present),
     ``indicator``, ``band``, ``n_years``, ``slope``, ``slope_ci_low``, ``slope_ci_high``,
@@ -311,6 +353,8 @@ def trends_for_all(
     """
     if verdict_on not in ("q", "p"):
         raise ValueError("verdict_on must be 'q' or 'p'")
+    if verdict_rule not in VERDICT_RULES:
+        raise ValueError(f"verdict_rule must be one of {VERDICT_RULES}")
     if min_years < MIN_YEARS:
         raise ValueError(f"min_years must be at least {MIN_YEARS} (the model has 4 parameters)")
     sub = df[df["indicator"] == indicator]
@@ -323,7 +367,7 @@ def trends_for_all(
         sub = sub[sub["band"] == band]
     columns = [
         "org_code", "org_name", "indicator", "band", *_RESULT_KEYS, "q_value", "verdict", "note_codes"
-    ]
+    ] + (["parity_code"] if verdict_rule == "parity" else [])
     if sub.empty:
         keep = [c for c in columns if c != "org_name" or "org_name" in df.columns]
         return pd.DataFrame(columns=keep)
@@ -352,10 +396,16 @@ def trends_for_all(
     out = pd.DataFrame(rows)
     out["q_value"] = bh_adjust(out["p_value"].to_numpy())
     judge = out["q_value"] if verdict_on == "q" else out["p_value"]
-    out["verdict"] = [
-        _verdict(s, p, n, improvement, alpha, min_years)
-        for s, p, n in zip(out["slope"], judge, out["n_years"], strict=True)
-    ]
+    if verdict_rule == "parity":
+        judged = [parity_verdict(a, b, p, n, alpha, min_years) for a, b, p, n in
+                  zip(out["log_or_first"], out["log_or_last"], judge, out["n_years"], strict=True)]
+        out["verdict"] = [v for v, _ in judged]
+        out["parity_code"] = [c for _, c in judged]
+    else:
+        out["verdict"] = [
+            _verdict(s, p, n, improvement, alpha, min_years)
+            for s, p, n in zip(out["slope"], judge, out["n_years"], strict=True)
+        ]
     out["indicator"] = indicator
     out["band"] = band
     if "org_name" in sub.columns:
