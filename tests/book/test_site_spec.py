@@ -34,7 +34,8 @@ def test_committed_toc_lists_every_page_once_with_todays_urls(root):
     files = [c["file"] for part in toc["parts"] for c in part["chapters"]]
     expected = (["book/generated/overview", "book/generated/what-changed"]
                 + [f"book/generated/{ind.slug}" for ind in reg.indicators]
-                + ["book/methods", "book/generated/data", "book/generated/data-quality", "book/reuse"])
+                + ["book/methods", "book/generated/calibration", "book/generated/data", "book/generated/data-quality",
+                   "book/reuse", "book/corrections"])
     assert toc["root"] == "book/intro"
     assert files == expected
     assert [p["caption"] for p in toc["parts"]] == ["Findings", f"The {count_words(len(reg.indicators))} indicators",

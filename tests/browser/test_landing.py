@@ -1,0 +1,34 @@
+"""The landing page's first screen (1280 x 900) lists every indicator's verdict in words."""
+
+from __future__ import annotations
+
+import pytest
+
+from browser.conftest import open_offline
+from wres import results
+from wres.registry import load_registry
+from wres.report.words import VERDICT_ICON
+
+from conftest import ROOT
+
+
+@pytest.mark.parametrize("site", ["national", "demo"])
+def test_first_screen_names_every_indicator_and_its_verdict(site, reader_browser, site_servers):
+    base = site_servers.base_url(site)
+    context, page = open_offline(reader_browser, base, "book/intro.html", viewport={"width": 1280, "height": 900})
+    try:
+        items = page.locator("main tr").all()
+        registry = load_registry()
+        results_dir = ROOT / "results" if site == "national" else ROOT / "_build" / "demo" / "results"
+        verdicts = results.read(results_dir, "national_summary").set_index("indicator")["verdict"]
+        for ind in registry.indicators:
+            item = next((i for i in items if i.inner_text().startswith(ind.title)), None)
+            assert item is not None, f"{ind.title}: not listed on the landing page"
+            words = VERDICT_ICON.get(verdicts[ind.id], verdicts[ind.id])
+            text = item.inner_text()
+            assert words in text, (ind.title, text)
+            # The verdict itself lies on the first screen: the item starts above the fold.
+            box = item.bounding_box()
+            assert box is not None and box["y"] + 40 <= 900, (ind.title, box)
+    finally:
+        context.close()
