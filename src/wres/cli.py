@@ -264,5 +264,41 @@ def import_(
     console.print(f"Wrote {len(df)} figures for {df['org_code'].nunique()} organisations to {out}")
 
 
+@app.command("report")
+def report(
+    org_code: str = typer.Argument(None, help="Organisation code (as in the organisation files)."),
+    national: bool = typer.Option(False, "--national", help="The national report instead (writes national.pdf)."),
+    demo: bool = typer.Option(False, "--demo", help="From the demonstration build (_build/demo) instead."),
+    root: Path = typer.Option(None, help="Project root (default: found from the current folder)."),
+) -> None:
+    """Write a board-ready A4 PDF for one organisation (or --national) to _build/reports/ (with
+    --demo, _build/demo/reports/), from the results of the last build."""
+    import datetime
+    from importlib.metadata import PackageNotFoundError, version
+
+    from wres.book.pdf import render_pdf
+    from wres.report.pdf_report import ReportInputError, Stamp, national_report_html, organisation_report_html
+
+    if national == bool(org_code):
+        _fail("give an organisation code, or --national (not both)", 2)
+    paths = Paths(Paths.discover(root).root, demo=demo)
+    try:
+        made_by = version("wres")
+    except PackageNotFoundError:
+        made_by = "unknown"
+    stamp = Stamp(made_on=datetime.date.today().isoformat(), version=made_by)
+    name = "national" if national else org_code
+    out = paths.results.parent / "reports" / f"{name}.pdf" if demo else paths.build / "reports" / f"{name}.pdf"
+    with err_console.status(f"Writing the report for {name} ...", spinner="line"):
+        try:
+            html = (national_report_html(paths.results, stamp) if national
+                    else organisation_report_html(paths.results, org_code, stamp))
+        except ReportInputError as err:
+            _fail(str(err), 2)
+        err_console.print(f"Composed the report for {name} from {paths.results}")
+        pages = render_pdf(html, out)
+    console.print(f"Wrote {out} ({pages} pages)")
+
+
 def main() -> None:  # pragma: no cover
     sys.exit(app())
