@@ -41,8 +41,21 @@ JUPYTER_BOOK = BIN / "jupyter-book"
 NATIONAL_CSV = Path("data/raw/published/wres_national_published.csv")
 
 # What a fresh copy leaves out: the environment, everything the build writes, VCS and caches.
-TOP_EXCLUDE = {".venv", "_build", "results", ".git", ".hypothesis", ".pytest_cache", ".mypy_cache",
-               ".ruff_cache", ".tox", ".nox", ".cache", ".ipynb_checkpoints", "__pycache__"}
+TOP_EXCLUDE = {
+    ".venv",
+    "_build",
+    "results",
+    ".git",
+    ".hypothesis",
+    ".pytest_cache",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".tox",
+    ".nox",
+    ".cache",
+    ".ipynb_checkpoints",
+    "__pycache__",
+}
 ANY_EXCLUDE = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache"}
 
 # Targets (see README): no-change rebuild as a share of cold, cold over floor, parallel speed-up.
@@ -100,8 +113,9 @@ class Runner:
         self.usage: dict[str, dict[str, float]] = {}
         self.n = 0
 
-    def run(self, label: str, cmd: list[str], cwd: Path, env_extra: dict[str, str] | None = None,
-            check: bool = True) -> tuple[float, str, int]:
+    def run(
+        self, label: str, cmd: list[str], cwd: Path, env_extra: dict[str, str] | None = None, check: bool = True
+    ) -> tuple[float, str, int]:
         env_extra = {**PIN_ENV, **(env_extra or {})}
         env = {**os.environ, "COLUMNS": "200", "PYTHONUNBUFFERED": "1", "NO_COLOR": "1", **env_extra}
         env.pop("FORCE_COLOR", None)
@@ -154,8 +168,12 @@ def chapters_of(rows: dict[str, str]) -> dict[str, str]:
 
 def package_code_digest() -> tuple[str, str]:
     """Digest of the code `wres` actually runs (the snapshot when pinned, else the editable install)."""
-    proc = subprocess.run([sys.executable, "-c", "import wres, pathlib; print(pathlib.Path(wres.__file__).parent)"],
-                          capture_output=True, text=True, env={**os.environ, **PIN_ENV})
+    proc = subprocess.run(
+        [sys.executable, "-c", "import wres, pathlib; print(pathlib.Path(wres.__file__).parent)"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **PIN_ENV},
+    )
     folder = Path(proc.stdout.strip()) if proc.returncode == 0 and proc.stdout.strip() else REPO / "src" / "wres"
     h = hashlib.sha256()
     for p in sorted(folder.rglob("*")):
@@ -198,13 +216,23 @@ def machine() -> dict:
         except metadata.PackageNotFoundError:
             versions[dist] = "not installed"
     try:
-        mem = next(line.split(":")[1].strip() for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal"))
+        mem = next(
+            line.split(":")[1].strip()
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
     except (OSError, StopIteration):
         mem = "?"
-    return {"nproc": int(nproc), "cpu_model": model or platform.processor() or "?", "python": sys.version.split()[0],
-            "python_executable": sys.executable, "platform": platform.platform(), "memory": mem,
-            "load_average_start": os.getloadavg(), "versions": versions}
+    return {
+        "nproc": int(nproc),
+        "cpu_model": model or platform.processor() or "?",
+        "python": sys.version.split()[0],
+        "python_executable": sys.executable,
+        "platform": platform.platform(),
+        "memory": mem,
+        "load_average_start": os.getloadavg(),
+        "versions": versions,
+    }
 
 
 # ------------------------------------------------------------------ add a year
@@ -284,8 +312,12 @@ def add_one_year(root: Path) -> dict:
     else:
         meta = meta.rstrip("\n") + f"\nmd5: {md5}\n"
     sidecar.write_text(meta, encoding="utf-8")
-    return {"new_year": new_year, "rows_added": len(added),
-            "series": [f"{k[0]}: {k[1][:60]} [{k[2]}]" for k in wanted], "md5": md5}
+    return {
+        "new_year": new_year,
+        "rows_added": len(added),
+        "series": [f"{k[0]}: {k[1][:60]} [{k[2]}]" for k in wanted],
+        "md5": md5,
+    }
 
 
 # ------------------------------------------------------------------ the floor
@@ -336,8 +368,11 @@ def make_trivial_book(built: Path, dest: Path) -> int:
     pages: list[str] = []
     for entry in toc_pages(toc):
         if "file" in entry:
-            pages.append(str(Path(entry["file"]).with_suffix("")) if Path(entry["file"]).suffix in {".md", ".ipynb"}
-                         else entry["file"])
+            pages.append(
+                str(Path(entry["file"]).with_suffix(""))
+                if Path(entry["file"]).suffix in {".md", ".ipynb"}
+                else entry["file"]
+            )
         else:
             for p in sorted(built.glob(entry["glob"])):
                 if p.suffix in {".ipynb", ".md"} and "_build" not in p.parts:
@@ -364,8 +399,11 @@ def empty_papermill_main(folder: Path, workers: int) -> int:
 
     notebooks = sorted(folder.glob("empty-*.ipynb"))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        secs = list(pool.map(_execute_empty, [str(p) for p in notebooks],
-                             [str(p.with_name("out-" + p.name)) for p in notebooks]))
+        secs = list(
+            pool.map(
+                _execute_empty, [str(p) for p in notebooks], [str(p.with_name("out-" + p.name)) for p in notebooks]
+            )
+        )
     print(json.dumps({"notebooks": len(notebooks), "per_notebook": secs}))
     return 0
 
@@ -417,9 +455,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, metavar="PATH", help="also write the results as JSON to PATH")
     ap.add_argument("--workers", type=int, default=2, help="worker processes for the parallel runs (default 2)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder (copies and logs)")
-    ap.add_argument("--no-pin", action="store_true",
-                    help="run the package from the editable install (live working tree) instead of the "
-                         "snapshot taken at start; concurrent edits then invalidate the run")
+    ap.add_argument(
+        "--no-pin",
+        action="store_true",
+        help="run the package from the editable install (live working tree) instead of the "
+        "snapshot taken at start; concurrent edits then invalidate the run",
+    )
     ap.add_argument("--empty-papermill", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.empty_papermill:
@@ -440,17 +481,29 @@ def main(argv: list[str] | None = None) -> int:
     logs = tmp / "logs"
     logs.mkdir()
     run = Runner(logs)
-    res: dict = {"machine": info, "workers": W, "quick": args.quick, "temp_dir": str(tmp), "package_code": pkg_folder,
-                 "pinned": bool(PIN_ENV), "working_tree_digest_start": _tree_digest(),
-                 "measurements": {}, "checks": {}}
+    res: dict = {
+        "machine": info,
+        "workers": W,
+        "quick": args.quick,
+        "temp_dir": str(tmp),
+        "package_code": pkg_folder,
+        "pinned": bool(PIN_ENV),
+        "working_tree_digest_start": _tree_digest(),
+        "measurements": {},
+        "checks": {},
+    }
     m, checks = res["measurements"], res["checks"]
     failed: str | None = None
     log(f"WRES build benchmark - temporary folder {tmp}")
-    log(f"machine: {info['nproc']} CPU(s), {info['cpu_model']}, Python {info['python']}, load average "
-        f"{' '.join(f'{x:.2f}' for x in info['load_average_start'])}")
+    log(
+        f"machine: {info['nproc']} CPU(s), {info['cpu_model']}, Python {info['python']}, load average "
+        f"{' '.join(f'{x:.2f}' for x in info['load_average_start'])}"
+    )
     if PIN_ENV:
-        log(f"package code that runs: {pkg_folder} (snapshot of {REPO} taken at start; PYTHONPATH pins it "
-            "for the CLI and its kernels)\n")
+        log(
+            f"package code that runs: {pkg_folder} (snapshot of {REPO} taken at start; PYTHONPATH pins it "
+            "for the CLI and its kernels)\n"
+        )
     else:
         log(f"package code that runs: {pkg_folder} (editable install, live; the copies' src/ is not imported)\n")
     t_all = time.perf_counter()
@@ -461,11 +514,15 @@ def main(argv: list[str] | None = None) -> int:
         secs, out = run.wres_build("cold build", cold_root, W)
         rows = timing_table(out)
         cold_chapters = chapters_of(rows)
-        m["cold"] = {"seconds": secs, "table": rows, "chapters": len(cold_chapters),
-                     "execute_chapters": seconds_of(rows, "execute chapters"),
-                     "sphinx": seconds_of(rows, "build book (Sphinx)"),
-                     "analyse": seconds_of(rows, "load, validate and analyse"),
-                     "internal_total": seconds_of(rows, "total")}
+        m["cold"] = {
+            "seconds": secs,
+            "table": rows,
+            "chapters": len(cold_chapters),
+            "execute_chapters": seconds_of(rows, "execute chapters"),
+            "sphinx": seconds_of(rows, "build book (Sphinx)"),
+            "analyse": seconds_of(rows, "load, validate and analyse"),
+            "internal_total": seconds_of(rows, "total"),
+        }
         log(f"      {secs:.1f}s, {len(cold_chapters)} chapters")
         cold = secs
         gen = cold_root / "book" / "generated"
@@ -478,15 +535,25 @@ def main(argv: list[str] | None = None) -> int:
         rows = timing_table(out)
         ch = chapters_of(rows)
         executed = sorted(k for k, v in ch.items() if v != "skipped (unchanged)")
-        touched = sorted(str(p.relative_to(gen)) for p, t in mtimes.items() if not p.exists() or p.stat().st_mtime_ns != t)
+        touched = sorted(
+            str(p.relative_to(gen)) for p, t in mtimes.items() if not p.exists() or p.stat().st_mtime_ns != t
+        )
         site_unchanged = "Site unchanged" in out
-        m["noop"] = {"seconds": secs, "table": rows, "share_of_cold": secs / cold,
-                     "internal_total": seconds_of(rows, "total"), "analyse": seconds_of(rows, "load, validate and analyse")}
+        m["noop"] = {
+            "seconds": secs,
+            "table": rows,
+            "share_of_cold": secs / cold,
+            "internal_total": seconds_of(rows, "total"),
+            "analyse": seconds_of(rows, "load, validate and analyse"),
+        }
         checks["noop_no_chapter_executed"] = {
             "ok": bool(ch) and not executed and not touched and len(ch) == len(cold_chapters),
-            "chapters_listed": len(ch), "executed": executed, "notebooks_rewritten": touched,
+            "chapters_listed": len(ch),
+            "executed": executed,
+            "notebooks_rewritten": touched,
             "site_unchanged": site_unchanged,
-            "package_code_changed_since_cold": pkg_mid != pkg_before}
+            "package_code_changed_since_cold": pkg_mid != pkg_before,
+        }
         log(f"      {secs:.1f}s; chapters skipped: {len(ch) - len(executed)}/{len(ch)}")
 
         # 3. rebuild after adding one year
@@ -495,12 +562,20 @@ def main(argv: list[str] | None = None) -> int:
         secs, out = run.wres_build("add-a-year rebuild", cold_root, W)
         rows = timing_table(out)
         ch = chapters_of(rows)
-        m["add_year"] = {"seconds": secs, "table": rows, **added,
-                         "chapters_executed": sum(v != "skipped (unchanged)" for v in ch.values()),
-                         "chapters": len(ch), "execute_chapters": seconds_of(rows, "execute chapters"),
-                         "sphinx": seconds_of(rows, "build book (Sphinx)"), "book_rebuilt": "Site built" in out}
-        log(f"      {secs:.1f}s; report year {added['new_year']} added ({added['rows_added']} rows); "
-            f"{m['add_year']['chapters_executed']}/{len(ch)} chapters re-executed")
+        m["add_year"] = {
+            "seconds": secs,
+            "table": rows,
+            **added,
+            "chapters_executed": sum(v != "skipped (unchanged)" for v in ch.values()),
+            "chapters": len(ch),
+            "execute_chapters": seconds_of(rows, "execute chapters"),
+            "sphinx": seconds_of(rows, "build book (Sphinx)"),
+            "book_rebuilt": "Site built" in out,
+        }
+        log(
+            f"      {secs:.1f}s; report year {added['new_year']} added ({added['rows_added']} rows); "
+            f"{m['add_year']['chapters_executed']}/{len(ch)} chapters re-executed"
+        )
 
         # 4. the floor: empty notebooks through papermill + a trivial book through Sphinx
         log(f"[4/6] floor: {len(cold_chapters)} empty notebooks via papermill ({W} processes) + trivial book ...")
@@ -513,18 +588,40 @@ def main(argv: list[str] | None = None) -> int:
             nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
             nb.cells = [nbformat.v4.new_code_cell("pass")]
             nbformat.write(nb, empty_dir / f"empty-{i:02d}.ipynb")
-        pm_secs, pm_out, _ = run.run("empty papermill", [sys.executable, str(Path(__file__).resolve()),
-                                                         "--empty-papermill", str(empty_dir), "--workers", str(W)], tmp)
+        pm_secs, pm_out, _ = run.run(
+            "empty papermill",
+            [sys.executable, str(Path(__file__).resolve()), "--empty-papermill", str(empty_dir), "--workers", str(W)],
+            tmp,
+        )
         per = next((json.loads(line) for line in reversed(pm_out.splitlines()) if line.startswith("{")), {})
         trivial = tmp / "floor-book"
         n_pages = make_trivial_book(cold_root, trivial)
-        jb_secs, _, _ = run.run("trivial book", [str(JUPYTER_BOOK), "build", str(trivial), "--path-output",
-                                                 str(trivial / "_build" / ".html-work"), "--builder", "html",
-                                                 "-W", "-n", "--keep-going"], trivial)
+        jb_secs, _, _ = run.run(
+            "trivial book",
+            [
+                str(JUPYTER_BOOK),
+                "build",
+                str(trivial),
+                "--path-output",
+                str(trivial / "_build" / ".html-work"),
+                "--builder",
+                "html",
+                "-W",
+                "-n",
+                "--keep-going",
+            ],
+            trivial,
+        )
         floor = pm_secs + jb_secs
-        m["floor"] = {"seconds": floor, "empty_papermill": pm_secs, "empty_notebooks": len(cold_chapters),
-                      "empty_per_notebook": per.get("per_notebook"), "trivial_book": jb_secs, "trivial_pages": n_pages,
-                      "cold_over_floor": cold / floor}
+        m["floor"] = {
+            "seconds": floor,
+            "empty_papermill": pm_secs,
+            "empty_notebooks": len(cold_chapters),
+            "empty_per_notebook": per.get("per_notebook"),
+            "trivial_book": jb_secs,
+            "trivial_pages": n_pages,
+            "cold_over_floor": cold / floor,
+        }
         log(f"      papermill {pm_secs:.1f}s + trivial book ({n_pages} pages) {jb_secs:.1f}s = {floor:.1f}s")
 
         # 5. serial versus parallel
@@ -540,11 +637,17 @@ def main(argv: list[str] | None = None) -> int:
             s_rows, p_rows = timing_table(s_out), timing_table(p_out)
             s_ex, p_ex = seconds_of(s_rows, "execute chapters"), seconds_of(p_rows, "execute chapters")
             m["serial_parallel"] = {
-                "serial_seconds": s_secs, "parallel_seconds": p_secs, "serial_table": s_rows, "parallel_table": p_rows,
-                "serial_execute": s_ex, "parallel_execute": p_ex,
-                "execute_speedup": (s_ex / p_ex) if s_ex and p_ex else None, "total_speedup": s_secs / p_secs,
+                "serial_seconds": s_secs,
+                "parallel_seconds": p_secs,
+                "serial_table": s_rows,
+                "parallel_table": p_rows,
+                "serial_execute": s_ex,
+                "parallel_execute": p_ex,
+                "execute_speedup": (s_ex / p_ex) if s_ex and p_ex else None,
+                "total_speedup": s_secs / p_secs,
                 "serial_chapter_sum": sum(float(v) for v in chapters_of(s_rows).values() if v[:1].isdigit()),
-                "parallel_chapter_sum": sum(float(v) for v in chapters_of(p_rows).values() if v[:1].isdigit())}
+                "parallel_chapter_sum": sum(float(v) for v in chapters_of(p_rows).values() if v[:1].isdigit()),
+            }
         else:
             log("[5/6] serial versus parallel: skipped (--quick)")
 
@@ -553,13 +656,32 @@ def main(argv: list[str] | None = None) -> int:
             log("[6/6] naive: jupyter-book build with execute_notebooks: force ...")
             n_root = tmp / "naive"
             n_nb = make_naive_book(p_root, n_root)
-            n_secs, n_out, n_rc = run.run("naive jupyter-book (execute force)",
-                                          [str(JUPYTER_BOOK), "build", str(n_root), "--path-output",
-                                           str(n_root / "_build" / ".html-work"), "--builder", "html",
-                                           "-W", "-n", "--keep-going"], n_root, {"WRES_ROOT": str(n_root)}, check=False)
-            m["naive"] = {"seconds": n_secs, "notebooks": n_nb, "returncode": n_rc, "pipeline_cold": cold,
-                          "naive_over_cold": n_secs / cold,
-                          "warnings": [ln for ln in n_out.splitlines() if "WARNING" in ln or "ERROR" in ln][:20]}
+            n_secs, n_out, n_rc = run.run(
+                "naive jupyter-book (execute force)",
+                [
+                    str(JUPYTER_BOOK),
+                    "build",
+                    str(n_root),
+                    "--path-output",
+                    str(n_root / "_build" / ".html-work"),
+                    "--builder",
+                    "html",
+                    "-W",
+                    "-n",
+                    "--keep-going",
+                ],
+                n_root,
+                {"WRES_ROOT": str(n_root)},
+                check=False,
+            )
+            m["naive"] = {
+                "seconds": n_secs,
+                "notebooks": n_nb,
+                "returncode": n_rc,
+                "pipeline_cold": cold,
+                "naive_over_cold": n_secs / cold,
+                "warnings": [ln for ln in n_out.splitlines() if "WARNING" in ln or "ERROR" in ln][:20],
+            }
             log(f"      {n_secs:.1f}s (exit {n_rc})")
             if n_rc != 0:
                 raise BuildFailed("naive jupyter-book build failed:\n" + "\n".join(n_out.splitlines()[-40:]))
@@ -598,14 +720,22 @@ def report(res: dict, commands: list[str], failed: str | None) -> None:
     log(f"machine : nproc={info['nproc']}  CPU: {info['cpu_model']}  memory: {info['memory']}")
     log(f"python  : {info['python']} ({info['python_executable']})  on {info['platform']}")
     log("versions: " + ", ".join(f"{k} {v}" for k, v in info["versions"].items()))
-    log(f"load avg: start {' '.join(f'{x:.2f}' for x in info['load_average_start'])}, "
-        f"end {' '.join(f'{x:.2f}' for x in res['load_average_end'])}  (other work on the machine skews timings)")
-    if res["package_code_changed_during_run"] or checks.get("noop_no_chapter_executed", {}).get("package_code_changed_since_cold"):
-        log("WARNING : the wres package code that ran changed during the run (concurrent edits); "
-            "results are not comparable - rerun (without --no-pin).")
+    log(
+        f"load avg: start {' '.join(f'{x:.2f}' for x in info['load_average_start'])}, "
+        f"end {' '.join(f'{x:.2f}' for x in res['load_average_end'])}  (other work on the machine skews timings)"
+    )
+    if res["package_code_changed_during_run"] or checks.get("noop_no_chapter_executed", {}).get(
+        "package_code_changed_since_cold"
+    ):
+        log(
+            "WARNING : the wres package code that ran changed during the run (concurrent edits); "
+            "results are not comparable - rerun (without --no-pin)."
+        )
     if res["pinned"]:
-        log(f"code    : every build ran the snapshot taken at start ({res['package_code']}); the working tree "
-            + ("changed during the run (not used)" if res["working_tree_changed_during_run"] else "did not change"))
+        log(
+            f"code    : every build ran the snapshot taken at start ({res['package_code']}); the working tree "
+            + ("changed during the run (not used)" if res["working_tree_changed_during_run"] else "did not change")
+        )
     log("")
     hdr = f"{'measurement':<58} {'seconds':>8}  {'ratio':>16}  {'target':>9}  verdict"
     log(hdr)
@@ -626,56 +756,95 @@ def report(res: dict, commands: list[str], failed: str | None) -> None:
     if "noop" in m:
         n = m["noop"]
         share = n["share_of_cold"]
-        row("2. rebuild, nothing changed", n["seconds"], f"{share * 100:.1f}% of cold",
-            f"<= {TARGET_NOOP_SHARE * 100:.0f}%", share <= TARGET_NOOP_SHARE)
+        row(
+            "2. rebuild, nothing changed",
+            n["seconds"],
+            f"{share * 100:.1f}% of cold",
+            f"<= {TARGET_NOOP_SHARE * 100:.0f}%",
+            share <= TARGET_NOOP_SHARE,
+        )
         if n["internal_total"] is not None:
             row("     wres's own total (hashing, analysis)", n["internal_total"])
             row("     outside it (interpreter + imports, exit)", n["seconds"] - n["internal_total"])
         ck = checks["noop_no_chapter_executed"]
         state = "yes" if ck["ok"] else "NO"
-        log(f"     no chapter executed: {state} - {ck['chapters_listed'] - len(ck['executed'])}/{ck['chapters_listed']} "
+        log(
+            f"     no chapter executed: {state} - {ck['chapters_listed'] - len(ck['executed'])}/{ck['chapters_listed']} "
             f"'skipped (unchanged)', notebooks rewritten: {len(ck['notebooks_rewritten'])}, "
             f"site left unchanged: {'yes' if ck['site_unchanged'] else 'no'}"
-            + (f"; executed: {', '.join(ck['executed'])}" if ck["executed"] else ""))
+            + (f"; executed: {', '.join(ck['executed'])}" if ck["executed"] else "")
+        )
     if "add_year" in m:
         a = m["add_year"]
-        row(f"3. rebuild after adding report year {a['new_year']}", a["seconds"], f"{a['seconds'] / cold:.2f} x cold",
-            "(report)")
+        row(
+            f"3. rebuild after adding report year {a['new_year']}",
+            a["seconds"],
+            f"{a['seconds'] / cold:.2f} x cold",
+            "(report)",
+        )
         row(f"     execute chapters ({a['chapters_executed']}/{a['chapters']} re-executed)", a["execute_chapters"])
         row("     build book (Sphinx)", a["sphinx"])
     if "floor" in m:
         f = m["floor"]
-        row("4. floor = empty papermill + trivial book", f["seconds"], f"cold {f['cold_over_floor']:.2f} x",
-            f"<= {TARGET_FLOOR_RATIO:.1f} x", f["cold_over_floor"] <= TARGET_FLOOR_RATIO)
+        row(
+            "4. floor = empty papermill + trivial book",
+            f["seconds"],
+            f"cold {f['cold_over_floor']:.2f} x",
+            f"<= {TARGET_FLOOR_RATIO:.1f} x",
+            f["cold_over_floor"] <= TARGET_FLOOR_RATIO,
+        )
         row(f"     papermill, {f['empty_notebooks']} empty notebooks, {W} processes", f["empty_papermill"])
         row(f"     jupyter-book -W -n, {f['trivial_pages']} trivial pages, same _config", f["trivial_book"])
         if cold and "cold" in m and m["cold"]["execute_chapters"]:
             c = m["cold"]
-            row("     cold execute chapters / empty papermill", None, f"{c['execute_chapters'] / f['empty_papermill']:.2f} x")
+            row(
+                "     cold execute chapters / empty papermill",
+                None,
+                f"{c['execute_chapters'] / f['empty_papermill']:.2f} x",
+            )
             if c["sphinx"]:
                 row("     cold Sphinx / trivial book", None, f"{c['sphinx'] / f['trivial_book']:.2f} x")
     if "serial_parallel" in m:
         s = m["serial_parallel"]
         row("5. cold build --workers 1 (fresh copy)", s["serial_seconds"], "1.00 x")
-        row(f"   cold build --workers {W} (fresh copy)", s["parallel_seconds"], f"{s['total_speedup']:.2f} x faster",
-            "(report)")
+        row(
+            f"   cold build --workers {W} (fresh copy)",
+            s["parallel_seconds"],
+            f"{s['total_speedup']:.2f} x faster",
+            "(report)",
+        )
         row("     execute chapters, --workers 1", s["serial_execute"])
         ex = s["execute_speedup"]
-        row(f"     execute chapters, --workers {W}", s["parallel_execute"],
-            "-" if ex is None else f"{ex:.2f} x faster", f">= {TARGET_SPEEDUP:.1f} x", None if ex is None else ex >= TARGET_SPEEDUP)
+        row(
+            f"     execute chapters, --workers {W}",
+            s["parallel_execute"],
+            "-" if ex is None else f"{ex:.2f} x faster",
+            f">= {TARGET_SPEEDUP:.1f} x",
+            None if ex is None else ex >= TARGET_SPEEDUP,
+        )
         row("     sum of chapter times, --workers 1", s["serial_chapter_sum"])
-        row(f"     sum of chapter times, --workers {W}", s["parallel_chapter_sum"],
-            f"{s['parallel_chapter_sum'] / s['serial_chapter_sum']:.2f} x serial" if s["serial_chapter_sum"] else "")
+        row(
+            f"     sum of chapter times, --workers {W}",
+            s["parallel_chapter_sum"],
+            f"{s['parallel_chapter_sum'] / s['serial_chapter_sum']:.2f} x serial" if s["serial_chapter_sum"] else "",
+        )
         if info["nproc"] < W:
             log(f"     note: only {info['nproc']} CPU(s); a {W}-worker speed-up is not expected")
     elif res["quick"]:
         row("5. serial versus parallel", None, "skipped (--quick)")
     if "naive" in m:
         nv = m["naive"]
-        row(f"6. naive: jupyter-book executes {nv['notebooks']} notebooks", nv["seconds"],
-            f"{nv['naive_over_cold']:.2f} x cold", "(report)")
-        row(f"     pipeline cold build vs naive", cold,
-            f"{nv['seconds'] / cold:.2f} x faster" if cold <= nv["seconds"] else f"{cold / nv['seconds']:.2f} x slower")
+        row(
+            f"6. naive: jupyter-book executes {nv['notebooks']} notebooks",
+            nv["seconds"],
+            f"{nv['naive_over_cold']:.2f} x cold",
+            "(report)",
+        )
+        row(
+            "     pipeline cold build vs naive",
+            cold,
+            f"{nv['seconds'] / cold:.2f} x faster" if cold <= nv["seconds"] else f"{cold / nv['seconds']:.2f} x slower",
+        )
         if nv["returncode"] != 0:
             log(f"     naive build exit code {nv['returncode']}; first warnings: " + "; ".join(nv["warnings"][:5]))
     elif res["quick"]:
@@ -687,18 +856,24 @@ def report(res: dict, commands: list[str], failed: str | None) -> None:
             log(f"  - {s}")
     if "floor" in m and m["floor"].get("empty_per_notebook"):
         per = m["floor"]["empty_per_notebook"]
-        log(f"\nempty notebook through papermill (kernel start + one cell): {min(per):.2f}-{max(per):.2f}s each, "
-            f"{sum(per) / len(per):.2f}s mean")
+        log(
+            f"\nempty notebook through papermill (kernel start + one cell): {min(per):.2f}-{max(per):.2f}s each, "
+            f"{sum(per) / len(per):.2f}s mean"
+        )
     if "cold" in m:
         log("\ncold build, wres timing table:")
         for k, v in m["cold"]["table"].items():
             log(f"  {k:<40} {v:>20}")
     if res.get("usage"):
-        log(f"\nper command: wall seconds, CPU seconds (user+sys of it and every process it started), "
-            f"CPU/wall (effective parallelism; at most {info['nproc']}), 1-minute load average just before it")
+        log(
+            f"\nper command: wall seconds, CPU seconds (user+sys of it and every process it started), "
+            f"CPU/wall (effective parallelism; at most {info['nproc']}), 1-minute load average just before it"
+        )
         for k, u in res["usage"].items():
-            log(f"  {k:<40} wall {u['wall']:6.1f}  cpu {u['cpu']:6.1f}  cpu/wall {u['cpu'] / u['wall']:4.2f}  "
-                f"load {u['load_before']:.2f}")
+            log(
+                f"  {k:<40} wall {u['wall']:6.1f}  cpu {u['cpu']:6.1f}  cpu/wall {u['cpu'] / u['wall']:4.2f}  "
+                f"load {u['load_before']:.2f}"
+            )
     log(f"\nbenchmark wall time {res['elapsed']:.0f}s; temporary folder {res['temp_dir']}")
     log("\ncommands (each timed with time.perf_counter around the subprocess):")
     for c in commands:

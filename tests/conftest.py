@@ -21,8 +21,9 @@ def fixtures() -> Path:
     return FIXTURES
 
 
-IGNORE = shutil.ignore_patterns(".venv", "_build", "results", "generated", ".git", ".pytest_cache", ".hypothesis",
-                                "__pycache__", "benchmarks")
+IGNORE = shutil.ignore_patterns(
+    ".venv", "_build", "results", "generated", ".git", ".pytest_cache", ".hypothesis", "__pycache__", "benchmarks"
+)
 WRES = str(Path(sys.executable).with_name("wres"))
 
 
@@ -33,8 +34,11 @@ def run_build(root: Path, *args: str, command: str = "build") -> subprocess.Comp
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def fresh_copy(built: Path, tmp_path: Path) -> Path:

@@ -14,7 +14,9 @@ HOSTILE = '</script><script>alert(1)</script> "quoted" & <b>'
 
 def chart(title="T"):
     df = pd.DataFrame({"year": [2016, 2017], "value": [1.5, 1.4]})
-    return alt.Chart(df, title=title, description="Ratio fell from 1.5 to 1.4").mark_line().encode(x="year:Q", y="value:Q")
+    return (
+        alt.Chart(df, title=title, description="Ratio fell from 1.5 to 1.4").mark_line().encode(x="year:Q", y="value:Q")
+    )
 
 
 def data_block(fragment: str) -> dict:

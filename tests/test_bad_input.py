@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import fresh_copy, tree_digest
-from wres.config import Paths
 from wres.book.pipeline import build
+from wres.config import Paths
 from wres.inputs.validate import DataError
 
 NATIONAL = Path("data/raw/published/wres_national_published.csv")
@@ -31,6 +31,7 @@ def edit_national(fn):
     def apply(repo: Path):
         p = repo / NATIONAL
         p.write_bytes(fn(p.read_bytes()))
+
     return apply
 
 
@@ -39,6 +40,7 @@ def write_trusts(text: str | bytes, name: str = "orgs.csv"):
         (repo / TRUSTS).mkdir(parents=True, exist_ok=True)
         target = repo / TRUSTS / name
         target.write_bytes(text if isinstance(text, bytes) else text.encode())
+
     return apply
 
 
@@ -48,27 +50,77 @@ def replace_line(n: int, old: str, new: str):
         assert old in lines[n - 1], (old, lines[n - 1])
         lines[n - 1] = lines[n - 1].replace(old, new, 1)
         return "".join(lines).encode()
+
     return fn
 
 
 # (case id, how to break the input, expected message parts: file, line/row, column)
 STOPS = [
     ("empty national file", edit_national(lambda b: b""), ["wres_national_published.csv", "empty"]),
-    ("wrong delimiter", edit_national(lambda b: b.replace(b",", b";")), ["wres_national_published.csv", "line 1", "other than commas"]),
-    ("missing column", edit_national(lambda b: b.replace(b",quality", b",qualty", 1)), ["wres_national_published.csv", "line 1", "column 'quality'"]),
+    (
+        "wrong delimiter",
+        edit_national(lambda b: b.replace(b",", b";")),
+        ["wres_national_published.csv", "line 1", "other than commas"],
+    ),
+    (
+        "missing column",
+        edit_national(lambda b: b.replace(b",quality", b",qualty", 1)),
+        ["wres_national_published.csv", "line 1", "column 'quality'"],
+    ),
     ("unknown indicator", edit_national(replace_line(3, "1,", "10,")), ["line 3", "column 'indicator'", "10"]),
-    ("non-numeric text", edit_national(replace_line(2, ",17.7,", ",seventeen,")), ["line 2", "column 'value'", "seventeen"]),
+    (
+        "non-numeric text",
+        edit_national(replace_line(2, ",17.7,", ",seventeen,")),
+        ["line 2", "column 'value'", "seventeen"],
+    ),
     ("percentage above 100", edit_national(replace_line(2, ",17.7,", ",177,")), ["line 2", "column 'value'", "177"]),
-    ("year as 2022/23", edit_national(replace_line(8, ",2022,2022,", ",2022,2022/23,")), ["line 8", "column 'report_year'", "2022/23"]),
-    ("year as FY2023", edit_national(replace_line(14, ",2023,2023,", ",2023,FY2023,")), ["line 14", "column 'report_year'", "FY2023"]),
-    ("unknown quality flag", edit_national(replace_line(2, "as_published", "as_publshed")), ["line 2", "column 'quality'", "as_publshed"]),
-    ("duplicate key, different value", edit_national(lambda b: b + b.decode().splitlines(keepends=True)[1].replace(",17.7,", ",18.7,").encode()),
-     ["column 'value'", "duplicate figure"]),
-    ("negative count", write_trusts(good_orgs(org_row(code="ZX002", num="-3")),), ["orgs.csv", "line 4", "numerator", "-3"]),
-    ("numerator above denominator", write_trusts(good_orgs(org_row(code="ZX002", num="300", den="100"))), ["orgs.csv", "line 4", "numerator"]),
-    ("trust percentage above 100", write_trusts(good_orgs(org_row(code="ZX002", ind="5", num="", den="80", pct="140"))), ["orgs.csv", "line 4", "percent", "140"]),
-    ("trust year as FY2023", write_trusts(good_orgs(org_row(year="FY2023", code="ZX002"))), ["orgs.csv", "line 4", "year", "FY2023"]),
-    ("trust unknown indicator", write_trusts(good_orgs(org_row(code="ZX002", ind="12"))), ["orgs.csv", "line 4", "indicator", "12"]),
+    (
+        "year as 2022/23",
+        edit_national(replace_line(8, ",2022,2022,", ",2022,2022/23,")),
+        ["line 8", "column 'report_year'", "2022/23"],
+    ),
+    (
+        "year as FY2023",
+        edit_national(replace_line(14, ",2023,2023,", ",2023,FY2023,")),
+        ["line 14", "column 'report_year'", "FY2023"],
+    ),
+    (
+        "unknown quality flag",
+        edit_national(replace_line(2, "as_published", "as_publshed")),
+        ["line 2", "column 'quality'", "as_publshed"],
+    ),
+    (
+        "duplicate key, different value",
+        edit_national(lambda b: b + b.decode().splitlines(keepends=True)[1].replace(",17.7,", ",18.7,").encode()),
+        ["column 'value'", "duplicate figure"],
+    ),
+    (
+        "negative count",
+        write_trusts(
+            good_orgs(org_row(code="ZX002", num="-3")),
+        ),
+        ["orgs.csv", "line 4", "numerator", "-3"],
+    ),
+    (
+        "numerator above denominator",
+        write_trusts(good_orgs(org_row(code="ZX002", num="300", den="100"))),
+        ["orgs.csv", "line 4", "numerator"],
+    ),
+    (
+        "trust percentage above 100",
+        write_trusts(good_orgs(org_row(code="ZX002", ind="5", num="", den="80", pct="140"))),
+        ["orgs.csv", "line 4", "percent", "140"],
+    ),
+    (
+        "trust year as FY2023",
+        write_trusts(good_orgs(org_row(year="FY2023", code="ZX002"))),
+        ["orgs.csv", "line 4", "year", "FY2023"],
+    ),
+    (
+        "trust unknown indicator",
+        write_trusts(good_orgs(org_row(code="ZX002", ind="12"))),
+        ["orgs.csv", "line 4", "indicator", "12"],
+    ),
     ("corrupt XLSX", write_trusts(b"PK\x03\x04 this is not really a spreadsheet", "broken.xlsx"), ["broken.xlsx"]),
     ("empty trust file", write_trusts(b"", "empty.csv"), ["empty.csv"]),
 ]
@@ -131,14 +183,28 @@ def test_a_year_with_no_usable_data_is_reported_not_fatal():
     """Documented rule: a year whose every figure is suppressed stays in the data with its
     reasons; its estimates are missing and pages say so, nothing crashes."""
     import pandas as pd
+
     from wres.analysis.organisations import analyse_trusts
 
     rows = []
     for year, num in ((2023, "5"), (2024, None)):
         for group, den in (("bme", 100), ("white", 400)):
-            rows.append({"year": year, "org_code": "ZX001", "org_name": "Demo", "region": "London", "org_type": "acute",
-                         "indicator": 3, "band": "", "group": group, "numerator": None if num is None else int(num),
-                         "denominator": den, "percent": None, "missing_reason": "" if num else "suppressed (*)"})
+            rows.append(
+                {
+                    "year": year,
+                    "org_code": "ZX001",
+                    "org_name": "Demo",
+                    "region": "London",
+                    "org_type": "acute",
+                    "indicator": 3,
+                    "band": "",
+                    "group": group,
+                    "numerator": None if num is None else int(num),
+                    "denominator": den,
+                    "percent": None,
+                    "missing_reason": "" if num else "suppressed (*)",
+                }
+            )
     df = pd.DataFrame(rows).astype({"numerator": "Int64", "denominator": "Int64", "percent": "Float64"})
     out = analyse_trusts(df)
     ti = out["trust_indicators"]

@@ -34,8 +34,17 @@ def test_import_bad_mapping_names_mapping_key_and_header(fixtures, tmp_path):
     text = shipped_mapping().read_text().replace("Organisation code", "Organisation kode", 1)
     bad = tmp_path / "bad.yml"
     bad.write_text(text)
-    res = runner.invoke(app, ["import", str(fixtures / "trusts" / "org_level_fixture.xlsx"), "--mapping", str(bad),
-                              "--out", str(tmp_path / "x.csv")])
+    res = runner.invoke(
+        app,
+        [
+            "import",
+            str(fixtures / "trusts" / "org_level_fixture.xlsx"),
+            "--mapping",
+            str(bad),
+            "--out",
+            str(tmp_path / "x.csv"),
+        ],
+    )
     assert res.exit_code == 2
     assert "bad.yml" in res.output and "Organisation kode" in res.output
     assert not (tmp_path / "x.csv").exists()

@@ -2,40 +2,65 @@
 
 import pandas as pd
 
-from wres.report.words import headline, verdict_sentence
 from wres.registry import load_registry
+from wres.report.words import headline, verdict_sentence
 
 REG = load_registry()
 
 
 def summary(ind_id, first, latest, unit, n_years=2, comparison=None, workforce=None, senior=None):
     """A ``national_summary`` row: (year, value) of the first and latest figure."""
-    return pd.Series({"indicator": ind_id, "unit": unit, "n_years": n_years, "first_year": first[0],
-                      "first_value": first[1], "latest_year": latest[0], "latest_value": latest[1],
-                      "change": latest[1] - first[1], "comparison_value": comparison, "workforce_value": workforce,
-                      "senior_value": senior})
+    return pd.Series(
+        {
+            "indicator": ind_id,
+            "unit": unit,
+            "n_years": n_years,
+            "first_year": first[0],
+            "first_value": first[1],
+            "latest_year": latest[0],
+            "latest_value": latest[1],
+            "change": latest[1] - first[1],
+            "comparison_value": comparison,
+            "workforce_value": workforce,
+            "senior_value": senior,
+        }
+    )
 
 
 def trend(**kw):
-    base = dict(verdict="improving", n_years=8, slope=-4.79, slope_unit="% per year", slope_ci_low=-6.46,
-                slope_ci_high=-3.10, min_detectable_slope=2.0, tests_agree=True, verdict_note="")
+    base = dict(
+        verdict="improving",
+        n_years=8,
+        slope=-4.79,
+        slope_unit="% per year",
+        slope_ci_low=-6.46,
+        slope_ci_high=-3.10,
+        min_detectable_slope=2.0,
+        tests_agree=True,
+        verdict_note="",
+    )
     return pd.Series({**base, **kw})
 
 
 def test_relative_likelihood_headline():
     text = headline(REG.indicator(3), summary(3, (2016, 1.56), (2023, 1.03), "ratio"), trend(), REG)
-    assert text.startswith("**BME staff were 1.03 times as likely as White staff to enter the formal "
-                           "disciplinary process in 2023; down from 1.56 in 2016, the first comparable year, closer to parity.**")
-    assert "fall — on average 4.8% a year (95% confidence interval, not adjusted for multiple comparisons: " \
-           "-6.5% to -3.1% a year)" in text
+    assert text.startswith(
+        "**BME staff were 1.03 times as likely as White staff to enter the formal "
+        "disciplinary process in 2023; down from 1.56 in 2016, the first comparable year, closer to parity.**"
+    )
+    assert (
+        "fall — on average 4.8% a year (95% confidence interval, not adjusted for multiple comparisons: "
+        "-6.5% to -3.1% a year)" in text
+    )
     assert "statistically significant and is an improvement" in text
 
 
 def test_parity_words_follow_the_fitted_ends():
     base = dict(improvement="parity", slope_unit="% per year", fitted_first=0.90, fitted_last=0.44, slope=-9.8)
     text = verdict_sentence(trend(verdict="worsening", **base), REG)
-    assert ("statistically significant, away from parity (the fitted line runs from 0.90 to 0.44), and is a "
-            "deterioration") in text
+    assert (
+        "statistically significant, away from parity (the fitted line runs from 0.90 to 0.44), and is a deterioration"
+    ) in text
     text = verdict_sentence(trend(verdict="crossed parity", **{**base, "fitted_first": 1.3, "fitted_last": 0.8}), REG)
     assert "has crossed parity (the fitted line runs from 1.30 to 0.80)" in text
     assert "improvement" not in text and "deterioration" not in text
@@ -66,11 +91,14 @@ def test_no_significant_change_is_never_called_a_change():
 
 def test_representation_headline_compares_with_workforce():
     s = summary(9, (2016, -10.6), (2024, -12.1), "percentage points", workforce=28.6, senior=16.5)
-    text = headline(REG.indicator(9), s, trend(verdict="no significant change", slope_unit="percentage points per year"),
-                    REG)
-    assert text.startswith("**16.5% of NHS trust board members were BME in 2024, compared with 28.6% of the "
-                           "whole workforce: a gap of -12.1 percentage points; down from -10.6 in 2016, the first "
-                           "comparable year, further from parity.**")
+    text = headline(
+        REG.indicator(9), s, trend(verdict="no significant change", slope_unit="percentage points per year"), REG
+    )
+    assert text.startswith(
+        "**16.5% of NHS trust board members were BME in 2024, compared with 28.6% of the "
+        "whole workforce: a gap of -12.1 percentage points; down from -10.6 in 2016, the first "
+        "comparable year, further from parity.**"
+    )
 
 
 def test_no_figure_and_single_year():

@@ -54,7 +54,9 @@ def test_suppressed_and_blank_cells():
     star = got.loc[("ZX303", 3, "bme")]
     assert pd.isna(star["numerator"]) and star["denominator"] == 178 and star["missing_reason"] == "suppressed (*)"
     blank = got.loc[("ZX202", 7, "white")]
-    assert pd.isna(blank["percent"]) and blank["denominator"] == 520 and blank["missing_reason"] == "not reported (blank)"
+    assert (
+        pd.isna(blank["percent"]) and blank["denominator"] == 520 and blank["missing_reason"] == "not reported (blank)"
+    )
 
 
 def test_write_long_round_trips_through_the_loader(tmp_path):
@@ -162,8 +164,10 @@ def test_csv_spreadsheet_with_year_column_summed_denominator_and_fixed_values(tm
     mapping = tmp_path / "mini.yml"
     mapping.write_text(MINI_MAPPING)
     sheet = tmp_path / "mini.csv"
-    sheet.write_text("Code,Name,Report year,B5 White,B5 BME,B5 unknown,Ind 5 BME %\n"
-                     "zq1,Quay Demo,2023,10,5,1,30.5\nZQ2,Pier Demo,2024,8,*,0,\n")
+    sheet.write_text(
+        "Code,Name,Report year,B5 White,B5 BME,B5 unknown,Ind 5 BME %\n"
+        "zq1,Quay Demo,2023,10,5,1,30.5\nZQ2,Pier Demo,2024,8,*,0,\n"
+    )
     got = import_wide(sheet, mapping).set_index(["org_code", "indicator", "group"])
     assert got.loc[("ZQ1", 1, "bme"), "denominator"] == 16 and got.loc[("ZQ1", 1, "bme"), "year"] == 2023
     assert got.loc[("ZQ1", 1, "bme"), "region"] == "London"
@@ -186,18 +190,31 @@ def test_csv_spreadsheet_with_year_column_summed_denominator_and_fixed_values(tm
 @pytest.mark.parametrize(
     "text, fragment",
     [
-        ("year: 2024\norganisation: {org_code: C}\nfigures:\n  - {indicator: 2, group: bme, numerater: X, denominator: Y}\n",
-         "figures[0].numerater"),
-        ("year: 2024\norganisation: {org_code: C}\nfigures:\n  - {indicator: 12, group: bme, numerator: X, denominator: Y}\n",
-         "unknown indicator"),
-        ("year: 2024\norganisation: {org_code: C}\nfigures:\n  - {indicator: 2, group: asian, numerator: X, denominator: Y}\n",
-         "unknown group"),
-        ("year: 2024\norganisation: {org_code: C}\nfigures:\n  - {indicator: 1, band: 10, group: bme, numerator: X, denominator: Y}\n",
-         "not a band of indicator 1"),
-        ("year: 2024\norganisation: {org_code: C}\nfigures:\n  - {indicator: 3, group: bme, percent: X, denominator: Y}\n",
-         "a percent is only allowed"),
-        ("year: 2024\norganisation: {org_code: C}\nfigures:\n  - {indicator: 3, group: bme, numerator: X}\n"
-         "  - {indicator: 3, group: BME, numerator: Z}\n", "already mapped"),
+        (
+            "year: 2024\norganisation: {org_code: C}\nfigures:\n  - {indicator: 2, group: bme, numerater: X, denominator: Y}\n",
+            "figures[0].numerater",
+        ),
+        (
+            "year: 2024\norganisation: {org_code: C}\nfigures:\n  - {indicator: 12, group: bme, numerator: X, denominator: Y}\n",
+            "unknown indicator",
+        ),
+        (
+            "year: 2024\norganisation: {org_code: C}\nfigures:\n  - {indicator: 2, group: asian, numerator: X, denominator: Y}\n",
+            "unknown group",
+        ),
+        (
+            "year: 2024\norganisation: {org_code: C}\nfigures:\n  - {indicator: 1, band: 10, group: bme, numerator: X, denominator: Y}\n",
+            "not a band of indicator 1",
+        ),
+        (
+            "year: 2024\norganisation: {org_code: C}\nfigures:\n  - {indicator: 3, group: bme, percent: X, denominator: Y}\n",
+            "a percent is only allowed",
+        ),
+        (
+            "year: 2024\norganisation: {org_code: C}\nfigures:\n  - {indicator: 3, group: bme, numerator: X}\n"
+            "  - {indicator: 3, group: BME, numerator: Z}\n",
+            "already mapped",
+        ),
         ("organisation: {org_code: C}\nfigures: []\n", "exactly one of `year:`"),
         ("year: 2024\nfigures: []\n", "'organisation'"),
         ("year: [2024\n", "not valid YAML"),

@@ -13,8 +13,8 @@ import yaml
 from conftest import fresh_copy, run_build
 from wres.inputs.importer import write_long
 from wres.inputs.national import load_national
-from wres.registry import load_registry
 from wres.inputs.synthetic import make_panel
+from wres.registry import load_registry
 
 NASTY = '<script>alert("x")</script> **Bold** {sub}`oops` Trust'
 
@@ -56,8 +56,8 @@ def add_organisations(repo, new: int) -> None:
 
 
 def first_paragraph(page: str) -> str:
-    body = page[page.index("<h1"):]
-    return body[body.index("<p>"): body.index("</p>")]
+    body = page[page.index("<h1") :]
+    return body[body.index("<p>") : body.index("</p>")]
 
 
 def test_a_new_year_reaches_every_chapter(built_repo, tmp_path):

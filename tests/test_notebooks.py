@@ -36,8 +36,13 @@ CASES = {
 
 
 def _markdown_outputs(nb) -> list[str]:
-    return [o["data"]["text/markdown"] for c in nb.cells if c.cell_type == "code"
-            for o in c.get("outputs", []) if "text/markdown" in o.get("data", {})]
+    return [
+        o["data"]["text/markdown"]
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if "text/markdown" in o.get("data", {})
+    ]
 
 
 def _heading(nb) -> str:
@@ -53,9 +58,14 @@ def test_template_runs_from_notebooks_folder_and_shows_the_page(template, tmp_pa
     downloads = NATIONAL.notebooks / "downloads"
     had_downloads = downloads.exists()
     try:
-        out = papermill.execute_notebook(str(NATIONAL.notebooks / f"{template}.ipynb"), str(tmp_path / "out.ipynb"),
-                                         parameters=parameters, cwd=str(NATIONAL.notebooks), kernel_name="python3",
-                                         progress_bar=False)
+        out = papermill.execute_notebook(
+            str(NATIONAL.notebooks / f"{template}.ipynb"),
+            str(tmp_path / "out.ipynb"),
+            parameters=parameters,
+            cwd=str(NATIONAL.notebooks),
+            kernel_name="python3",
+            progress_bar=False,
+        )
     finally:
         if not had_downloads and downloads.exists():
             shutil.rmtree(downloads)  # the CSV downloads a page writes next to itself

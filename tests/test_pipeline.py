@@ -13,9 +13,26 @@ from conftest import fresh_copy, run_build, tree_digest  # noqa: E402 - shared w
 
 def test_results_contract(built_repo):
     trends = pd.read_csv(built_repo / "results" / "national_trends.csv")
-    contract = ["indicator", "series", "group", "first_year", "last_year", "n_years", "slope", "slope_unit",
-                "slope_ci_low", "slope_ci_high", "p_value", "mk_s", "mk_p", "sen_slope", "sen_ci_low",
-                "sen_ci_high", "min_detectable_slope", "verdict"]
+    contract = [
+        "indicator",
+        "series",
+        "group",
+        "first_year",
+        "last_year",
+        "n_years",
+        "slope",
+        "slope_unit",
+        "slope_ci_low",
+        "slope_ci_high",
+        "p_value",
+        "mk_s",
+        "mk_p",
+        "sen_slope",
+        "sen_ci_low",
+        "sen_ci_high",
+        "min_detectable_slope",
+        "verdict",
+    ]
     assert set(contract) <= set(trends.columns)
     # Indicator 3's published series has 8 usable years (2016-2023) and a clear fall.
     ind3 = trends[(trends["indicator"] == 3) & (trends["series"] == "rl")].iloc[0]
@@ -31,8 +48,8 @@ def test_every_chapter_opens_with_its_verdict(built_repo):
     site = built_repo / "_build" / "html" / "book" / "generated"
     for i in range(1, 10):
         page = (site / f"indicator-{i}.html").read_text()
-        body = page[page.index("<h1"):]
-        first_p = body[body.index("<p>"): body.index("</p>")]
+        body = page[page.index("<h1") :]
+        first_p = body[body.index("<p>") : body.index("</p>")]
         assert any(w in first_p for w in ("statistically significant", "too few years")), (i, first_p[:300])
         assert "methods.html#methods-trend-tests" in first_p, i
         assert 'class="wres-chart"' in page, f"indicator {i} has no chart"

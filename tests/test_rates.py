@@ -150,9 +150,7 @@ def test_empty_missing_and_invalid_groups_are_nan_with_codes():
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(
-        st.tuples(
-            st.integers(0, 60), st.integers(0, 60), st.integers(0, 60), st.integers(0, 60)
-        ),
+        st.tuples(st.integers(0, 60), st.integers(0, 60), st.integers(0, 60), st.integers(0, 60)),
         min_size=1,
         max_size=20,
     )
@@ -172,8 +170,19 @@ def test_relative_likelihood_never_crashes_or_drops(cells):
 
 
 def _frame(rows):
-    cols = ["year", "org_code", "org_name", "region", "org_type", "indicator", "band", "group",
-            "numerator", "denominator", "percent"]
+    cols = [
+        "year",
+        "org_code",
+        "org_name",
+        "region",
+        "org_type",
+        "indicator",
+        "band",
+        "group",
+        "numerator",
+        "denominator",
+        "percent",
+    ]
     df = pd.DataFrame(rows, columns=cols)
     df["numerator"] = df["numerator"].astype("Int64")
     df["denominator"] = df["denominator"].astype("Int64")
@@ -216,8 +225,20 @@ def test_org_rates_relative_likelihood(counts_frame):
     assert np.isnan(c["value"]) and c["note_codes"] == "no_row:2;missing"
     a24 = out[(out.year == 2024) & (out.org_code == "A")].iloc[0]
     assert np.isnan(a24["value"]) and a24["note_codes"] == "no_staff:2"
-    expected = {"year", "org_code", "band", "value", "ci_low", "ci_high", "log_rl", "se_log_rl",
-                "zero_cell_correction", "note_codes", "numerator_group", "comparison_group"}
+    expected = {
+        "year",
+        "org_code",
+        "band",
+        "value",
+        "ci_low",
+        "ci_high",
+        "log_rl",
+        "se_log_rl",
+        "zero_cell_correction",
+        "note_codes",
+        "numerator_group",
+        "comparison_group",
+    }
     assert expected <= set(out.columns)
 
 
@@ -252,9 +273,7 @@ def test_org_rates_weighted_percent_uses_effective_n():
     assert a["gap"] == pytest.approx(6.0)  # BME minus White, percentage points
     lo, hi = proportion_confint(0.31 * 120 / deff, 120 / deff, method="wilson")
     assert (a["ci_low"], a["ci_high"]) == pytest.approx((100 * lo, 100 * hi), abs=TOL)
-    glo, ghi = confint_proportions_2indep(
-        0.31 * 80, 80, 0.25 * 200, 200, method="newcomb", compare="diff"
-    )
+    glo, ghi = confint_proportions_2indep(0.31 * 80, 80, 0.25 * 200, 200, method="newcomb", compare="diff")
     assert (a["gap_ci_low"], a["gap_ci_high"]) == pytest.approx((100 * glo, 100 * ghi), abs=TOL)
     assert a["note_codes"] == "weighted:1.5"
     b = out.loc["B"]
@@ -271,8 +290,14 @@ def test_comparison_needs_a_known_measure_and_two_groups():
 
 
 def test_percentage_codes_name_each_group():
-    df = _frame([_row(2023, "A", 5, "bme", 3, 0), _row(2023, "A", 5, "white", pd.NA, 10),
-                 _row(2023, "B", 5, "bme", 12, 10), _row(2023, "B", 5, "white", 2, 10)])
+    df = _frame(
+        [
+            _row(2023, "A", 5, "bme", 3, 0),
+            _row(2023, "A", 5, "white", pd.NA, 10),
+            _row(2023, "B", 5, "bme", 12, 10),
+            _row(2023, "B", 5, "white", 2, 10),
+        ]
+    )
     out = org_rates(df, Comparison(5, "bme", "white", PERCENTAGE)).set_index("org_code")
     assert out.loc["A", "note_codes"] == "no_staff:1;missing:2"
     assert out.loc["B", "note_codes"] == "invalid"

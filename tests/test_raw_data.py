@@ -7,8 +7,11 @@ import yaml
 
 def test_every_raw_file_has_a_matching_sidecar(root):
     raw = root / "data" / "raw"
-    data_files = [p for p in raw.rglob("*") if p.is_file() and not p.name.endswith(".meta.yml")
-                  and p.name != "README.md" and "trusts" not in p.parts]
+    data_files = [
+        p
+        for p in raw.rglob("*")
+        if p.is_file() and not p.name.endswith(".meta.yml") and p.name != "README.md" and "trusts" not in p.parts
+    ]
     assert data_files, "no raw data files found"
     for p in data_files:
         meta = p.with_name(p.name + ".meta.yml")

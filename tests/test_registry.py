@@ -1,7 +1,7 @@
 """The indicator registry describes nine indicators consistently."""
 
-from wres.inputs.national import load_national
 from wres.config import Paths
+from wres.inputs.national import load_national
 from wres.registry import load_registry
 
 
@@ -15,7 +15,10 @@ def test_relative_likelihoods_have_groups_and_band():
     reg = load_registry()
     for ind in reg.indicators:
         if ind.is_relative_likelihood:
-            assert {ind.numerator_group, ind.comparison_group} == {reg.standard.minority_group, reg.standard.majority_group}
+            assert {ind.numerator_group, ind.comparison_group} == {
+                reg.standard.minority_group,
+                reg.standard.majority_group,
+            }
             assert ind.non_adverse == (0.80, 1.25)
     # docs/design.md section 2: ind 3 puts BME on top; ind 2 and 4 put White on top.
     assert reg.indicator(3).numerator_group == "bme"
@@ -34,7 +37,9 @@ def test_every_registry_series_matches_published_rows(root):
     for ind in reg.indicators:
         for s in ind.series:
             home = s.from_indicator or ind.id
-            hits = figures[(figures["indicator"] == home) & (figures["measure"] == s.measure) & (figures["group"] == s.group)]
+            hits = figures[
+                (figures["indicator"] == home) & (figures["measure"] == s.measure) & (figures["group"] == s.group)
+            ]
             assert len(hits) > 0, f"indicator {ind.id} series {s.key}: measure text matches no published row"
         keys = {s.key for s in ind.series}
         for d in ind.derived:

@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 from wres.inputs.national import load_national
-from wres.registry import load_registry
-from wres.inputs.synthetic import make_panel, national_targets
 from wres.inputs.organisations import TRUST_COLUMNS, check_trusts
+from wres.inputs.synthetic import make_panel, national_targets
+from wres.registry import load_registry
 
 NATIONAL = Path(__file__).resolve().parents[1] / "data" / "raw" / "published" / "wres_national_published.csv"
 REG = load_registry()
@@ -55,8 +55,12 @@ def published_points(national: pd.DataFrame):
     """Every published figure (quality allowing trend tests) of every registry series."""
     for ind in REG.indicators:
         for s in ind.series:
-            rows = national[(national["indicator"] == (s.from_indicator or ind.id)) & (national["measure"] == s.measure)
-                            & (national["group"] == s.group) & national["testable"]]
+            rows = national[
+                (national["indicator"] == (s.from_indicator or ind.id))
+                & (national["measure"] == s.measure)
+                & (national["group"] == s.group)
+                & national["testable"]
+            ]
             for year, value in rows.groupby("report_year")["value"].mean().items():
                 yield ind, s, int(year), float(value)
 
@@ -89,7 +93,9 @@ def test_unpublished_years_are_interpolated_and_carried_flat(national):
     # Ind 1 workforce 2019 lies between 2018 and 2020 on the logit scale.
     assert 19.1 < t.loc[(1, "bme_workforce_pct", 2019), "target"] < 21.0
     # The workforce series is the same whichever indicator it is filed under.
-    assert t.loc[(9, "bme_workforce_pct", 2019), "target"] == pytest.approx(t.loc[(1, "bme_workforce_pct", 2019), "target"])
+    assert t.loc[(9, "bme_workforce_pct", 2019), "target"] == pytest.approx(
+        t.loc[(1, "bme_workforce_pct", 2019), "target"]
+    )
     # Unpublished White survey figures follow the BME series at the published gap.
     assert t.loc[(7, "white_pct", 2016), "target"] > t.loc[(7, "bme_pct", 2016), "target"]
 
@@ -115,8 +121,15 @@ def test_contract_and_schema(panel):
 def test_shape_orgs_regions_types(panel):
     orgs = panel.drop_duplicates("org_code")
     assert len(orgs) >= 190
-    assert set(orgs["region"]) == {"East of England", "London", "Midlands", "North East and Yorkshire",
-                                   "North West", "South East", "South West"}
+    assert set(orgs["region"]) == {
+        "East of England",
+        "London",
+        "Midlands",
+        "North East and Yorkshire",
+        "North West",
+        "South East",
+        "South West",
+    }
     assert set(orgs["org_type"]) == {"acute", "mental health", "community", "ambulance"}
     assert orgs["org_code"].str.fullmatch(r"ZZ\d{3}").all()
     assert orgs["org_name"].str.endswith("(synthetic)").all()

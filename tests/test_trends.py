@@ -164,7 +164,7 @@ def test_ols_matches_linregress_and_statsmodels(kind, years, values):
         want = [b, lo, hi]
         unit = "units per year"
     got = [res["slope"], res["slope_ci_low"], res["slope_ci_high"]]
-    assert all(close(g, w) for g, w in zip(got, want))
+    assert all(close(g, w) for g, w in zip(got, want, strict=False))
     assert res["slope_unit"] == unit
 
 
@@ -333,9 +333,7 @@ def test_theil_sen_slope_is_the_median_pairwise_slope(kind, years, values):
     res = T.theil_sen(years, values, kind)
     z = z_of(values, kind)
     x = np.asarray(years, float)
-    pairwise = [
-        (z[j] - z[i]) / (x[j] - x[i]) for i in range(len(x)) for j in range(i + 1, len(x))
-    ]
+    pairwise = [(z[j] - z[i]) / (x[j] - x[i]) for i in range(len(x)) for j in range(i + 1, len(x))]
     assert close(res["sen_slope_transformed"], np.median(pairwise))
     # the interval's ranks are checked by hand in test_theil_sen_interval_is_sens_by_hand
     assert min(pairwise) <= res["sen_ci_low_transformed"] <= res["sen_slope_transformed"]
@@ -350,7 +348,7 @@ def test_theil_sen_slope_is_the_median_pairwise_slope(kind, years, values):
     else:
         want = list(trip)
     got = [res["sen_slope"], res["sen_ci_low"], res["sen_ci_high"]]
-    assert all(close(g, w) for g, w in zip(got, want))
+    assert all(close(g, w) for g, w in zip(got, want, strict=False))
     assert res["slope_unit"] == T.slope_unit(kind)
 
 
@@ -410,7 +408,7 @@ def test_min_detectable_slope_grows_with_sd_and_edge_cases():
     sds = [0.0, 0.01, 0.05, 0.1, 0.5]
     m = [T.min_detectable_slope(years, s, "log") for s in sds]
     assert m[0] == 0.0
-    assert all(a < b for a, b in zip(m, m[1:]))
+    assert all(a < b for a, b in zip(m, m[1:], strict=False))
     assert math.isnan(T.min_detectable_slope([2020, 2021], 0.1, "identity"))
     assert math.isnan(T.min_detectable_slope(years, float("nan"), "identity"))
     with pytest.raises(ValueError):
@@ -452,8 +450,7 @@ def test_analyse_series_assembles_the_parts(kind, years, values):
     assert close(out["fitted_first"], ols["fit"]["fitted"].iloc[0])
     assert close(out["fitted_last"], ols["fit"]["fitted"].iloc[-1])
     # "up": a significant rise improves, a significant fall worsens, else no change
-    want = ("no significant change" if ols["p_value"] >= 0.05
-            else "improving" if ols["slope"] > 0 else "worsening")
+    want = "no significant change" if ols["p_value"] >= 0.05 else "improving" if ols["slope"] > 0 else "worsening"
     assert out["verdict"] == want
 
 
@@ -511,9 +508,7 @@ def test_real_data_indicator3_smoke():
 # properties
 # ---------------------------------------------------------------------------
 
-ratio_series = st.integers(5, 9).flatmap(
-    lambda n: st.lists(st.floats(0.2, 5.0), min_size=n, max_size=n)
-)
+ratio_series = st.integers(5, 9).flatmap(lambda n: st.lists(st.floats(0.2, 5.0), min_size=n, max_size=n))
 
 
 def _years(n, start=2015):
@@ -591,23 +586,29 @@ def _geometric(start, end, years=IND3_YEARS):
     return np.exp(np.log(start) + t * np.log(end / start) + _WOBBLE[: years.size])
 
 
-@pytest.mark.parametrize("start, end, want", [
-    (0.90, 0.44, "worsening"),       # falls, but away from parity
-    (1.60, 1.05, "improving"),       # falls towards parity
-    (0.50, 0.85, "improving"),       # rises towards parity from below
-    (1.40, 0.70, "crossed parity"),  # from disadvantage to the other side
-])
+@pytest.mark.parametrize(
+    "start, end, want",
+    [
+        (0.90, 0.44, "worsening"),  # falls, but away from parity
+        (1.60, 1.05, "improving"),  # falls towards parity
+        (0.50, 0.85, "improving"),  # rises towards parity from below
+        (1.40, 0.70, "crossed parity"),  # from disadvantage to the other side
+    ],
+)
 def test_parity_verdicts_of_ratios(start, end, want):
     out = T.analyse_series(IND3_YEARS, _geometric(start, end), "log", "parity")
     assert out["p_value"] < 0.001
     assert out["verdict"] == want
 
 
-@pytest.mark.parametrize("values, want", [
-    ([-10.6, -10.9, -11.3, -11.5, -11.8, -12.1], "worsening"),  # the gap widening
-    ([-10.6, -9.0, -7.5, -6.1, -4.4, -3.0], "improving"),       # the gap closing
-    ([-6.0, -3.5, -1.1, 1.2, 3.6, 6.1], "crossed parity"),
-])
+@pytest.mark.parametrize(
+    "values, want",
+    [
+        ([-10.6, -10.9, -11.3, -11.5, -11.8, -12.1], "worsening"),  # the gap widening
+        ([-10.6, -9.0, -7.5, -6.1, -4.4, -3.0], "improving"),  # the gap closing
+        ([-6.0, -3.5, -1.1, 1.2, 3.6, 6.1], "crossed parity"),
+    ],
+)
 def test_parity_verdicts_of_gaps(values, want):
     out = T.analyse_series(np.arange(2019, 2025), values, "identity", "parity")
     assert out["verdict"] == want

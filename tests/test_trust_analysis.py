@@ -43,25 +43,57 @@ def results(panel) -> dict[str, pd.DataFrame]:
 
 
 def _raw(panel, year, org, ind, band, group, col="numerator") -> float:
-    r = panel[(panel["year"] == year) & (panel["org_code"] == org) & (panel["indicator"] == ind)
-              & (panel["band"] == band) & (panel["group"] == group)]
+    r = panel[
+        (panel["year"] == year)
+        & (panel["org_code"] == org)
+        & (panel["indicator"] == ind)
+        & (panel["band"] == band)
+        & (panel["group"] == group)
+    ]
     assert len(r) == 1
     return float(r[col].iloc[0])
 
 
 def test_contract_columns_present(results):
     ti = results["trust_indicators"]
-    for col in ["year", "org_code", "org_name", "region", "org_type", "indicator", "band", f"rate_{M}",
-                f"rate_{M}_ci_low", f"rate_{M}_ci_high", f"rate_{W}", f"rate_{W}_ci_low", f"rate_{W}_ci_high",
-                "value", "ci_low", "ci_high", "funnel_z", "funnel_position_95", "funnel_position_998",
-                "in_non_adverse_range", "note"]:
+    for col in [
+        "year",
+        "org_code",
+        "org_name",
+        "region",
+        "org_type",
+        "indicator",
+        "band",
+        f"rate_{M}",
+        f"rate_{M}_ci_low",
+        f"rate_{M}_ci_high",
+        f"rate_{W}",
+        f"rate_{W}_ci_low",
+        f"rate_{W}_ci_high",
+        "value",
+        "ci_low",
+        "ci_high",
+        "funnel_z",
+        "funnel_position_95",
+        "funnel_position_998",
+        "in_non_adverse_range",
+        "note",
+    ]:
         assert col in ti.columns, col
     assert set(ti["indicator"]) == set(REG.ids)
     assert len(ti) == 30 * ti["year"].nunique() * len(REG.ids)
     assert set(ti["funnel_position_95"]) <= {"inside", "above", "below", "not estimable"}
     for key, cols in {
-        "trust_trends": ["org_code", "indicator", "slope", "slope_ci_low", "slope_ci_high", "p_value", "q_value",
-                         "verdict"],
+        "trust_trends": [
+            "org_code",
+            "indicator",
+            "slope",
+            "slope_ci_low",
+            "slope_ci_high",
+            "p_value",
+            "q_value",
+            "verdict",
+        ],
         "trust_aggregates": ["level", "category", "year", "indicator", "n_orgs", "value", "ci_low", "ci_high"],
         "trust_share_in_range": ["indicator", "year", "n_orgs", "n_in_range", "share"],
         "trust_funnel_limits": ["indicator", "year", "precision", "target", "ll95", "ul95", "ll998", "ul998"],
@@ -116,11 +148,13 @@ def test_representation_ratio_by_hand(panel, results):
         rows = ti[(ti["indicator"] == ind_id) & ti["value"].notna()]
         row = rows.iloc[0]
         y, org = int(row["year"]), row["org_code"]
-        senior = _raw(panel, y, org, ind_id, ind.trust.band, M) / _raw(panel, y, org, ind_id, ind.trust.band, M,
-                                                                        "denominator")
+        senior = _raw(panel, y, org, ind_id, ind.trust.band, M) / _raw(
+            panel, y, org, ind_id, ind.trust.band, M, "denominator"
+        )
         wf_ind = 1 if ind_id != 1 else ind_id  # the registry's workforce series of ind 9 comes from ind 1
-        work = (_raw(panel, y, org, wf_ind, ind.trust.workforce_band, M)
-                / _raw(panel, y, org, wf_ind, ind.trust.workforce_band, M, "denominator"))
+        work = _raw(panel, y, org, wf_ind, ind.trust.workforce_band, M) / _raw(
+            panel, y, org, wf_ind, ind.trust.workforce_band, M, "denominator"
+        )
         assert row["band"] == ind.trust.band
         assert row[f"rate_{M}"] == pytest.approx(senior)
         assert row[f"workforce_rate_{M}"] == pytest.approx(work)
@@ -202,8 +236,9 @@ def test_single_organisation_says_why_peers_are_missing(panel):
 
 
 def test_empty_input_gives_empty_contract_tables():
-    res = analyse_trusts(pd.DataFrame(columns=["year", "org_code", "indicator", "band", "group", "numerator",
-                                               "denominator"]), REG)
+    res = analyse_trusts(
+        pd.DataFrame(columns=["year", "org_code", "indicator", "band", "group", "numerator", "denominator"]), REG
+    )
     assert {f"{k}.csv" for k in res} == set(catalogue.files(catalogue.ORGANISATION_TABLES))
     assert all(df.empty for df in res.values())
     assert "funnel_position_95" in res["trust_indicators"].columns
@@ -213,8 +248,20 @@ def test_zero_counts_never_crash():
     rows = []
     for org, (k_w, k_b) in {"A1": (0, 0), "A2": (5, 0), "A3": (3, 4)}.items():
         for g, k in (("white", k_w), ("bme", k_b)):
-            rows.append({"year": 2024, "org_code": org, "org_name": org, "region": "R", "org_type": "acute",
-                         "indicator": RL_IDS[0], "band": "", "group": g, "numerator": k, "denominator": 40})
+            rows.append(
+                {
+                    "year": 2024,
+                    "org_code": org,
+                    "org_name": org,
+                    "region": "R",
+                    "org_type": "acute",
+                    "indicator": RL_IDS[0],
+                    "band": "",
+                    "group": g,
+                    "numerator": k,
+                    "denominator": 40,
+                }
+            )
     ti = analyse_trusts(pd.DataFrame(rows), REG, trends=False)["trust_indicators"].set_index("org_code")
     assert np.isnan(ti.loc["A1", "value"]) and "no events" in ti.loc["A1", "note"]
     assert np.isfinite(ti.loc["A2", "value"]) and "Haldane" in ti.loc["A2", "note"]
@@ -226,8 +273,15 @@ def test_results_round_trip_and_meta(tmp_path, results):
     meta = catalogue.read_meta(tmp_path)
     assert meta["synthetic"] is True and meta["n_orgs"] == 30 and meta["survey_deff"] == 1.5
     assert json.loads((tmp_path / "trust_meta.json").read_text())["files"] == [
-        "trust_indicators.csv", "trust_trends.csv", "trust_aggregates.csv", "trust_share_in_range.csv",
-        "trust_funnel_fits.csv", "trust_funnel_limits.csv", "trust_orgs.csv", "trust_versus_national.csv"]
+        "trust_indicators.csv",
+        "trust_trends.csv",
+        "trust_aggregates.csv",
+        "trust_share_in_range.csv",
+        "trust_funnel_fits.csv",
+        "trust_funnel_limits.csv",
+        "trust_orgs.csv",
+        "trust_versus_national.csv",
+    ]
     back = catalogue.read(tmp_path, "organisation_indicators")
     assert len(back) == len(results["trust_indicators"])
     assert back["in_non_adverse_range"].dtype == "boolean"

@@ -10,19 +10,19 @@ from pathlib import Path
 import pytest
 from IPython.display import HTML, Markdown
 
-from wres.book import altair_offline
-from wres.report import organisation_charts as trust_charts
-from wres.inputs.national import load_national
 from wres import results
+from wres.analysis.organisations import analyse_trusts, write_trust_results
+from wres.book import altair_offline
+from wres.inputs.national import load_national
+from wres.inputs.synthetic import make_panel
+from wres.registry import load_registry
+from wres.report import organisation_charts as trust_charts
 from wres.report.organisation_page import OrgProfile
+from wres.report.organisation_section import BANNER_CLASS, synthetic_banner_html
+from wres.report.organisation_section import section as trust_section
 from wres.report.organisations_page import index_html as org_index_html
 from wres.report.organisations_page import index_markdown as org_index_markdown
 from wres.report.organisations_page import profile_href
-from wres.registry import load_registry
-from wres.inputs.synthetic import make_panel
-from wres.analysis.organisations import analyse_trusts, write_trust_results
-from wres.report.organisation_section import BANNER_CLASS, synthetic_banner_html
-from wres.report.organisation_section import section as trust_section
 
 REG = load_registry()
 EVIL = 'Evil <script>alert("x")</script> & {download}`x <y>` Trust'
@@ -42,7 +42,9 @@ def results_dir(root, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def res(results_dir):
     # Keyed by file stem, as the tests below were written.
-    return {results.table(k).file.removesuffix(".csv"): results.read(results_dir, k) for k in results.ORGANISATION_TABLES}
+    return {
+        results.table(k).file.removesuffix(".csv"): results.read(results_dir, k) for k in results.ORGANISATION_TABLES
+    }
 
 
 def _layers(spec: dict) -> list[dict]:
@@ -93,13 +95,21 @@ def test_funnel_chart_spec(res, ind_id):
     titles = _axis_titles(spec)
     assert any("log scale" in t for t in titles["x"])
     assert any(("%" in t) if ind.trust.kind == "percentage" else ("log scale" in t) for t in titles["y"])
-    assert {"Organisation", "Code", "Value", "95% confidence interval", "Against the 95% limits",
-            "Against the 99.8% limits"} <= _tooltip_titles(spec)
+    assert {
+        "Organisation",
+        "Code",
+        "Value",
+        "95% confidence interval",
+        "Against the 95% limits",
+        "Against the 99.8% limits",
+    } <= _tooltip_titles(spec)
     assert ind.year_phrase(year) in spec["title"]["subtitle"][0]
     # Limit curves (95% and 99.8%) and a target line are drawn.
     marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in _layers(spec)]
     assert "line" in marks and "rule" in marks and "point" in marks
-    y_scales = [layer["encoding"]["y"].get("scale", {}).get("type") for layer in _layers(spec) if "y" in layer["encoding"]]
+    y_scales = [
+        layer["encoding"]["y"].get("scale", {}).get("type") for layer in _layers(spec) if "y" in layer["encoding"]
+    ]
     assert ("log" in y_scales) == (ind.trust.kind != "percentage")
 
 
@@ -107,14 +117,21 @@ def test_untrusted_names_are_data_not_markup(res):
     ind = REG.indicator(2)
     ti = res["trust_indicators"]
     rows = ti[ti["indicator"] == 2]
-    chart = trust_charts.funnel_chart(rows, res["trust_funnel_limits"][res["trust_funnel_limits"]["indicator"] == 2],
-                                      ind, REG, highlight="ZZ001", survey_deff=1.5)
+    chart = trust_charts.funnel_chart(
+        rows,
+        res["trust_funnel_limits"][res["trust_funnel_limits"]["indicator"] == 2],
+        ind,
+        REG,
+        highlight="ZZ001",
+        survey_deff=1.5,
+    )
     html_out = altair_offline.render_html(chart.to_dict())
     assert "<script>alert" not in html_out
     assert EVIL not in html_out  # the name only appears escaped
     org = rows[rows["org_code"] == "ZZ001"]
-    nat = res["trust_aggregates"][(res["trust_aggregates"]["level"] == "national")
-                                  & (res["trust_aggregates"]["indicator"] == 2)]
+    nat = res["trust_aggregates"][
+        (res["trust_aggregates"]["level"] == "national") & (res["trust_aggregates"]["indicator"] == 2)
+    ]
     prof = altair_offline.render_html(trust_charts.profile_chart(org, nat, ind, REG, org_label=EVIL).to_dict())
     assert "<script>alert" not in prof
     assert trust_charts.clean_text("a\x00b\nc") == "a b c"
@@ -144,8 +161,9 @@ def test_share_chart_and_profile_chart_specs(res):
         ind = REG.indicator(ind_id)
         ti = res["trust_indicators"]
         org = ti[(ti["indicator"] == ind_id) & (ti["org_code"] == "ZZ002")]
-        nat = res["trust_aggregates"][(res["trust_aggregates"]["level"] == "national")
-                                      & (res["trust_aggregates"]["indicator"] == ind_id)]
+        nat = res["trust_aggregates"][
+            (res["trust_aggregates"]["level"] == "national") & (res["trust_aggregates"]["indicator"] == ind_id)
+        ]
         spec = trust_charts.profile_chart(org, nat, ind, REG, org_label="Demo").to_dict()
         _check_common(spec)
         assert {"Value", "95% confidence interval", "WRES report year"} <= _tooltip_titles(spec)
@@ -227,9 +245,22 @@ def test_pages_do_not_import_statistics_or_analysis():
     # The report layer only reads results; statsmodels would also add seconds to each of ~200 pages.
     import subprocess
     import sys
-    pages = ", ".join(f"wres.report.{m}" for m in ("overview_page", "indicator_page", "changes_page", "data_page",
-                                                  "quality_page", "organisation_page", "organisations_page"))
-    code = (f"import sys, {pages}; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('scipy', 'statsmodels') "
-            "or m.startswith(('wres.stats', 'wres.analysis'))]; print(bad); sys.exit(1 if bad else 0)")
+
+    pages = ", ".join(
+        f"wres.report.{m}"
+        for m in (
+            "overview_page",
+            "indicator_page",
+            "changes_page",
+            "data_page",
+            "quality_page",
+            "organisation_page",
+            "organisations_page",
+        )
+    )
+    code = (
+        f"import sys, {pages}; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('scipy', 'statsmodels') "
+        "or m.startswith(('wres.stats', 'wres.analysis'))]; print(bad); sys.exit(1 if bad else 0)"
+    )
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0

@@ -25,8 +25,7 @@ def _org_frame(k_num, n_num, k_cmp, n_cmp, years=YEARS, groups=("white", "bme"),
         rows.append((int(y), org, f"{org} trust", ind, "", "unknown", 1, 3))
     df = pd.DataFrame(
         rows,
-        columns=["year", "org_code", "org_name", "indicator", "band", "group", "numerator",
-                 "denominator"],
+        columns=["year", "org_code", "org_name", "indicator", "band", "group", "numerator", "denominator"],
     )
     df["numerator"] = df["numerator"].astype("Int64")
     df["denominator"] = df["denominator"].astype("Int64")
@@ -56,9 +55,7 @@ def _formula_fit(k_num, n_num, k_cmp, n_cmp, scale="X2"):
             "g": np.r_[np.ones(len(YEARS)), np.zeros(len(YEARS))],
         }
     )
-    return smf.glm("prop ~ yc * g", d, family=sm.families.Binomial(), var_weights=d["n"]).fit(
-        scale=scale, use_t=True
-    )
+    return smf.glm("prop ~ yc * g", d, family=sm.families.Binomial(), var_weights=d["n"]).fit(scale=scale, use_t=True)
 
 
 def test_glm_matches_independent_formula_fit(overdispersed_org):
@@ -118,8 +115,9 @@ def test_underdispersed_scale_floored_at_binomial():
 
 def test_zero_count_group_is_not_estimable_not_a_crash():
     n = np.full(len(YEARS), 40)
-    df = _org_frame(np.zeros(len(YEARS), int), n, np.r_[1, np.zeros(len(YEARS) - 1, int)], n,
-                    groups=("bme", "white"), ind=3)
+    df = _org_frame(
+        np.zeros(len(YEARS), int), n, np.r_[1, np.zeros(len(YEARS) - 1, int)], n, groups=("bme", "white"), ind=3
+    )
     res = org_gap_trend(df, "bme", "white")
     assert np.isnan(res["slope"]) and np.isnan(res["p_value"])
     assert res["note_codes"] == "no_events:1"  # group 1 is the numerator group, bme
@@ -188,11 +186,7 @@ def make_panel(n_orgs=200, years=YEARS, seed=1):
             o, y = np.meshgrid(orgs, np.arange(len(years)), indexing="ij")
             o, y = o.ravel(), y.ravel()
             n = rng.poisson(size[o] * share[o] * (1.0 if ind in (3, 4) else 0.3))
-            lo = (
-                np.log(p0 / (1 - p0))
-                + (g == "bme") * (effect[o] + trend[o] * y)
-                + rng.normal(0, 0.05, len(o))
-            )
+            lo = np.log(p0 / (1 - p0)) + (g == "bme") * (effect[o] + trend[o] * y) + rng.normal(0, 0.05, len(o))
             k = rng.binomial(n, 1 / (1 + np.exp(-lo)))
             frames.append(
                 pd.DataFrame(
@@ -224,9 +218,25 @@ def test_trends_for_all_columns_bh_and_zero_org():
     out = trends_for_all(df, 3, "bme", "white", improvement="down")
     assert len(out) == 30 and out["org_code"].is_unique
     assert list(out.columns) == [
-        "org_code", "org_name", "indicator", "band", "n_years", "slope", "slope_ci_low",
-        "slope_ci_high", "or_change_pct_per_year", "p_value", "dispersion", "first_year", "last_year",
-        "log_or_first", "log_or_last", "q_value", "verdict", "note_codes", "parity_code",
+        "org_code",
+        "org_name",
+        "indicator",
+        "band",
+        "n_years",
+        "slope",
+        "slope_ci_low",
+        "slope_ci_high",
+        "or_change_pct_per_year",
+        "p_value",
+        "dispersion",
+        "first_year",
+        "last_year",
+        "log_or_first",
+        "log_or_last",
+        "q_value",
+        "verdict",
+        "note_codes",
+        "parity_code",
     ]
     z = out.set_index("org_code").loc["SYN000"]
     assert z["verdict"] == "not estimable" and np.isnan(z["q_value"]) and z["note_codes"] == "no_events:1"

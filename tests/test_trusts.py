@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wres.registry import load_registry
 from wres.inputs.organisations import (
     SOURCE_COLUMNS,
     TRUST_COLUMNS,
@@ -22,6 +21,7 @@ from wres.inputs.organisations import (
     parse_count,
     parse_year,
 )
+from wres.registry import load_registry
 
 HEADER = "year,org_code,org_name,region,org_type,indicator,band,group,numerator,denominator,percent,missing_reason"
 GOOD_ROWS = [
@@ -184,8 +184,11 @@ def test_corrupt_xlsx_names_the_file(tmp_path):
 
 
 def test_bom_and_case_insensitive_header_and_labels(tmp_path):
-    rows = ["2023,raa,Alpha,London,acute,1,vsm,BME,3,12,,", "2023,RAA,Alpha,London,acute,1,5.0,White,3,12,,",
-            "2023,RAA,Alpha,London,acute,1,5,not stated,1,12,,"]
+    rows = [
+        "2023,raa,Alpha,London,acute,1,vsm,BME,3,12,,",
+        "2023,RAA,Alpha,London,acute,1,5.0,White,3,12,,",
+        "2023,RAA,Alpha,London,acute,1,5,not stated,1,12,,",
+    ]
     df = load_trust_file(write(tmp_path, "bom.csv", rows, header=HEADER.upper(), bom=True))
     assert df["org_code"].tolist() == ["RAA"] * 3
     assert df["band"].tolist() == ["VSM", "5", "5"]
@@ -275,7 +278,8 @@ SUCC_ROWS = [
 def test_successors_link_renames_and_sum_mergers(tmp_path):
     write(tmp_path, "data.csv", SUCC_ROWS)
     (tmp_path / "successors.csv").write_text(
-        "old_code,new_code,effective_year\nOLD1,NEW,2022\nOLD2,NEW,2022\nREN1,REN2,2021\n")
+        "old_code,new_code,effective_year\nOLD1,NEW,2022\nOLD2,NEW,2022\nREN1,REN2,2021\n"
+    )
     df = load_trust_folder(tmp_path).set_index(["org_code", "year", "indicator"])
     assert set(df.index.get_level_values(0)) == {"NEW", "REN2"}
     merged = df.loc[("NEW", 2020, 3)]
@@ -306,7 +310,9 @@ def test_successor_table_errors(tmp_path):
     df = load_trust_file(write(tmp_path, "d.csv", SUCC_ROWS))
     late = tmp_path / "late.csv"
     late.write_text("old_code,new_code,effective_year\nOLD1,NEW,2021\n")
-    with pytest.raises(DataError, match=r"late\.csv, line 2, column 'effective_year'.*OLD1 has figures for report year 2021"):
+    with pytest.raises(
+        DataError, match=r"late\.csv, line 2, column 'effective_year'.*OLD1 has figures for report year 2021"
+    ):
         apply_successors(df, late)
     split = tmp_path / "split.csv"
     split.write_text("old_code,new_code,effective_year\nOLD1,NEW,2022\nOLD1,OTHER,2022\n")

@@ -37,8 +37,12 @@ def _fail(message: str, code: int = 1) -> None:
 
 
 REGISTRY_OPTION = typer.Option(
-    None, "--registry", exists=True, dir_okay=False,
-    help="Indicator registry of another standard (default: the shipped WRES registry, src/wres/indicators.yml).")
+    None,
+    "--registry",
+    exists=True,
+    dir_okay=False,
+    help="Indicator registry of another standard (default: the shipped WRES registry, src/wres/indicators.yml).",
+)
 
 
 def _choose_registry(registry: Path | None) -> None:
@@ -47,8 +51,9 @@ def _choose_registry(registry: Path | None) -> None:
         os.environ[REGISTRY_ENV] = str(registry.resolve())
 
 
-WAIT_OPTION = typer.Option(False, "--wait", help="If another build is running on this checkout, wait for it "
-                                                  "instead of stopping.")
+WAIT_OPTION = typer.Option(
+    False, "--wait", help="If another build is running on this checkout, wait for it instead of stopping."
+)
 
 
 @app.command()
@@ -89,8 +94,11 @@ def _report(paths: Paths, workers: int, force: bool, wait: bool = False) -> None
     except OSError as err:
         if not is_disk_full(err):
             raise
-        _fail(f"no space left on device while writing {err.filename or '(unknown file)'}; the previous site and "
-              "results are unchanged. Free some space and build again.", 1)
+        _fail(
+            f"no space left on device while writing {err.filename or '(unknown file)'}; the previous site and "
+            "results are unchanged. Free some space and build again.",
+            1,
+        )
     table = Table(title="Build timing (wall-clock seconds, this machine)")
     table.add_column("step")
     table.add_column("seconds", justify="right")
@@ -100,10 +108,12 @@ def _report(paths: Paths, workers: int, force: bool, wait: bool = False) -> None
             table.add_row(f"chapter {ch.name}", "skipped (unchanged)" if ch.skipped else f"{ch.seconds:.1f}")
     if profiles:
         ran = [ch.seconds for ch in profiles if not ch.skipped]
-        detail = (f"{sum(ran):.1f} (mean {sum(ran) / len(ran):.1f} each)" if ran else "")
+        detail = f"{sum(ran):.1f} (mean {sum(ran) / len(ran):.1f} each)" if ran else ""
         skipped = len(profiles) - len(ran)
-        table.add_row(f"{len(profiles)} organisation profiles (kernel time, summed)",
-                      detail + (f"; {skipped} skipped (unchanged)" if skipped else ""))
+        table.add_row(
+            f"{len(profiles)} organisation profiles (kernel time, summed)",
+            detail + (f"; {skipped} skipped (unchanged)" if skipped else ""),
+        )
     for step, secs in report.timings.items():
         table.add_row(step, f"{secs:.1f}")
     console.print(table)
@@ -167,7 +177,9 @@ def demo(
 
 @app.command("demo-data")
 def demo_data(
-    out: Path = typer.Option(Path("_build/demo/trusts/synthetic_panel.csv"), help="Where to write the panel (long format CSV)."),
+    out: Path = typer.Option(
+        Path("_build/demo/trusts/synthetic_panel.csv"), help="Where to write the panel (long format CSV)."
+    ),
     root: Path = typer.Option(None, help="Project root (default: found from the current folder)."),
     seed: int = typer.Option(20240331, help="Random seed; the same seed gives the same panel."),
     orgs: int = typer.Option(200, min=1, help="Number of fictitious organisations."),
@@ -234,15 +246,23 @@ def calibrate(
     # The recorded run is an input of the book: its sidecar's md5 follows the new file.
     if target.resolve() == paths.calibration_csv.resolve() and target.with_name(target.name + ".meta.yml").exists():
         record_md5(target, paths.root)
-        console.print(f"Recorded its md5 in {target.name}.meta.yml; update that file's 'method' line if the "
-                      "command or machine changed")
+        console.print(
+            f"Recorded its md5 in {target.name}.meta.yml; update that file's 'method' line if the "
+            "command or machine changed"
+        )
 
 
 @app.command("import")
 def import_(
-    spreadsheet: Path = typer.Argument(..., exists=True, dir_okay=False, help="Wide spreadsheet (CSV or XLSX), one row per organisation."),
-    mapping: Path = typer.Option(None, "--mapping", help="YAML column mapping (default: the shipped NHS England layout)."),
-    out: Path = typer.Option(None, "--out", help="Long-format CSV to write (default: data/raw/trusts/<spreadsheet>.csv)."),
+    spreadsheet: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, help="Wide spreadsheet (CSV or XLSX), one row per organisation."
+    ),
+    mapping: Path = typer.Option(
+        None, "--mapping", help="YAML column mapping (default: the shipped NHS England layout)."
+    ),
+    out: Path = typer.Option(
+        None, "--out", help="Long-format CSV to write (default: data/raw/trusts/<spreadsheet>.csv)."
+    ),
     sheet: str = typer.Option(None, help="Worksheet name (XLSX)."),
     year: int = typer.Option(None, help="WRES report year, when the mapping does not give one."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output file."),
@@ -291,8 +311,11 @@ def report(
     out = paths.results.parent / "reports" / f"{name}.pdf" if demo else paths.build / "reports" / f"{name}.pdf"
     with err_console.status(f"Writing the report for {name} ...", spinner="line"):
         try:
-            html = (national_report_html(paths.results, stamp) if national
-                    else organisation_report_html(paths.results, org_code, stamp))
+            html = (
+                national_report_html(paths.results, stamp)
+                if national
+                else organisation_report_html(paths.results, org_code, stamp)
+            )
         except ReportInputError as err:
             _fail(str(err), 2)
         err_console.print(f"Composed the report for {name} from {paths.results}")

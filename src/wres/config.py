@@ -55,19 +55,23 @@ class Paths:
     published = _path("raw", "published", doc="National figures as published: read-only inputs.")
     national_csv = _path("published", "wres_national_published.csv")
     breakdowns_csv = _path("published", "wres_breakdowns_published.csv")
-    sources_csv = _path("published", "wres_sources.csv",
-                        doc="What kind of page each cited source is, and who published it.")
+    sources_csv = _path(
+        "published", "wres_sources.csv", doc="What kind of page each cited source is, and who published it."
+    )
     data = _path("root", "data", doc="Everything the analysis reads: raw inputs and the recorded calibration run.")
-    calibration_csv = _path("data", "calibration", "calibration.csv",
-                            doc="The recorded full calibration run (`wres calibrate`).")
+    calibration_csv = _path(
+        "data", "calibration", "calibration.csv", doc="The recorded full calibration run (`wres calibrate`)."
+    )
     demo_root = _path("root", "_build", "demo")
     notebooks = _path("root", "notebooks", doc="Parameterised chapter templates.")
     book = _path("root", "book")
     build = _path("root", "_build")
-    trusts = _per_build(("demo_root", "trusts"), ("raw", "trusts"),
-                        "Organisation-level files in the long format (CSV or XLSX).")
-    source = _per_build(("demo_root", "src"), ("root",),
-                        "The folder Jupyter Book builds from (holds _config.yml, _toc.yml and book/).")
+    trusts = _per_build(
+        ("demo_root", "trusts"), ("raw", "trusts"), "Organisation-level files in the long format (CSV or XLSX)."
+    )
+    source = _per_build(
+        ("demo_root", "src"), ("root",), "The folder Jupyter Book builds from (holds _config.yml, _toc.yml and book/)."
+    )
     chapters = _path("source", "book", "generated", doc="Executed notebooks (generated, git-ignored).")
     results = _per_build(("demo_root", "results"), ("root", "results"), "Generated tables (git-ignored).")
     site = _per_build(("demo_root", "html"), ("build", "html"), "The built HTML site.")

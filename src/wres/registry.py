@@ -100,9 +100,7 @@ class Indicator(_Model):
     slug: str
     title: str
     wording: str
-    measure_kind: Literal[
-        "representation", "relative_likelihood", "percentage_by_group", "representation_gap"
-    ]
+    measure_kind: Literal["representation", "relative_likelihood", "percentage_by_group", "representation_gap"]
     source: str
     year_basis: Literal["report", "survey"]
     survey_lag: int

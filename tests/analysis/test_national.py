@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from wres.analysis.national import family_q_values, national_trends
-from wres.inputs.national import load_national
 from wres.config import Paths
+from wres.inputs.national import load_national
 from wres.registry import load_registry
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,11 +22,13 @@ def test_bh_within_each_family_by_hand():
     """Headline p 0.01, 0.04, 0.03, 0.20 (m = 4): sorted 0.01, 0.03, 0.04, 0.20 give
     m p / rank = 0.04, 0.06, 0.0533, 0.20; the running minimum from the top makes
     q = 0.04, 0.0533, 0.0533, 0.20. Context p 0.02, (untested), 0.5 (m = 2): 0.04, 0.5."""
-    table = pd.DataFrame({
-        "family": ["headline", "context", "headline", "headline", "context", "headline", "context"],
-        "p_value": [0.01, 0.02, 0.04, 0.03, np.nan, 0.20, 0.5],
-        "mk_p": [0.5, 0.01, np.nan, 0.02, np.nan, 0.02, 0.03],
-    })
+    table = pd.DataFrame(
+        {
+            "family": ["headline", "context", "headline", "headline", "context", "headline", "context"],
+            "p_value": [0.01, 0.02, 0.04, 0.03, np.nan, 0.20, 0.5],
+            "mk_p": [0.5, 0.01, np.nan, 0.02, np.nan, 0.02, 0.03],
+        }
+    )
     q, mk_q = family_q_values(table)
     np.testing.assert_allclose(q, [0.04, 0.04, 0.16 / 3, 0.16 / 3, np.nan, 0.20, 0.5])
     # Mann-Kendall headline p 0.5, 0.02, 0.02 (m = 3): 0.03, 0.03, 0.5; context 0.01, 0.03: 0.02, 0.03
@@ -43,8 +45,9 @@ def table():
 def test_one_headline_series_per_indicator(table):
     registry = load_registry()
     heads = table[table["family"] == "headline"].index
-    assert sorted(heads) == sorted((i.id, i.headline_series) for i in registry.indicators
-                                   if (i.id, i.headline_series) in table.index)
+    assert sorted(heads) == sorted(
+        (i.id, i.headline_series) for i in registry.indicators if (i.id, i.headline_series) in table.index
+    )
     assert (table.loc[(9, "board_representation_gap"), "family"]) == "headline"
     assert (table.loc[(9, "board_representation_ratio"), "family"]) == "context"
 

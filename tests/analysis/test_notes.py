@@ -12,25 +12,29 @@ def note(v, p, mk, **kw):
 def test_both_significant(sign, word):
     v = Verdict("improving", True, "both_significant", sign, sign)
     assert note(v, 0.0004, 0.002) == (
-        f"Both the regression (p < 0.001) and the Mann–Kendall test (p = 0.002) find a significant {word}.")
+        f"Both the regression (p < 0.001) and the Mann–Kendall test (p = 0.002) find a significant {word}."
+    )
 
 
 def test_each_disagreement_in_words():
     assert note(Verdict("improving", False, "unconfirmed", -1), 0.03, 0.09) == (
-        "The regression finds a significant fall (p = 0.03) but the Mann–Kendall test does not confirm it "
-        "(p = 0.09).")
+        "The regression finds a significant fall (p = 0.03) but the Mann–Kendall test does not confirm it (p = 0.09)."
+    )
     assert note(Verdict("no significant change", False, "cross_check_only", 1, 1), 0.12, 0.02) == (
         "The Mann–Kendall test finds a significant rise (p = 0.02) but the regression does not (p = 0.12), "
-        "so no significant change is reported.")
+        "so no significant change is reported."
+    )
     assert "contradict" in note(Verdict("improving", False, "contradict", 1, -1), 0.01, 0.02)
     assert note(Verdict("no significant change", True, "neither"), 0.4, 0.55).startswith(
-        "Neither the regression (p = 0.40)")
+        "Neither the regression (p = 0.40)"
+    )
 
 
 def test_too_few_years_and_missing():
     v = Verdict("too few years", None, "too_few_years")
     assert verdict_note(v, n_years=1, min_years=5, p_value=float("nan"), cross_p=float("nan")) == (
-        "Only 1 year of data; at least 5 are needed before a trend is tested, so no p-value is given.")
+        "Only 1 year of data; at least 5 are needed before a trend is tested, so no p-value is given."
+    )
     assert "could not be computed" in note(Verdict("no significant change", None, "no_estimate"), float("nan"), 0.1)
 
 
@@ -43,6 +47,7 @@ def test_q_label_and_borderline_rounding():
 # The sentences below are those the results files held before the statistics returned codes
 # (the backtest pins them byte for byte); here each code's words are checked on their own.
 
+
 def test_rate_sentences_name_groups_by_position():
     codes = ["", "no_row:2;missing", "no_staff:1,2", "no_staff:1;missing:2", "invalid;no_events", "haldane"]
     assert rate_notes(codes, ("white", "bme")).tolist() == [
@@ -50,8 +55,7 @@ def test_rate_sentences_name_groups_by_position():
         "no row for group bme; missing count",
         "no staff/applicants in group: white, bme",
         "no staff/applicants in group: white; missing count: bme",
-        "invalid count (numerator < 0 or > denominator); "
-        "no events in either group: relative likelihood not estimable",
+        "invalid count (numerator < 0 or > denominator); no events in either group: relative likelihood not estimable",
         "zero or complete cell: Haldane-Anscombe +0.5 added to all four cells",
     ]
 
@@ -59,9 +63,11 @@ def test_rate_sentences_name_groups_by_position():
 def test_weighted_survey_sentence_long_and_short():
     assert rate_notes(["weighted:1.5"], ("bme", "white"))[0] == (
         "weighted survey percent: count derived as percent x respondents; the Wilson interval ignores the "
-        "survey weights and is too narrow unless deff reflects them (deff=1.5)")
+        "survey weights and is too narrow unless deff reflects them (deff=1.5)"
+    )
     assert rate_notes(["weighted:2"], ("bme", "white"), short_weighted=True)[0] == (
-        "weighted survey percent: count = percent x respondents, design effect 2 assumed")
+        "weighted survey percent: count = percent x respondents, design effect 2 assumed"
+    )
 
 
 def test_missing_codes_after_a_merge_say_nothing():
@@ -72,7 +78,8 @@ def test_trend_sentences():
     labels = ("bme", "white")
     assert trend_notes(["few_years:2:3;empty_years:2:2016,2017"], labels)[0] == (
         "2 year(s) with counts for both groups; at least 3 needed; "
-        "no staff/applicants in group white in 2016, 2017: year(s) left out")
+        "no staff/applicants in group white in 2016, 2017: year(s) left out"
+    )
     assert trend_notes(["bad_years:1:2019", "no_events:1", "all_events:2"], labels).tolist() == [
         "missing or invalid count for group bme in 2019: year(s) left out",
         "no events in group bme in any year: gap on the log-odds scale is infinite (separation)",
@@ -80,7 +87,8 @@ def test_trend_sentences():
     ]
     assert trend_notes(["no_convergence:ConvergenceWarning"], labels)[0] == (
         "GLM fit did not converge cleanly (ConvergenceWarning; e.g. a group's events all in its first or "
-        "last years): not estimable")
+        "last years): not estimable"
+    )
     assert trend_notes(["non_finite", "scale_floored", "no_rows", "no_group_rows"], labels).tolist() == [
         "non-finite estimate (near-separation): not estimable",
         "Pearson dispersion below 1: binomial scale (1) used",
@@ -93,7 +101,8 @@ def test_funnel_sentences():
     assert funnel_note("") == ""
     assert funnel_note("few_orgs:4:10;adjustment_off") == (
         "only 4 organisation(s), fewer than 10: overdispersion not estimated, unadjusted limits used; "
-        "overdispersion adjustment switched off")
+        "overdispersion adjustment switched off"
+    )
     assert funnel_note("no_estimates") == "no organisation with an estimate"
     assert funnel_note("equal_precision") == "equal precision in every organisation: tau2 not estimable"
 

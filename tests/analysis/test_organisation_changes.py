@@ -27,8 +27,16 @@ G1, G2 = RL.numerator_group, RL.comparison_group
 
 
 def _row(year, code, ind, **counts):
-    base = {"year": year, "org_code": code, "org_name": f"Trust {code}", "indicator": ind.id,
-            "band": ind.trust.band or "", "value": 1.0, "ci_low": 0.5, "ci_high": 2.0}
+    base = {
+        "year": year,
+        "org_code": code,
+        "org_name": f"Trust {code}",
+        "indicator": ind.id,
+        "band": ind.trust.band or "",
+        "value": 1.0,
+        "ci_low": 0.5,
+        "ci_high": 2.0,
+    }
     return {**base, **counts}
 
 
@@ -37,9 +45,19 @@ def _rl_frame(rng, n_orgs=12):
     for i in range(n_orgs):
         for year in (2023, 2024):
             n1, n2 = int(rng.integers(300, 900)), int(rng.integers(200, 700))
-            rows.append(_row(year, f"A{i:02d}", RL, **{
-                f"numerator_{G1}": int(rng.binomial(n1, 0.3)), f"denominator_{G1}": n1,
-                f"numerator_{G2}": int(rng.binomial(n2, 0.2 * np.exp(rng.normal(0, 0.3)))), f"denominator_{G2}": n2}))
+            rows.append(
+                _row(
+                    year,
+                    f"A{i:02d}",
+                    RL,
+                    **{
+                        f"numerator_{G1}": int(rng.binomial(n1, 0.3)),
+                        f"denominator_{G1}": n1,
+                        f"numerator_{G2}": int(rng.binomial(n2, 0.2 * np.exp(rng.normal(0, 0.3)))),
+                        f"denominator_{G2}": n2,
+                    },
+                )
+            )
     return pd.DataFrame(rows)
 
 
@@ -52,10 +70,12 @@ def test_relative_likelihood_change_against_statsmodels():
     df = _rl_frame(np.random.default_rng(1))
     out = org_changes(df, REG).set_index("org_code")
     d, v = [], []
-    for code, g in df.groupby("org_code"):
+    for _code, g in df.groupby("org_code"):
         a, b = g[g["year"] == 2023].iloc[0], g[g["year"] == 2024].iloc[0]
-        (y0, s0), (y1, s1) = (_katz(r[f"numerator_{G1}"], r[f"denominator_{G1}"], r[f"numerator_{G2}"],
-                                    r[f"denominator_{G2}"]) for r in (a, b))
+        (y0, s0), (y1, s1) = (
+            _katz(r[f"numerator_{G1}"], r[f"denominator_{G1}"], r[f"numerator_{G2}"], r[f"denominator_{G2}"])
+            for r in (a, b)
+        )
         d.append(y1 - y0)
         v.append(s0**2 + s1**2)
     d, v = np.array(d), np.array(v)
@@ -96,10 +116,32 @@ def test_representation_ratio_change_is_a_ratio_and_untested_rows_say_why():
     rows = []
     for i in range(4):
         for year, k in ((2023, 3 + i), (2024, 5 + i)):
-            rows.append(_row(year, f"R{i}", REP, **{f"numerator_{M}": k, f"denominator_{M}": 15,
-                                                   f"workforce_numerator_{M}": 800, f"workforce_denominator_{M}": 4000}))
-    rows.append(_row(2024, "NEW", REP, **{f"numerator_{M}": 2, f"denominator_{M}": 12,
-                                         f"workforce_numerator_{M}": 100, f"workforce_denominator_{M}": 900}))
+            rows.append(
+                _row(
+                    year,
+                    f"R{i}",
+                    REP,
+                    **{
+                        f"numerator_{M}": k,
+                        f"denominator_{M}": 15,
+                        f"workforce_numerator_{M}": 800,
+                        f"workforce_denominator_{M}": 4000,
+                    },
+                )
+            )
+    rows.append(
+        _row(
+            2024,
+            "NEW",
+            REP,
+            **{
+                f"numerator_{M}": 2,
+                f"denominator_{M}": 12,
+                f"workforce_numerator_{M}": 100,
+                f"workforce_denominator_{M}": 900,
+            },
+        )
+    )
     out = org_changes(pd.DataFrame(rows), REG).set_index("org_code")
     r0 = out.loc["R0"]
     # log((5/15)/(800/4000)) - log((3/15)/(800/4000)) = log(5/3).

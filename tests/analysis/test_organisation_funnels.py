@@ -16,22 +16,58 @@ WORKFORCE_IND = next(s.from_indicator for s in BOARD.series if s.key == BOARD.co
 M, W = REG.standard.minority_group, REG.standard.majority_group
 
 
-def _board_panel(board_minority: list[int], board_size: int = 20, workforce: int = 1000,
-                 workforce_minority: int = 500, year: int = 2024) -> pd.DataFrame:
+def _board_panel(
+    board_minority: list[int],
+    board_size: int = 20,
+    workforce: int = 1000,
+    workforce_minority: int = 500,
+    year: int = 2024,
+) -> pd.DataFrame:
     rows = []
     for i, k in enumerate(board_minority):
         code = f"ZQ{i:03d}"
-        base = {"year": year, "org_code": code, "org_name": f"Trust {i}", "region": "London", "org_type": "acute",
-                "percent": np.nan, "missing_reason": ""}
+        base = {
+            "year": year,
+            "org_code": code,
+            "org_name": f"Trust {i}",
+            "region": "London",
+            "org_type": "acute",
+            "percent": np.nan,
+            "missing_reason": "",
+        }
         rows += [
-            {**base, "indicator": BOARD.id, "band": BOARD.trust.band, "group": M, "numerator": k,
-             "denominator": board_size},
-            {**base, "indicator": BOARD.id, "band": BOARD.trust.band, "group": W, "numerator": board_size - k,
-             "denominator": board_size},
-            {**base, "indicator": WORKFORCE_IND, "band": BOARD.trust.workforce_band, "group": M,
-             "numerator": workforce_minority, "denominator": workforce},
-            {**base, "indicator": WORKFORCE_IND, "band": BOARD.trust.workforce_band, "group": W,
-             "numerator": workforce - workforce_minority, "denominator": workforce},
+            {
+                **base,
+                "indicator": BOARD.id,
+                "band": BOARD.trust.band,
+                "group": M,
+                "numerator": k,
+                "denominator": board_size,
+            },
+            {
+                **base,
+                "indicator": BOARD.id,
+                "band": BOARD.trust.band,
+                "group": W,
+                "numerator": board_size - k,
+                "denominator": board_size,
+            },
+            {
+                **base,
+                "indicator": WORKFORCE_IND,
+                "band": BOARD.trust.workforce_band,
+                "group": M,
+                "numerator": workforce_minority,
+                "denominator": workforce,
+            },
+            {
+                **base,
+                "indicator": WORKFORCE_IND,
+                "band": BOARD.trust.workforce_band,
+                "group": W,
+                "numerator": workforce - workforce_minority,
+                "denominator": workforce,
+            },
         ]
     return pd.DataFrame(rows)
 
@@ -53,12 +89,12 @@ def test_empty_board_in_half_minority_workforce_is_below_the_998_limit():
     assert fit["method"] == "exact_binomial"
     # By hand: P(X = 0) for X ~ Binomial(20, 0.5 x 0.59 = 0.295) is 0.705^20 = 0.00092,
     # below 0.001 (the lower tail of the 99.8% limits); doubled for the two-sided p.
-    assert 0.705 ** 20 == pytest.approx(0.00092, rel=1e-3)
+    assert 0.705**20 == pytest.approx(0.00092, rel=1e-3)
     assert row["expected_members"] == pytest.approx(20 * 0.295)
-    assert row["funnel_p"] == pytest.approx(2 * 0.705 ** 20)
+    assert row["funnel_p"] == pytest.approx(2 * 0.705**20)
     assert row["funnel_position_998"] == "below" and row["funnel_position_95"] == "below"
     # Parity view: Binomial(20, 0.5), P(X = 0) = 0.5^20.
-    assert row["parity_p"] == pytest.approx(2 * 0.5 ** 20)
+    assert row["parity_p"] == pytest.approx(2 * 0.5**20)
     assert row["parity_position_998"] == "below"
     # A board of 6 of 20: P(X <= 6) under Binomial(20, 0.295) = 0.61, inside.
     other = ti[(ti["indicator"] == BOARD.id) & (ti["org_code"] == "ZQ001")].iloc[0]
@@ -87,9 +123,22 @@ def _rl_panel(n_orgs: int, rng: np.random.Generator, tau2: float = 0.05) -> pd.D
         rl = 1.5 * np.exp(rng.normal(0, np.sqrt(tau2)))
         p2 = 0.15
         for g, n, p in ((g1, n1, p2 * rl), (g2, n2, p2)):
-            rows.append({"year": 2024, "org_code": f"ZR{i:03d}", "org_name": f"T{i}", "region": "", "org_type": "",
-                         "indicator": ind.id, "band": "", "group": g, "numerator": rng.binomial(n, p),
-                         "denominator": n, "percent": np.nan, "missing_reason": ""})
+            rows.append(
+                {
+                    "year": 2024,
+                    "org_code": f"ZR{i:03d}",
+                    "org_name": f"T{i}",
+                    "region": "",
+                    "org_type": "",
+                    "indicator": ind.id,
+                    "band": "",
+                    "group": g,
+                    "numerator": rng.binomial(n, p),
+                    "denominator": n,
+                    "percent": np.nan,
+                    "missing_reason": "",
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -103,6 +152,7 @@ def test_additive_fit_recovers_tau2_and_records_the_method():
     assert set(ti["funnel_method"]) == {"additive"}
     # Placed rows have a two-sided p consistent with their adjusted z.
     from scipy import stats
+
     z = ti["funnel_z"].to_numpy(float)
     np.testing.assert_allclose(ti["funnel_p"], 2 * stats.norm.sf(np.abs(z)))
 

@@ -17,8 +17,18 @@ def _org(rl_first: float, rl_last: float, code: str, n: int = 200_000, p2: float
     rows = []
     for y, r in zip(YEARS, rl, strict=True):
         for g, p in (("white", p2 * r), ("bme", p2)):
-            rows.append({"year": int(y), "org_code": code, "org_name": code, "indicator": 3, "band": "",
-                         "group": g, "numerator": int(round(n * p)), "denominator": n})
+            rows.append(
+                {
+                    "year": int(y),
+                    "org_code": code,
+                    "org_name": code,
+                    "indicator": 3,
+                    "band": "",
+                    "group": g,
+                    "numerator": int(round(n * p)),
+                    "denominator": n,
+                }
+            )
     return rows
 
 
@@ -33,8 +43,9 @@ def _flat(code: str) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def trends() -> pd.DataFrame:
-    rows = (_org(0.90, 0.44, "FALLS_AWAY") + _org(1.60, 1.05, "FALLS_TOWARDS") + _org(1.30, 0.75, "CROSSES")
-            + _flat("FLAT"))
+    rows = (
+        _org(0.90, 0.44, "FALLS_AWAY") + _org(1.60, 1.05, "FALLS_TOWARDS") + _org(1.30, 0.75, "CROSSES") + _flat("FLAT")
+    )
     # "improvement" is the registry's direction for the sign; parity overrides it.
     return trends_for_all(pd.DataFrame(rows), 3, "white", "bme", improvement="down").set_index("org_code")
 

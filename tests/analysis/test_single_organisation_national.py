@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 
-import pandas as pd
 import pytest
 
 from wres import results
@@ -23,14 +22,21 @@ M, W = REG.standard.minority_group, REG.standard.majority_group
 def _lines() -> str:
     out = []
     for year in (2022, 2023, 2024):
-        row = lambda ind, band, group, k, n: f"{year},ZX001,Lone Trust,London,acute,{ind},{band},{group},{k},{n},\n"
+
+        def row(ind, band, group, k, n, year=year):
+            return f"{year},ZX001,Lone Trust,London,acute,{ind},{band},{group},{k},{n},\n"
+
         # Appointment from shortlisting: the registry's numerator group first.
-        out += [row(2, "", REG.indicator(2).numerator_group, 150, 1000),
-                row(2, "", REG.indicator(2).comparison_group, 60, 600),
-                row(3, "", M, 30, 1500), row(3, "", W, 40, 3500),
-                row(BOARD.id, BOARD.trust.band, M, 2, 14), row(BOARD.id, BOARD.trust.band, W, 12, 14),
-                row(WORKFORCE_IND, BOARD.trust.workforce_band, M, 1500, 5000),
-                row(WORKFORCE_IND, BOARD.trust.workforce_band, W, 3500, 5000)]
+        out += [
+            row(2, "", REG.indicator(2).numerator_group, 150, 1000),
+            row(2, "", REG.indicator(2).comparison_group, 60, 600),
+            row(3, "", M, 30, 1500),
+            row(3, "", W, 40, 3500),
+            row(BOARD.id, BOARD.trust.band, M, 2, 14),
+            row(BOARD.id, BOARD.trust.band, W, 12, 14),
+            row(WORKFORCE_IND, BOARD.trust.workforce_band, M, 1500, 5000),
+            row(WORKFORCE_IND, BOARD.trust.workforce_band, W, 3500, 5000),
+        ]
     return HEADER + "".join(out)
 
 
@@ -50,17 +56,21 @@ def test_each_indicator_is_compared_with_the_national_figure_of_the_same_year(on
     series = results.read(one_org, "national_series")
     for ind_id in (2, 3, BOARD.id):
         v = vs[vs["indicator"] == ind_id]
-        published = set(series.loc[(series["indicator"] == ind_id)
-                                   & (series["series"].isin(v["series"])), "report_year"])
+        published = set(
+            series.loc[(series["indicator"] == ind_id) & (series["series"].isin(v["series"])), "report_year"]
+        )
         assert set(v["year"]) == published & {2022, 2023, 2024} and len(v), ind_id
         for r in v.itertuples():
-            nat = series[(series["indicator"] == ind_id) & (series["series"] == r.series)
-                         & (series["report_year"] == r.year)]["value"]
+            nat = series[
+                (series["indicator"] == ind_id) & (series["series"] == r.series) & (series["report_year"] == r.year)
+            ]["value"]
             assert r.national_value == pytest.approx(float(nat.iloc[0]))
     # Indicator 3 by hand: RL = (30/1500) / (40/3500) = 1.75, Katz SE
     # sqrt(1/30 - 1/1500 + 1/40 - 1/3500) = 0.2401; z against the national RL of the same year.
     import math
+
     from scipy import stats
+
     r3 = vs[vs["indicator"] == 3].sort_values("year").iloc[-1]
     se = math.sqrt(1 / 30 - 1 / 1500 + 1 / 40 - 1 / 3500)
     z = (math.log(1.75) - math.log(r3["national_value"])) / se

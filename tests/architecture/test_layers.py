@@ -13,8 +13,20 @@ PACKAGE = Path(__file__).resolve().parents[2] / "src" / "wres"
 
 # What each layer must never import (prefixes of module names).
 FORBIDDEN = {
-    "stats": ("wres.registry", "wres.config", "wres.results", "wres.inputs", "wres.analysis", "wres.report",
-              "wres.book", "altair", "jinja2", "IPython", "rich", "typer"),
+    "stats": (
+        "wres.registry",
+        "wres.config",
+        "wres.results",
+        "wres.inputs",
+        "wres.analysis",
+        "wres.report",
+        "wres.book",
+        "altair",
+        "jinja2",
+        "IPython",
+        "rich",
+        "typer",
+    ),
     "inputs": ("wres.analysis", "wres.report", "wres.book"),
     "analysis": ("wres.report", "wres.book", "altair", "jinja2", "IPython"),
     "report": ("wres.stats", "wres.analysis", "wres.inputs", "scipy", "statsmodels", "wres.book.pipeline"),
@@ -43,14 +55,16 @@ def imported_modules(path: Path) -> set[str]:
 
 
 def _violations(path: Path, forbidden: tuple[str, ...]) -> list[str]:
-    return sorted(m for m in imported_modules(path)
-                  if any(m == f or m.startswith(f + ".") for f in forbidden))
+    return sorted(m for m in imported_modules(path) if any(m == f or m.startswith(f + ".") for f in forbidden))
 
 
 @pytest.mark.parametrize("layer", sorted(FORBIDDEN))
 def test_layer_imports_only_downwards(layer):
-    bad = {str(p.relative_to(PACKAGE)): v for p in sorted((PACKAGE / layer).rglob("*.py"))
-           if (v := _violations(p, FORBIDDEN[layer]))}
+    bad = {
+        str(p.relative_to(PACKAGE)): v
+        for p in sorted((PACKAGE / layer).rglob("*.py"))
+        if (v := _violations(p, FORBIDDEN[layer]))
+    }
     assert not bad, f"{layer}/ imports what it must not: {bad}"
 
 
@@ -64,7 +78,11 @@ def test_the_checker_sees_a_violation(tmp_path):
     planted = PACKAGE / "report" / "_planted_for_test.py"
     try:
         planted.write_text("def f():\n    from statsmodels.api import OLS\n    from ..stats import trends\n")
-        assert _violations(planted, FORBIDDEN["report"]) == ["statsmodels.api", "statsmodels.api.OLS",
-                                                             "wres.stats", "wres.stats.trends"]
+        assert _violations(planted, FORBIDDEN["report"]) == [
+            "statsmodels.api",
+            "statsmodels.api.OLS",
+            "wres.stats",
+            "wres.stats.trends",
+        ]
     finally:
         planted.unlink()

@@ -26,8 +26,12 @@ def offending(text: str) -> list[str]:
 
 
 def test_no_group_word_count_or_id_in_package_strings():
-    bad = [f"{p.relative_to(ROOT)}:{line}: {hits}" for p in sorted(PACKAGE.rglob("*.py"))
-           for line, s in string_literals(p) if (hits := offending(s))]
+    bad = [
+        f"{p.relative_to(ROOT)}:{line}: {hits}"
+        for p in sorted(PACKAGE.rglob("*.py"))
+        for line, s in string_literals(p)
+        if (hits := offending(s))
+    ]
     assert not bad, "\n".join(bad)
 
 

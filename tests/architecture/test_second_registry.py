@@ -17,9 +17,16 @@ SECOND = FIXTURES / "second_registry"
 
 
 def _sidecar(data: Path, title: str) -> None:
-    meta = {"title": title, "description": "Fictional figures for a test of the registry.", "compiled": "2026-12",
-            "method": "Written by hand for the test.", "licence": "CC0", "producer": "the test suite",
-            "date_accessed": "2026-12", "md5": hashlib.md5(data.read_bytes()).hexdigest()}
+    meta = {
+        "title": title,
+        "description": "Fictional figures for a test of the registry.",
+        "compiled": "2026-12",
+        "method": "Written by hand for the test.",
+        "licence": "CC0",
+        "producer": "the test suite",
+        "date_accessed": "2026-12",
+        "md5": hashlib.md5(data.read_bytes()).hexdigest(),
+    }
     data.with_name(data.name + ".meta.yml").write_text(yaml.safe_dump(meta, sort_keys=False), encoding="utf-8")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import nbformat
 import yaml
+
 from conftest import fresh_copy, run_build
 
 
@@ -12,12 +13,14 @@ def toy_template() -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     nb.cells = [
-        nbformat.v4.new_code_cell('results_dir = "../../results"\ncolour = "grey"',
-                                  metadata={"tags": ["parameters", "remove-cell"]}),
+        nbformat.v4.new_code_cell(
+            'results_dir = "../../results"\ncolour = "grey"', metadata={"tags": ["parameters", "remove-cell"]}
+        ),
         nbformat.v4.new_markdown_cell("# A toy chapter"),
-        nbformat.v4.new_code_cell("import pathlib\n"
-                                  "print(f'{colour} toy read', len(list(pathlib.Path(results_dir).glob('*.csv'))))",
-                                  metadata={"tags": ["remove-input"]}),
+        nbformat.v4.new_code_cell(
+            "import pathlib\nprint(f'{colour} toy read', len(list(pathlib.Path(results_dir).glob('*.csv'))))",
+            metadata={"tags": ["remove-input"]},
+        ),
     ]
     return nb
 

@@ -34,8 +34,10 @@ def test_template_parameters_and_context_count(tmp_path):
     templates, results, plan = setup(tmp_path)
     before = chapter_digests(plan, templates, results)["one"]
     assert chapter_digests([Chapter("one", "t.ipynb", {"p": 2}, {}, ("a.csv",))], templates, results)["one"] != before
-    assert chapter_digests([Chapter("one", "t.ipynb", {"p": 1}, {"title": "x"}, ("a.csv",))],
-                           templates, results)["one"] != before
+    assert (
+        chapter_digests([Chapter("one", "t.ipynb", {"p": 1}, {"title": "x"}, ("a.csv",))], templates, results)["one"]
+        != before
+    )
     (templates / "t.ipynb").write_text('{"cells": []}')
     assert chapter_digests(plan, templates, results)["one"] != before
 
@@ -43,4 +45,6 @@ def test_template_parameters_and_context_count(tmp_path):
 def test_file_digests_are_sha256_of_the_bytes(tmp_path):
     (tmp_path / "a.csv").write_bytes(b"x\n1\n")
     assert file_digests(tmp_path, {"a.csv", "gone.csv"}) == {
-        "a.csv": hashlib.sha256(b"x\n1\n").hexdigest(), "gone.csv": "absent"}
+        "a.csv": hashlib.sha256(b"x\n1\n").hexdigest(),
+        "gone.csv": "absent",
+    }

@@ -15,8 +15,9 @@ def test_a_second_build_refuses_with_the_first_ones_pid_and_the_first_completes(
     page = repo / "book" / "methods.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nA change, so that Sphinx has work.\n", encoding="utf-8")
     env = {**os.environ, "WRES_ROOT": str(repo)}
-    first = subprocess.Popen([WRES, "build"], cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True)
+    first = subprocess.Popen(
+        [WRES, "build"], cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     lock = repo / "_build" / ".wres-build.lock"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -105,7 +105,9 @@ def test_killed_during_sphinx_kills_sphinx_and_the_next_build_rebuilds_the_site(
     page = repo / "book" / "methods.md"
     original = page.read_bytes()
     site_before = tree_digest(repo / "_build" / "html")
-    page.write_text(page.read_text(encoding="utf-8") + "\nA sentence only the interrupted build saw.\n", encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8") + "\nA sentence only the interrupted build saw.\n", encoding="utf-8"
+    )
     proc = _faulted(repo, "sphinx")
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     _assert_no_orphans(repo)  # jupyter-book went with it
@@ -154,8 +156,9 @@ def test_a_full_disk_is_one_line_and_leaves_site_results_and_no_temporary_files(
 def test_sigterm_stops_the_build_and_every_worker_and_kernel(repo):
     site_before = tree_digest(repo / "_build" / "html")
     env = {**os.environ, "WRES_ROOT": str(repo)}
-    proc = subprocess.Popen([WRES, "build", "--force"], cwd=repo, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [WRES, "build", "--force"], cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     build = psutil.Process(proc.pid)
     deadline = time.monotonic() + 120
     kernels = []

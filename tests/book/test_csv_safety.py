@@ -34,16 +34,18 @@ def test_numbers_and_missing_values_are_left_alone():
 
 
 def test_a_frame_written_as_csv():
-    frame = pd.DataFrame({"org_name": ["=cmd|'/c calc'!A1", "North", None, "@x"],
-                          "value": [-1.5, 2.0, np.nan, -3.0],
-                          "year": [2020, 2021, 2022, 2023]})
+    frame = pd.DataFrame(
+        {
+            "org_name": ["=cmd|'/c calc'!A1", "North", None, "@x"],
+            "value": [-1.5, 2.0, np.nan, -3.0],
+            "year": [2020, 2021, 2022, 2023],
+        }
+    )
     buf = io.StringIO()
     csv_safety.safe_frame(frame).to_csv(buf, index=False, lineterminator="\n")
-    assert buf.getvalue() == ("org_name,value,year\n"
-                              "'=cmd|'/c calc'!A1,-1.5,2020\n"
-                              "North,2.0,2021\n"
-                              ",,2022\n"
-                              "'@x,-3.0,2023\n")
+    assert buf.getvalue() == (
+        "org_name,value,year\n'=cmd|'/c calc'!A1,-1.5,2020\nNorth,2.0,2021\n,,2022\n'@x,-3.0,2023\n"
+    )
     # The input frame is not changed.
     assert frame.loc[0, "org_name"] == "=cmd|'/c calc'!A1"
 

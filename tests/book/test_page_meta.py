@@ -13,8 +13,13 @@ from wres.book.sphinx_page_meta import meta_html
 
 def _pages(site):
     # Content pages: not the search and index pages, nor index.html, which only redirects.
-    return [p for p in site.rglob("*.html") if p.name not in {"search.html", "genindex.html"}
-            and "_static" not in p.parts and 'http-equiv="Refresh"' not in p.read_text(encoding="utf-8")]
+    return [
+        p
+        for p in site.rglob("*.html")
+        if p.name not in {"search.html", "genindex.html"}
+        and "_static" not in p.parts
+        and 'http-equiv="Refresh"' not in p.read_text(encoding="utf-8")
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +45,8 @@ def test_every_page_has_date_latest_year_version_and_the_corrections_link(site, 
 
 
 def test_meta_line_escapes_what_it_prints():
-    out = meta_html({"date": date(2026, 12, 1), "version": "1 <b>", "year": 2024, "site": "A & B"},
-                    "../c.html", "x<y>.html")
+    out = meta_html(
+        {"date": date(2026, 12, 1), "version": "1 <b>", "year": 2024, "site": "A & B"}, "../c.html", "x<y>.html"
+    )
     assert "Published 1 December 2026" in out and "1 &lt;b&gt;" in out and "A &amp; B" in out
     assert "x&lt;y&gt;.html" in out

@@ -27,10 +27,14 @@ def toy_package(tmp_path, monkeypatch):
     (pkg / "__init__.py").write_text("")
     modules = {
         "plain": 'import no_such_heavy_module\nREADS: tuple[str, ...] = ("national_trends", "national_fits")\n',
-        "starred": ('import no_such_heavy_module\n_OWN = ("breakdowns",)\n'
-                    'READS = (*_OWN, "national_series") + ("quality_churn",)\n'),
-        "borrowing": ('import no_such_heavy_module\nfrom toyreport.plain import READS as PLAIN\n'
-                      'from toyreport import starred\nREADS = (*PLAIN, *starred.READS, "organisations")\n'),
+        "starred": (
+            'import no_such_heavy_module\n_OWN = ("breakdowns",)\n'
+            'READS = (*_OWN, "national_series") + ("quality_churn",)\n'
+        ),
+        "borrowing": (
+            "import no_such_heavy_module\nfrom toyreport.plain import READS as PLAIN\n"
+            'from toyreport import starred\nREADS = (*PLAIN, *starred.READS, "organisations")\n'
+        ),
         "silent": "import no_such_heavy_module\nX = 1\n",
         "computed": 'import no_such_heavy_module\nREADS = tuple(sorted(["national_trends"]))\n',
         "typo": 'READS = ("national_trend",)\n',
@@ -54,13 +58,24 @@ def test_starred_and_added_parts(toy_package):
 
 def test_reads_borrowed_from_other_modules_and_organisation_meta(toy_package):
     assert page_files("borrowing", toy_package) == (
-        "national_trends.csv", "national_fits.csv", "breakdowns.csv", "national_series.csv", "quality_churn.csv",
-        "trust_orgs.csv", "trust_meta.json")
+        "national_trends.csv",
+        "national_fits.csv",
+        "breakdowns.csv",
+        "national_series.csv",
+        "quality_churn.csv",
+        "trust_orgs.csv",
+        "trust_meta.json",
+    )
 
 
 def test_union_over_pages_keeps_first_seen_order(toy_package):
     assert chapter_files(("starred", "plain", "starred"), toy_package) == (
-        "breakdowns.csv", "national_series.csv", "quality_churn.csv", "national_trends.csv", "national_fits.csv")
+        "breakdowns.csv",
+        "national_series.csv",
+        "quality_churn.csv",
+        "national_trends.csv",
+        "national_fits.csv",
+    )
 
 
 def test_absent_reads_fall_back_to_the_old_lists(toy_package, monkeypatch):
@@ -86,7 +101,10 @@ def test_unknown_key_is_named(toy_package):
 
 def test_keys_to_files_by_hand():
     assert keys_to_files(("national_changes", "organisation_changes")) == (
-        "national_changes.csv", "trust_changes.csv", "trust_meta.json")
+        "national_changes.csv",
+        "trust_changes.csv",
+        "trust_meta.json",
+    )
     assert keys_to_files(("quality_accounts",)) == ("quality_accounts.csv",)
 
 

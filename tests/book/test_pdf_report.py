@@ -27,10 +27,14 @@ REPORTS = ROOT / "_build" / "demo" / "reports"
 ORG = "ZZ001"
 
 pytestmark = [
-    pytest.mark.skipif(results.read(DEMO_RESULTS, "organisation_indicators").empty,
-                       reason=f"no demo build in {DEMO_RESULTS}: run `wres demo --orgs 20` first"),
-    pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None,
-                       reason="poppler-utils (pdftotext, pdfinfo) not installed: apt-get install poppler-utils"),
+    pytest.mark.skipif(
+        results.read(DEMO_RESULTS, "organisation_indicators").empty,
+        reason=f"no demo build in {DEMO_RESULTS}: run `wres demo --orgs 20` first",
+    ),
+    pytest.mark.skipif(
+        shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None,
+        reason="poppler-utils (pdftotext, pdfinfo) not installed: apt-get install poppler-utils",
+    ),
 ]
 
 
@@ -130,8 +134,15 @@ def test_names_from_data_are_escaped(tmp_path):
     """An organisation called like markup reaches the HTML as text, never as elements."""
     from wres.report.pdf_report import Stamp, organisation_report_html
 
-    for key in ("organisation_indicators", "organisation_trends", "organisation_aggregates",
-                "organisation_funnel_fits", "organisations", "national_series", "national_summary"):
+    for key in (
+        "organisation_indicators",
+        "organisation_trends",
+        "organisation_aggregates",
+        "organisation_funnel_fits",
+        "organisations",
+        "national_series",
+        "national_summary",
+    ):
         shutil.copy(results.path(DEMO_RESULTS, key), tmp_path)
     shutil.copy(DEMO_RESULTS / results.ORGANISATION_META, tmp_path)
     ti = pd.read_csv(results.path(tmp_path, "organisation_indicators"), dtype=str, keep_default_na=False)

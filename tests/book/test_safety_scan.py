@@ -18,7 +18,9 @@ HEAD = '<!DOCTYPE html>\n<html><head>\n<meta charset="utf-8" />\n<title>t</title
 CLEAN_SCRIPT = "DOCUMENTATION_OPTIONS.pagename = 'clean';"
 CLEAN_HASH = "'sha256-f+y52rWn7CPlzOjYumkQ2lfP3TESw7r9VIo9Fl5Ewa0='"
 
-CLEAN = HEAD + f"""<script src="_static/js/ok.js?v=1"></script>
+CLEAN = (
+    HEAD
+    + f"""<script src="_static/js/ok.js?v=1"></script>
 <script>{CLEAN_SCRIPT}</script>
 <link rel="stylesheet" href="_static/site.css" />
 <link rel="next" title="Next" href="https://example.org/next.html" />
@@ -29,8 +31,11 @@ CLEAN = HEAD + f"""<script src="_static/js/ok.js?v=1"></script>
 <div class="wres-chart" id="wres-chart-1" data-wres-chart="1"><script type="application/json" class="wres-chart-spec">{{"spec":{{}}}}</script></div>
 </body></html>
 """
+)
 
-BAD = HEAD + """<script src="https://cdn.example/x.js"></script>
+BAD = (
+    HEAD
+    + """<script src="https://cdn.example/x.js"></script>
 <script src="_static/js/missing.js"></script>
 <link rel="stylesheet" href="//cdn.example/x.css" />
 </head><body>
@@ -43,6 +48,7 @@ BAD = HEAD + """<script src="https://cdn.example/x.js"></script>
 <script type="application/json">{"not": "a chart"}</script>
 </body></html>
 """
+)
 
 
 def make_site(folder: Path) -> Path:
@@ -56,8 +62,11 @@ def make_site(folder: Path) -> Path:
 
 def test_planted_script_handler_foreign_resource_and_javascript_url_are_each_found(tmp_path):
     site = make_site(tmp_path)
-    found = {(f.element, f.attribute, f.value) for f in safety_scan.scan_site(site, require_csp=False)
-             if f.page == "bad.html"}
+    found = {
+        (f.element, f.attribute, f.value)
+        for f in safety_scan.scan_site(site, require_csp=False)
+        if f.page == "bad.html"
+    }
     assert found == {
         ("script", "src", "https://cdn.example/x.js"),
         ("script", "src", "_static/js/missing.js"),
@@ -77,15 +86,17 @@ def test_clean_page_gets_its_policy_first_in_head_and_passes(tmp_path):
     (site / "bad.html").unlink()
     assert safety_scan.secure_site(site) == []
     text = (site / "clean.html").read_text()
-    head = text[text.index("<head>"):]
+    head = text[text.index("<head>") :]
     # Right after <meta charset>, before the first script.
     assert head.index("Content-Security-Policy") < head.index("<title>") < head.index("<script")
-    expected = ("default-src 'self'; script-src 'self' " + CLEAN_HASH + "; "
-                "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
-                "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'")
+    expected = (
+        "default-src 'self'; script-src 'self' " + CLEAN_HASH + "; "
+        "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
+    )
     assert f'<meta http-equiv="Content-Security-Policy" content="{expected}" />' in text
     # The theme's print button no longer needs inline script.
-    assert 'onclick' not in text and '<button data-wres-action="print" class="btn">' in text
+    assert "onclick" not in text and '<button data-wres-action="print" class="btn">' in text
     # Applying twice changes nothing.
     assert safety_scan.apply_csp(site) == 0
 
@@ -101,16 +112,20 @@ def test_a_planted_inline_script_gets_no_hash(tmp_path):
 def test_page_without_policy_or_with_a_late_policy_is_reported(tmp_path):
     (tmp_path / "late.html").write_text(
         HEAD + '<link rel="stylesheet" href="a.css"><meta http-equiv="Content-Security-Policy" '
-        'content="default-src \'self\'"></head><body></body></html>')
+        "content=\"default-src 'self'\"></head><body></body></html>"
+    )
     (tmp_path / "none.html").write_text(HEAD + "</head><body></body></html>")
     reasons = {(f.page, f.reason) for f in safety_scan.scan_site(tmp_path)}
-    assert reasons == {("late.html", "Content-Security-Policy comes after elements it should cover"),
-                       ("none.html", "no Content-Security-Policy meta element")}
+    assert reasons == {
+        ("late.html", "Content-Security-Policy comes after elements it should cover"),
+        ("none.html", "no Content-Security-Policy meta element"),
+    }
 
 
 def test_raw_markup_in_a_search_index_title_is_reported(tmp_path):
     (tmp_path / "searchindex.js").write_text(
-        'Search.setIndex({"alltitles": {"&lt;b&gt; ok": [[0, null]], "<img src=x>": [[0, null]]}})')
+        'Search.setIndex({"alltitles": {"&lt;b&gt; ok": [[0, null]], "<img src=x>": [[0, null]]}})'
+    )
     found = safety_scan.scan_site(tmp_path)
     assert [(f.page, f.value) for f in found] == [("searchindex.js", "<img src=x>")]
 

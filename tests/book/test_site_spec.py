@@ -11,9 +11,9 @@ import yaml
 
 from wres.book.plan import Organisation, layout
 from wres.book.spec import SPEC_FILE, SiteSpec, load_spec
-from wres.report.words import count_words
 from wres.book.toc import toc_data, toc_text
 from wres.registry import load_registry
+from wres.report.words import count_words
 
 ORGS = [Organisation("ZZ002", "Second <b>Trust</b>"), Organisation("ZZ001", "First Trust")]
 
@@ -32,14 +32,25 @@ def test_committed_toc_lists_every_page_once_with_todays_urls(root):
     reg = load_registry()
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     files = [c["file"] for part in toc["parts"] for c in part["chapters"]]
-    expected = (["book/generated/overview", "book/generated/what-changed"]
-                + [f"book/generated/{ind.slug}" for ind in reg.indicators]
-                + ["book/methods", "book/generated/calibration", "book/generated/data", "book/generated/data-quality",
-                   "book/reuse", "book/corrections"])
+    expected = (
+        ["book/generated/overview", "book/generated/what-changed"]
+        + [f"book/generated/{ind.slug}" for ind in reg.indicators]
+        + [
+            "book/methods",
+            "book/generated/calibration",
+            "book/generated/data",
+            "book/generated/data-quality",
+            "book/reuse",
+            "book/corrections",
+        ]
+    )
     assert toc["root"] == "book/intro"
     assert files == expected
-    assert [p["caption"] for p in toc["parts"]] == ["Findings", f"The {count_words(len(reg.indicators))} indicators",
-                                                    "Methods and data"]
+    assert [p["caption"] for p in toc["parts"]] == [
+        "Findings",
+        f"The {count_words(len(reg.indicators))} indicators",
+        "Methods and data",
+    ]
 
 
 def test_organisations_part_only_with_organisation_results(spec):
@@ -48,9 +59,15 @@ def test_organisations_part_only_with_organisation_results(spec):
     with_orgs = toc_data(layout(spec, reg, ORGS))
     assert "Organisations" not in [p["caption"] for p in national["parts"]]
     assert with_orgs["parts"][:-1] == national["parts"]
-    assert with_orgs["parts"][-1] == {"caption": "Organisations", "chapters": [
-        {"file": "book/generated/organisations",
-         "sections": [{"file": "book/generated/orgs/ZZ001"}, {"file": "book/generated/orgs/ZZ002"}]}]}
+    assert with_orgs["parts"][-1] == {
+        "caption": "Organisations",
+        "chapters": [
+            {
+                "file": "book/generated/organisations",
+                "sections": [{"file": "book/generated/orgs/ZZ001"}, {"file": "book/generated/orgs/ZZ002"}],
+            }
+        ],
+    }
 
 
 def test_plan_parameters_context_and_profile_link(spec):
@@ -93,16 +110,19 @@ def with_chapters(*chapters, **extra) -> dict:
     return {**BASE, "parts": [{"caption": "A", "chapters": list(chapters), **extra}]}
 
 
-@pytest.mark.parametrize("chapter, message", [
-    ({"output": "x", "template": "x.ipynb", "temlate": "y"}, "temlate"),
-    ({"page": "methods", "template": "x.ipynb"}, "hand-written page"),
-    ({"output": "x"}, "both `output` and `template`"),
-    ({"output": "{slug}", "template": "x.ipynb"}, "fields"),
-    ({"output": "orgs/{slug}", "template": "x.ipynb", "for_each": "organisation"}, "fields"),
-    ({"output": "all", "template": "x.ipynb", "for_each": "indicator"}, "must use one"),
-    ({"output": "x", "template": "x.ipynb", "parameters": {"results_dir": "."}}, "results_dir"),
-    ({"output": "x", "template": "x.ipynb", "parameters": {"p": {"link_to": "organisation"}}}, "no entry"),
-])
+@pytest.mark.parametrize(
+    "chapter, message",
+    [
+        ({"output": "x", "template": "x.ipynb", "temlate": "y"}, "temlate"),
+        ({"page": "methods", "template": "x.ipynb"}, "hand-written page"),
+        ({"output": "x"}, "both `output` and `template`"),
+        ({"output": "{slug}", "template": "x.ipynb"}, "fields"),
+        ({"output": "orgs/{slug}", "template": "x.ipynb", "for_each": "organisation"}, "fields"),
+        ({"output": "all", "template": "x.ipynb", "for_each": "indicator"}, "must use one"),
+        ({"output": "x", "template": "x.ipynb", "parameters": {"results_dir": "."}}, "results_dir"),
+        ({"output": "x", "template": "x.ipynb", "parameters": {"p": {"link_to": "organisation"}}}, "no entry"),
+    ],
+)
 def test_spec_mistakes_fail_loudly(chapter, message):
     with pytest.raises(ValueError, match=message):
         SiteSpec.model_validate(with_chapters(chapter))
@@ -110,14 +130,18 @@ def test_spec_mistakes_fail_loudly(chapter, message):
 
 def test_duplicate_output_names_are_refused():
     with pytest.raises(ValueError, match="share an output"):
-        SiteSpec.model_validate(with_chapters({"output": "x", "template": "a.ipynb"},
-                                              {"output": "x", "template": "b.ipynb"}))
+        SiteSpec.model_validate(
+            with_chapters({"output": "x", "template": "a.ipynb"}, {"output": "x", "template": "b.ipynb"})
+        )
 
 
 def test_link_is_relative_to_the_linking_chapter():
-    spec = SiteSpec.model_validate(with_chapters(
-        {"output": "sub/index", "template": "i.ipynb", "parameters": {"to": {"link_to": "organisation"}}},
-        {"output": "profiles/{org_code}", "template": "p.ipynb", "for_each": "organisation"}))
+    spec = SiteSpec.model_validate(
+        with_chapters(
+            {"output": "sub/index", "template": "i.ipynb", "parameters": {"to": {"link_to": "organisation"}}},
+            {"output": "profiles/{org_code}", "template": "p.ipynb", "for_each": "organisation"},
+        )
+    )
     plan = layout(spec, load_registry(), ORGS).chapters()
     assert plan[0].parameters == {"to": "../profiles/{org_code}.html"}
     assert [ch.name for ch in plan[1:]] == ["profiles/ZZ001", "profiles/ZZ002"]

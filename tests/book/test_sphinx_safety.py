@@ -16,23 +16,26 @@ ESCAPED = "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x on
 def build(tmp_path, extensions):
     src = tmp_path / "src"
     src.mkdir()
-    (src / "conf.py").write_text(f"extensions = {extensions!r}\nhtml_theme = 'sphinx_book_theme'\n"
-                                 "html_context = {'default_mode': 'light'}\n")
+    (src / "conf.py").write_text(
+        f"extensions = {extensions!r}\nhtml_theme = 'sphinx_book_theme'\nhtml_context = {{'default_mode': 'light'}}\n"
+    )
     underline = "=" * len(HOSTILE)
-    (src / "index.rst").write_text(f"{HOSTILE}\n{underline}\n\nBody text.\n\nSection {HOSTILE}\n"
-                                   f"{'-' * (len(HOSTILE) + 8)}\n\nMore.\n")
+    (src / "index.rst").write_text(
+        f"{HOSTILE}\n{underline}\n\nBody text.\n\nSection {HOSTILE}\n{'-' * (len(HOSTILE) + 8)}\n\nMore.\n"
+    )
     out = tmp_path / "out"
-    app = Sphinx(str(src), str(src), str(out), str(tmp_path / "doctrees"), "html",
-                 status=None, warning=None, freshenv=True)
+    app = Sphinx(
+        str(src), str(src), str(out), str(tmp_path / "doctrees"), "html", status=None, warning=None, freshenv=True
+    )
     app.build()
     page = (out / "index.html").read_text()
     index = (out / "searchindex.js").read_text()
-    return page, json.loads(index[index.index("(") + 1: index.rindex(")")])
+    return page, json.loads(index[index.index("(") + 1 : index.rindex(")")])
 
 
 def print_header(page: str) -> str:
     start = page.index('<div id="jb-print-docs-body"')
-    return page[start: page.index("</h1>", start)]
+    return page[start : page.index("</h1>", start)]
 
 
 @pytest.fixture(scope="module")

@@ -81,7 +81,7 @@ def site_problem(site: Path) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def discover_pages(site: Path) -> tuple[str, ...]:
     """Every .html page, as a POSIX path relative to ``site``.
 
@@ -107,7 +107,7 @@ def _visible_source(site: Path, rel: str) -> str:
     return _SCRIPT_OR_PRE.sub("", text)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def chart_pages(site: Path) -> tuple[str, ...]:
     out = []
     for rel in discover_pages(site):
@@ -117,7 +117,7 @@ def chart_pages(site: Path) -> tuple[str, ...]:
     return tuple(out)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def math_pages(site: Path) -> tuple[str, ...]:
     """Pages with TeX maths outside code/scripts: ``\\(``, ``\\[`` or ``$$``."""
     out = []
@@ -141,9 +141,7 @@ def search_word(site: Path) -> str:
 
 
 def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "browser: opens the built site in headless Chromium (needs a built site)"
-    )
+    config.addinivalue_line("markers", "browser: opens the built site in headless Chromium (needs a built site)")
 
 
 class SiteIndex:
@@ -242,9 +240,7 @@ def sync_pw():
 
 @pytest.fixture(scope="session")
 def offline_browser(sync_pw):
-    browser = sync_pw.chromium.launch(
-        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-    )
+    browser = sync_pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
     try:
         yield browser
     finally:
@@ -487,7 +483,9 @@ def reader_browser(sync_pw):
     """Chromium as a reader sees it: Playwright's headless default hides scrollbars,
     and whether a scrollable table shows its scrollbar is one of the checks."""
     browser = sync_pw.chromium.launch(
-        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+        executable_path=CHROMIUM,
+        headless=True,
+        args=CHROMIUM_ARGS,
         ignore_default_args=["--hide-scrollbars"],
     )
     try:
@@ -500,8 +498,14 @@ def open_offline(browser, base_url: str, rel: str, **context_args):
     """A page at ``rel`` of the site at ``base_url``, outside requests aborted,
     charts drawn; returns (context, page)."""
     context = browser.new_context(service_workers="block", **context_args)
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base_url)
-                  or r.request.url.startswith(("data:", "blob:")) else r.abort("blockedbyclient"))
+    context.route(
+        "**/*",
+        lambda r: (
+            r.continue_()
+            if r.request.url.startswith(base_url) or r.request.url.startswith(("data:", "blob:"))
+            else r.abort("blockedbyclient")
+        ),
+    )
     page = context.new_page()
     page.goto(base_url + quote(rel, safe="/?=&%"), wait_until="load", timeout=NAV_TIMEOUT_MS)
     try:

@@ -56,8 +56,15 @@ def test_every_synthetic_organisation_has_a_profile(demo_dir):
         assert Path(rel).name in index, f"{rel} not linked from the index"
 
 
-@pytest.mark.parametrize("rel", ["book/generated/indicator-3.html", "book/generated/indicator-6.html",
-                                 "book/generated/organisations.html", "book/generated/what-changed.html"])
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "book/generated/indicator-3.html",
+        "book/generated/indicator-6.html",
+        "book/generated/organisations.html",
+        "book/generated/what-changed.html",
+    ],
+)
 def test_pages_carry_the_synthetic_banner(demo_dir, rel):
     text = (demo_dir / rel).read_text()
     assert "wres-synthetic-banner" in text and "Synthetic demonstration data" in text

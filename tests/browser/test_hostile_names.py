@@ -10,7 +10,6 @@ import functools
 import shutil
 import threading
 from http.server import ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
@@ -34,9 +33,13 @@ NAMES = [
 REGION = "<img src=https://example.invalid/r onerror=alert(2)>"
 ORG_TYPE = '"><svg onload=alert(3)> **type**'
 
-PAGES = ["book/generated/organisations.html", "book/generated/what-changed.html",
-         "book/generated/data-quality.html", "book/generated/indicator-3.html",
-         "book/generated/indicator-6.html"]
+PAGES = [
+    "book/generated/organisations.html",
+    "book/generated/what-changed.html",
+    "book/generated/data-quality.html",
+    "book/generated/indicator-3.html",
+    "book/generated/indicator-6.html",
+]
 
 _ATTR_JS = """() => Array.from(document.querySelectorAll('*')).flatMap(el =>
   Array.from(el.attributes).filter(a => a.name.startsWith('on') ||
@@ -55,7 +58,7 @@ def hostile_site(tmp_path_factory) -> dict:
     last = int(national["report_year"].max())
     panel = make_panel(national, n_orgs=len(NAMES), first_year=last - 2)
     codes = sorted(panel["org_code"].unique())
-    for code, name in zip(codes, NAMES):
+    for code, name in zip(codes, NAMES, strict=False):
         panel.loc[panel["org_code"] == code, "org_name"] = name
     panel.loc[panel["org_code"] == codes[0], "region"] = REGION
     panel.loc[panel["org_code"] == codes[1], "org_type"] = ORG_TYPE
@@ -102,16 +105,24 @@ def open_page(visitor: SiteVisitor, rel: str) -> dict:
     page.goto(visitor.base_url + rel, wait_until="load")
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(300)
-    out = {"outside": outside, "dialogs": dialogs, "csp_errors": csp_errors,
-           "text": page.inner_text("body"), "print_h1": page.text_content("#jb-print-docs-body h1"),
-           "attrs": page.evaluate(_ATTR_JS), "csp": page.evaluate(_CSP_FIRST_JS)}
+    out = {
+        "outside": outside,
+        "dialogs": dialogs,
+        "csp_errors": csp_errors,
+        "text": page.inner_text("body"),
+        "print_h1": page.text_content("#jb-print-docs-body h1"),
+        "attrs": page.evaluate(_ATTR_JS),
+        "csp": page.evaluate(_CSP_FIRST_JS),
+    }
     context.close()
     return out
 
 
 def pages_to_open(hostile_site) -> list[str]:
-    return PAGES + [f"book/generated/orgs/{p.name}"
-                    for p in sorted((hostile_site["site"] / "book" / "generated" / "orgs").glob("*.html"))]
+    return PAGES + [
+        f"book/generated/orgs/{p.name}"
+        for p in sorted((hostile_site["site"] / "book" / "generated" / "orgs").glob("*.html"))
+    ]
 
 
 def test_every_page_showing_the_names_is_inert(hostile_site, visitor):
@@ -135,10 +146,12 @@ def test_the_hostile_text_is_shown_literally(hostile_site, visitor):
     index = open_page(visitor, "book/generated/organisations.html")["text"]
     for text in [*NAMES, REGION, ORG_TYPE]:
         assert text in index, text
-    for code, name in zip(hostile_site["codes"], NAMES):
-        rel = next(f"book/generated/orgs/{p.name}"
-                   for p in (hostile_site["site"] / "book" / "generated" / "orgs").glob("*.html")
-                   if code.lower() in p.name.lower())
+    for code, name in zip(hostile_site["codes"], NAMES, strict=False):
+        rel = next(
+            f"book/generated/orgs/{p.name}"
+            for p in (hostile_site["site"] / "book" / "generated" / "orgs").glob("*.html")
+            if code.lower() in p.name.lower()
+        )
         seen = open_page(visitor, rel)
         assert name in seen["text"], (rel, name)
         # The theme's print header (sphinx-book-theme prints the page title there).
@@ -153,6 +166,9 @@ def _straight(text: str) -> str:
 def test_the_build_itself_applies_the_policy_and_the_scan_is_clean(hostile_site, visitor):
     assert hostile_site["built_with_policy"]
     assert not hostile_site["findings"], "\n".join(map(str, hostile_site["findings"]))
-    blocked = {rel: seen["csp_errors"] for rel in pages_to_open(hostile_site)
-               if (seen := open_page(visitor, rel))["csp_errors"]}
+    blocked = {
+        rel: seen["csp_errors"]
+        for rel in pages_to_open(hostile_site)
+        if (seen := open_page(visitor, rel))["csp_errors"]
+    }
     assert not blocked, blocked

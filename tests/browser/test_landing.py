@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 
 from browser.conftest import open_offline
+from conftest import ROOT
 from wres import results
 from wres.registry import load_registry
 from wres.report.words import VERDICT_ICON
-
-from conftest import ROOT
 
 
 @pytest.mark.parametrize("site", ["national", "demo"])

@@ -53,11 +53,11 @@ def test_no_remote_assets_referenced(site_dir: Path, site_index):
     for rel in site_index.pages():
         text = (site_dir / rel).read_text(encoding="utf-8", errors="replace")
         for m in _REMOTE_HTML.finditer(text):
-            bad.append(f"{rel}: {text[m.start():m.start() + 160]!r}")
+            bad.append(f"{rel}: {text[m.start() : m.start() + 160]!r}")
     for css in site_dir.rglob("*.css"):
         text = css.read_text(encoding="utf-8", errors="replace")
         for m in _REMOTE_CSS.finditer(text):
-            bad.append(f"{css.relative_to(site_dir)}: {text[m.start():m.start() + 160]!r}")
+            bad.append(f"{css.relative_to(site_dir)}: {text[m.start() : m.start() + 160]!r}")
     assert not bad, "remote assets referenced:" + _fmt(bad)
 
 
@@ -66,23 +66,17 @@ def test_no_remote_assets_referenced(site_dir: Path, site_index):
 # --------------------------------------------------------------------------
 def test_page_makes_no_outside_requests(site_dir, site_visitor, html_page):
     report = site_visitor.visit(html_page)
-    assert not report.outside_requests, (
-        f"{html_page} tried to reach the internet:" + _fmt(report.outside_requests)
-    )
+    assert not report.outside_requests, f"{html_page} tried to reach the internet:" + _fmt(report.outside_requests)
 
 
 def test_page_has_no_console_errors(site_dir, site_visitor, html_page):
     report = site_visitor.visit(html_page)
-    assert not report.console_errors, (
-        f"{html_page} logged errors:" + _fmt(report.console_errors)
-    )
+    assert not report.console_errors, f"{html_page} logged errors:" + _fmt(report.console_errors)
 
 
 def test_page_has_no_broken_local_requests(site_dir, site_visitor, html_page):
     report = site_visitor.visit(html_page)
-    assert not report.broken_local, (
-        f"{html_page} requested missing local files:" + _fmt(report.broken_local)
-    )
+    assert not report.broken_local, f"{html_page} requested missing local files:" + _fmt(report.broken_local)
 
 
 def test_charts_are_drawn(site_dir, site_visitor, chart_page):
@@ -98,8 +92,8 @@ def test_charts_are_drawn(site_dir, site_visitor, chart_page):
 def test_maths_is_rendered(site_dir, site_visitor, math_page):
     _need(math_page)
     report = site_visitor.visit(math_page)
-    assert report.mjx_containers > 0, (
-        f"{math_page}: maths in the source but no mjx-container was drawn" + _fmt(report.notes)
+    assert report.mjx_containers > 0, f"{math_page}: maths in the source but no mjx-container was drawn" + _fmt(
+        report.notes
     )
     assert report.math_unrendered == 0, (
         f"{math_page}: {report.math_unrendered} of {report.math_count} maths elements "
@@ -114,9 +108,7 @@ def test_maths_is_rendered(site_dir, site_visitor, math_page):
 def test_search_works_offline(site_dir, site_index, site_visitor):
     word = site_index.search_word()
     report = site_visitor.visit(f"search.html?q={quote(word)}", search=True)
-    assert report.search_results >= 1, (
-        f"searching for {word!r} gave no result" + _fmt(report.notes)
-    )
+    assert report.search_results >= 1, f"searching for {word!r} gave no result" + _fmt(report.notes)
     assert not report.outside_requests, "search page went online:" + _fmt(report.outside_requests)
     assert not report.console_errors, "search page logged errors:" + _fmt(report.console_errors)
 

@@ -254,14 +254,17 @@ def _scroll_region_problems(tables: list[dict], where: str) -> list[str]:
         sc = t["scroller"]
         if sc is None:
             if t["content"] > t["article"] + SLACK or t["right"] > t["left"] + t["article"] + SLACK:
-                out.append(f"{where}: {t['name']} is {t['content']:.0f} px wide in a {t['article']:.0f} px "
-                           "column and nothing scrolls it (spills or is cut)")
+                out.append(
+                    f"{where}: {t['name']} is {t['content']:.0f} px wide in a {t['article']:.0f} px "
+                    "column and nothing scrolls it (spills or is cut)"
+                )
             continue
         if sc["tabindex"] is None or sc["tabindex"] < 0:
-            out.append(f"{where}: scroll region {sc['name']} has no tabindex=\"0\" (keyboard cannot scroll it)")
+            out.append(f'{where}: scroll region {sc["name"]} has no tabindex="0" (keyboard cannot scroll it)')
         if not sc["label"]:
-            out.append(f"{where}: scroll region {sc['name']} has no accessible name "
-                       "(aria-label / aria-labelledby / caption)")
+            out.append(
+                f"{where}: scroll region {sc['name']} has no accessible name (aria-label / aria-labelledby / caption)"
+            )
         if sc["scrollbar"] <= 0 or sc["scrollbarWidth"] == "none":
             out.append(f"{where}: scroll region {sc['name']} shows no scrollbar")
     return out
@@ -270,28 +273,36 @@ def _scroll_region_problems(tables: list[dict], where: str) -> list[str]:
 def test_tables_fit_the_article_column_on_a_laptop(audit):
     """At 1280 px every table's full content width (max of scrollWidth and its box)
     fits the article column's content box."""
-    problems = [f"{t['name']}: content {t['content']:.0f} px > article column {t['article']:.0f} px"
-                for t in audit.desktop_tables if t["content"] > t["article"] + SLACK]
+    problems = [
+        f"{t['name']}: content {t['content']:.0f} px > article column {t['article']:.0f} px"
+        for t in audit.desktop_tables
+        if t["content"] > t["article"] + SLACK
+    ]
     assert not problems, _report(audit, problems)
 
 
 def test_wide_tables_scroll_in_labelled_focusable_regions(audit):
-    problems = (_scroll_region_problems(audit.desktop_tables, "1280 px")
-                + _scroll_region_problems(audit.phone_tables, "390 px"))
+    problems = _scroll_region_problems(audit.desktop_tables, "1280 px") + _scroll_region_problems(
+        audit.phone_tables, "390 px"
+    )
     assert not problems, _report(audit, problems)
 
 
 def test_charts_fit_a_phone(audit):
-    problems = [f"{c['name']}: {c['width']:.0f} px wide, left {c['left']:.0f}, right {c['right']:.0f} "
-                f"(viewport {c['viewport']} px)" for c in audit.phone_charts
-                if c["width"] > c["viewport"] + SLACK or c["left"] < -SLACK or c["right"] > c["viewport"] + SLACK]
+    problems = [
+        f"{c['name']}: {c['width']:.0f} px wide, left {c['left']:.0f}, right {c['right']:.0f} "
+        f"(viewport {c['viewport']} px)"
+        for c in audit.phone_charts
+        if c["width"] > c["viewport"] + SLACK or c["left"] < -SLACK or c["right"] > c["viewport"] + SLACK
+    ]
     assert not problems, _report(audit, problems)
 
 
 def test_page_does_not_scroll_sideways_on_a_phone(audit):
     p = audit.phone_page
-    assert p["scroll"] <= p["viewport"] + SLACK, _report(audit, [
-        f"page is {p['scroll']} px wide on a {p['viewport']} px phone; widest: {p['widest']}"])
+    assert p["scroll"] <= p["viewport"] + SLACK, _report(
+        audit, [f"page is {p['scroll']} px wide on a {p['viewport']} px phone; widest: {p['widest']}"]
+    )
 
 
 @pytest.mark.parametrize("viewport", ["1280 px", "390 px"])
@@ -302,11 +313,14 @@ def test_every_verdict_is_visible(audit, viewport):
     problems = []
     for c in cells:
         if c["left"] < c["clipLeft"] - SLACK or c["right"] > c["clipRight"] + SLACK:
-            problems.append(f"{viewport}: {c['name']} \"{c['text']}\" spans {c['left']:.0f}–{c['right']:.0f} px, "
-                            f"visible area {c['clipLeft']:.0f}–{c['clipRight']:.0f} px")
+            problems.append(
+                f'{viewport}: {c["name"]} "{c["text"]}" spans {c["left"]:.0f}–{c["right"]:.0f} px, '
+                f"visible area {c['clipLeft']:.0f}–{c['clipRight']:.0f} px"
+            )
         if c["scroll"] > c["client"] + SLACK:
-            problems.append(f"{viewport}: {c['name']} \"{c['text']}\" text clipped "
-                            f"({c['scroll']} px in {c['client']} px)")
+            problems.append(
+                f'{viewport}: {c["name"]} "{c["text"]}" text clipped ({c["scroll"]} px in {c["client"]} px)'
+            )
     assert not problems, _report(audit, problems)
 
 
@@ -316,7 +330,7 @@ def test_no_raw_values_in_the_text(audit):
     problems = []
     for pattern, what in RAW_TEXT:
         for m in pattern.finditer(audit.text):
-            around = audit.text[max(0, m.start() - 40): m.end() + 40].replace("\n", " ⏎ ")
+            around = audit.text[max(0, m.start() - 40) : m.end() + 40].replace("\n", " ⏎ ")
             problems.append(f"{what}: {m.group(0)!r} in “…{around}…”")
     assert not problems, _report(audit, problems[:20])
 

@@ -24,8 +24,11 @@ def quick(request):
     """The reduced harness run now, and the full run the book shows (data/calibration/),
     judged by the same rules."""
     if request.param == "recorded full run":
-        table = pd.read_csv(Path(__file__).resolve().parents[2] / "data" / "calibration" / "calibration.csv",
-                            keep_default_na=False, na_values=[""])
+        table = pd.read_csv(
+            Path(__file__).resolve().parents[2] / "data" / "calibration" / "calibration.csv",
+            keep_default_na=False,
+            na_values=[""],
+        )
         assert table["n_sim"].max() >= 2000
         table.attrs["cpu_seconds"] = 0.0
         return table
@@ -46,23 +49,34 @@ def _se(row) -> float:
 def test_columns_and_quick_run_cost(quick):
     for col in ("test", "scenario", "nominal", "false_alarm_rate", "mc_se", "power", "effect", "n_sim"):
         assert col in quick.columns
-    assert set(quick["expected"]) <= {"nominal", "at_most_nominal", "anti_conservative",
-                                      "approximately_nominal", "informative"}
+    assert set(quick["expected"]) <= {
+        "nominal",
+        "at_most_nominal",
+        "anti_conservative",
+        "approximately_nominal",
+        "informative",
+    }
     assert quick.attrs["cpu_seconds"] < 60
 
 
 def test_nominal_rows_within_three_mc_se(quick):
     rows = quick[quick["expected"] == "nominal"]
     assert len(rows) >= 10
-    bad = [(r.test, r.scenario, r.false_alarm_rate) for r in rows.itertuples()
-           if abs(r.false_alarm_rate - r.nominal) > 3 * _se(r)]
+    bad = [
+        (r.test, r.scenario, r.false_alarm_rate)
+        for r in rows.itertuples()
+        if abs(r.false_alarm_rate - r.nominal) > 3 * _se(r)
+    ]
     assert not bad
 
 
 def test_at_most_nominal_rows(quick):
     rows = quick[quick["expected"] == "at_most_nominal"]
-    bad = [(r.test, r.scenario, r.false_alarm_rate) for r in rows.itertuples()
-           if r.false_alarm_rate > r.nominal + 3 * _se(r)]
+    bad = [
+        (r.test, r.scenario, r.false_alarm_rate)
+        for r in rows.itertuples()
+        if r.false_alarm_rate > r.nominal + 3 * _se(r)
+    ]
     assert not bad
 
 
@@ -70,8 +84,11 @@ def test_anti_conservative_rows_are_anti_conservative(quick):
     rows = quick[quick["expected"] == "anti_conservative"]
     # Plain OLS and Mann-Kendall on rolling averages, the FunnelPlotR option among them.
     assert {"national_ols", "funnel_funnelplotr_95_outside", "rolling_hac"} <= set(rows["test"])
-    bad = [(r.test, r.scenario, r.false_alarm_rate) for r in rows.itertuples()
-           if r.false_alarm_rate <= r.nominal + 2 * _se(r)]
+    bad = [
+        (r.test, r.scenario, r.false_alarm_rate)
+        for r in rows.itertuples()
+        if r.false_alarm_rate <= r.nominal + 2 * _se(r)
+    ]
     assert not bad
 
 

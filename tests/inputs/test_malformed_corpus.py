@@ -19,8 +19,9 @@ ORGS = "data/raw/trusts"
 HEADER = "year,org_code,org_name,region,org_type,indicator,band,group,numerator,denominator,percent\n"
 
 
-def org(year="2024", code="ZX001", name="Demo Trust", ind="3", group="bme", num="5", den="100", pct="",
-        region="London") -> str:
+def org(
+    year="2024", code="ZX001", name="Demo Trust", ind="3", group="bme", num="5", den="100", pct="", region="London"
+) -> str:
     return f"{year},{code},{name},{region},acute,{ind},,{group},{num},{den},{pct}\n"
 
 
@@ -29,6 +30,7 @@ def orgs_file(*rows: str, name: str = "orgs.csv", raw: bytes | None = None):
         (repo / ORGS).mkdir(parents=True, exist_ok=True)
         text = HEADER + org(group="bme") + org(group="white", num="9", den="400") + "".join(rows)
         (repo / ORGS / name).write_bytes(raw if raw is not None else text.encode())
+
     return apply
 
 
@@ -36,6 +38,7 @@ def national(fn):
     def apply(repo: Path) -> None:
         p = repo / NATIONAL
         p.write_bytes(fn(p.read_bytes()))
+
     return apply
 
 
@@ -45,6 +48,7 @@ def line(n: int, old: str, new: str):
         assert old in lines[n - 1], (old, lines[n - 1])
         lines[n - 1] = lines[n - 1].replace(old, new, 1)
         return "".join(lines).encode()
+
     return fn
 
 
@@ -52,6 +56,7 @@ def xlsx(build_book):
     def apply(repo: Path) -> None:
         (repo / ORGS).mkdir(parents=True, exist_ok=True)
         build_book(repo / ORGS / "orgs.xlsx")
+
     return apply
 
 
@@ -90,7 +95,11 @@ BIG = "99999999999999999999"
 # (case, breaker, parts the message must contain)
 CASES = [
     ("national: empty file", national(lambda b: b""), ["wres_national_published.csv", "empty"]),
-    ("national: header only", national(lambda b: b.splitlines(keepends=True)[0]), ["wres_national_published.csv", "no data rows"]),
+    (
+        "national: header only",
+        national(lambda b: b.splitlines(keepends=True)[0]),
+        ["wres_national_published.csv", "no data rows"],
+    ),
     ("national: semicolons", national(lambda b: b.replace(b",", b";")), ["wres_national_published.csv", "line 1"]),
     ("national: missing column", national(lambda b: b.replace(b",quality", b",qualty", 1)), ["line 1", "'quality'"]),
     ("national: unknown indicator", national(line(3, "1,", "10,")), ["line 3", "'indicator'", "10"]),
@@ -99,37 +108,109 @@ CASES = [
     ("national: infinite value", national(line(2, ",17.7,", ",1e400,")), ["line 2", "'value'", "1e400"]),
     ("national: NaN value", national(line(2, ",17.7,", ",NaN,")), ["line 2", "'value'", "NaN"]),
     ("national: negative ratio", national(line(35, ",1.57,", ",-1.57,")), ["line 35", "'value'", "-1.57"]),
-    ("national: year 2022/23", national(line(8, ",2022,2022,", ",2022,2022/23,")), ["line 8", "'report_year'", "2022/23"]),
+    (
+        "national: year 2022/23",
+        national(line(8, ",2022,2022,", ",2022,2022/23,")),
+        ["line 8", "'report_year'", "2022/23"],
+    ),
     ("national: huge year", national(line(8, ",2022,2022,", f",2022,{BIG},")), ["line 8", "'report_year'", BIG]),
     ("national: far future year", national(line(8, ",2022,2022,", ",2022,2999,")), ["line 8", "'report_year'", "2999"]),
-    ("national: unknown quality flag", national(line(2, "as_published", "as_publshed")), ["line 2", "'quality'", "as_publshed"]),
-    ("national: markup in a value", national(line(2, ",17.7,", ",[/]17.7[bold],")), ["line 2", "'value'", "[/]17.7[bold]"]),
+    (
+        "national: unknown quality flag",
+        national(line(2, "as_published", "as_publshed")),
+        ["line 2", "'quality'", "as_publshed"],
+    ),
+    (
+        "national: markup in a value",
+        national(line(2, ",17.7,", ",[/]17.7[bold],")),
+        ["line 2", "'value'", "[/]17.7[bold]"],
+    ),
     ("national: emoji code in a value", national(line(2, ",17.7,", ",:x:,")), ["line 2", "'value'", ":x:"]),
-    ("national: not UTF-8", national(lambda b: b.replace(b"England", "Engl\u00e4nd".encode("latin-1"), 1)), ["wres_national_published.csv", "UTF-8"]),
-    ("national: NUL byte", national(lambda b: b.replace(b"England", b"Eng\x00land", 1)), ["wres_national_published.csv", "line 2"]),
+    (
+        "national: not UTF-8",
+        national(lambda b: b.replace(b"England", "Engl\u00e4nd".encode("latin-1"), 1)),
+        ["wres_national_published.csv", "UTF-8"],
+    ),
+    (
+        "national: NUL byte",
+        national(lambda b: b.replace(b"England", b"Eng\x00land", 1)),
+        ["wres_national_published.csv", "line 2"],
+    ),
     ("national: too many fields", national(line(2, "as_published", "as_published,extra")), ["line 2"]),
-    ("organisations: negative count", orgs_file(org(code="ZX002", num="-3")), ["orgs.csv", "line 4", "'numerator'", "-3"]),
-    ("organisations: numerator above denominator", orgs_file(org(code="ZX002", num="300")), ["orgs.csv", "line 4", "'numerator'", "300"]),
-    ("organisations: percent above 100", orgs_file(org(code="ZX002", ind="5", num="", den="80", pct="140")), ["orgs.csv", "line 4", "'percent'", "140"]),
+    (
+        "organisations: negative count",
+        orgs_file(org(code="ZX002", num="-3")),
+        ["orgs.csv", "line 4", "'numerator'", "-3"],
+    ),
+    (
+        "organisations: numerator above denominator",
+        orgs_file(org(code="ZX002", num="300")),
+        ["orgs.csv", "line 4", "'numerator'", "300"],
+    ),
+    (
+        "organisations: percent above 100",
+        orgs_file(org(code="ZX002", ind="5", num="", den="80", pct="140")),
+        ["orgs.csv", "line 4", "'percent'", "140"],
+    ),
     ("organisations: FY year", orgs_file(org(year="FY2023", code="ZX002")), ["orgs.csv", "line 4", "'year'", "FY2023"]),
     ("organisations: huge year", orgs_file(org(year=BIG, code="ZX002")), ["orgs.csv", "line 4", "'year'", BIG]),
-    ("organisations: unknown indicator", orgs_file(org(code="ZX002", ind="12")), ["orgs.csv", "line 4", "'indicator'", "12"]),
+    (
+        "organisations: unknown indicator",
+        orgs_file(org(code="ZX002", ind="12")),
+        ["orgs.csv", "line 4", "'indicator'", "12"],
+    ),
     ("organisations: huge count", orgs_file(org(code="ZX002", num=BIG, den=BIG)), ["orgs.csv", "line 4", BIG]),
-    ("organisations: count in exponent form", orgs_file(org(code="ZX002", num="1e3", den="2000")), ["orgs.csv", "line 4", "'numerator'", "1e3"]),
-    ("organisations: count with underscore", orgs_file(org(code="ZX002", num="1_0")), ["orgs.csv", "line 4", "'numerator'", "1_0"]),
-    ("organisations: non-ASCII digits", orgs_file(org(code="ZX002", num="\u0663")), ["orgs.csv", "line 4", "'numerator'", "\u0663"]),
-    ("organisations: code is a path", orgs_file(org(code="../../../../X")), ["orgs.csv", "line 4", "'org_code'", "../../../../X"]),
+    (
+        "organisations: count in exponent form",
+        orgs_file(org(code="ZX002", num="1e3", den="2000")),
+        ["orgs.csv", "line 4", "'numerator'", "1e3"],
+    ),
+    (
+        "organisations: count with underscore",
+        orgs_file(org(code="ZX002", num="1_0")),
+        ["orgs.csv", "line 4", "'numerator'", "1_0"],
+    ),
+    (
+        "organisations: non-ASCII digits",
+        orgs_file(org(code="ZX002", num="\u0663")),
+        ["orgs.csv", "line 4", "'numerator'", "\u0663"],
+    ),
+    (
+        "organisations: code is a path",
+        orgs_file(org(code="../../../../X")),
+        ["orgs.csv", "line 4", "'org_code'", "../../../../X"],
+    ),
     ("organisations: code with a slash", orgs_file(org(code="AB/12")), ["orgs.csv", "line 4", "'org_code'", "AB/12"]),
     ("organisations: code too long", orgs_file(org(code="Z" * 300)), ["orgs.csv", "line 4", "'org_code'"]),
     ("organisations: code with a space", orgs_file(org(code="ZX 01")), ["orgs.csv", "line 4", "'org_code'", "ZX 01"]),
-    ("organisations: one code, two names", orgs_file(org(name="Another Name", group="unknown", num="1", den="3")), ["orgs.csv", "line 4", "'org_name'", "Another Name"]),
-    ("organisations: one code, two regions", orgs_file(org(region="Midlands", group="unknown", num="1", den="3")), ["orgs.csv", "line 4", "'region'", "Midlands"]),
-    ("organisations: markup in a name", orgs_file(org(code="ZX002", name="[/] [bold]x", num="-1")), ["orgs.csv", "line 4", "-1"]),
-    ("organisations: corrupt XLSX", orgs_file(name="broken.xlsx", raw=b"PK\x03\x04 not a spreadsheet"), ["broken.xlsx"]),
+    (
+        "organisations: one code, two names",
+        orgs_file(org(name="Another Name", group="unknown", num="1", den="3")),
+        ["orgs.csv", "line 4", "'org_name'", "Another Name"],
+    ),
+    (
+        "organisations: one code, two regions",
+        orgs_file(org(region="Midlands", group="unknown", num="1", den="3")),
+        ["orgs.csv", "line 4", "'region'", "Midlands"],
+    ),
+    (
+        "organisations: markup in a name",
+        orgs_file(org(code="ZX002", name="[/] [bold]x", num="-1")),
+        ["orgs.csv", "line 4", "-1"],
+    ),
+    (
+        "organisations: corrupt XLSX",
+        orgs_file(name="broken.xlsx", raw=b"PK\x03\x04 not a spreadsheet"),
+        ["broken.xlsx"],
+    ),
     ("organisations: empty CSV", orgs_file(name="empty.csv", raw=b""), ["empty.csv"]),
     ("organisations: unsupported .ods", orgs_file(name="figures.ods", raw=b"PK\x03\x04"), ["figures.ods"]),
     ("organisations: compressed CSV", orgs_file(name="figures.csv.gz", raw=b"\x1f\x8b\x08\x00"), ["figures.csv.gz"]),
-    ("organisations: formula without a cached value", xlsx(_formula_without_cached_value), ["orgs.xlsx", "row 2", "'numerator'", "=2+3"]),
+    (
+        "organisations: formula without a cached value",
+        xlsx(_formula_without_cached_value),
+        ["orgs.xlsx", "row 2", "'numerator'", "=2+3"],
+    ),
     ("organisations: data on a second sheet", xlsx(_second_sheet), ["orgs.xlsx", "More figures"]),
     ("organisations: symlink outside the repository", _outside_symlink, ["linked.csv", "outside"]),
 ]
@@ -148,7 +229,11 @@ def minimal_repo(tmp_path_factory) -> Path:
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }
 
 
 @pytest.mark.parametrize(("case", "breaker", "expected"), CASES, ids=[c[0] for c in CASES])
@@ -158,8 +243,9 @@ def test_malformed_input_is_named_without_traceback(minimal_repo, tmp_path, case
     breaker(repo)
     inputs = _tree(repo / "data")
     env = {**os.environ, "WRES_ROOT": str(repo), "COLUMNS": "400"}
-    proc = subprocess.run([WRES, "build", "--workers", "1"], cwd=repo, env=env, capture_output=True, text=True,
-                          timeout=300)
+    proc = subprocess.run(
+        [WRES, "build", "--workers", "1"], cwd=repo, env=env, capture_output=True, text=True, timeout=300
+    )
     out = proc.stdout + proc.stderr
     assert "Traceback" not in out, f"{case}: a traceback reached the user:\n{out[-3000:]}"
     assert proc.returncode == 2, f"{case}: exit {proc.returncode}\n{out[-3000:]}"

@@ -21,11 +21,20 @@ def test_loads_and_rejects_missing_column(tmp_path):
 def test_an_uncited_source_is_named_with_its_figure_line(tmp_path):
     p = tmp_path / "wres_sources.csv"
     p.write_text(HEADER + "https://a.example/x,a.example,news,A,,2020\n", encoding="utf-8")
-    figures = pd.DataFrame({"source": ["https://a.example/x", "https://b.example/y"],
-                            "source_file": ["national.csv", "national.csv"], "source_line": [2, 3]})
+    figures = pd.DataFrame(
+        {
+            "source": ["https://a.example/x", "https://b.example/y"],
+            "source_file": ["national.csv", "national.csv"],
+            "source_line": [2, 3],
+        }
+    )
     with pytest.raises(DataError) as err:
         check_cited(load_sources(p), figures)
     (problem,) = err.value.problems
     assert (problem.file, problem.line, problem.column, problem.value) == (
-        "national.csv", 3, "source", "https://b.example/y")
+        "national.csv",
+        3,
+        "source",
+        "https://b.example/y",
+    )
     assert "line 3" in str(problem)

@@ -1,7 +1,7 @@
 """The one table renderer: captions, header scopes, escaping, formats, links, notes."""
 
-import re
 import math
+import re
 
 import pandas as pd
 
@@ -11,13 +11,31 @@ EVIL = '<script>alert("x")</script> & Co'
 
 
 def test_table_is_accessible_and_escapes_every_value():
-    df = pd.DataFrame({"name": [EVIL, "Plain"], "url": ['https://x.example/?a=1&b="2"', ""],
-                       "v": [1.23456, math.nan], "sub": ["line one\nline two", None], "cls": ["a b", "c"]})
-    out = html_table(df, [Column("name", "Name <1>", link="url", note="sub"),
-                          Column("v", "Value", fmt=number("{:+.2f}"), css="text-right")],
-                     caption="Caption & more", css="wres-x", row_header=True, row_class="cls")
-    region = re.match(r'<div class="wres-table-scroll" role="region" tabindex="0" aria-labelledby="([^"]+)">'
-                      r'<table class="table wres-x"><caption id="([^"]+)">Caption &amp; more</caption>', out)
+    df = pd.DataFrame(
+        {
+            "name": [EVIL, "Plain"],
+            "url": ['https://x.example/?a=1&b="2"', ""],
+            "v": [1.23456, math.nan],
+            "sub": ["line one\nline two", None],
+            "cls": ["a b", "c"],
+        }
+    )
+    out = html_table(
+        df,
+        [
+            Column("name", "Name <1>", link="url", note="sub"),
+            Column("v", "Value", fmt=number("{:+.2f}"), css="text-right"),
+        ],
+        caption="Caption & more",
+        css="wres-x",
+        row_header=True,
+        row_class="cls",
+    )
+    region = re.match(
+        r'<div class="wres-table-scroll" role="region" tabindex="0" aria-labelledby="([^"]+)">'
+        r'<table class="table wres-x"><caption id="([^"]+)">Caption &amp; more</caption>',
+        out,
+    )
     assert region and region.group(1) == region.group(2)  # the scroll region is named by the caption
     assert out.endswith("</table></div>")
     assert '<th scope="col">Name &lt;1&gt;</th><th scope="col">Value</th>' in out
@@ -27,13 +45,19 @@ def test_table_is_accessible_and_escapes_every_value():
     assert "<br><small>line one</small><br><small>line two</small>" in out
     assert '<td class="text-right">+1.23</td>' in out and '<td class="text-right">—</td>' in out
     assert '<tr class="a b">' in out
-    assert "<th scope=\"row\">Plain</th>" in out  # an empty link gives plain text
+    assert '<th scope="row">Plain</th>' in out  # an empty link gives plain text
 
 
 def test_lists_links_wrap_after_and_empty():
     df = pd.DataFrame({"o": [["A", "B"]], "u": [["/a", "/b"]], "md5": ["abc"], "ok": ["(matches)"]})
-    out = html_table(df, [Column("o", "Source", link="u"), Column("md5", "MD5", wrap="code", after="ok")],
-                     caption="c", css="wres-y", table_id="t1", row_attrs={"data-search": "md5"})
+    out = html_table(
+        df,
+        [Column("o", "Source", link="u"), Column("md5", "MD5", wrap="code", after="ok")],
+        caption="c",
+        css="wres-y",
+        table_id="t1",
+        row_attrs={"data-search": "md5"},
+    )
     assert '<a href="/a">A</a>; <a href="/b">B</a>' in out
     assert "<code>abc</code> (matches)" in out
     assert 'id="t1"' in out and '<tr data-search="abc">' in out

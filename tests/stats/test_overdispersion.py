@@ -81,9 +81,13 @@ def test_additive_funnel_flags_its_nominal_share(shape):
 def test_funnelplotr_option_flags_far_more_than_nominal():
     rng = np.random.default_rng(7)
     d = sc.rl_panels(rng, 40, sc.RATE_SHAPES[0])
-    flagged = [np.mean(od.rl_funnel(d["k1"][i], d["n1"][i], d["k2"][i], d["n2"][i],
-                                    method="funnelplotr")["position_95"] != "inside")
-               for i in range(40)]
+    flagged = [
+        np.mean(
+            od.rl_funnel(d["k1"][i], d["n1"][i], d["k2"][i], d["n2"][i], method="funnelplotr")["position_95"]
+            != "inside"
+        )
+        for i in range(40)
+    ]
     assert np.mean(flagged) > 0.08
 
 

@@ -17,8 +17,7 @@ def _design(x):
 
 
 def test_moving_average_correlation_by_hand():
-    assert serial.moving_average_correlation(3, 2) == pytest.approx(
-        np.array([[1, 0.5, 0], [0.5, 1, 0.5], [0, 0.5, 1]]))
+    assert serial.moving_average_correlation(3, 2) == pytest.approx(np.array([[1, 0.5, 0], [0.5, 1, 0.5], [0, 0.5, 1]]))
 
 
 def test_gls_matches_statsmodels_gls_with_the_averaging_correlation():
@@ -32,8 +31,7 @@ def test_gls_matches_statsmodels_gls_with_the_averaging_correlation():
 
 def test_hac_matches_statsmodels_newey_west_lag_one():
     r = serial.slope_tests(YEARS, Z, window=2, method="hac")
-    ref = sm.OLS(Z, _design(YEARS)).fit(cov_type="HAC", cov_kwds={"maxlags": 1, "use_correction": True},
-                                        use_t=True)
+    ref = sm.OLS(Z, _design(YEARS)).fit(cov_type="HAC", cov_kwds={"maxlags": 1, "use_correction": True}, use_t=True)
     assert r["se"] == pytest.approx(ref.bse[1], rel=1e-9)
     assert r["p_value"] == pytest.approx(ref.pvalues[1], rel=1e-7)
 

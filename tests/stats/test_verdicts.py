@@ -6,8 +6,14 @@ from wres.stats.verdicts import NOT_ESTIMABLE, Verdict, classify
 
 @pytest.mark.parametrize(
     "slope, direction, verdict",
-    [(-2.0, "down", "improving"), (2.0, "down", "worsening"), (2.0, "up", "improving"),
-     (-2.0, "up", "worsening"), (2.0, "none", "increasing"), (-2.0, "none", "decreasing")],
+    [
+        (-2.0, "down", "improving"),
+        (2.0, "down", "worsening"),
+        (2.0, "up", "improving"),
+        (-2.0, "up", "worsening"),
+        (2.0, "none", "increasing"),
+        (-2.0, "none", "decreasing"),
+    ],
 )
 def test_significant_slope_takes_its_direction(slope, direction, verdict):
     v = classify(slope, 0.0004, 8, direction, min_years=5, cross_p=0.002, cross_s=np.sign(slope) * 20)
@@ -54,19 +60,22 @@ def test_rejects_bad_direction():
 
 @pytest.mark.parametrize(
     "first, last, scale, verdict",
-    [(0.90, 0.44, "log", "worsening"),        # below parity and falling: away from 1
-     (1.60, 1.05, "log", "improving"),        # above parity and falling: towards 1
-     (0.60, 0.80, "log", "improving"),
-     (1.30, 0.80, "log", "crossed parity"),   # log 1.3 = +0.26, log 0.8 = -0.22: opposite sides
-     (0.80, 1.10, "log", "crossed parity"),
-     (-10.6, -12.1, "identity", "worsening"),  # a board-minus-workforce gap widening
-     (-10.6, -4.0, "identity", "improving"),
-     (-3.0, 2.0, "identity", "crossed parity")],
+    [
+        (0.90, 0.44, "log", "worsening"),  # below parity and falling: away from 1
+        (1.60, 1.05, "log", "improving"),  # above parity and falling: towards 1
+        (0.60, 0.80, "log", "improving"),
+        (1.30, 0.80, "log", "crossed parity"),  # log 1.3 = +0.26, log 0.8 = -0.22: opposite sides
+        (0.80, 1.10, "log", "crossed parity"),
+        (-10.6, -12.1, "identity", "worsening"),  # a board-minus-workforce gap widening
+        (-10.6, -4.0, "identity", "improving"),
+        (-3.0, 2.0, "identity", "crossed parity"),
+    ],
 )
 def test_parity_direction_judges_the_fitted_ends(first, last, scale, verdict):
     slope = np.sign(last - first)
-    v = classify(slope, 0.001, 8, "parity", min_years=5, cross_p=0.004, cross_s=slope * 20,
-                 first=first, last=last, scale=scale)
+    v = classify(
+        slope, 0.001, 8, "parity", min_years=5, cross_p=0.004, cross_s=slope * 20, first=first, last=last, scale=scale
+    )
     assert v == Verdict(verdict, True, "both_significant", int(slope), int(slope))
 
 

@@ -23,8 +23,7 @@ def calibration_table(path: Path, root: Path) -> pd.DataFrame:
     wanted = [c for c in results.table("calibration").columns if c != "keeps_promise"]  # added here
     missing = [c for c in wanted if c not in df.columns]
     if missing:
-        raise DataError([Problem(name, 1, c, None, "required column is missing")
-                         for c in missing])
+        raise DataError([Problem(name, 1, c, None, "required column is missing") for c in missing])
     return judged(df[wanted])
 
 
@@ -60,6 +59,5 @@ def keeps_promise(row: pd.Series) -> object:
 def judged(table: pd.DataFrame) -> pd.DataFrame:
     """The calibration table with ``keeps_promise`` added (see :func:`keeps_promise`)."""
     out = table.copy()
-    out["keeps_promise"] = pd.array([keeps_promise(r) for _, r in out.iterrows()] if len(out) else [],
-                                    dtype="boolean")
+    out["keeps_promise"] = pd.array([keeps_promise(r) for _, r in out.iterrows()] if len(out) else [], dtype="boolean")
     return out

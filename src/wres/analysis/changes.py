@@ -11,8 +11,20 @@ from wres.registry import Registry
 from wres.stats.multiple import bh_adjust
 
 CHANGE_COLUMNS = [
-    "indicator", "series", "label", "unit", "latest_year", "latest_value", "previous_year", "previous_value",
-    "change", "change_unit", "verdict_before", "verdict_now", "verdict_changed", "note",
+    "indicator",
+    "series",
+    "label",
+    "unit",
+    "latest_year",
+    "latest_value",
+    "previous_year",
+    "previous_value",
+    "change",
+    "change_unit",
+    "verdict_before",
+    "verdict_now",
+    "verdict_changed",
+    "note",
 ]
 
 
@@ -20,8 +32,9 @@ def latest_report_year(figures: pd.DataFrame) -> int:
     return int(figures["report_year"].max())
 
 
-def national_changes(figures: pd.DataFrame, registry: Registry, trends_now: pd.DataFrame,
-                     series: pd.DataFrame) -> pd.DataFrame:
+def national_changes(
+    figures: pd.DataFrame, registry: Registry, trends_now: pd.DataFrame, series: pd.DataFrame
+) -> pd.DataFrame:
     """One row per registry series: latest-year figure vs the series' previous published figure,
     and the trend verdict with and without the latest year's figures.
 
@@ -35,17 +48,30 @@ def national_changes(figures: pd.DataFrame, registry: Registry, trends_now: pd.D
     """
     latest = latest_report_year(figures)
     before = figures[figures["report_year"] < latest]
-    trends_before = (national_trends(before, registry, series[series["report_year"] < latest])[0] if len(before)
-                     else trends_now.iloc[0:0])
+    trends_before = (
+        national_trends(before, registry, series[series["report_year"] < latest])[0]
+        if len(before)
+        else trends_now.iloc[0:0]
+    )
     rows = []
     for (ind_id, key), grp in series.groupby(["indicator", "series"], sort=True):
         grp = grp.sort_values(["report_year", "testable"], ascending=[True, False]).drop_duplicates("report_year")
         unit = grp["unit"].iloc[0]
         now = grp[grp["report_year"] == latest]
         prev = grp[grp["report_year"] < latest]
-        row = {"indicator": int(ind_id), "series": key, "label": grp["label"].iloc[0], "unit": unit,
-               "latest_year": latest, "latest_value": np.nan, "previous_year": pd.NA, "previous_value": np.nan,
-               "change": np.nan, "change_unit": "", "note": ""}
+        row = {
+            "indicator": int(ind_id),
+            "series": key,
+            "label": grp["label"].iloc[0],
+            "unit": unit,
+            "latest_year": latest,
+            "latest_value": np.nan,
+            "previous_year": pd.NA,
+            "previous_value": np.nan,
+            "change": np.nan,
+            "change_unit": "",
+            "note": "",
+        }
         if len(now):
             row["latest_value"] = float(now["value"].iloc[0])
         if len(prev):
@@ -65,7 +91,9 @@ def national_changes(figures: pd.DataFrame, registry: Registry, trends_now: pd.D
         t_now = trends_now[(trends_now["indicator"] == ind_id) & (trends_now["series"] == key)]
         t_before = trends_before[(trends_before["indicator"] == ind_id) & (trends_before["series"] == key)]
         row["verdict_now"] = t_now["verdict"].iloc[0] if len(t_now) else "not tested"
-        row["verdict_before"] = t_before["verdict"].iloc[0] if len(t_before) else ("not tested" if not len(t_now) else "too few years")
+        row["verdict_before"] = (
+            t_before["verdict"].iloc[0] if len(t_before) else ("not tested" if not len(t_now) else "too few years")
+        )
         row["verdict_changed"] = row["verdict_now"] != row["verdict_before"]
         rows.append(row)
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
@@ -74,40 +102,67 @@ def national_changes(figures: pd.DataFrame, registry: Registry, trends_now: pd.D
 #: ``trust_changes.csv``: the original contract's columns, then those added with the
 #: scale-aware tests (``scale`` names what ``estimate`` and its interval are in).
 ORG_CHANGE_COLUMNS = [
-    "org_code", "org_name", "indicator", "band", "previous_year", "value_prev", "latest_year", "value",
-    "change", "change_unit", "p_value", "q_value", "significant",
-    "scale", "estimate", "estimate_ci_low", "estimate_ci_high", "dispersion", "test", "note",
+    "org_code",
+    "org_name",
+    "indicator",
+    "band",
+    "previous_year",
+    "value_prev",
+    "latest_year",
+    "value",
+    "change",
+    "change_unit",
+    "p_value",
+    "q_value",
+    "significant",
+    "scale",
+    "estimate",
+    "estimate_ci_low",
+    "estimate_ci_high",
+    "dispersion",
+    "test",
+    "note",
 ]
 
 #: What each test compares, in the ``test`` column.
 CHANGE_TESTS = {
     "relative_likelihood": "z-test on the log relative likelihood, Katz variance x Pearson dispersion across "
-                           "organisations",
-    "representation": "z-test on the log representation ratio, Katz variance x Pearson dispersion across "
-                      "organisations",
+    "organisations",
+    "representation": "z-test on the log representation ratio, Katz variance x Pearson dispersion across organisations",
     "percentage": "pooled two-proportion z-test, percentage points, survey design effect",
 }
 #: ``scale`` of each kind's ``estimate``.
-CHANGE_SCALES = {"relative_likelihood": "log relative likelihood", "representation": "log representation ratio",
-                 "percentage": "percentage points"}
+CHANGE_SCALES = {
+    "relative_likelihood": "log relative likelihood",
+    "representation": "log representation ratio",
+    "percentage": "percentage points",
+}
 #: ``change_unit`` of each kind's ``change``.
-CHANGE_UNITS = {"relative_likelihood": "% change in the relative likelihood",
-                "representation": "% change in the representation ratio",
-                "percentage": "percentage points"}
+CHANGE_UNITS = {
+    "relative_likelihood": "% change in the relative likelihood",
+    "representation": "% change in the representation ratio",
+    "percentage": "percentage points",
+}
 
 
 def _counts_of(frame: pd.DataFrame, ind, registry: Registry, suffix: str = "") -> tuple:
     """The counts an indicator's change test needs, from ``trust_indicators`` columns."""
     from wres.analysis.organisations import groups_for
 
-    num = lambda c: pd.to_numeric(frame[c + suffix], errors="coerce").to_numpy(float)
+    def num(c):
+        return pd.to_numeric(frame[c + suffix], errors="coerce").to_numpy(float)
+
     m = registry.standard.minority_group
     if ind.trust.kind == "relative_likelihood":
         g1, g2 = groups_for(ind, registry)
         return num(f"numerator_{g1}"), num(f"denominator_{g1}"), num(f"numerator_{g2}"), num(f"denominator_{g2}")
     if ind.trust.kind == "representation":
-        return (num(f"numerator_{m}"), num(f"denominator_{m}"), num(f"workforce_numerator_{m}"),
-                num(f"workforce_denominator_{m}"))
+        return (
+            num(f"numerator_{m}"),
+            num(f"denominator_{m}"),
+            num(f"workforce_numerator_{m}"),
+            num(f"workforce_denominator_{m}"),
+        )
     return num(f"numerator_{m}"), num(f"denominator_{m}")
 
 
@@ -126,12 +181,22 @@ def _change_one(m: pd.DataFrame, ind, registry: Registry, deff: float, alpha: fl
         with np.errstate(invalid="ignore"):
             change = 100 * np.expm1(res["estimate"])
     usable = np.isfinite(res["estimate"]) & np.isfinite(res["se"]) & (res["se"] > 0)
-    est = lambda a: np.where(usable, a, np.nan)
-    return m.assign(change=est(change), change_unit=CHANGE_UNITS[kind], p_value=est(res["p_value"]),
-                    scale=CHANGE_SCALES[kind], estimate=est(res["estimate"]),
-                    estimate_ci_low=est(res["ci_low"]), estimate_ci_high=est(res["ci_high"]),
-                    dispersion=res["dispersion"], test=CHANGE_TESTS[kind],
-                    note=_change_notes(m, usable))
+
+    def est(a):
+        return np.where(usable, a, np.nan)
+
+    return m.assign(
+        change=est(change),
+        change_unit=CHANGE_UNITS[kind],
+        p_value=est(res["p_value"]),
+        scale=CHANGE_SCALES[kind],
+        estimate=est(res["estimate"]),
+        estimate_ci_low=est(res["ci_low"]),
+        estimate_ci_high=est(res["ci_high"]),
+        dispersion=res["dispersion"],
+        test=CHANGE_TESTS[kind],
+        note=_change_notes(m, usable),
+    )
 
 
 def _change_notes(m: pd.DataFrame, usable: np.ndarray) -> np.ndarray:
@@ -145,8 +210,9 @@ def _change_notes(m: pd.DataFrame, usable: np.ndarray) -> np.ndarray:
     return out
 
 
-def org_changes(trust_indicators: pd.DataFrame, registry: Registry, alpha: float = 0.05,
-                survey_deff: float | None = None) -> pd.DataFrame:
+def org_changes(
+    trust_indicators: pd.DataFrame, registry: Registry, alpha: float = 0.05, survey_deff: float | None = None
+) -> pd.DataFrame:
     """Each organisation's change from the previous year to the latest, tested on its own scale.
 
     * Relative likelihoods and representation ratios: the difference of log ratios, Katz
@@ -171,8 +237,11 @@ def org_changes(trust_indicators: pd.DataFrame, registry: Registry, alpha: float
     ti["band"] = ti["band"].fillna("").astype(str)
     latest = int(ti["year"].max())
     prev_year = latest - 1
-    count_cols = [c for c in ti.columns if c.startswith(("numerator_", "denominator_", "workforce_numerator_",
-                                                         "workforce_denominator_"))]
+    count_cols = [
+        c
+        for c in ti.columns
+        if c.startswith(("numerator_", "denominator_", "workforce_numerator_", "workforce_denominator_"))
+    ]
     cols = ["org_code", "org_name", "indicator", "band", "value", "ci_low", "ci_high", *count_cols]
     now = ti[ti["year"] == latest][cols]
     prev = ti[ti["year"] == prev_year][[c for c in cols if c != "org_name"]]
@@ -201,10 +270,17 @@ def headline_text(changes: pd.DataFrame) -> str:
     latest = int(changes["latest_year"].iloc[0])
     have = changes["latest_value"].notna().sum()
     flipped = changes[changes["verdict_changed"]]
-    verdicts = ("; ".join(f"{r.label} (indicator {r.indicator}): {r.verdict_before} → {r.verdict_now}" for r in flipped.itertuples())
-                if len(flipped) else "no trend verdict changed")
-    return (f"**The latest report year in the data is {latest}: {have} of {len(changes)} national series have a "
-            f"figure for it. Adding it changed these verdicts: {verdicts}.**")
+    verdicts = (
+        "; ".join(
+            f"{r.label} (indicator {r.indicator}): {r.verdict_before} → {r.verdict_now}" for r in flipped.itertuples()
+        )
+        if len(flipped)
+        else "no trend verdict changed"
+    )
+    return (
+        f"**The latest report year in the data is {latest}: {have} of {len(changes)} national series have a "
+        f"figure for it. Adding it changed these verdicts: {verdicts}.**"
+    )
 
 
 def changes_table_html(changes: pd.DataFrame) -> str:
@@ -215,14 +291,22 @@ def changes_table_html(changes: pd.DataFrame) -> str:
         fmt = "{:.1f}" if r.unit in ("percent", "percentage points") else "{:.2f}"
         change = "—" if pd.isna(r.change) else f"{r.change:+.1f} {r.change_unit}"
         flag = " ⚑ changed" if r.verdict_changed else ""
-        rows.append("<tr>" + "".join([
-            f"<td>{r.indicator}</td><td>{html.escape(str(r.label))}</td>",
-            f"<td>{_num(r.previous_value, fmt)} ({'' if pd.isna(r.previous_year) else int(r.previous_year)})</td>",
-            f"<td>{_num(r.latest_value, fmt)} ({int(r.latest_year)})</td>",
-            f"<td>{html.escape(change)}</td>",
-            f"<td>{html.escape(str(r.verdict_before))}</td><td>{html.escape(str(r.verdict_now))}{flag}</td>",
-            f"<td>{html.escape(str(r.note))}</td>",
-        ]) + "</tr>")
-    head = ("<thead><tr><th>#</th><th>Series</th><th>Previous figure (report year)</th><th>Latest (report year)</th>"
-            "<th>Change</th><th>Verdict without latest year</th><th>Verdict now</th><th>Note</th></tr></thead>")
+        rows.append(
+            "<tr>"
+            + "".join(
+                [
+                    f"<td>{r.indicator}</td><td>{html.escape(str(r.label))}</td>",
+                    f"<td>{_num(r.previous_value, fmt)} ({'' if pd.isna(r.previous_year) else int(r.previous_year)})</td>",
+                    f"<td>{_num(r.latest_value, fmt)} ({int(r.latest_year)})</td>",
+                    f"<td>{html.escape(change)}</td>",
+                    f"<td>{html.escape(str(r.verdict_before))}</td><td>{html.escape(str(r.verdict_now))}{flag}</td>",
+                    f"<td>{html.escape(str(r.note))}</td>",
+                ]
+            )
+            + "</tr>"
+        )
+    head = (
+        "<thead><tr><th>#</th><th>Series</th><th>Previous figure (report year)</th><th>Latest (report year)</th>"
+        "<th>Change</th><th>Verdict without latest year</th><th>Verdict now</th><th>Note</th></tr></thead>"
+    )
     return f"<table class='table wres-changes'>{head}<tbody>{''.join(rows)}</tbody></table>"

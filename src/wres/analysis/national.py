@@ -24,12 +24,38 @@ from wres.stats import trends, verdicts
 from wres.stats.multiple import bh_adjust
 
 TREND_COLUMNS = [
-    "indicator", "series", "label", "group", "first_year", "last_year", "n_years", "slope",
-    "slope_unit", "slope_ci_low", "slope_ci_high", "p_value", "q_value", "mk_s", "mk_p",
-    "sen_slope", "sen_ci_low", "sen_ci_high", "min_detectable_slope", "verdict",
-    "tests_agree", "verdict_note", "improvement", "transform", "excluded_years", "years_used",
+    "indicator",
+    "series",
+    "label",
+    "group",
+    "first_year",
+    "last_year",
+    "n_years",
+    "slope",
+    "slope_unit",
+    "slope_ci_low",
+    "slope_ci_high",
+    "p_value",
+    "q_value",
+    "mk_s",
+    "mk_p",
+    "sen_slope",
+    "sen_ci_low",
+    "sen_ci_high",
+    "min_detectable_slope",
+    "verdict",
+    "tests_agree",
+    "verdict_note",
+    "improvement",
+    "transform",
+    "excluded_years",
+    "years_used",
     # added with the parity verdicts: the test used, the family, the Mann-Kendall q, the fitted ends
-    "method", "family", "mk_q", "fitted_first", "fitted_last",
+    "method",
+    "family",
+    "mk_q",
+    "fitted_first",
+    "fitted_last",
 ]
 
 #: Values of the ``family`` column.
@@ -42,8 +68,9 @@ def _testable_years(rows: pd.DataFrame) -> pd.DataFrame:
     return ok.drop_duplicates("report_year")
 
 
-def national_trends(figures: pd.DataFrame, registry: Registry,
-                    series: pd.DataFrame | None = None) -> tuple[pd.DataFrame, dict]:
+def national_trends(
+    figures: pd.DataFrame, registry: Registry, series: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, dict]:
     """Test every tested registry series; returns (trend table, fitted lines by (indicator, series)).
 
     ``series`` is :func:`wres.analysis.series.all_series` of ``figures`` when the caller
@@ -76,36 +103,56 @@ def national_trends(figures: pd.DataFrame, registry: Registry,
         slope_unit = res.get("slope_unit")
         if spec.transform == "identity":
             slope_unit = f"{spec.unit} per year"
-        rows.append({
-            **res,
-            "indicator": int(ind_id),
-            "series": key,
-            "label": spec.label,
-            "group": grp["group"].iloc[0],
-            "slope_unit": slope_unit,
-            "improvement": spec.improvement,
-            "transform": spec.transform,
-            "excluded_years": " ".join(str(y) for y in excluded),
-            "years_used": " ".join(str(int(y)) for y in use["report_year"]),
-            "first_year": int(use["report_year"].min()) if len(use) else pd.NA,
-            "last_year": int(use["report_year"].max()) if len(use) else pd.NA,
-            "n_years": len(use),
-            "family": HEADLINE_FAMILY if key == ind.headline_series else CONTEXT_FAMILY,
-        })
+        rows.append(
+            {
+                **res,
+                "indicator": int(ind_id),
+                "series": key,
+                "label": spec.label,
+                "group": grp["group"].iloc[0],
+                "slope_unit": slope_unit,
+                "improvement": spec.improvement,
+                "transform": spec.transform,
+                "excluded_years": " ".join(str(y) for y in excluded),
+                "years_used": " ".join(str(int(y)) for y in use["report_year"]),
+                "first_year": int(use["report_year"].min()) if len(use) else pd.NA,
+                "last_year": int(use["report_year"].max()) if len(use) else pd.NA,
+                "n_years": len(use),
+                "family": HEADLINE_FAMILY if key == ind.headline_series else CONTEXT_FAMILY,
+            }
+        )
     table = pd.DataFrame(rows)
     table["q_value"], table["mk_q"] = family_q_values(table)
     judged = [
-        verdicts.classify(r.slope, r.q_value, int(r.n_years), r.improvement, alpha=cfg.alpha,
-                          min_years=cfg.min_years, cross_p=r.mk_q, cross_s=r.mk_s,
-                          first=r.fitted_first, last=r.fitted_last,
-                          scale="log" if r.transform == "log" else "identity")
+        verdicts.classify(
+            r.slope,
+            r.q_value,
+            int(r.n_years),
+            r.improvement,
+            alpha=cfg.alpha,
+            min_years=cfg.min_years,
+            cross_p=r.mk_q,
+            cross_s=r.mk_s,
+            first=r.fitted_first,
+            last=r.fitted_last,
+            scale="log" if r.transform == "log" else "identity",
+        )
         for r in table.itertuples()
     ]
     table["verdict"] = [v.verdict for v in judged]
     table["tests_agree"] = [v.tests_agree for v in judged]
     table["verdict_note"] = [
-        verdict_note(v, n_years=int(r.n_years), min_years=cfg.min_years, p_value=r.q_value, cross_p=r.mk_q,
-                     alpha=cfg.alpha, p_label="q", cross_label="q", rolling=r.method != trends.METHOD_OLS)
+        verdict_note(
+            v,
+            n_years=int(r.n_years),
+            min_years=cfg.min_years,
+            p_value=r.q_value,
+            cross_p=r.mk_q,
+            alpha=cfg.alpha,
+            p_label="q",
+            cross_label="q",
+            rolling=r.method != trends.METHOD_OLS,
+        )
         for v, r in zip(judged, table.itertuples(), strict=True)
     ]
     table = table[TREND_COLUMNS].sort_values(["indicator", "series"]).reset_index(drop=True)
@@ -121,4 +168,3 @@ def family_q_values(table: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
         q[rows.index] = bh_adjust(rows["p_value"].to_numpy(dtype=float))
         mk_q[rows.index] = bh_adjust(rows["mk_p"].to_numpy(dtype=float))
     return q, mk_q
-

@@ -81,7 +81,8 @@ RATE_WORDS: Words = {
 RATE_WORDS_SHORT_WEIGHTED: Words = {
     **RATE_WORDS,
     "weighted": lambda labels, deff: (
-        f"weighted survey percent: count = percent x respondents, design effect {deff} assumed"),
+        f"weighted survey percent: count = percent x respondents, design effect {deff} assumed"
+    ),
 }
 
 
@@ -96,18 +97,20 @@ def rate_notes(codes: Iterable, labels: Labels, *, short_weighted: bool = False)
 
 TREND_WORDS: Words = {
     "few_years": lambda labels, n, m: f"{n} year(s) with counts for both groups; at least {m} needed",
-    "empty_years": lambda labels, g, years: (
-        f"{NO_STAFF} {_group(labels, g)} in {_years(years)}: year(s) left out"),
+    "empty_years": lambda labels, g, years: f"{NO_STAFF} {_group(labels, g)} in {_years(years)}: year(s) left out",
     "bad_years": lambda labels, g, years: (
-        f"missing or invalid count for group {_group(labels, g)} in {_years(years)}: year(s) left out"),
+        f"missing or invalid count for group {_group(labels, g)} in {_years(years)}: year(s) left out"
+    ),
     "no_events": lambda labels, g: (
-        f"no events in group {_group(labels, g)} in any year: gap on the log-odds scale is infinite "
-        "(separation)"),
+        f"no events in group {_group(labels, g)} in any year: gap on the log-odds scale is infinite (separation)"
+    ),
     "all_events": lambda labels, g: (
-        f"every member of group {_group(labels, g)} had the event in every year: separation"),
+        f"every member of group {_group(labels, g)} had the event in every year: separation"
+    ),
     "no_convergence": lambda labels, warning: (
         f"GLM fit did not converge cleanly ({warning}; e.g. a group's events all in its first or last "
-        "years): not estimable"),
+        "years): not estimable"
+    ),
     "non_finite": lambda labels: "non-finite estimate (near-separation): not estimable",
     "scale_floored": lambda labels: "Pearson dispersion below 1: binomial scale (1) used",
     "no_rows": lambda labels: "no rows",
@@ -127,7 +130,8 @@ def trend_notes(codes: Iterable, labels: Labels) -> np.ndarray:
 FUNNEL_WORDS: Words = {
     "no_estimates": lambda labels: "no organisation with an estimate",
     "few_orgs": lambda labels, n, m: (
-        f"only {n} organisation(s), fewer than {m}: overdispersion not estimated, unadjusted limits used"),
+        f"only {n} organisation(s), fewer than {m}: overdispersion not estimated, unadjusted limits used"
+    ),
     "equal_precision": lambda labels: "equal precision in every organisation: tau2 not estimable",
     "adjustment_off": lambda labels: "overdispersion adjustment switched off",
 }
@@ -140,8 +144,10 @@ def funnel_note(codes: str) -> str:
 
 def few_orgs_for_funnel(n: int, m: int) -> str:
     """Why a year's organisations are not placed on a funnel at all."""
-    return (f"only {n} organisation(s) with an estimate in this year, fewer than {m}: "
-            "no peers to compare with, so no funnel position")
+    return (
+        f"only {n} organisation(s) with an estimate in this year, fewer than {m}: "
+        "no peers to compare with, so no funnel position"
+    )
 
 
 NOT_PLACED = "no estimate: not placed on the funnel"
@@ -172,44 +178,62 @@ def _change(sign: int) -> str:
     return "rise" if sign > 0 else "fall"
 
 
-def verdict_note(v: Verdict, *, n_years: int, min_years: int, p_value: float, cross_p: float,
-                 alpha: float = 0.05, p_label: str = "p", cross_label: str = "p", rolling: bool = False) -> str:
+def verdict_note(
+    v: Verdict,
+    *,
+    n_years: int,
+    min_years: int,
+    p_value: float,
+    cross_p: float,
+    alpha: float = 0.05,
+    p_label: str = "p",
+    cross_label: str = "p",
+    rolling: bool = False,
+) -> str:
     """What the regression and the Mann–Kendall cross-check said, in one or two sentences.
 
     ``p_label`` / ``cross_label`` name the regression's and Mann–Kendall's p-values (``"q"``
     when Benjamini–Hochberg q-values). ``rolling``: a rolling-average series, tested by GLS
     and with no Mann–Kendall test (it assumes independent years)."""
     if v.reason == "too_few_years":
-        return (f"Only {n_years} year{'s' if n_years != 1 else ''} of data; at least "
-                f"{min_years} are needed before a trend is tested, so no p-value is given.")
+        return (
+            f"Only {n_years} year{'s' if n_years != 1 else ''} of data; at least "
+            f"{min_years} are needed before a trend is tested, so no p-value is given."
+        )
     if v.reason == "no_estimate":
         return "The regression p-value could not be computed, so no change is reported."
     ols = f"{p_label} {fmt_p(p_value, alpha)}"
     mk = f"{cross_label} {fmt_p(cross_p, alpha)}"
     if rolling and v.reason == "no_cross_check":
         found = f"a significant {_change(v.sign)}" if p_value < alpha else "no significant change"
-        return (f"The regression, by generalised least squares allowing for the overlap of the two-year rolling "
-                f"averages, finds {found} ({ols}); the Mann–Kendall test is not used because it assumes "
-                "independent years.")
+        return (
+            f"The regression, by generalised least squares allowing for the overlap of the two-year rolling "
+            f"averages, finds {found} ({ols}); the Mann–Kendall test is not used because it assumes "
+            "independent years."
+        )
     if v.reason == "no_cross_check":
         found = f"a significant {_change(v.sign)}" if p_value < alpha else "no significant change"
         return f"The regression finds {found} ({ols}); the Mann–Kendall test was not available."
     if v.reason == "contradict":
-        return (f"The regression finds a significant {_change(v.sign)} ({ols}) but the "
-                f"Mann–Kendall test finds a significant {_change(v.cross_sign)} ({mk}); "
-                "the two tests contradict each other.")
+        return (
+            f"The regression finds a significant {_change(v.sign)} ({ols}) but the "
+            f"Mann–Kendall test finds a significant {_change(v.cross_sign)} ({mk}); "
+            "the two tests contradict each other."
+        )
     if v.reason == "both_significant":
-        return (f"Both the regression ({ols}) and the Mann–Kendall test ({mk}) "
-                f"find a significant {_change(v.sign)}.")
+        return f"Both the regression ({ols}) and the Mann–Kendall test ({mk}) find a significant {_change(v.sign)}."
     if v.reason == "unconfirmed":
-        return (f"The regression finds a significant {_change(v.sign)} ({ols}) but the "
-                f"Mann–Kendall test does not confirm it ({mk}).")
+        return (
+            f"The regression finds a significant {_change(v.sign)} ({ols}) but the "
+            f"Mann–Kendall test does not confirm it ({mk})."
+        )
     if v.reason == "cross_check_only":
         what = f"significant {_change(v.cross_sign)}" if v.cross_sign else "significant trend"
-        return (f"The Mann–Kendall test finds a {what} ({mk}) but the regression does not "
-                f"({ols}), so no significant change is reported.")
-    return (f"Neither the regression ({ols}) nor the Mann–Kendall test ({mk}) "
-            "finds a significant change.")
+        return (
+            f"The Mann–Kendall test finds a {what} ({mk}) but the regression does not "
+            f"({ols}), so no significant change is reported."
+        )
+    return f"Neither the regression ({ols}) nor the Mann–Kendall test ({mk}) finds a significant change."
 
 
 # ---------------------------------------------------------------------------------------

@@ -163,8 +163,7 @@ def groups_for(ind: Indicator, registry: Registry) -> tuple[str, str]:
 
 
 def measure_for(ind: Indicator) -> str:
-    return {"relative_likelihood": RELATIVE_LIKELIHOOD, "percentage": PERCENTAGE}.get(
-        ind.trust.kind, REPRESENTATION)
+    return {"relative_likelihood": RELATIVE_LIKELIHOOD, "percentage": PERCENTAGE}.get(ind.trust.kind, REPRESENTATION)
 
 
 def unit_for(ind: Indicator) -> str:
@@ -209,8 +208,10 @@ def tested_words(ind: Indicator, registry: Registry) -> str:
     g1, g2 = groups_for(ind, registry)
     if ind.trust.kind == "representation":
         senior = ind.comparison.senior_label if ind.comparison else ind.trust.band
-        return (f"{std.label(g1)} share of {senior} relative to the {std.label(g1)} share of the "
-                "whole workforce (odds ratio)")
+        return (
+            f"{std.label(g1)} share of {senior} relative to the {std.label(g1)} share of the "
+            "whole workforce (odds ratio)"
+        )
     if ind.trust.kind == "relative_likelihood":
         return f"{std.label(g1)} vs {std.label(g2)} rate ({ind.rate_words or 'odds ratio'})"
     return f"gap between {std.label(g1)} and {std.label(g2)} staff (odds ratio)"
@@ -249,9 +250,13 @@ def _missing_reasons(sub: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     if m.empty:
         return pd.DataFrame(columns=[*keys, "_missing"])
     txt = m["group"].astype(str) + ": " + m["missing_reason"].astype(str)
-    return (m[keys].assign(_missing=txt.to_numpy())
-            .groupby(keys, dropna=False)["_missing"].agg(lambda s: "; ".join(dict.fromkeys(s)))
-            .reset_index())
+    return (
+        m[keys]
+        .assign(_missing=txt.to_numpy())
+        .groupby(keys, dropna=False)["_missing"]
+        .agg(lambda s: "; ".join(dict.fromkeys(s)))
+        .reset_index()
+    )
 
 
 def _gap_ci(k1, n1, k2, n2, alpha: float) -> tuple[np.ndarray, np.ndarray]:
@@ -262,11 +267,9 @@ def _gap_ci(k1, n1, k2, n2, alpha: float) -> tuple[np.ndarray, np.ndarray]:
     lo = np.full(k1.shape, np.nan)
     hi = np.full(k1.shape, np.nan)
     with np.errstate(invalid="ignore"):
-        ok = (np.isfinite(k1) & np.isfinite(k2) & (n1 > 0) & (n2 > 0)
-              & (k1 >= 0) & (k1 <= n1) & (k2 >= 0) & (k2 <= n2))
+        ok = np.isfinite(k1) & np.isfinite(k2) & (n1 > 0) & (n2 > 0) & (k1 >= 0) & (k1 <= n1) & (k2 >= 0) & (k2 <= n2)
     if ok.any():
-        a, b = confint_proportions_2indep(k1[ok], n1[ok], k2[ok], n2[ok], method="newcomb",
-                                          compare="diff", alpha=alpha)
+        a, b = confint_proportions_2indep(k1[ok], n1[ok], k2[ok], n2[ok], method="newcomb", compare="diff", alpha=alpha)
         lo[ok], hi[ok] = 100 * np.asarray(a), 100 * np.asarray(b)
     return lo, hi
 
@@ -277,7 +280,7 @@ def _rename_groups(df: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
         for c in df.columns:
             for stem in ("numerator_", "denominator_", "rate_"):
                 if c == stem + old or c.startswith(stem + old + "_ci_"):
-                    ren[c] = stem + new + c[len(stem + old):]
+                    ren[c] = stem + new + c[len(stem + old) :]
     return df.rename(columns=ren)
 
 
@@ -289,18 +292,14 @@ def _representation_long(trusts: pd.DataFrame, ind: Indicator, registry: Registr
     minority = registry.standard.minority_group
     senior_band, wf_band = ind.trust.band, ind.trust.workforce_band
     wf_ind = _workforce_indicator(ind)
-    senior = trusts[(trusts["indicator"] == ind.id) & (trusts["band"] == senior_band)
-                    & (trusts["group"] == minority)]
-    work = trusts[(trusts["indicator"] == wf_ind) & (trusts["band"] == wf_band)
-                  & (trusts["group"] == minority)]
-    work = work[work.set_index(["year", "org_code"]).index.isin(
-        senior.set_index(["year", "org_code"]).index)]
+    senior = trusts[(trusts["indicator"] == ind.id) & (trusts["band"] == senior_band) & (trusts["group"] == minority)]
+    work = trusts[(trusts["indicator"] == wf_ind) & (trusts["band"] == wf_band) & (trusts["group"] == minority)]
+    work = work[work.set_index(["year", "org_code"]).index.isin(senior.set_index(["year", "org_code"]).index)]
     out = pd.concat([senior.assign(group=senior_band), work.assign(group=wf_band)], ignore_index=True)
     return out.assign(indicator=ind.id, band="")
 
 
-def _org_rows(trusts: pd.DataFrame, ind: Indicator, registry: Registry, deff: float,
-              alpha: float) -> pd.DataFrame:
+def _org_rows(trusts: pd.DataFrame, ind: Indicator, registry: Registry, deff: float, alpha: float) -> pd.DataFrame:
     """One row per year and organisation for one indicator, before the funnel."""
     from wres.stats.rates import Comparison, org_rates, relative_likelihood
 
@@ -322,14 +321,35 @@ def _org_rows(trusts: pd.DataFrame, ind: Indicator, registry: Registry, deff: fl
         senior_rows = trusts[(trusts["indicator"] == ind.id) & (trusts["band"] == ind.trust.band)]
         r = org_rates(senior_rows, Comparison(ind.id, minority, majority, PERCENTAGE, alpha))
         r["note"] = notes.rate_notes(r["note_codes"], (minority, majority))
-        r = r.drop(columns=["value", "ci_low", "ci_high", "gap", "gap_ci_low", "gap_ci_high",
-                            "log_rl", "se_log_rl", "note_codes"])
+        r = r.drop(
+            columns=[
+                "value",
+                "ci_low",
+                "ci_high",
+                "gap",
+                "gap_ci_low",
+                "gap_ci_high",
+                "log_rl",
+                "se_log_rl",
+                "note_codes",
+            ]
+        )
         wf_ind = _workforce_indicator(ind)
         wf_rows = trusts[(trusts["indicator"] == wf_ind) & (trusts["band"] == ind.trust.workforce_band)]
         w = org_rates(wf_rows, Comparison(wf_ind, minority, majority, PERCENTAGE, alpha))
         w["note"] = notes.rate_notes(w["note_codes"], (minority, majority))
-        w = w[["year", "org_code", f"numerator_{minority}", f"denominator_{minority}",
-               f"rate_{minority}", f"rate_{minority}_ci_low", f"rate_{minority}_ci_high", "note"]]
+        w = w[
+            [
+                "year",
+                "org_code",
+                f"numerator_{minority}",
+                f"denominator_{minority}",
+                f"rate_{minority}",
+                f"rate_{minority}_ci_low",
+                f"rate_{minority}_ci_high",
+                "note",
+            ]
+        ]
         w = w.rename(columns={c: "workforce_" + c for c in w.columns if c not in ("year", "org_code")})
         r = r.merge(w, on=["year", "org_code"], how="left")
         no_wf = r[f"workforce_denominator_{minority}"].isna().to_numpy()
@@ -346,14 +366,15 @@ def _org_rows(trusts: pd.DataFrame, ind: Indicator, registry: Registry, deff: fl
             r["gap"] = 100 * (r[f"workforce_rate_{minority}"] - r[f"rate_{minority}"])
         r["gap_ci_low"], r["gap_ci_high"] = _gap_ci(kw, nw, ks, ns, alpha)
         wf_note = np.where(no_wf, notes.no_workforce_figure(ind.trust.workforce_band), "").astype(object)
-        r["note"] = _join(r["note"].to_numpy(object), r["workforce_note"].fillna("").to_numpy(object),
-                          wf_note, rl_note)
+        r["note"] = _join(r["note"].to_numpy(object), r["workforce_note"].fillna("").to_numpy(object), wf_note, rl_note)
         r = r.drop(columns=["workforce_note"])
         r["y"], r["s"] = r["log_rl"], r["se_log_rl"]
         with np.errstate(divide="ignore", invalid="ignore"):
             r["funnel_precision"] = 1.0 / r["se_log_rl"] ** 2
-        both = trusts[((trusts["indicator"] == ind.id) & (trusts["band"] == ind.trust.band))
-                      | ((trusts["indicator"] == wf_ind) & (trusts["band"] == ind.trust.workforce_band))]
+        both = trusts[
+            ((trusts["indicator"] == ind.id) & (trusts["band"] == ind.trust.band))
+            | ((trusts["indicator"] == wf_ind) & (trusts["band"] == ind.trust.workforce_band))
+        ]
         reasons = _missing_reasons(both, ["year", "org_code"])
         g1, g2 = minority, majority
     if len(reasons):
@@ -365,9 +386,16 @@ def _org_rows(trusts: pd.DataFrame, ind: Indicator, registry: Registry, deff: fl
     return r
 
 
-def _funnel_year(rows: pd.DataFrame, ind: Indicator, registry: Registry, year: int, deff: float,
-                 min_orgs: int, grid_points: int, method: str = FUNNEL_METHOD
-                 ) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
+def _funnel_year(
+    rows: pd.DataFrame,
+    ind: Indicator,
+    registry: Registry,
+    year: int,
+    deff: float,
+    min_orgs: int,
+    grid_points: int,
+    method: str = FUNNEL_METHOD,
+) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
     """Funnel positions, fit and limit curves of one indicator in one year.
 
     ``method``: a :data:`wres.stats.overdispersion.METHODS` name; ``"funnelplotr"`` keeps the
@@ -382,11 +410,13 @@ def _funnel_year(rows: pd.DataFrame, ind: Indicator, registry: Registry, year: i
 
 def _not_placed(rows: pd.DataFrame, fit: dict, n_ok: int, min_orgs: int):
     note = notes.few_orgs_for_funnel(n_ok, min_orgs)
-    out = rows.assign(funnel_z=np.nan, funnel_p=np.nan, funnel_position_95="not estimable",
-                      funnel_position_998="not estimable")
+    out = rows.assign(
+        funnel_z=np.nan, funnel_p=np.nan, funnel_position_95="not estimable", funnel_position_998="not estimable"
+    )
     out["note"] = _join(out["note"].to_numpy(object), np.full(len(out), note, dtype=object))
-    fit.update(target=np.nan, target_transformed=np.nan, phi=np.nan, tau2=np.nan,
-               overdispersion=False, note=note, fitted=False)
+    fit.update(
+        target=np.nan, target_transformed=np.nan, phi=np.nan, tau2=np.nan, overdispersion=False, note=note, fitted=False
+    )
     return out, fit, pd.DataFrame()
 
 
@@ -404,9 +434,17 @@ def _additive_year(rows, ind, registry, year, deff, min_orgs, grid_points, metho
 
     kind = ind.trust.kind
     g1, g2 = groups_for(ind, registry)
-    col = lambda c: pd.to_numeric(rows[c], errors="coerce").to_numpy(float)
-    fit = {"indicator": ind.id, "year": year, "transform": "asin" if kind == "percentage" else "log",
-           "method": method, "min_orgs": min_orgs}
+
+    def col(c):
+        return pd.to_numeric(rows[c], errors="coerce").to_numpy(float)
+
+    fit = {
+        "indicator": ind.id,
+        "year": year,
+        "transform": "asin" if kind == "percentage" else "log",
+        "method": method,
+        "min_orgs": min_orgs,
+    }
     if kind == "percentage":
         k, n = col(f"numerator_{g1}"), col(f"denominator_{g1}")
         ok = np.isfinite(k) & np.isfinite(n) & (n > 0) & (k >= 0) & (k <= n)
@@ -422,7 +460,11 @@ def _additive_year(rows, ind, registry, year, deff, min_orgs, grid_points, metho
     else:
         k1, n1, k2, n2 = (col(f"{q}_{g}") for g in (g1, g2) for q in ("numerator", "denominator"))
         ok = od._usable(k1, n1, k2, n2) & ~((k1 == 0) & (k2 == 0))
-        r1, r2 = (float(np.squeeze(a)) for a in od.pooled_rates(k1[ok], n1[ok], k2[ok], n2[ok])) if ok.any() else (np.nan,) * 2
+        r1, r2 = (
+            (float(np.squeeze(a)) for a in od.pooled_rates(k1[ok], n1[ok], k2[ok], n2[ok]))
+            if ok.any()
+            else (np.nan,) * 2
+        )
         usable = ok.any() and 0 < r1 < 1 and 0 < r2 < 1
         n_ok = int(ok.sum()) if usable else 0
         fit["n_orgs"] = n_ok
@@ -436,24 +478,41 @@ def _additive_year(rows, ind, registry, year, deff, min_orgs, grid_points, metho
     t = info["target"]
     tau2 = info["tau2"] if method == "additive" and np.isfinite(info["tau2"]) else 0.0
     placed = res["position_95"].to_numpy() != "not estimable"
-    tab = rows.assign(funnel_precision=np.where(placed, precision, np.nan),
-                      funnel_z=res["z_adjusted"].to_numpy(), funnel_p=_two_sided_p(res["z_adjusted"]),
-                      funnel_position_95=res["position_95"].to_numpy(),
-                      funnel_position_998=res["position_998"].to_numpy(),
-                      funnel_exact=res["exact"].to_numpy(bool) & placed)
-    tab["note"] = _join(tab["note"].to_numpy(object),
-                        np.where(placed, "", notes.NOT_PLACED).astype(object),
-                        np.where(tab["funnel_exact"], notes.EXACT_PLACED, "").astype(object))
-    fit.update(target=nat_target, target_transformed=t, phi=info["phi"], tau2=info["tau2"],
-               overdispersion=bool(tau2 > 0), n_exact=int(tab["funnel_exact"].sum()), fitted=True,
-               note="")
+    tab = rows.assign(
+        funnel_precision=np.where(placed, precision, np.nan),
+        funnel_z=res["z_adjusted"].to_numpy(),
+        funnel_p=_two_sided_p(res["z_adjusted"]),
+        funnel_position_95=res["position_95"].to_numpy(),
+        funnel_position_998=res["position_998"].to_numpy(),
+        funnel_exact=res["exact"].to_numpy(bool) & placed,
+    )
+    tab["note"] = _join(
+        tab["note"].to_numpy(object),
+        np.where(placed, "", notes.NOT_PLACED).astype(object),
+        np.where(tab["funnel_exact"], notes.EXACT_PLACED, "").astype(object),
+    )
+    fit.update(
+        target=nat_target,
+        target_transformed=t,
+        phi=info["phi"],
+        tau2=info["tau2"],
+        overdispersion=bool(tau2 > 0),
+        n_exact=int(tab["funnel_exact"].sum()),
+        fitted=True,
+        note="",
+    )
     grid = funnel.precision_grid(precision[placed], num=grid_points)
     lim = funnel.funnel_limits(t, tau2, grid, fit["transform"])
     scale = 100.0 if kind == "percentage" else 1.0
-    lim = pd.DataFrame({
-        "indicator": ind.id, "year": year, "precision": lim["precision"], "target": nat_target,
-        **{c: lim[c] * scale for c in ("ll95", "ul95", "ll998", "ul998")},
-    })
+    lim = pd.DataFrame(
+        {
+            "indicator": ind.id,
+            "year": year,
+            "precision": lim["precision"],
+            "target": nat_target,
+            **{c: lim[c] * scale for c in ("ll95", "ul95", "ll998", "ul998")},
+        }
+    )
     return tab, fit, lim
 
 
@@ -473,24 +532,44 @@ def _representation_year(rows, ind, registry, year, min_orgs, grid_points):
     ok = parity["position_95"].to_numpy() != "not estimable"
     pooled = _pooled_ratio(rows, ind, registry)
     n_ok = int(ok.sum()) if np.isfinite(pooled) else 0
-    fit = {"indicator": ind.id, "year": year, "transform": "binomial", "method": REPRESENTATION_METHOD,
-           "min_orgs": min_orgs, "n_orgs": n_ok, "n_exact": n_ok}
-    out = rows.assign(funnel_precision=np.where(ok, n, np.nan),
-                      parity_p=parity["p_two_sided"].to_numpy(),
-                      parity_expected=parity["expected"].to_numpy(),
-                      parity_position_95=parity["position_95"].to_numpy(),
-                      parity_position_998=parity["position_998"].to_numpy())
+    fit = {
+        "indicator": ind.id,
+        "year": year,
+        "transform": "binomial",
+        "method": REPRESENTATION_METHOD,
+        "min_orgs": min_orgs,
+        "n_orgs": n_ok,
+        "n_exact": n_ok,
+    }
+    out = rows.assign(
+        funnel_precision=np.where(ok, n, np.nan),
+        parity_p=parity["p_two_sided"].to_numpy(),
+        parity_expected=parity["expected"].to_numpy(),
+        parity_position_95=parity["position_95"].to_numpy(),
+        parity_position_998=parity["position_998"].to_numpy(),
+    )
     if n_ok < min_orgs:
         out, fit, lim = _not_placed(out, fit, n_ok, min_orgs)
         return out.assign(expected_members=np.nan), fit, lim
     nat = rep.representation_funnel(k, n, share, national_ratio=pooled, view="national_ratio")
-    out = out.assign(funnel_z=np.nan, funnel_p=nat["p_two_sided"].to_numpy(),
-                     expected_members=nat["expected"].to_numpy(),
-                     funnel_position_95=nat["position_95"].to_numpy(),
-                     funnel_position_998=nat["position_998"].to_numpy(), funnel_exact=ok)
+    out = out.assign(
+        funnel_z=np.nan,
+        funnel_p=nat["p_two_sided"].to_numpy(),
+        expected_members=nat["expected"].to_numpy(),
+        funnel_position_95=nat["position_95"].to_numpy(),
+        funnel_position_998=nat["position_998"].to_numpy(),
+        funnel_exact=ok,
+    )
     out["note"] = _join(out["note"].to_numpy(object), np.where(ok, "", notes.NOT_PLACED).astype(object))
-    fit.update(target=pooled, target_transformed=np.log(pooled), phi=np.nan, tau2=np.nan,
-               overdispersion=False, fitted=True, note="")
+    fit.update(
+        target=pooled,
+        target_transformed=np.log(pooled),
+        phi=np.nan,
+        tau2=np.nan,
+        overdispersion=False,
+        fitted=True,
+        note="",
+    )
     wf_share = float(np.nansum(np.where(ok, share * n, 0)) / np.nansum(np.where(ok, n, 0)))
     lim = _representation_limits(n[ok], wf_share, pooled, grid_points)
     lim.insert(0, "year", year)
@@ -524,36 +603,57 @@ def _funnelplotr_year(rows, ind, registry, year, deff, min_orgs, grid_points):
     scale = 100.0 if kind == "percentage" else 1.0
     g1, _ = groups_for(ind, registry)
     if kind == "percentage":
-        rows = funnel.proportion_funnel_inputs(rows, numerator=f"numerator_{g1}",
-                                               denominator=f"denominator_{g1}", deff=deff)
+        rows = funnel.proportion_funnel_inputs(
+            rows, numerator=f"numerator_{g1}", denominator=f"denominator_{g1}", deff=deff
+        )
         rows["funnel_precision"] = rows["n_eff"]
         target = float(rows["target"].iloc[0]) if len(rows) else np.nan
     else:
         pooled = _pooled_ratio(rows, ind, registry)
         target = float(np.log(pooled)) if np.isfinite(pooled) and pooled > 0 else None
-    ok = np.isfinite(rows["y"].to_numpy(float)) & np.isfinite(rows["s"].to_numpy(float)) & (
-        rows["s"].to_numpy(float) > 0)
+    ok = (
+        np.isfinite(rows["y"].to_numpy(float))
+        & np.isfinite(rows["s"].to_numpy(float))
+        & (rows["s"].to_numpy(float) > 0)
+    )
     n_ok = int(ok.sum())
-    fit = {"indicator": ind.id, "year": year, "transform": transform, "n_orgs": n_ok,
-           "method": "funnelplotr", "min_orgs": min_orgs, "n_exact": 0}
+    fit = {
+        "indicator": ind.id,
+        "year": year,
+        "transform": transform,
+        "n_orgs": n_ok,
+        "method": "funnelplotr",
+        "min_orgs": min_orgs,
+        "n_exact": 0,
+    }
     if n_ok < min_orgs:
         return _not_placed(rows, fit, n_ok, min_orgs)
     tab = funnel.funnel_table(rows, y="y", s="s", target=target if kind != "percentage" else None)
     info = tab.attrs["funnel"]
     t = info["target"]
     nat_target = (np.sin(t) ** 2 * scale) if transform == "asin" else float(np.exp(t))
-    fit.update(target=nat_target, target_transformed=t, phi=info["phi"], tau2=info["tau2"],
-               overdispersion=info["overdispersion"], note=notes.funnel_note(info["note_codes"]),
-               fitted=True)
+    fit.update(
+        target=nat_target,
+        target_transformed=t,
+        phi=info["phi"],
+        tau2=info["tau2"],
+        overdispersion=info["overdispersion"],
+        note=notes.funnel_note(info["note_codes"]),
+        fitted=True,
+    )
     tab["funnel_p"] = _two_sided_p(tab["funnel_z"])
-    tab["note"] = _join(tab["note"].to_numpy(object),
-                        np.where(~ok, notes.NOT_PLACED, "").astype(object))
+    tab["note"] = _join(tab["note"].to_numpy(object), np.where(~ok, notes.NOT_PLACED, "").astype(object))
     grid = funnel.precision_grid(tab.loc[ok, "funnel_precision"], num=grid_points)
     lim = funnel.funnel_limits(t, info["tau2"] if info["overdispersion"] else 0.0, grid, transform)
-    lim = pd.DataFrame({
-        "indicator": ind.id, "year": year, "precision": lim["precision"], "target": nat_target,
-        **{c: lim[c] * scale for c in ("ll95", "ul95", "ll998", "ul998")},
-    })
+    lim = pd.DataFrame(
+        {
+            "indicator": ind.id,
+            "year": year,
+            "precision": lim["precision"],
+            "target": nat_target,
+            **{c: lim[c] * scale for c in ("ll95", "ul95", "ll998", "ul998")},
+        }
+    )
     return tab, fit, lim
 
 
@@ -585,8 +685,16 @@ def _pooled_ratio(rows: pd.DataFrame, ind: Indicator, registry: Registry) -> flo
 #: ``improvement`` of every organisation trend: the gap closing (``wres.stats.parity``).
 TOWARDS_PARITY = "towards parity"
 #: Columns added to ``trust_indicators`` by this version (after the original contract's).
-NEW_INDICATOR_COLUMNS = ("funnel_method", "funnel_p", "funnel_exact", "expected_members", "parity_expected",
-                         "parity_p", "parity_position_95", "parity_position_998")
+NEW_INDICATOR_COLUMNS = (
+    "funnel_method",
+    "funnel_p",
+    "funnel_exact",
+    "expected_members",
+    "parity_expected",
+    "parity_p",
+    "parity_position_95",
+    "parity_position_998",
+)
 #: Columns added to ``trust_trends``: the fitted odds ratio between the groups at the first
 #: and last year tested, and the parity code (``wres.stats.parity.CODES``).
 NEW_TREND_COLUMNS = ("first_year", "last_year", "fitted_first", "fitted_last", "parity_code")
@@ -595,31 +703,110 @@ NEW_TREND_COLUMNS = ("first_year", "last_year", "fitted_first", "fitted_last", "
 def _empty_outputs(registry: Registry) -> dict[str, pd.DataFrame]:
     std = registry.standard
     m, w = std.minority_group, std.majority_group
-    rate_cols = [f"{q}_{g}{s}" for g in (m, w) for q, s in
-                 (("numerator", ""), ("denominator", ""), ("rate", ""), ("rate", "_ci_low"), ("rate", "_ci_high"))]
+    rate_cols = [
+        f"{q}_{g}{s}"
+        for g in (m, w)
+        for q, s in (("numerator", ""), ("denominator", ""), ("rate", ""), ("rate", "_ci_low"), ("rate", "_ci_high"))
+    ]
     wf = [f"workforce_rate_{m}", f"workforce_rate_{m}_ci_low", f"workforce_rate_{m}_ci_high"]
     return {
-        "trust_indicators": pd.DataFrame(columns=[
-            "year", "org_code", *_ORG_ATTRS, "indicator", "band", "measure", "unit", *rate_cols, *wf,
-            "value", "ci_low", "ci_high", "gap", "gap_ci_low", "gap_ci_high", "funnel_precision",
-            "funnel_z", "funnel_position_95", "funnel_position_998", "in_non_adverse_range", "note",
-            *NEW_INDICATOR_COLUMNS, f"workforce_numerator_{m}", f"workforce_denominator_{m}"]),
-        "trust_trends": pd.DataFrame(columns=[
-            "org_code", "org_name", "indicator", "band", "tested", "improvement", "n_years", "slope",
-            "slope_ci_low", "slope_ci_high", "or_change_pct_per_year", "p_value", "q_value",
-            "dispersion", "verdict", "note", *NEW_TREND_COLUMNS]),
-        "trust_aggregates": pd.DataFrame(columns=[
-            "level", "category", "year", "indicator", "band", "n_orgs", "measure", "unit", *rate_cols,
-            *wf, "value", "ci_low", "ci_high", "gap", "gap_ci_low", "gap_ci_high", "note"]),
-        "trust_share_in_range": pd.DataFrame(columns=[
-            "indicator", "year", "low", "high", "n_orgs", "n_in_range", "share", "n_not_estimable"]),
-        "trust_funnel_fits": pd.DataFrame(columns=[
-            "indicator", "year", "transform", "target", "target_transformed", "phi", "tau2", "n_orgs",
-            "overdispersion", "note", "method", "n_exact", "min_orgs", "fitted"]),
-        "trust_funnel_limits": pd.DataFrame(columns=[
-            "indicator", "year", "precision", "target", "ll95", "ul95", "ll998", "ul998"]),
-        "trust_orgs": pd.DataFrame(columns=[
-            "org_code", "org_name", "region", "org_type", "first_year", "last_year", "n_years"]),
+        "trust_indicators": pd.DataFrame(
+            columns=[
+                "year",
+                "org_code",
+                *_ORG_ATTRS,
+                "indicator",
+                "band",
+                "measure",
+                "unit",
+                *rate_cols,
+                *wf,
+                "value",
+                "ci_low",
+                "ci_high",
+                "gap",
+                "gap_ci_low",
+                "gap_ci_high",
+                "funnel_precision",
+                "funnel_z",
+                "funnel_position_95",
+                "funnel_position_998",
+                "in_non_adverse_range",
+                "note",
+                *NEW_INDICATOR_COLUMNS,
+                f"workforce_numerator_{m}",
+                f"workforce_denominator_{m}",
+            ]
+        ),
+        "trust_trends": pd.DataFrame(
+            columns=[
+                "org_code",
+                "org_name",
+                "indicator",
+                "band",
+                "tested",
+                "improvement",
+                "n_years",
+                "slope",
+                "slope_ci_low",
+                "slope_ci_high",
+                "or_change_pct_per_year",
+                "p_value",
+                "q_value",
+                "dispersion",
+                "verdict",
+                "note",
+                *NEW_TREND_COLUMNS,
+            ]
+        ),
+        "trust_aggregates": pd.DataFrame(
+            columns=[
+                "level",
+                "category",
+                "year",
+                "indicator",
+                "band",
+                "n_orgs",
+                "measure",
+                "unit",
+                *rate_cols,
+                *wf,
+                "value",
+                "ci_low",
+                "ci_high",
+                "gap",
+                "gap_ci_low",
+                "gap_ci_high",
+                "note",
+            ]
+        ),
+        "trust_share_in_range": pd.DataFrame(
+            columns=["indicator", "year", "low", "high", "n_orgs", "n_in_range", "share", "n_not_estimable"]
+        ),
+        "trust_funnel_fits": pd.DataFrame(
+            columns=[
+                "indicator",
+                "year",
+                "transform",
+                "target",
+                "target_transformed",
+                "phi",
+                "tau2",
+                "n_orgs",
+                "overdispersion",
+                "note",
+                "method",
+                "n_exact",
+                "min_orgs",
+                "fitted",
+            ]
+        ),
+        "trust_funnel_limits": pd.DataFrame(
+            columns=["indicator", "year", "precision", "target", "ll95", "ul95", "ll998", "ul998"]
+        ),
+        "trust_orgs": pd.DataFrame(
+            columns=["org_code", "org_name", "region", "org_type", "first_year", "last_year", "n_years"]
+        ),
         "trust_versus_national": pd.DataFrame(columns=VERSUS_NATIONAL_COLUMNS),
     }
 
@@ -637,8 +824,7 @@ def _prepare(trusts: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def _aggregates(trusts: pd.DataFrame, ind: Indicator, registry: Registry, deff: float,
-                alpha: float) -> pd.DataFrame:
+def _aggregates(trusts: pd.DataFrame, ind: Indicator, registry: Registry, deff: float, alpha: float) -> pd.DataFrame:
     from wres.stats.rates import Comparison, aggregate_rates
 
     g1, g2 = groups_for(ind, registry)
@@ -653,19 +839,27 @@ def _aggregates(trusts: pd.DataFrame, ind: Indicator, registry: Registry, deff: 
         if kind == "representation":
             a = aggregate_rates(long, by, Comparison(ind.id, sb, wb, RELATIVE_LIKELIHOOD, alpha))
             a["note"] = notes.rate_notes(a["note_codes"], (sb, wb))
-            a = a.rename(columns={f"{q}_{wb}{s}": f"workforce_{q}_{m}{s}" for q in ("numerator", "denominator", "rate")
-                                  for s in ("", "_ci_low", "_ci_high")})
+            a = a.rename(
+                columns={
+                    f"{q}_{wb}{s}": f"workforce_{q}_{m}{s}"
+                    for q in ("numerator", "denominator", "rate")
+                    for s in ("", "_ci_low", "_ci_high")
+                }
+            )
             a = _rename_groups(a, {sb: m})
             with np.errstate(invalid="ignore"):
                 a["gap"] = 100 * (a[f"workforce_rate_{m}"] - a[f"rate_{m}"])
             a["gap_ci_low"], a["gap_ci_high"] = _gap_ci(
-                a[f"workforce_numerator_{m}"], a[f"workforce_denominator_{m}"],
-                a[f"numerator_{m}"], a[f"denominator_{m}"], alpha)
+                a[f"workforce_numerator_{m}"],
+                a[f"workforce_denominator_{m}"],
+                a[f"numerator_{m}"],
+                a[f"denominator_{m}"],
+                alpha,
+            )
             a = a.drop(columns=[f"workforce_numerator_{m}", f"workforce_denominator_{m}"])
             a["band"] = sb
         else:
-            comparison = Comparison(ind.id, g1, g2, kind, alpha,
-                                    deff if kind == "percentage" else 1.0)
+            comparison = Comparison(ind.id, g1, g2, kind, alpha, deff if kind == "percentage" else 1.0)
             a = aggregate_rates(trusts, by, comparison)
             a["note"] = notes.rate_notes(a["note_codes"], (g1, g2), short_weighted=kind == "percentage")
         a.insert(0, "level", level)
@@ -674,8 +868,11 @@ def _aggregates(trusts: pd.DataFrame, ind: Indicator, registry: Registry, deff: 
         a["measure"], a["unit"] = measure_for(ind), unit_for(ind)
         out.append(a)
     res = pd.concat(out, ignore_index=True)
-    drop = [c for c in ("log_rl", "se_log_rl", "numerator_group", "comparison_group", "zero_cell_correction",
-                        "note_codes") if c in res.columns]
+    drop = [
+        c
+        for c in ("log_rl", "se_log_rl", "numerator_group", "comparison_group", "zero_cell_correction", "note_codes")
+        if c in res.columns
+    ]
     return res.drop(columns=drop)
 
 
@@ -752,8 +949,9 @@ def analyse_trusts(
             rows = rows.merge(wf, on=["year", "org_code"], how="left")
         placed = []
         for year, yr in rows.groupby("year", sort=True):
-            tab, fit, lim = _funnel_year(yr.copy(), ind, registry, int(year), survey_deff,
-                                         min_orgs_for_funnel, grid_points, funnel_method)
+            tab, fit, lim = _funnel_year(
+                yr.copy(), ind, registry, int(year), survey_deff, min_orgs_for_funnel, grid_points, funnel_method
+            )
             tab["funnel_method"] = fit["method"]
             placed.append(tab)
             fits.append(fit)
@@ -763,8 +961,7 @@ def analyse_trusts(
         if ind.non_adverse and ind.trust.kind == "relative_likelihood":
             lo, hi = ind.non_adverse
             v = rows["value"].astype(float)
-            rows["in_non_adverse_range"] = pd.array(
-                np.where(v.notna(), (v >= lo) & (v <= hi), pd.NA), dtype="boolean")
+            rows["in_non_adverse_range"] = pd.array(np.where(v.notna(), (v >= lo) & (v <= hi), pd.NA), dtype="boolean")
             sh = share_in_range(rows, lo, hi, by=["year"])
             sh.insert(0, "indicator", ind.id)
             sh.insert(2, "low", lo)
@@ -786,8 +983,9 @@ def analyse_trusts(
             if c not in ti.columns:
                 ti[c] = np.nan
         ti["note"] = ti["note"].fillna("").astype(str)
-        out["trust_indicators"] = ti[cols].sort_values(["indicator", "year", "org_code"], kind="stable") \
-            .reset_index(drop=True)
+        out["trust_indicators"] = (
+            ti[cols].sort_values(["indicator", "year", "org_code"], kind="stable").reset_index(drop=True)
+        )
     if fits:
         out["trust_funnel_fits"] = pd.DataFrame(fits).reindex(columns=list(out["trust_funnel_fits"].columns))
     if limits:
@@ -806,8 +1004,9 @@ def analyse_trusts(
         t = pd.concat(trend_rows, ignore_index=True)
         out["trust_trends"] = t[[c for c in out["trust_trends"].columns if c in t.columns]]
     out["trust_orgs"] = _orgs(df)
-    out["trust_versus_national"] = versus_national(out["trust_indicators"], national, registry,
-                                                   survey_deff=survey_deff, alpha=alpha)
+    out["trust_versus_national"] = versus_national(
+        out["trust_indicators"], national, registry, survey_deff=survey_deff, alpha=alpha
+    )
     return out
 
 
@@ -824,15 +1023,29 @@ def _orgs(df: pd.DataFrame) -> pd.DataFrame:
 
 #: Columns of ``trust_versus_national.csv``.
 VERSUS_NATIONAL_COLUMNS = [
-    "year", "org_code", "org_name", "indicator", "band", "series", "unit", "value", "ci_low", "ci_high",
-    "national_value", "test", "z", "p_value", "comparison", "note",
+    "year",
+    "org_code",
+    "org_name",
+    "indicator",
+    "band",
+    "series",
+    "unit",
+    "value",
+    "ci_low",
+    "ci_high",
+    "national_value",
+    "test",
+    "z",
+    "p_value",
+    "comparison",
+    "note",
 ]
 #: ``test`` of each kind.
 VERSUS_NATIONAL_TESTS = {
     "relative_likelihood": "z-test on the log relative likelihood (Katz SE), national figure fixed",
     "percentage": "score test on the effective sample size (design effect), national figure fixed",
     "representation": "exact binomial test of the senior group's members against workforce share x national "
-                      "representation ratio, national figure fixed",
+    "representation ratio, national figure fixed",
 }
 
 
@@ -849,8 +1062,14 @@ def national_series_for(ind: Indicator) -> tuple[str, str] | None:
     return (s.key, want) if s.unit == want else None
 
 
-def versus_national(ti: pd.DataFrame, national: pd.DataFrame, registry: Registry, *,
-                    survey_deff: float = SURVEY_DEFF, alpha: float = 0.05) -> pd.DataFrame:
+def versus_national(
+    ti: pd.DataFrame,
+    national: pd.DataFrame,
+    registry: Registry,
+    *,
+    survey_deff: float = SURVEY_DEFF,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
     """Every organisation-year against the published national value of the same report year.
 
     ``ti``: ``trust_indicators`` rows; ``national``: ``national_series`` (``indicator,
@@ -873,28 +1092,40 @@ def versus_national(ti: pd.DataFrame, national: pd.DataFrame, registry: Registry
         if which is None or rows.empty:
             continue
         key, unit = which
-        nat = national[(national["indicator"] == ind.id) & (national["series"] == key)
-                       & (national["unit"] == unit)]
+        nat = national[(national["indicator"] == ind.id) & (national["series"] == key) & (national["unit"] == unit)]
         nat = nat.drop_duplicates("report_year").set_index("report_year")["value"].astype(float)
         rows = rows[rows["year"].isin(nat.index)]
         if rows.empty:
             continue
         nv = rows["year"].map(nat).to_numpy(float)
-        num = lambda c: pd.to_numeric(rows[c], errors="coerce").to_numpy(float)
+
+        def num(c, rows=rows):
+            return pd.to_numeric(rows[c], errors="coerce").to_numpy(float)
+
         g1, g2 = groups_for(ind, registry)
         kind = ind.trust.kind
         with np.errstate(invalid="ignore", divide="ignore"):
             if kind == "relative_likelihood":
-                r = vn.rl_versus_national(num(f"numerator_{g1}"), num(f"denominator_{g1}"),
-                                          num(f"numerator_{g2}"), num(f"denominator_{g2}"),
-                                          np.where(nv > 0, nv, 1.0), alpha)
+                r = vn.rl_versus_national(
+                    num(f"numerator_{g1}"),
+                    num(f"denominator_{g1}"),
+                    num(f"numerator_{g2}"),
+                    num(f"denominator_{g2}"),
+                    np.where(nv > 0, nv, 1.0),
+                    alpha,
+                )
                 z, p = r["z"], r["p_value"]
             elif kind == "percentage":
                 z, p = np.full(len(rows), np.nan), np.full(len(rows), np.nan)
                 for year_value in np.unique(nv[(nv > 0) & (nv < 100)]):
                     at = nv == year_value
-                    r = vn.percentage_versus_national(num(f"numerator_{g1}")[at], num(f"denominator_{g1}")[at],
-                                                      float(year_value), deff=survey_deff, alpha=alpha)
+                    r = vn.percentage_versus_national(
+                        num(f"numerator_{g1}")[at],
+                        num(f"denominator_{g1}")[at],
+                        float(year_value),
+                        deff=survey_deff,
+                        alpha=alpha,
+                    )
                     z[at], p[at] = r["z"], r["p_value"]
             else:
                 k, n, share = num(f"numerator_{m}"), num(f"denominator_{m}"), num(f"workforce_rate_{m}")
@@ -909,15 +1140,28 @@ def versus_national(ti: pd.DataFrame, national: pd.DataFrame, registry: Registry
         p = np.where(ok, p, np.nan)
         diff = np.where(np.isfinite(z), z, np.nan)
         code = vn.verdict_codes(diff, p, alpha)
-        parts.append(pd.DataFrame({
-            "year": rows["year"].to_numpy(int), "org_code": rows["org_code"].to_numpy(),
-            "org_name": rows["org_name"].to_numpy(), "indicator": ind.id,
-            "band": rows["band"].fillna("").astype(str).to_numpy(), "series": key, "unit": unit,
-            "value": num("value"), "ci_low": num("ci_low"), "ci_high": num("ci_high"), "national_value": nv,
-            "test": VERSUS_NATIONAL_TESTS[kind], "z": z if kind != "representation" else np.nan,
-            "p_value": p, "comparison": code,
-            "note": np.where(code == "not_estimable", notes.NOT_COMPARED_NATIONAL, ""),
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "year": rows["year"].to_numpy(int),
+                    "org_code": rows["org_code"].to_numpy(),
+                    "org_name": rows["org_name"].to_numpy(),
+                    "indicator": ind.id,
+                    "band": rows["band"].fillna("").astype(str).to_numpy(),
+                    "series": key,
+                    "unit": unit,
+                    "value": num("value"),
+                    "ci_low": num("ci_low"),
+                    "ci_high": num("ci_high"),
+                    "national_value": nv,
+                    "test": VERSUS_NATIONAL_TESTS[kind],
+                    "z": z if kind != "representation" else np.nan,
+                    "p_value": p,
+                    "comparison": code,
+                    "note": np.where(code == "not_estimable", notes.NOT_COMPARED_NATIONAL, ""),
+                }
+            )
+        )
     if not parts:
         return pd.DataFrame(columns=VERSUS_NATIONAL_COLUMNS)
     return pd.concat(parts, ignore_index=True)[VERSUS_NATIONAL_COLUMNS]
@@ -928,9 +1172,16 @@ def versus_national(ti: pd.DataFrame, national: pd.DataFrame, registry: Registry
 # ---------------------------------------------------------------------------------------
 
 
-def write_trust_results(results: dict[str, pd.DataFrame], results_dir: str | Path, *, synthetic: bool,
-                        source: str, note: str = "", survey_deff: float = SURVEY_DEFF,
-                        min_orgs_for_funnel: int = MIN_ORGS_FOR_FUNNEL) -> dict[str, Path]:
+def write_trust_results(
+    results: dict[str, pd.DataFrame],
+    results_dir: str | Path,
+    *,
+    synthetic: bool,
+    source: str,
+    note: str = "",
+    survey_deff: float = SURVEY_DEFF,
+    min_orgs_for_funnel: int = MIN_ORGS_FOR_FUNNEL,
+) -> dict[str, Path]:
     """Write the tables of :func:`analyse_trusts` and ``trust_meta.json`` into ``results_dir``.
 
     ``results`` is keyed by the file's stem (``trust_indicators``, ...), each written to the

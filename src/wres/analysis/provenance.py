@@ -5,15 +5,25 @@ from __future__ import annotations
 
 import pandas as pd
 
-SOURCE_TABLE_COLUMNS = ["source", "source_outlet", "kind", "publisher", "description", "figures_for_report_years",
-                        "n_figures"]
+SOURCE_TABLE_COLUMNS = [
+    "source",
+    "source_outlet",
+    "kind",
+    "publisher",
+    "description",
+    "figures_for_report_years",
+    "n_figures",
+]
 
 
 def sources_table(sources: pd.DataFrame, figures: pd.DataFrame, breakdowns: pd.DataFrame) -> pd.DataFrame:
     """Each cited source page as listed in ``wres_sources.csv``, with ``n_figures``: the
     national and breakdown rows that cite it."""
-    cited = pd.concat([f["source"] for f in (figures, breakdowns) if len(f)], ignore_index=True) \
-        if len(figures) or len(breakdowns) else pd.Series(dtype=str)
+    cited = (
+        pd.concat([f["source"] for f in (figures, breakdowns) if len(f)], ignore_index=True)
+        if len(figures) or len(breakdowns)
+        else pd.Series(dtype=str)
+    )
     counts = cited.value_counts()
     out = sources.copy()
     out["n_figures"] = out["source"].map(counts).fillna(0).astype(int)

@@ -24,7 +24,9 @@ def national_row_status(figures: pd.DataFrame, registry: Registry) -> pd.DataFra
             reasons.append(f"charted but excluded from trend tests: quality flag {', '.join(flags)}")
         else:
             reasons.append("")
-    out = figures[["source_file", "source_line", "indicator", "measure", "group", "report_year", "value", "quality"]].copy()
+    out = figures[
+        ["source_file", "source_line", "indicator", "measure", "group", "report_year", "value", "quality"]
+    ].copy()
     out["reason"] = reasons
     out["status"] = ["used" if r == "" else "excluded" for r in reasons]
     return out
@@ -33,10 +35,14 @@ def national_row_status(figures: pd.DataFrame, registry: Registry) -> pd.DataFra
 def breakdown_row_status(breakdowns: pd.DataFrame) -> pd.DataFrame:
     if breakdowns.empty:
         return pd.DataFrame(columns=["source_file", "source_line", "status", "reason"])
-    out = breakdowns[["source_file", "source_line", "dimension", "category", "indicator", "year", "value", "unit"]].copy()
+    out = breakdowns[
+        ["source_file", "source_line", "dimension", "category", "indicator", "year", "value", "unit"]
+    ].copy()
     charted = (out["dimension"] == "region") & (out["unit"] == "ratio") & out["year"].str.fullmatch(r"\d{4}")
     out["reason"] = ""
-    out.loc[~charted & ~out["year"].str.fullmatch(r"\d{4}"), "reason"] = "year label is not a report year (shown as published, not charted)"
+    out.loc[~charted & ~out["year"].str.fullmatch(r"\d{4}"), "reason"] = (
+        "year label is not a report year (shown as published, not charted)"
+    )
     out.loc[~charted & (out["reason"] == ""), "reason"] = "context figure: shown in the data tables, not charted"
     out["status"] = out["reason"].map(lambda r: "used" if r == "" else "excluded")
     return out
@@ -47,7 +53,9 @@ def trust_row_status(trusts: pd.DataFrame, registry: Registry) -> pd.DataFrame:
     the ethnicity was not stated (such staff are left out of both groups)."""
     if trusts.empty:
         return pd.DataFrame(columns=["source_file", "source_line", "status", "reason"])
-    out = trusts[["source_file", "source_line", "year", "org_code", "indicator", "band", "group", "missing_reason"]].copy()
+    out = trusts[
+        ["source_file", "source_line", "year", "org_code", "indicator", "band", "group", "missing_reason"]
+    ].copy()
     missing = trusts["denominator"].isna() | (trusts["numerator"].isna() & trusts["percent"].isna())
     known = set(registry.standard.groups) - {"unknown"}
     reason = pd.Series("", index=out.index)
@@ -63,11 +71,17 @@ def account(status: pd.DataFrame) -> pd.DataFrame:
     if status.empty:
         return pd.DataFrame(columns=ACCOUNT_COLUMNS)
     g = status.groupby("source_file")
-    out = pd.DataFrame({
-        "rows_read": g.size(),
-        "rows_used": g["status"].apply(lambda s: int((s == "used").sum())),
-        "rows_excluded": g["status"].apply(lambda s: int((s == "excluded").sum())),
-    }).reset_index().rename(columns={"source_file": "file"})
+    out = (
+        pd.DataFrame(
+            {
+                "rows_read": g.size(),
+                "rows_used": g["status"].apply(lambda s: int((s == "used").sum())),
+                "rows_excluded": g["status"].apply(lambda s: int((s == "excluded").sum())),
+            }
+        )
+        .reset_index()
+        .rename(columns={"source_file": "file"})
+    )
     return out[ACCOUNT_COLUMNS]
 
 
@@ -85,9 +99,14 @@ def organisation_churn(trusts: pd.DataFrame) -> pd.DataFrame:
     by_year = trusts.groupby("year")["org_code"].apply(lambda s: set(s)).sort_index()
     rows, prev = [], None
     for year, orgs in by_year.items():
-        rows.append({"year": int(year), "organisations": len(orgs),
-                     "appeared": ", ".join(sorted(orgs - prev)) if prev is not None else "",
-                     "disappeared": ", ".join(sorted(prev - orgs)) if prev is not None else ""})
+        rows.append(
+            {
+                "year": int(year),
+                "organisations": len(orgs),
+                "appeared": ", ".join(sorted(orgs - prev)) if prev is not None else "",
+                "disappeared": ", ".join(sorted(prev - orgs)) if prev is not None else "",
+            }
+        )
         prev = orgs
     return pd.DataFrame(rows)
 
@@ -97,8 +116,11 @@ def unknown_ethnicity(trusts: pd.DataFrame) -> pd.DataFrame:
     if trusts.empty or "unknown" not in set(trusts["group"]):
         return pd.DataFrame(columns=["year", "indicator", "band", "not_stated", "all_in_denominator"])
     u = trusts[trusts["group"] == "unknown"]
-    return (u.groupby(["year", "indicator", "band"]).agg(not_stated=("numerator", "sum"), all_in_denominator=("denominator", "sum"))
-            .reset_index())
+    return (
+        u.groupby(["year", "indicator", "band"])
+        .agg(not_stated=("numerator", "sum"), all_in_denominator=("denominator", "sum"))
+        .reset_index()
+    )
 
 
 def table_html(df: pd.DataFrame, columns: dict[str, str]) -> str:
@@ -108,6 +130,8 @@ def table_html(df: pd.DataFrame, columns: dict[str, str]) -> str:
     if df.empty:
         return "<p>None.</p>"
     head = "".join(f"<th>{html.escape(t)}</th>" for t in columns.values())
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
-                   for row in df[list(columns)].itertuples(index=False))
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+        for row in df[list(columns)].itertuples(index=False)
+    )
     return f"<table class='table wres-quality-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

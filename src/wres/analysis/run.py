@@ -48,8 +48,13 @@ def analyse(paths: Paths, registry: Registry, results_dir: Path) -> dict[str, Pa
     breakdowns = load_breakdowns(paths.breakdowns_csv, registry) if paths.breakdowns_csv.exists() else pd.DataFrame()
     trusts = load_trust_folder(paths.trusts, registry, root=paths.root)
     sources = load_sources(paths.sources_csv)
-    check_cited(sources, pd.concat([f[["source", "source_file", "source_line"]] for f in (figures, breakdowns)
-                                    if len(f)], ignore_index=True), paths.sources_csv.name)
+    check_cited(
+        sources,
+        pd.concat(
+            [f[["source", "source_file", "source_line"]] for f in (figures, breakdowns) if len(f)], ignore_index=True
+        ),
+        paths.sources_csv.name,
+    )
     # Every sidecar under data/: the raw inputs and the recorded calibration run.
     sidecars = read_sidecars(paths.data, paths.root)
     series = all_series(figures, registry)
@@ -72,9 +77,14 @@ def analyse(paths: Paths, registry: Registry, results_dir: Path) -> dict[str, Pa
     written = write_tables(tables, results_dir)
     if len(trusts):
         org_tables = analyse_trusts(trusts, registry, national=series)
-        source = "synthetic demonstration panel (wres demo)" if paths.demo else f"{paths.trusts.relative_to(paths.root)}"
-        written.update(write_trust_results(org_tables, results_dir, synthetic=paths.demo, source=source,
-                                           note=SYNTHETIC_NOTE if paths.demo else ""))
+        source = (
+            "synthetic demonstration panel (wres demo)" if paths.demo else f"{paths.trusts.relative_to(paths.root)}"
+        )
+        written.update(
+            write_trust_results(
+                org_tables, results_dir, synthetic=paths.demo, source=source, note=SYNTHETIC_NOTE if paths.demo else ""
+            )
+        )
         org_change = org_changes(org_tables["trust_indicators"], registry)
     else:
         # Tables from an earlier build with organisation files must not linger on the pages.
@@ -94,11 +104,18 @@ def write_tables(tables: dict[str, pd.DataFrame], results_dir: Path) -> dict[str
     return out
 
 
-def quality_tables(figures: pd.DataFrame, breakdowns: pd.DataFrame, trusts: pd.DataFrame,
-                   registry: Registry) -> dict[str, pd.DataFrame]:
+def quality_tables(
+    figures: pd.DataFrame, breakdowns: pd.DataFrame, trusts: pd.DataFrame, registry: Registry
+) -> dict[str, pd.DataFrame]:
     """The data quality tables: every row of every input, used or excluded with a reason."""
-    status = pd.concat([quality.national_row_status(figures, registry), quality.breakdown_row_status(breakdowns),
-                        quality.trust_row_status(trusts, registry)], ignore_index=True)
+    status = pd.concat(
+        [
+            quality.national_row_status(figures, registry),
+            quality.breakdown_row_status(breakdowns),
+            quality.trust_row_status(trusts, registry),
+        ],
+        ignore_index=True,
+    )
     return {
         "quality_accounts": quality.account(status),
         "quality_reasons": quality.exclusion_reasons(status),

@@ -11,8 +11,21 @@ import pandas as pd
 from wres.registry import Derived, Indicator, Registry, Series
 
 SERIES_COLUMNS = [
-    "indicator", "series", "label", "group", "kind", "report_year", "survey_year", "value",
-    "unit", "quality", "testable", "source", "source_outlet", "source_file", "source_line",
+    "indicator",
+    "series",
+    "label",
+    "group",
+    "kind",
+    "report_year",
+    "survey_year",
+    "value",
+    "unit",
+    "quality",
+    "testable",
+    "source",
+    "source_outlet",
+    "source_file",
+    "source_line",
 ]
 
 
@@ -20,23 +33,25 @@ def _observed(figures: pd.DataFrame, ind: Indicator, s: Series) -> pd.DataFrame:
     home = s.from_indicator or ind.id
     rows = figures[(figures["indicator"] == home) & (figures["measure"] == s.measure) & (figures["group"] == s.group)]
     rows = rows.sort_values(["report_year", "source_line"])
-    out = pd.DataFrame({
-        "indicator": ind.id,
-        "series": s.key,
-        "label": s.label,
-        "group": s.group,
-        "kind": "published",
-        "report_year": rows["report_year"].astype(int),
-        "survey_year": rows["survey_year"],
-        "value": rows["value"].astype(float),
-        "unit": s.unit,
-        "quality": rows["quality"],
-        "testable": rows["testable"],
-        "source": rows["source"],
-        "source_outlet": rows["source_outlet"],
-        "source_file": rows["source_file"],
-        "source_line": rows["source_line"].astype(str),
-    })
+    out = pd.DataFrame(
+        {
+            "indicator": ind.id,
+            "series": s.key,
+            "label": s.label,
+            "group": s.group,
+            "kind": "published",
+            "report_year": rows["report_year"].astype(int),
+            "survey_year": rows["survey_year"],
+            "value": rows["value"].astype(float),
+            "unit": s.unit,
+            "quality": rows["quality"],
+            "testable": rows["testable"],
+            "source": rows["source"],
+            "source_outlet": rows["source_outlet"],
+            "source_file": rows["source_file"],
+            "source_line": rows["source_line"].astype(str),
+        }
+    )
     return out
 
 
@@ -54,23 +69,25 @@ def _derived(parts: dict[str, pd.DataFrame], ind: Indicator, d: Derived) -> pd.D
         ";".join(dict.fromkeys([*qa.split(";"), *qb.split(";")]))
         for qa, qb in zip(both["quality_a"], both["quality_b"], strict=True)
     ]
-    return pd.DataFrame({
-        "indicator": ind.id,
-        "series": d.key,
-        "label": d.label,
-        "group": "derived",
-        "kind": "derived",
-        "report_year": both["report_year"],
-        "survey_year": both["survey_year_a"],
-        "value": value,
-        "unit": d.unit,
-        "quality": quality,
-        "testable": both["testable_a"] & both["testable_b"],
-        "source": both["source_a"] + " ; " + both["source_b"],
-        "source_outlet": both["source_outlet_a"] + " ; " + both["source_outlet_b"],
-        "source_file": both["source_file_a"],
-        "source_line": "lines " + both["source_line_a"] + " and " + both["source_line_b"],
-    })
+    return pd.DataFrame(
+        {
+            "indicator": ind.id,
+            "series": d.key,
+            "label": d.label,
+            "group": "derived",
+            "kind": "derived",
+            "report_year": both["report_year"],
+            "survey_year": both["survey_year_a"],
+            "value": value,
+            "unit": d.unit,
+            "quality": quality,
+            "testable": both["testable_a"] & both["testable_b"],
+            "source": both["source_a"] + " ; " + both["source_b"],
+            "source_outlet": both["source_outlet_a"] + " ; " + both["source_outlet_b"],
+            "source_file": both["source_file_a"],
+            "source_line": "lines " + both["source_line_a"] + " and " + both["source_line_b"],
+        }
+    )
 
 
 def indicator_series(figures: pd.DataFrame, registry: Registry, indicator_id: int) -> pd.DataFrame:
@@ -102,8 +119,11 @@ def membership(figures: pd.DataFrame, registry: Registry) -> pd.DataFrame:
     tested = pd.Series(False, index=figures.index)
     for ind in registry.indicators:
         for s in ind.series:
-            hit = ((figures["indicator"] == (s.from_indicator or ind.id)) & (figures["measure"] == s.measure)
-                   & (figures["group"] == s.group))
+            hit = (
+                (figures["indicator"] == (s.from_indicator or ind.id))
+                & (figures["measure"] == s.measure)
+                & (figures["group"] == s.group)
+            )
             in_series |= hit
             tested |= hit & s.tested
     return pd.DataFrame({"in_series": in_series, "tested": tested})

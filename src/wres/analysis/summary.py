@@ -10,8 +10,19 @@ from wres.registry import Indicator, Registry
 from wres.stats.verdicts import TOO_FEW_YEARS
 
 SUMMARY_COLUMNS = [
-    "indicator", "series", "label", "unit", "n_years", "first_year", "first_value", "latest_year", "latest_value",
-    "change", "comparison_value", "workforce_value", "verdict",
+    "indicator",
+    "series",
+    "label",
+    "unit",
+    "n_years",
+    "first_year",
+    "first_value",
+    "latest_year",
+    "latest_value",
+    "change",
+    "comparison_value",
+    "workforce_value",
+    "verdict",
     # added with the parity verdicts: the senior group's share (board or VSM) in the latest year
     "senior_value",
 ]
@@ -33,16 +44,28 @@ def _row(ind: Indicator, mine: pd.DataFrame, trends: pd.DataFrame, registry: Reg
     main = main.sort_values("report_year", kind="stable").drop_duplicates("report_year")
     t = trends[(trends["indicator"] == ind.id) & (trends["series"] == key)]
     row = dict.fromkeys(SUMMARY_COLUMNS, np.nan)
-    row.update(indicator=ind.id, series=key, label=spec.label, unit=spec.unit, n_years=len(main),
-               first_year=pd.NA, latest_year=pd.NA,
-               verdict=t["verdict"].iloc[0] if len(t) else TOO_FEW_YEARS)
+    row.update(
+        indicator=ind.id,
+        series=key,
+        label=spec.label,
+        unit=spec.unit,
+        n_years=len(main),
+        first_year=pd.NA,
+        latest_year=pd.NA,
+        verdict=t["verdict"].iloc[0] if len(t) else TOO_FEW_YEARS,
+    )
     if main.empty:
         return row
     first, last = main.iloc[0], main.iloc[-1]
     year = int(last["report_year"])
-    row.update(unit=str(last["unit"]), first_year=int(first["report_year"]), first_value=float(first["value"]),
-               latest_year=year, latest_value=float(last["value"]),
-               change=float(last["value"]) - float(first["value"]))
+    row.update(
+        unit=str(last["unit"]),
+        first_year=int(first["report_year"]),
+        first_value=float(first["value"]),
+        latest_year=year,
+        latest_value=float(last["value"]),
+        change=float(last["value"]) - float(first["value"]),
+    )
     if ind.comparison_phrase:
         std = registry.standard
         row["comparison_value"] = _value_in(mine, key.replace(std.minority_group, std.majority_group), year)

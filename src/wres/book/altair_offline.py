@@ -220,8 +220,9 @@ def render_html(spec: dict, embed_options: dict | None = None, **_ignored: Any) 
 
     # A JSON data block is never executed, so a page's Content-Security-Policy can forbid
     # inline script; the one static loader (LOADER_NAME) draws every chart.
-    parts.insert(1, f'<script type="application/json" class="{SPEC_CLASS}">'
-                 f'{_script_json({"spec": spec, "opt": opts})}</script>')
+    parts.insert(
+        1, f'<script type="application/json" class="{SPEC_CLASS}">{_script_json({"spec": spec, "opt": opts})}</script>'
+    )
     return "\n".join(parts)
 
 

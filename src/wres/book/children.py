@@ -88,8 +88,10 @@ def _on_signal(signum, _frame) -> None:
     terminate_children()
     for path in _cleanup:
         shutil.rmtree(path, ignore_errors=True)
-    sys.stderr.write(f"\nwres: interrupted ({signal.Signals(signum).name}); the published site and results were "
-                     "not changed, and the next build redoes the unfinished step.\n")
+    sys.stderr.write(
+        f"\nwres: interrupted ({signal.Signals(signum).name}); the published site and results were "
+        "not changed, and the next build redoes the unfinished step.\n"
+    )
     sys.stderr.flush()
     # Die of the signal itself, so the shell and any caller see how the build ended.
     os.kill(os.getpid(), signum)

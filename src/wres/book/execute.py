@@ -78,7 +78,9 @@ _RESET = (
 )
 
 
-def _execute_chunk(jobs: list[tuple[nbformat.NotebookNode, str, dict, str]], log_dir: str) -> list[tuple[bool, float, str]]:
+def _execute_chunk(
+    jobs: list[tuple[nbformat.NotebookNode, str, dict, str]], log_dir: str
+) -> list[tuple[bool, float, str]]:
     """Execute chapters one after another with papermill in ONE warm kernel (a worker process).
 
     Papermill normally starts and stops a kernel per notebook, and each chapter then spends
@@ -111,13 +113,21 @@ def _execute_chunk(jobs: list[tuple[nbformat.NotebookNode, str, dict, str]], log
             # The reset runs as a first, transient cell (removed again below): cheaper than a
             # separate kernel client per chapter.
             template_nb = nbformat.from_dict(template_nb)
-            template_nb.cells.insert(0, nbformat.v4.new_code_cell(
-                _RESET.format(cwd=cwd), metadata={"tags": [RESET_TAG, "remove-cell"]}))
+            template_nb.cells.insert(
+                0, nbformat.v4.new_code_cell(_RESET.format(cwd=cwd), metadata={"tags": [RESET_TAG, "remove-cell"]})
+            )
             partial = Path(output).with_suffix(PARTIAL_SUFFIX)
             try:
-                nb = pm.execute_notebook(template_nb, str(partial), parameters=parameters, kernel_name="python3",
-                                         km=km, progress_bar=False, log_output=False,
-                                         request_save_on_cell_execute=False)
+                nb = pm.execute_notebook(
+                    template_nb,
+                    str(partial),
+                    parameters=parameters,
+                    kernel_name="python3",
+                    km=km,
+                    progress_bar=False,
+                    log_output=False,
+                    request_save_on_cell_execute=False,
+                )
             except Exception as err:  # noqa: BLE001 - any failure is reported per chapter, never fatal here
                 msg = str(err).strip().splitlines()
                 if partial.exists():  # papermill saved the failed notebook, traceback included
@@ -201,8 +211,16 @@ def chapter_digests(plan: list[Chapter], templates: Path, results_dir: Path) -> 
     return {ch.name: chapter_digest(tpl[ch.template], ch.parameters, ch.context, ch.reads, reads, pkg) for ch in plan}
 
 
-def execute_chapters(plan: list[Chapter], templates: Path, registry: Registry, generated: Path, results_dir: Path,
-                     workers: int = 2, force: bool = False, console=None) -> list[ChapterResult]:
+def execute_chapters(
+    plan: list[Chapter],
+    templates: Path,
+    registry: Registry,
+    generated: Path,
+    results_dir: Path,
+    workers: int = 2,
+    force: bool = False,
+    console=None,
+) -> list[ChapterResult]:
     """Execute each chapter template (in ``templates``) with papermill in parallel workers.
 
     A chapter whose template, parameters, input tables and package are unchanged since its
@@ -241,8 +259,9 @@ def _job(ch: Chapter, templates: Path, registry: Registry, generated: Path, resu
     return nb, str(out), params, str(out.parent)
 
 
-def _run_jobs(chapters: list[Chapter], jobs: list[tuple], generated: Path, workers: int,
-              console) -> list[ChapterResult]:
+def _run_jobs(
+    chapters: list[Chapter], jobs: list[tuple], generated: Path, workers: int, console
+) -> list[ChapterResult]:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     # Dealt round-robin in plan order: each worker gets a mix of long and short chapters,
@@ -253,19 +272,32 @@ def _run_jobs(chapters: list[Chapter], jobs: list[tuple], generated: Path, worke
     chunks = [list(range(i, len(jobs), n_chunks)) for i in range(n_chunks)]
     results = []
     # Chapter names come from data (organisation codes): shown literally, never as Rich markup.
-    with Progress(TextColumn("{task.description}", markup=False, style="bold"), BarColumn(),
-                  TextColumn("{task.completed}/{task.total}", markup=False),
-                  TimeElapsedColumn(), console=console, transient=False) as progress:
+    with Progress(
+        TextColumn("{task.description}", markup=False, style="bold"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}", markup=False),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
         task = progress.add_task("Executing chapters", total=len(jobs))
-        with ProcessPoolExecutor(max_workers=n_chunks, initializer=children.worker_init,
-                                 initargs=(os.getpid(),)) as pool:
-            futures = {pool.submit(_execute_chunk, [jobs[i] for i in chunk], str(generated)): chunk
-                       for chunk in chunks}
+        with ProcessPoolExecutor(
+            max_workers=n_chunks, initializer=children.worker_init, initargs=(os.getpid(),)
+        ) as pool:
+            futures = {pool.submit(_execute_chunk, [jobs[i] for i in chunk], str(generated)): chunk for chunk in chunks}
             for fut in as_completed(futures):
                 done = [chapters[i] for i in futures[fut]]
                 for ch, (ok, secs, err) in zip(done, fut.result(), strict=True):
-                    results.append(ChapterResult(ch.name, ok, secs, error=err, for_each=ch.for_each,
-                                                 output=str(generated / f"{ch.name}.ipynb")))
+                    results.append(
+                        ChapterResult(
+                            ch.name,
+                            ok,
+                            secs,
+                            error=err,
+                            for_each=ch.for_each,
+                            output=str(generated / f"{ch.name}.ipynb"),
+                        )
+                    )
                 progress.update(task, advance=len(done), description=f"Executed {done[-1].name}")
                 fault("chapters")
     return results

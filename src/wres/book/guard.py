@@ -83,7 +83,9 @@ class BuildProgress:
         self.path = state_dir / PROGRESS_FILE
         self.previous = self._read()
         #: Steps to redo from scratch: the one an earlier build died in, and any it inherited.
-        self.redo = set(self.previous.get("redo", [])) | ({self.previous["step"]} if self.previous.get("step") else set())
+        self.redo = set(self.previous.get("redo", [])) | (
+            {self.previous["step"]} if self.previous.get("step") else set()
+        )
         self._started = _now()
 
     def _read(self) -> dict:
@@ -103,16 +105,20 @@ class BuildProgress:
     def describe_previous(self) -> str:
         p = self.previous
         steps = ", ".join(s for s in STEPS if s in self.redo)
-        return (f"the previous build (PID {p.get('pid', '?')}, started {p.get('started', '?')}) did not finish; "
-                f"redoing from scratch: {steps}")
+        return (
+            f"the previous build (PID {p.get('pid', '?')}, started {p.get('started', '?')}) did not finish; "
+            f"redoing from scratch: {steps}"
+        )
 
     def distrusts(self, step: str) -> bool:
         """Whether ``step``'s skip stamps must be ignored in this build."""
         return step in self.redo
 
     def begin(self, step: str) -> None:
-        atomic_write_text(self.path, json.dumps({"pid": os.getpid(), "started": self._started, "step": step,
-                                                 "redo": sorted(self.redo)}))
+        atomic_write_text(
+            self.path,
+            json.dumps({"pid": os.getpid(), "started": self._started, "step": step, "redo": sorted(self.redo)}),
+        )
 
     def done(self, step: str) -> None:
         self.redo.discard(step)

@@ -54,8 +54,14 @@ def inputs_digest(paths: Paths) -> str:
     return h.hexdigest()
 
 
-def chapter_digest(template_digest: str, parameters: dict, context: dict, reads: tuple[str, ...],
-                   read_digests: dict[str, str], pkg: str) -> str:
+def chapter_digest(
+    template_digest: str,
+    parameters: dict,
+    context: dict,
+    reads: tuple[str, ...],
+    read_digests: dict[str, str],
+    pkg: str,
+) -> str:
     """What a chapter's output depends on: its template, parameters, Markdown context, the
     results files it reads and the package code."""
     h = hashlib.sha256()

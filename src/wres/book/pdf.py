@@ -49,6 +49,7 @@ def render_pdf(html: str, out: str | Path) -> int:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     doc = HTML(string=html, base_url=str(out.parent), url_fetcher=fetcher).render(
-        stylesheets=[CSS(string=stylesheet_text(), url_fetcher=fetcher)])
+        stylesheets=[CSS(string=stylesheet_text(), url_fetcher=fetcher)]
+    )
     doc.write_pdf(out)
     return len(doc.pages)

@@ -141,8 +141,16 @@ def toc_for(site: Layout, paths: Paths) -> Path:
     return write_toc(site, paths.chapters / TOC_FILE)
 
 
-def build(paths: Paths, registry: Registry | None = None, *, workers: int = 2, force: bool = False,
-          console=None, wait: bool = False, on_notice=None) -> BuildReport:
+def build(
+    paths: Paths,
+    registry: Registry | None = None,
+    *,
+    workers: int = 2,
+    force: bool = False,
+    console=None,
+    wait: bool = False,
+    on_notice=None,
+) -> BuildReport:
     """``wres build``: validate, analyse, execute chapters, build and publish the book.
 
     Holds the checkout's build lock throughout (:class:`wres.book.guard.BuildBusy` if another
@@ -177,13 +185,16 @@ def _md5_warnings(paths: Paths, notice) -> list[tuple[str, str, str]]:
         return []
     for file, recorded, actual in found:
         now = actual or "(file missing)"
-        notice(f"{file} differs from its sidecar (md5 recorded {recorded or '(none)'}, now {now}); "
-               f"it is built as it is. If the change is intended, run: wres accept {file}")
+        notice(
+            f"{file} differs from its sidecar (md5 recorded {recorded or '(none)'}, now {now}); "
+            f"it is built as it is. If the change is intended, run: wres accept {file}"
+        )
     return found
 
 
-def _build(paths: Paths, registry: Registry, workers: int, force: bool, console,
-           progress: BuildProgress) -> BuildReport:
+def _build(
+    paths: Paths, registry: Registry, workers: int, force: bool, console, progress: BuildProgress
+) -> BuildReport:
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     spec = site_spec(paths.root)
@@ -201,8 +212,16 @@ def _build(paths: Paths, registry: Registry, workers: int, force: bool, console,
     plan = site.chapters()
     remove_stale_chapters(plan, paths.chapters)
     progress.begin("chapters")
-    results = execute_chapters(plan, paths.notebooks, registry, paths.chapters, paths.results,
-                               workers=workers, force=force or progress.distrusts("chapters"), console=console)
+    results = execute_chapters(
+        plan,
+        paths.notebooks,
+        registry,
+        paths.chapters,
+        paths.results,
+        workers=workers,
+        force=force or progress.distrusts("chapters"),
+        console=console,
+    )
     timings["execute chapters"] = time.perf_counter() - t1
     _raise_for_failures(results)
     progress.done("chapters")
@@ -216,14 +235,18 @@ def _build(paths: Paths, registry: Registry, workers: int, force: bool, console,
         run = build_html(paths.source, paths.site, toc=toc, fresh=redo_site)
         timings["build book (Sphinx)"] = run.seconds
         if not run.ok:
-            raise BuildError("the book did not build cleanly (warnings are errors); the published site was not "
-                             f"changed.\n{warnings_tail(run.log)}")
+            raise BuildError(
+                "the book did not build cleanly (warnings are errors); the published site was not "
+                f"changed.\n{warnings_tail(run.log)}"
+            )
         # Before publishing: every page gets its Content-Security-Policy, and a page holding a
         # script, handler or foreign resource the book did not put there stops the build.
         findings = secure_site(run.html)
         if findings:
-            raise BuildError(f"{len(findings)} page element(s) the book did not put there; the published site "
-                             "was not changed:\n" + "\n".join(f"  - {f}" for f in findings[:40]))
+            raise BuildError(
+                f"{len(findings)} page element(s) the book did not put there; the published site "
+                "was not changed:\n" + "\n".join(f"  - {f}" for f in findings[:40])
+            )
         publish.forget(paths.site)
         publish.publish(run.html, paths.site)
         publish.record(paths.site, digest)
@@ -236,6 +259,9 @@ def _build(paths: Paths, registry: Registry, workers: int, force: bool, console,
 def _raise_for_failures(results: list[ChapterResult]) -> None:
     failed = [r for r in results if not r.ok]
     if failed:
-        lines = [f"  - {r.name}: executed notebook with the traceback at {r.output}\n"
-                 f"      {r.error.splitlines()[-1] if r.error else ''}" for r in failed]
+        lines = [
+            f"  - {r.name}: executed notebook with the traceback at {r.output}\n"
+            f"      {r.error.splitlines()[-1] if r.error else ''}"
+            for r in failed
+        ]
         raise BuildError(f"{len(failed)} chapter(s) failed; the published site was not changed:\n" + "\n".join(lines))

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from wres.book.reads import chapter_files
 from wres.book.spec import EXPANSION_PARAMETER, Entry, Link, SiteSpec
-from wres.report.words import count_words
 from wres.registry import Registry
 from wres.report.html import md_escape
+from wres.report.words import count_words
 
 #: Where pages and executed chapters sit, relative to the folder Sphinx builds from.
 PAGES_DIR = "book"
@@ -106,8 +106,10 @@ def _items(e: Entry, spec: SiteSpec, registry: Registry, orgs: list[Organisation
     if e.for_each == "indicator":
         instances = [({"slug": ind.slug, "id": ind.id}, ind.id, {"ind": ind}) for ind in registry.indicators]
     elif e.for_each == "organisation":
-        instances = [({"org_code": o.code}, o.code, {"org_code": md_escape(o.code), "org_name": md_escape(o.name)})
-                     for o in sorted(orgs, key=lambda o: o.code)]  # code order, as the navigation lists them
+        instances = [
+            ({"org_code": o.code}, o.code, {"org_code": md_escape(o.code), "org_name": md_escape(o.name)})
+            for o in sorted(orgs, key=lambda o: o.code)
+        ]  # code order, as the navigation lists them
     else:
         chapter = Chapter(e.output, e.template, fixed, {}, reads)
         sections = tuple(item for s in e.sections for item in _items(s, spec, registry, orgs))
@@ -133,8 +135,8 @@ def link_pattern(kind: str, from_output: str, spec: SiteSpec | None = None) -> s
     template run by hand in Jupyter asks here for its default (``spec`` None: this
     repository's ``book/site.yml``)."""
     if spec is None:
-        from wres.config import Paths
         from wres.book.spec import SPEC_FILE, load_spec
+        from wres.config import Paths
 
         spec = load_spec(Paths.discover().root / SPEC_FILE)
     target = spec.expansion(kind).output

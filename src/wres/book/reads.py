@@ -22,10 +22,23 @@ REPORT_PACKAGE = "wres.report"
 
 # Until every page module declares READS, the files each one read in the single-module
 # pipeline (file names in results/), so the incremental build stays as safe as it was.
-_NATIONAL = ("national_figures.csv", "national_series.csv", "national_trends.csv", "national_fits.csv",
-             "breakdowns.csv")
-_ORGANISATION = ("trust_indicators.csv", "trust_trends.csv", "trust_aggregates.csv", "trust_share_in_range.csv",
-                 "trust_funnel_fits.csv", "trust_funnel_limits.csv", "trust_orgs.csv", "trust_meta.json")
+_NATIONAL = (
+    "national_figures.csv",
+    "national_series.csv",
+    "national_trends.csv",
+    "national_fits.csv",
+    "breakdowns.csv",
+)
+_ORGANISATION = (
+    "trust_indicators.csv",
+    "trust_trends.csv",
+    "trust_aggregates.csv",
+    "trust_share_in_range.csv",
+    "trust_funnel_fits.csv",
+    "trust_funnel_limits.csv",
+    "trust_orgs.csv",
+    "trust_meta.json",
+)
 _QUALITY = ("quality_accounts.csv", "quality_reasons.csv", "quality_churn.csv", "quality_unknown_ethnicity.csv")
 FALLBACK_FILES: dict[str, tuple[str, ...]] = {
     "overview_page": (*_NATIONAL, *_ORGANISATION),
@@ -119,8 +132,10 @@ def _evaluate(node: ast.expr, assigned: dict, imported: dict, where: str) -> tup
             other = declared_reads(f"{base[0]}.{base[1]}", node.attr)
             if other is not None:
                 return other
-    raise ReadsError(f"{where}: cannot work out {ast.unparse(node)!r} without importing the module; "
-                     "write READS as a tuple of result keys (strings), optionally with *OTHER_READS parts")
+    raise ReadsError(
+        f"{where}: cannot work out {ast.unparse(node)!r} without importing the module; "
+        "write READS as a tuple of result keys (strings), optionally with *OTHER_READS parts"
+    )
 
 
 def page_files(page: str, package: str = REPORT_PACKAGE) -> tuple[str, ...]:

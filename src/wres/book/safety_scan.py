@@ -69,8 +69,11 @@ from posixpath import normpath
 from urllib.parse import unquote, urlsplit
 
 # Matches the element with the whitespace with_csp() put around it, so rewriting is idempotent.
-CSP_META_RE = re.compile(r'\n[ \t]*<meta http-equiv="Content-Security-Policy"[^>]*>'
-                         r'|^<meta http-equiv="Content-Security-Policy"[^>]*>\n', re.I)
+CSP_META_RE = re.compile(
+    r'\n[ \t]*<meta http-equiv="Content-Security-Policy"[^>]*>'
+    r'|^<meta http-equiv="Content-Security-Policy"[^>]*>\n',
+    re.I,
+)
 HEAD_RE = re.compile(r"<head\b[^>]*>", re.I)
 CHARSET_RE = re.compile(r"\s*<meta charset=[\"']?[\w-]+[\"']?\s*/?>", re.I)
 
@@ -84,18 +87,22 @@ HANDLER_REWRITES = {
 #: sphinx-book-theme 1.3, sphinx-togglebutton, myst-nb and sphinx.ext.mathjax emit.
 #: Anything else inline is reported and gets no hash, so the browser refuses to run it.
 INLINE_SCRIPT_FORMS = (
-    re.compile(r'\s*document\.documentElement\.dataset\.mode = localStorage\.getItem\("mode"\) \|\| "\w*";'
-               r'\s*document\.documentElement\.dataset\.theme = localStorage\.getItem\("theme"\) \|\| "\w*";\s*'),
+    re.compile(
+        r'\s*document\.documentElement\.dataset\.mode = localStorage\.getItem\("mode"\) \|\| "\w*";'
+        r'\s*document\.documentElement\.dataset\.theme = localStorage\.getItem\("theme"\) \|\| "\w*";\s*'
+    ),
     re.compile(r"let toggle(?:HintShow|HintHide) = '[\w .]*';"),
     re.compile(r"let toggleOpenOnPrint = '(?:true|false)';"),
     re.compile(r"var togglebuttonSelector = '\.toggle, \.admonition\.dropdown';"),
     re.compile(r"DOCUMENTATION_OPTIONS\.pagename = '[\w./-]*';"),
     re.compile(r"DOCUMENTATION_OPTIONS\.search_as_you_type = (?:true|false);"),
     re.compile(r"kernelName = '\w+'"),
-    re.compile(r'\s*// Activate the search field on page load\s*'
-               r'let searchInput = document\.querySelector\("form\.bd-search input"\);\s*'
-               r'if \(searchInput\) \{\s*searchInput\.focus\(\);\s*searchInput\.select\(\);\s*'
-               r'console\.log\("\[PST\]: Set focus on search field\."\);\s*\}\s*'),
+    re.compile(
+        r"\s*// Activate the search field on page load\s*"
+        r'let searchInput = document\.querySelector\("form\.bd-search input"\);\s*'
+        r"if \(searchInput\) \{\s*searchInput\.focus\(\);\s*searchInput\.select\(\);\s*"
+        r'console\.log\("\[PST\]: Set focus on search field\."\);\s*\}\s*'
+    ),
 )
 MATHJAX_CONFIG_PREFIX = "window.MathJax = "
 
@@ -103,18 +110,77 @@ MATHJAX_CONFIG_PREFIX = "window.MathJax = "
 CHART_DATA_TYPE = "application/json"
 CHART_DATA_CLASS = "wres-chart-spec"
 THEBE_CONFIG_TYPE = "text/x-thebe-config"
-JS_TYPES = {"", "text/javascript", "application/javascript", "module", "text/ecmascript",
-            "application/ecmascript", "text/jscript", "text/livescript"}
+JS_TYPES = {
+    "",
+    "text/javascript",
+    "application/javascript",
+    "module",
+    "text/ecmascript",
+    "application/ecmascript",
+    "text/jscript",
+    "text/livescript",
+}
 
 #: <link rel> values that only name another page (no request is made for them).
-NAVIGATION_RELS = {"index", "search", "next", "prev", "previous", "author", "license", "help",
-                   "alternate", "canonical", "copyright", "glossary", "bookmark", "nofollow",
-                   "noopener", "noreferrer", "first", "last", "up", "contents", "top"}
-URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "background",
-             "cite", "ping", "longdesc", "manifest", "codebase", "icon", "srcset"}
+NAVIGATION_RELS = {
+    "index",
+    "search",
+    "next",
+    "prev",
+    "previous",
+    "author",
+    "license",
+    "help",
+    "alternate",
+    "canonical",
+    "copyright",
+    "glossary",
+    "bookmark",
+    "nofollow",
+    "noopener",
+    "noreferrer",
+    "first",
+    "last",
+    "up",
+    "contents",
+    "top",
+}
+URL_ATTRS = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "poster",
+    "data",
+    "background",
+    "cite",
+    "ping",
+    "longdesc",
+    "manifest",
+    "codebase",
+    "icon",
+    "srcset",
+}
 EMBEDDING_ELEMENTS = {"base", "iframe", "frame", "object", "embed", "applet"}
-LOADING_ELEMENTS = {"script", "link", "style", "img", "iframe", "object", "embed", "video",
-                    "audio", "source", "image", "use", "input", "track", "picture", "svg"}
+LOADING_ELEMENTS = {
+    "script",
+    "link",
+    "style",
+    "img",
+    "iframe",
+    "object",
+    "embed",
+    "video",
+    "audio",
+    "source",
+    "image",
+    "use",
+    "input",
+    "track",
+    "picture",
+    "svg",
+}
 CSS_URL_RE = re.compile(r"""url\(\s*(["']?)(.*?)\1\s*\)|@import\s+(["'])(.*?)\3""", re.I | re.S)
 
 
@@ -181,7 +247,7 @@ def is_known_inline_script(text: str) -> bool:
         return True
     if text.startswith(MATHJAX_CONFIG_PREFIX):
         try:
-            return isinstance(json.loads(text[len(MATHJAX_CONFIG_PREFIX):]), dict)
+            return isinstance(json.loads(text[len(MATHJAX_CONFIG_PREFIX) :]), dict)
         except ValueError:
             return False
     return False
@@ -196,10 +262,12 @@ def script_hash(text: str) -> str:
 def policy(hashes: list[str] | tuple[str, ...] = ()) -> str:
     """The Content-Security-Policy of a page whose allowed inline scripts have ``hashes``."""
     script_src = " ".join(["'self'", *sorted(set(hashes))])
-    return ("default-src 'self'; "
-            f"script-src {script_src}; "
-            "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
-            "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'")
+    return (
+        "default-src 'self'; "
+        f"script-src {script_src}; "
+        "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
+    )
 
 
 # --------------------------------------------------------------------------
@@ -235,8 +303,22 @@ class _PageParser(HTMLParser):
             self._script = _Script(attributes, tuple(self.stack))
         elif tag == "style":
             self._style = []
-        if tag not in {"meta", "link", "img", "br", "hr", "input", "source", "track", "wbr",
-                       "area", "base", "col", "embed", "param"}:
+        if tag not in {
+            "meta",
+            "link",
+            "img",
+            "br",
+            "hr",
+            "input",
+            "source",
+            "track",
+            "wbr",
+            "area",
+            "base",
+            "col",
+            "embed",
+            "param",
+        }:
             self.stack.append((tag, attributes))
 
     def handle_startendtag(self, tag, attrs):
@@ -312,8 +394,15 @@ def _scan_script(page: str, script: _Script, allowed: frozenset[str]) -> list[Fi
 def _scan_attributes(page: str, tag: str, attrs: dict) -> list[Finding]:
     out = []
     if tag in EMBEDDING_ELEMENTS:
-        out.append(Finding(page, tag, "", " ".join(f"{k}={v}" for k, v in attrs.items()),
-                           "element that embeds or redirects content"))
+        out.append(
+            Finding(
+                page,
+                tag,
+                "",
+                " ".join(f"{k}={v}" for k, v in attrs.items()),
+                "element that embeds or redirects content",
+            )
+        )
     for name, value in attrs.items():
         if name.startswith("on"):
             out.append(Finding(page, tag, name, value, "event-handler attribute"))
@@ -322,8 +411,11 @@ def _scan_attributes(page: str, tag: str, attrs: dict) -> list[Finding]:
         elif name in URL_ATTRS and is_script_url(value):
             out.append(Finding(page, tag, name, value, "javascript: URL"))
         elif name == "style":
-            out += [Finding(page, tag, name, url, "CSS loads a resource from outside the site")
-                    for url in css_urls(value) if not is_local(url, allow_data=True)]
+            out += [
+                Finding(page, tag, name, url, "CSS loads a resource from outside the site")
+                for url in css_urls(value)
+                if not is_local(url, allow_data=True)
+            ]
     for name, url in _resource_urls(tag, attrs):
         if not is_local(url, allow_data=tag in {"img", "source", "image", "picture"}):
             out.append(Finding(page, tag, name, url, "resource loaded from outside the site"))
@@ -356,15 +448,23 @@ def _resource_urls(tag: str, attrs: dict) -> list[tuple[str, str]]:
 def _scan_csp_position(page: str, parser: _PageParser) -> list[Finding]:
     if parser.csp_index is None:
         return [Finding(page, "head", "", "", "no Content-Security-Policy meta element")]
-    early = [tag for tag, _ in parser.elements[:parser.csp_index] if tag in LOADING_ELEMENTS]
+    early = [tag for tag, _ in parser.elements[: parser.csp_index] if tag in LOADING_ELEMENTS]
     if early:
-        return [Finding(page, "meta", "http-equiv", ", ".join(early),
-                        "Content-Security-Policy comes after elements it should cover")]
+        return [
+            Finding(
+                page,
+                "meta",
+                "http-equiv",
+                ", ".join(early),
+                "Content-Security-Policy comes after elements it should cover",
+            )
+        ]
     return []
 
 
-def scan_page(html_dir: Path, page: str, allowed: frozenset[str] | None = None,
-              *, require_csp: bool = True) -> list[Finding]:
+def scan_page(
+    html_dir: Path, page: str, allowed: frozenset[str] | None = None, *, require_csp: bool = True
+) -> list[Finding]:
     """Findings for one page (``page`` is its path relative to ``html_dir``)."""
     html_dir = Path(html_dir)
     allowed = allowed_script_files(html_dir) if allowed is None else allowed
@@ -375,8 +475,11 @@ def scan_page(html_dir: Path, page: str, allowed: frozenset[str] | None = None,
     for script in parser.scripts:
         out += _scan_script(page, script, allowed)
     for css in parser.styles:
-        out += [Finding(page, "style", "", url, "CSS loads a resource from outside the site")
-                for url in css_urls(css) if not is_local(url, allow_data=True)]
+        out += [
+            Finding(page, "style", "", url, "CSS loads a resource from outside the site")
+            for url in css_urls(css)
+            if not is_local(url, allow_data=True)
+        ]
     if require_csp:
         out += _scan_csp_position(page, parser)
     return out
@@ -398,12 +501,20 @@ def _scan_search_index(html_dir: Path) -> list[Finding]:
         return []
     text = index.read_text(encoding="utf-8")
     try:
-        data = json.loads(text[text.index("(") + 1: text.rindex(")")])
+        data = json.loads(text[text.index("(") + 1 : text.rindex(")")])
     except ValueError:
         return [Finding("searchindex.js", "script", "", text[:200], "search index is not Search.setIndex(JSON)")]
-    return [Finding("searchindex.js", "script", "alltitles", title,
-                    "section title with raw markup (search results show it with innerHTML)")
-            for title in data.get("alltitles", {}) if "<" in title]
+    return [
+        Finding(
+            "searchindex.js",
+            "script",
+            "alltitles",
+            title,
+            "section title with raw markup (search results show it with innerHTML)",
+        )
+        for title in data.get("alltitles", {})
+        if "<" in title
+    ]
 
 
 def site_pages(html_dir: Path) -> list[str]:
@@ -433,9 +544,13 @@ def scan_site(html_dir: Path, *, require_csp: bool = True) -> list[Finding]:
 def page_policy(text: str) -> str:
     """The policy for a page: hashes of its inline scripts that match the allowed forms."""
     parser = _parse(text)
-    hashes = [script_hash(s.text) for s in parser.scripts
-              if s.attrs.get("type", "").strip().lower() in JS_TYPES and "src" not in s.attrs
-              and is_known_inline_script(s.text)]
+    hashes = [
+        script_hash(s.text)
+        for s in parser.scripts
+        if s.attrs.get("type", "").strip().lower() in JS_TYPES
+        and "src" not in s.attrs
+        and is_known_inline_script(s.text)
+    ]
     return policy(hashes)
 
 

@@ -32,7 +32,6 @@ EXPANSION_FIELDS: dict[str, frozenset[str]] = {
 EXPANSION_PARAMETER: dict[str, str] = {"indicator": "indicator_id", "organisation": "org_code"}
 
 
-
 class _Model(BaseModel):
     # A typo in the spec should fail loudly, not silently drop a chapter.
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -64,16 +63,20 @@ class Entry(_Model):
     def _one_kind(self) -> Entry:
         if self.page is not None:
             if self.output or self.template or self.reads_from or self.parameters or self.for_each:
-                raise ValueError(f"page {self.page!r}: a hand-written page takes no output, template, "
-                                 "reads_from, parameters or for_each")
+                raise ValueError(
+                    f"page {self.page!r}: a hand-written page takes no output, template, "
+                    "reads_from, parameters or for_each"
+                )
             return self
         if not (self.output and self.template):
             raise ValueError("an entry needs either `page` or both `output` and `template`")
         used = {name for _, name, _, _ in string.Formatter().parse(self.output) if name is not None}
         allowed = EXPANSION_FIELDS[self.for_each] if self.for_each else frozenset()
         if used - allowed or (self.for_each and not used):
-            raise ValueError(f"output {self.output!r}: fields {sorted(used)} do not fit for_each "
-                             f"{self.for_each!r} (allowed: {sorted(allowed)}; an expansion must use one)")
+            raise ValueError(
+                f"output {self.output!r}: fields {sorted(used)} do not fit for_each "
+                f"{self.for_each!r} (allowed: {sorted(allowed)}; an expansion must use one)"
+            )
         if self.for_each and self.sections:
             raise ValueError(f"{self.output}: an expanded entry cannot have sections")
         if "results_dir" in self.parameters:
@@ -104,8 +107,9 @@ class SiteSpec(_Model):
         for e in self.entries():
             for name, value in e.parameters.items():
                 if isinstance(value, Link) and value.link_to not in kinds:
-                    raise ValueError(f"{e.output}: parameter {name} links to {value.link_to!r}, "
-                                     "but no entry has that for_each")
+                    raise ValueError(
+                        f"{e.output}: parameter {name} links to {value.link_to!r}, but no entry has that for_each"
+                    )
         outputs = [e.output for e in self.entries() if e.output]
         if len(outputs) != len(set(outputs)):
             raise ValueError(f"two entries share an output name: {sorted(outputs)}")

@@ -18,8 +18,10 @@ from wres.book import children
 from wres.book.guard import fault
 from wres.io import atomic_write_bytes, atomic_write_text, write_if_changed
 
-DEMO_ANNOUNCEMENT = ("Demonstration build: the organisations and their figures are synthetic (fictitious). "
-                     "National figures are the real published ones.")
+DEMO_ANNOUNCEMENT = (
+    "Demonstration build: the organisations and their figures are synthetic (fictitious). "
+    "National figures are the real published ones."
+)
 
 
 @dataclass
@@ -40,7 +42,9 @@ def mirror_source(root: Path, dest: Path, announcement: str | None = None) -> No
     if announcement:
         config.setdefault("html", {})["announcement"] = announcement
         config["title"] = f"{config.get('title', '')} (demonstration)"
-    write_if_changed(dest / "_config.yml", "# Written by wres from _config.yml.\n" + yaml.safe_dump(config, sort_keys=False))
+    write_if_changed(
+        dest / "_config.yml", "# Written by wres from _config.yml.\n" + yaml.safe_dump(config, sort_keys=False)
+    )
     wanted = [root / "_toc.yml"]
     wanted += [p for p in (root / "book").rglob("*") if p.is_file() and "generated" not in p.relative_to(root).parts]
     for src in wanted:
@@ -68,12 +72,31 @@ def build_html(source_root: Path, site: Path, toc: Path | None = None, fresh: bo
         shutil.rmtree(html)
     # The console script sits beside the interpreter in the virtual environment.
     jb = Path(sys.executable).with_name("jupyter-book")
-    cmd = [str(jb), "build", str(source_root), "--path-output", str(work), "--builder", "html", "-W", "-n", "--keep-going"]
+    cmd = [
+        str(jb),
+        "build",
+        str(source_root),
+        "--path-output",
+        str(work),
+        "--builder",
+        "html",
+        "-W",
+        "-n",
+        "--keep-going",
+    ]
     if toc is not None:
         cmd += ["--toc", str(toc)]
     # Sphinx dies with the build, even a SIGKILLed one (see wres.book.children).
-    proc = children.track(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                           cwd=source_root, preexec_fn=children.die_with_parent))
+    proc = children.track(
+        subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=source_root,
+            preexec_fn=children.die_with_parent,
+        )
+    )
     fault("sphinx")
     try:
         log, _ = proc.communicate()

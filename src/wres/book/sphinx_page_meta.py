@@ -79,8 +79,12 @@ def write_findings(srcdir: Path) -> None:
 def _on_builder_inited(app) -> None:
     src = Path(app.srcdir)
     write_findings(src)
-    app.env.wres_page_meta = {"date": published_date(src), "version": book_version(src),
-                              "year": latest_data_year(src), "site": app.config.html_title or app.config.project}
+    app.env.wres_page_meta = {
+        "date": published_date(src),
+        "version": book_version(src),
+        "year": latest_data_year(src),
+        "site": app.config.html_title or app.config.project,
+    }
 
 
 def meta_html(meta: dict, corrections_href: str, page_address: str) -> str:
@@ -88,11 +92,12 @@ def meta_html(meta: dict, corrections_href: str, page_address: str) -> str:
     published = f"{when.day} {when:%B %Y}"
     data = f"Latest data: WRES report {meta['year']}" if meta["year"] else "No national data"
     esc = html.escape
-    line = (f"Published {esc(published)} · {esc(data)} · Version {esc(meta['version'])} · "
-            f'<a href="{esc(corrections_href, quote=True)}">Changes and corrections</a>')
+    line = (
+        f"Published {esc(published)} · {esc(data)} · Version {esc(meta['version'])} · "
+        f'<a href="{esc(corrections_href, quote=True)}">Changes and corrections</a>'
+    )
     printed = f"{esc(str(meta['site']))} · {esc(page_address)} · published {esc(published)}"
-    return (f'<div class="wres-page-meta"><p>{line}</p></div>'
-            f'<div class="wres-print-meta"><p>{printed}</p></div>')
+    return f'<div class="wres-page-meta"><p>{line}</p></div><div class="wres-print-meta"><p>{printed}</p></div>'
 
 
 def _on_html_page_context(app, pagename: str, templatename: str, context: dict[str, Any], doctree) -> None:
@@ -108,12 +113,18 @@ def _on_html_page_context(app, pagename: str, templatename: str, context: dict[s
 # The theme's navigation writes a sidebar toggle (``<details><summary>``) holding only an icon,
 # which screen readers announce with no name (axe: summary-name). The theme offers no option,
 # so each toggle is named after the link it opens, in the written pages.
-_TOGGLE = re.compile(r'(<a class="[^"]*reference internal[^"]*" href="[^"]*">)([^<]*)(</a><details(?: open="open")?>)<summary>')
+_TOGGLE = re.compile(
+    r'(<a class="[^"]*reference internal[^"]*" href="[^"]*">)([^<]*)(</a><details(?: open="open")?>)<summary>'
+)
 
 
 def label_sidebar_toggles(page: str) -> str:
-    return _TOGGLE.sub(lambda m: f'{m.group(1)}{m.group(2)}{m.group(3)}<summary aria-label="Show or hide the '
-                       f'pages under {m.group(2)}">', page)
+    return _TOGGLE.sub(
+        lambda m: (
+            f'{m.group(1)}{m.group(2)}{m.group(3)}<summary aria-label="Show or hide the pages under {m.group(2)}">'
+        ),
+        page,
+    )
 
 
 def _on_build_finished(app, exception) -> None:

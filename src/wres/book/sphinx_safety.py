@@ -111,8 +111,7 @@ def escape_search_titles(app, pagename: str, templatename: str, context: dict, d
     if pagename in done:
         return
     done.add(pagename)
-    all_titles[pagename] = [(html.escape(title, quote=False), anchor)
-                            for title, anchor in all_titles[pagename]]
+    all_titles[pagename] = [(html.escape(title, quote=False), anchor) for title, anchor in all_titles[pagename]]
 
 
 def write_page_script(app) -> None:

@@ -16,15 +16,20 @@ from wres.book.spec import SPEC_FILE
 from wres.io import write_if_changed
 
 TOC_FILE = "_toc.yml"
-HEADER = (f"# Table of contents, generated from {SPEC_FILE.as_posix()} by `wres toc` (and `wres build`):\n"
-          f"# edit that file, not this one. Hand-written pages live in book/; chapters executed\n"
-          f"# from the templates in notebooks/ are written to book/generated/ by `wres build`.\n")
+HEADER = (
+    f"# Table of contents, generated from {SPEC_FILE.as_posix()} by `wres toc` (and `wres build`):\n"
+    f"# edit that file, not this one. Hand-written pages live in book/; chapters executed\n"
+    f"# from the templates in notebooks/ are written to book/generated/ by `wres build`.\n"
+)
 
 
 def toc_data(layout: Layout) -> dict:
     """The toc as Jupyter Book reads it (format jb-book)."""
-    return {"format": "jb-book", "root": layout.root,
-            "parts": [{"caption": caption, "chapters": [_entry(i) for i in items]} for caption, items in layout.parts]}
+    return {
+        "format": "jb-book",
+        "root": layout.root,
+        "parts": [{"caption": caption, "chapters": [_entry(i) for i in items]} for caption, items in layout.parts],
+    }
 
 
 def _entry(item: Item) -> dict:

@@ -17,8 +17,9 @@ from wres.calibration import harness
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m wres.calibration", description=__doc__)
-    parser.add_argument("--reps", type=int, default=None,
-                        help="replicates per scenario (default 2000, or 300 with --quick)")
+    parser.add_argument(
+        "--reps", type=int, default=None, help="replicates per scenario (default 2000, or 300 with --quick)"
+    )
     parser.add_argument("--out", type=Path, default=Path("results/calibration.csv"))
     parser.add_argument("--quick", action="store_true", help="reduced run")
     parser.add_argument("--seed", type=int, default=harness.SEED)
@@ -28,8 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     table = harness.run(reps, quick=args.quick, seed=args.seed)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(args.out, index=False, float_format="%.6g")
-    print(f"{len(table)} rows -> {args.out} in {time.perf_counter() - t0:.1f} s; "
-          f"blocks: {table.attrs['seconds']}")
+    print(f"{len(table)} rows -> {args.out} in {time.perf_counter() - t0:.1f} s; blocks: {table.attrs['seconds']}")
     return 0
 
 

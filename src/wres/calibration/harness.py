@@ -50,8 +50,18 @@ from wres.stats import (
 )
 from wres.stats import overdispersion as od
 
-COLUMNS = ["test", "scenario", "nominal", "false_alarm_rate", "mc_se", "power", "power_mc_se",
-           "effect", "n_sim", "expected"]
+COLUMNS = [
+    "test",
+    "scenario",
+    "nominal",
+    "false_alarm_rate",
+    "mc_se",
+    "power",
+    "power_mc_se",
+    "effect",
+    "n_sim",
+    "expected",
+]
 SEED = 20261201
 #: Annual points of the national series tried.
 N_POINTS_FULL = (5, 6, 7, 8, 9, 10)
@@ -73,11 +83,18 @@ ALPHA = 0.05
 
 def _row(test, scenario, nominal, null_shares, power_shares=None, effect="", expected="nominal"):
     r = np.asarray(null_shares, dtype=float)
-    out = {"test": test, "scenario": scenario, "nominal": nominal,
-           "false_alarm_rate": float(np.mean(r)),
-           "mc_se": float(np.std(r, ddof=1) / np.sqrt(r.size)) if r.size > 1 else np.nan,
-           "power": np.nan, "power_mc_se": np.nan, "effect": effect, "n_sim": int(r.size),
-           "expected": expected}
+    out = {
+        "test": test,
+        "scenario": scenario,
+        "nominal": nominal,
+        "false_alarm_rate": float(np.mean(r)),
+        "mc_se": float(np.std(r, ddof=1) / np.sqrt(r.size)) if r.size > 1 else np.nan,
+        "power": np.nan,
+        "power_mc_se": np.nan,
+        "effect": effect,
+        "n_sim": int(r.size),
+        "expected": expected,
+    }
     if power_shares is not None:
         p = np.asarray(power_shares, dtype=float)
         out["power"] = float(np.mean(p))
@@ -120,14 +137,22 @@ def national(rng, reps: int, n_points=N_POINTS_QUICK) -> list[dict]:
     for n in n_points:
         for window, label in ((1, "annual"), (2, "rolling2")):
             years, z0 = sc.national_series(rng, reps, n, window=window, noise_sd=NATIONAL_NOISE_SD)
-            _, z1 = sc.national_series(rng, reps, n, window=window, noise_sd=NATIONAL_NOISE_SD,
-                                       slope=NATIONAL_EFFECT)
+            _, z1 = sc.national_series(rng, reps, n, window=window, noise_sd=NATIONAL_NOISE_SD, slope=NATIONAL_EFFECT)
             scen = f"{label}_n{n}"
             for test in ("national_ols", "mann_kendall_exact"):
                 nominal = ALPHA if test == "national_ols" else mann_kendall_size(n)
                 expected = "nominal" if window == 1 else "anti_conservative"
-                rows.append(_row(test, scen, nominal, _loop_p(years, z0, test) < ALPHA,
-                                 _loop_p(years, z1, test) < ALPHA, effect, expected))
+                rows.append(
+                    _row(
+                        test,
+                        scen,
+                        nominal,
+                        _loop_p(years, z0, test) < ALPHA,
+                        _loop_p(years, z1, test) < ALPHA,
+                        effect,
+                        expected,
+                    )
+                )
             if window == 1:
                 continue
             for method in serial.METHODS:
@@ -136,8 +161,7 @@ def national(rng, reps: int, n_points=N_POINTS_QUICK) -> list[dict]:
                 p0 = serial.slope_tests(years, z0, window, method)["p_value"]
                 p1 = serial.slope_tests(years, z1, window, method)["p_value"]
                 expected = "anti_conservative" if method == "hac" else "nominal"
-                rows.append(_row(f"rolling_{method}", scen, ALPHA, p0 < ALPHA, p1 < ALPHA, effect,
-                                 expected))
+                rows.append(_row(f"rolling_{method}", scen, ALPHA, p0 < ALPHA, p1 < ALPHA, effect, expected))
     return rows
 
 
@@ -149,9 +173,12 @@ def _side_shares(z, crit, planted: bool):
     organisations found on their own side."""
     if not planted:
         fin = np.isfinite(z).sum(1)
-        return {"above": (z > crit).sum(1) / fin, "below": (z < -crit).sum(1) / fin,
-                "outside": (np.abs(z) > crit).sum(1) / fin}
-    zp = z[:, :sc.N_PLANTED]
+        return {
+            "above": (z > crit).sum(1) / fin,
+            "below": (z < -crit).sum(1) / fin,
+            "outside": (np.abs(z) > crit).sum(1) / fin,
+        }
+    zp = z[:, : sc.N_PLANTED]
     up = np.arange(sc.N_PLANTED) % 2 == 0
     above = (zp[:, up] > crit).mean(1)
     below = (zp[:, ~up] < -crit).mean(1)
@@ -165,8 +192,17 @@ def _funnel_rows(scen, method, z_null, z_power, effect) -> list[dict]:
         s0, s1 = _side_shares(z_null, crit, False), _side_shares(z_power, crit, True)
         for side in ("above", "below", "outside"):
             nominal = nom_side * (2 if side == "outside" else 1)
-            rows.append(_row(f"funnel_{method}_{level}_{side}", scen, nominal, s0[side], s1[side],
-                             effect, _expected_funnel(method, level, side)))
+            rows.append(
+                _row(
+                    f"funnel_{method}_{level}_{side}",
+                    scen,
+                    nominal,
+                    s0[side],
+                    s1[side],
+                    effect,
+                    _expected_funnel(method, level, side),
+                )
+            )
     return rows
 
 
@@ -189,28 +225,41 @@ def _expected_funnel(method: str, level: str, side: str) -> str:
 #: Tolerances for ``approximately_nominal`` funnel rows: absolute distance from nominal of
 #: the share outside (95%: 1.5 points), of each side (95%: 1 point), and the most allowed
 #: outside 99.8% (0.8%), with above and below within 2 points of each other at 95%.
-FUNNEL_TOLERANCE = {"95_outside": 0.015, "95_side": 0.01, "998_outside_max": 0.008,
-                    "998_side_max": 0.006, "side_difference": 0.02}
+FUNNEL_TOLERANCE = {
+    "95_outside": 0.015,
+    "95_side": 0.01,
+    "998_outside_max": 0.008,
+    "998_side_max": 0.006,
+    "side_difference": 0.02,
+}
 
 
 def _rl_z(d, method):
     inp = od.rl_null_inputs(d["k1"], d["n1"], d["k2"], d["n2"])
     if method == "funnelplotr":
-        return np.vstack([od.rl_funnel(*(d[c][i] for c in ("k1", "n1", "k2", "n2")),
-                                       method="funnelplotr", min_orgs=1)["z_adjusted"].to_numpy()
-                          for i in range(d["k1"].shape[0])])
-    return od.adjusted_z(inp["y"], inp["s0"], inp["target"][..., 0], inp["exact"], inp["z_exact"],
-                         method)["z_adjusted"]
+        return np.vstack(
+            [
+                od.rl_funnel(*(d[c][i] for c in ("k1", "n1", "k2", "n2")), method="funnelplotr", min_orgs=1)[
+                    "z_adjusted"
+                ].to_numpy()
+                for i in range(d["k1"].shape[0])
+            ]
+        )
+    return od.adjusted_z(inp["y"], inp["s0"], inp["target"][..., 0], inp["exact"], inp["z_exact"], method)["z_adjusted"]
 
 
 def _survey_z(d, method, deff):
     if method == "funnelplotr":
-        return np.vstack([od.proportion_funnel(d["k"][i], d["n"][i], d["target"][i], deff=deff,
-                                               method="funnelplotr", min_orgs=1)["z_adjusted"].to_numpy()
-                          for i in range(d["k"].shape[0])])
+        return np.vstack(
+            [
+                od.proportion_funnel(d["k"][i], d["n"][i], d["target"][i], deff=deff, method="funnelplotr", min_orgs=1)[
+                    "z_adjusted"
+                ].to_numpy()
+                for i in range(d["k"].shape[0])
+            ]
+        )
     inp = od.proportion_null_inputs(d["k"], d["n"], d["target"][:, None], deff=deff)
-    return od.adjusted_z(inp["y"], inp["s0"], inp["target"][..., 0], inp["exact"], inp["z_exact"],
-                         method)["z_adjusted"]
+    return od.adjusted_z(inp["y"], inp["s0"], inp["target"][..., 0], inp["exact"], inp["z_exact"], method)["z_adjusted"]
 
 
 FUNNEL_METHODS = ("additive", "multiplicative", "none", "funnelplotr")
@@ -259,10 +308,18 @@ def senior(rng, reps: int) -> list[dict]:
         for level, alpha in representation.LEVELS.items():
             for side, tail in (("below", "lower"), ("above", "upper")):
                 null = (t0[tail] < alpha / 2).mean(1)
-                power = (t1["lower"][:, :sc.N_PLANTED] < alpha / 2).mean(1) if side == "below" else None
-                rows.append(_row(f"representation_{level}_{side}", f"{group}_national_ratio",
-                                 alpha / 2, null, power, effect if power is not None else "",
-                                 "at_most_nominal"))
+                power = (t1["lower"][:, : sc.N_PLANTED] < alpha / 2).mean(1) if side == "below" else None
+                rows.append(
+                    _row(
+                        f"representation_{level}_{side}",
+                        f"{group}_national_ratio",
+                        alpha / 2,
+                        null,
+                        power,
+                        effect if power is not None else "",
+                        "at_most_nominal",
+                    )
+                )
     return rows
 
 
@@ -277,8 +334,17 @@ def min_orgs(rng, reps: int) -> list[dict]:
         for level, crit in od.LEVELS.items():
             nominal = 0.05 if level == "95" else 0.002
             expected = "approximately_nominal" if n >= od.MIN_ORGS_FOR_FUNNEL else "informative"
-            rows.append(_row(f"funnel_additive_{level}_outside", f"min_orgs_{n}", nominal,
-                             (np.abs(z) > crit).mean(1), None, "", expected))
+            rows.append(
+                _row(
+                    f"funnel_additive_{level}_outside",
+                    f"min_orgs_{n}",
+                    nominal,
+                    (np.abs(z) > crit).mean(1),
+                    None,
+                    "",
+                    expected,
+                )
+            )
     return rows
 
 
@@ -301,36 +367,68 @@ def _any_discovery(p) -> np.ndarray:
 
 
 def _bh_power(p) -> np.ndarray:
-    return np.array([np.mean(multiple.bh_adjust(row)[:sc.N_PLANTED] < ALPHA) for row in p])
+    return np.array([np.mean(multiple.bh_adjust(row)[: sc.N_PLANTED] < ALPHA) for row in p])
 
 
 def changes(rng, reps: int) -> list[dict]:
     """Change between two years (Pearson phi and plain binomial) and BH across organisations."""
     rows = []
-    effect = f"log RL change +/-{CHANGE_EFFECT:.3f} in {sc.N_PLANTED} of {sc.N_ORGS}, count dispersion {COUNT_DISPERSION}"
+    effect = (
+        f"log RL change +/-{CHANGE_EFFECT:.3f} in {sc.N_PLANTED} of {sc.N_ORGS}, count dispersion {COUNT_DISPERSION}"
+    )
     for shape in sc.RATE_SHAPES:
         e0, l0 = _two_years(rng, reps, shape)
         e1, l1 = _two_years(rng, reps, shape, CHANGE_EFFECT)
-        for disp, test, expected in (("pearson", "change_rl_pearson", "at_most_nominal"),
-                                     (1.0, "change_rl_binomial", "anti_conservative")):
+        for disp, test, expected in (
+            ("pearson", "change_rl_pearson", "at_most_nominal"),
+            (1.0, "change_rl_binomial", "anti_conservative"),
+        ):
             p0 = change_test.rl_change(e0, l0, disp)["p_value"]
             p1 = change_test.rl_change(e1, l1, disp)["p_value"]
-            rows.append(_row(test, shape.name, ALPHA, (p0 < ALPHA).mean(1),
-                             (p1[:, :sc.N_PLANTED] < ALPHA).mean(1), effect, expected))
+            rows.append(
+                _row(
+                    test,
+                    shape.name,
+                    ALPHA,
+                    (p0 < ALPHA).mean(1),
+                    (p1[:, : sc.N_PLANTED] < ALPHA).mean(1),
+                    effect,
+                    expected,
+                )
+            )
             if disp == "pearson":
-                rows.append(_row("bh_change_rl_pearson", shape.name, ALPHA, _any_discovery(p0),
-                                 _bh_power(p1), effect, "at_most_nominal"))
+                rows.append(
+                    _row(
+                        "bh_change_rl_pearson",
+                        shape.name,
+                        ALPHA,
+                        _any_discovery(p0),
+                        _bh_power(p1),
+                        effect,
+                        "at_most_nominal",
+                    )
+                )
     deff = sc.syn.SURVEY_DEFF
     d0, d0b = sc.survey_panels(rng, reps, logit_sd=0.0), sc.survey_panels(rng, reps, logit_sd=0.0)
     d1 = sc.survey_panels(rng, reps, logit_sd=0.0)
     d1b = sc.survey_panels(rng, reps, logit_sd=0.0, planted=0.5)
-    for test, use_deff, expected in (("change_percentage", deff, "at_most_nominal"),
-                                     ("change_percentage_no_deff", 1.0, "anti_conservative")):
+    for test, use_deff, expected in (
+        ("change_percentage", deff, "at_most_nominal"),
+        ("change_percentage_no_deff", 1.0, "anti_conservative"),
+    ):
         p0 = change_test.percentage_change((d0["k"], d0["n"]), (d0b["k"], d0b["n"]), use_deff)["p_value"]
         p1 = change_test.percentage_change((d1["k"], d1["n"]), (d1b["k"], d1b["n"]), use_deff)["p_value"]
-        rows.append(_row(test, "survey", ALPHA, (p0 < ALPHA).mean(1),
-                         (p1[:, :sc.N_PLANTED] < ALPHA).mean(1),
-                         f"logit +/-0.5 in {sc.N_PLANTED} of {sc.N_ORGS}, deff {deff}", expected))
+        rows.append(
+            _row(
+                test,
+                "survey",
+                ALPHA,
+                (p0 < ALPHA).mean(1),
+                (p1[:, : sc.N_PLANTED] < ALPHA).mean(1),
+                f"logit +/-0.5 in {sc.N_PLANTED} of {sc.N_ORGS}, deff {deff}",
+                expected,
+            )
+        )
     return rows
 
 
@@ -341,23 +439,36 @@ def versus(rng, reps: int) -> list[dict]:
         d0 = sc.rl_panels(rng, reps, shape, tau2=0.0)
         d1 = sc.rl_panels(rng, reps, shape, tau2=0.0, planted=np.log(1.6))
         # The published value is the organisations' common RL: the null holds exactly.
-        p0 = versus_national.rl_versus_national(d0["k1"], d0["n1"], d0["k2"], d0["n2"],
-                                                shape.rl)["p_value"]
-        p1 = versus_national.rl_versus_national(d1["k1"], d1["n1"], d1["k2"], d1["n2"],
-                                                shape.rl)["p_value"]
-        rows.append(_row("versus_national_rl", shape.name, ALPHA, (p0 < ALPHA).mean(1),
-                         (p1[:, :sc.N_PLANTED] < ALPHA).mean(1),
-                         f"log RL +/-{np.log(1.6):.3f} in {sc.N_PLANTED} of {sc.N_ORGS}, tau2 0",
-                         "at_most_nominal"))
+        p0 = versus_national.rl_versus_national(d0["k1"], d0["n1"], d0["k2"], d0["n2"], shape.rl)["p_value"]
+        p1 = versus_national.rl_versus_national(d1["k1"], d1["n1"], d1["k2"], d1["n2"], shape.rl)["p_value"]
+        rows.append(
+            _row(
+                "versus_national_rl",
+                shape.name,
+                ALPHA,
+                (p0 < ALPHA).mean(1),
+                (p1[:, : sc.N_PLANTED] < ALPHA).mean(1),
+                f"log RL +/-{np.log(1.6):.3f} in {sc.N_PLANTED} of {sc.N_ORGS}, tau2 0",
+                "at_most_nominal",
+            )
+        )
     deff = sc.syn.SURVEY_DEFF
     d0 = sc.survey_panels(rng, reps, logit_sd=0.0)
     d1 = sc.survey_panels(rng, reps, logit_sd=0.0, planted=0.5)
     nat0, nat1 = 100 * sc.SURVEY_P0, 100 * sc.SURVEY_P0
     p0 = versus_national.percentage_versus_national(d0["k"], d0["n"], nat0, deff)["p_value"]
     p1 = versus_national.percentage_versus_national(d1["k"], d1["n"], nat1, deff)["p_value"]
-    rows.append(_row("versus_national_percentage", "survey", ALPHA, (p0 < ALPHA).mean(1),
-                     (p1[:, :sc.N_PLANTED] < ALPHA).mean(1),
-                     f"logit +/-0.5 in {sc.N_PLANTED} of {sc.N_ORGS}, deff {deff}", "nominal"))
+    rows.append(
+        _row(
+            "versus_national_percentage",
+            "survey",
+            ALPHA,
+            (p0 < ALPHA).mean(1),
+            (p1[:, : sc.N_PLANTED] < ALPHA).mean(1),
+            f"logit +/-0.5 in {sc.N_PLANTED} of {sc.N_ORGS}, deff {deff}",
+            "nominal",
+        )
+    )
     return rows
 
 
@@ -372,9 +483,19 @@ def _gap_panel(rng, shape, slope: float) -> pd.DataFrame:
     for t in range(GAP_YEARS):
         k1, k2 = sc.draw_counts(rng, n1, n2, base, u + trend * (t - GAP_YEARS // 2), COUNT_DISPERSION)
         for group, k, n in (("numerator", k1, n1), ("comparison", k2, n2)):
-            frames.append(pd.DataFrame({"year": 2016 + t, "org_code": codes, "indicator": 0,
-                                        "band": "", "group": group, "numerator": k,
-                                        "denominator": n}))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "year": 2016 + t,
+                        "org_code": codes,
+                        "indicator": 0,
+                        "band": "",
+                        "group": group,
+                        "numerator": k,
+                        "denominator": n,
+                    }
+                )
+            )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -385,16 +506,35 @@ def gap_trends(rng, panels: int) -> list[dict]:
     for shape in sc.RATE_SHAPES[:2]:
         res = {}
         for world, slope in (("null", 0.0), ("power", GAP_TREND_EFFECT)):
-            out = [gap_trend.trends_for_all(_gap_panel(rng, shape, slope), 0, "numerator", "comparison")
-                   for _ in range(panels)]
+            out = [
+                gap_trend.trends_for_all(_gap_panel(rng, shape, slope), 0, "numerator", "comparison")
+                for _ in range(panels)
+            ]
             res[world] = out
         null_p = [r["p_value"].to_numpy() for r in res["null"]]
         pow_p = [r.sort_values("org_code")["p_value"].to_numpy() for r in res["power"]]
-        rows.append(_row("org_gap_trend", shape.name, ALPHA,
-                         [np.mean(p[np.isfinite(p)] < ALPHA) for p in null_p],
-                         [np.mean(p[:sc.N_PLANTED] < ALPHA) for p in pow_p], effect, "at_most_nominal"))
-        rows.append(_row("bh_org_gap_trend", shape.name, ALPHA, _any_discovery(null_p),
-                         _bh_power(pow_p), effect, "at_most_nominal"))
+        rows.append(
+            _row(
+                "org_gap_trend",
+                shape.name,
+                ALPHA,
+                [np.mean(p[np.isfinite(p)] < ALPHA) for p in null_p],
+                [np.mean(p[: sc.N_PLANTED] < ALPHA) for p in pow_p],
+                effect,
+                "at_most_nominal",
+            )
+        )
+        rows.append(
+            _row(
+                "bh_org_gap_trend",
+                shape.name,
+                ALPHA,
+                _any_discovery(null_p),
+                _bh_power(pow_p),
+                effect,
+                "at_most_nominal",
+            )
+        )
     return rows
 
 
@@ -412,13 +552,15 @@ def run(reps: int = 2000, *, quick: bool = False, seed: int = SEED) -> pd.DataFr
     n_points = N_POINTS_QUICK if quick else N_POINTS_FULL
     timings = {}
     rows = []
-    for name, fn in (("national", lambda: national(rng, national_reps, n_points)),
-                     ("funnels", lambda: funnels(rng, reps, loop_reps)),
-                     ("senior", lambda: senior(rng, reps)),
-                     ("min_orgs", lambda: min_orgs(rng, reps)),
-                     ("changes", lambda: changes(rng, reps)),
-                     ("versus", lambda: versus(rng, reps)),
-                     ("gap_trends", lambda: gap_trends(rng, max(2, reps // 100)))):
+    for name, fn in (
+        ("national", lambda: national(rng, national_reps, n_points)),
+        ("funnels", lambda: funnels(rng, reps, loop_reps)),
+        ("senior", lambda: senior(rng, reps)),
+        ("min_orgs", lambda: min_orgs(rng, reps)),
+        ("changes", lambda: changes(rng, reps)),
+        ("versus", lambda: versus(rng, reps)),
+        ("gap_trends", lambda: gap_trends(rng, max(2, reps // 100))),
+    ):
         t0 = time.perf_counter()
         rows += fn()
         timings[name] = round(time.perf_counter() - t0, 2)

@@ -82,20 +82,24 @@ def organisations(rng: np.random.Generator, reps: int, n_orgs: int = N_ORGS) -> 
     shape = (reps, n_orgs)
     t_idx, types = _choice(rng, syn.TYPE_SHARES, shape)
     r_idx, regions = _choice(rng, syn.REGION_SHARES, shape)
-    med, sd, lo, hi = (np.array([syn.TYPE_SIZE[t][j] for t in types], dtype=float)[t_idx]
-                       for j in range(4))
+    med, sd, lo, hi = (np.array([syn.TYPE_SIZE[t][j] for t in types], dtype=float)[t_idx] for j in range(4))
     size = np.round(np.clip(med * np.exp(sd * rng.standard_normal(shape)), lo, hi))
-    lin = (logit(np.array([syn.REGION_BME_SHARE[r] for r in regions])[r_idx])
-           + np.array([syn.TYPE_BME_LOGIT[t] for t in types])[t_idx]
-           + rng.normal(0, 0.35, shape))
+    lin = (
+        logit(np.array([syn.REGION_BME_SHARE[r] for r in regions])[r_idx])
+        + np.array([syn.TYPE_BME_LOGIT[t] for t in types])[t_idx]
+        + rng.normal(0, 0.35, shape)
+    )
     minority = np.round(size * expit(lin))
     majority = size - minority
     shortlisted = np.round(size * 0.4 * np.exp(rng.normal(0, 0.35, shape)))
     sl_min = np.round(shortlisted * expit(lin + 0.5 + rng.normal(0, 0.2, shape)))
     response = rng.uniform(*syn.RESPONSE_RATE, shape)
     return {
-        "minority": minority, "majority": majority, "share": minority / size,
-        "shortlisted_minority": sl_min, "shortlisted_majority": shortlisted - sl_min,
+        "minority": minority,
+        "majority": majority,
+        "share": minority / size,
+        "shortlisted_minority": sl_min,
+        "shortlisted_majority": shortlisted - sl_min,
         "board": rng.integers(8, 21, shape).astype(float),
         "vsm": np.clip(np.round(size * 0.0022 * np.exp(rng.normal(0, 0.3, shape))), 5, 60),
         "respondents_minority": np.round(minority * response * syn.MINORITY_RESPONSE),
@@ -139,14 +143,31 @@ def draw_counts(rng, n1, n2, base_logit, log_rl, dispersion: float = 1.0):
     p2 = expit(base_logit)
     p1 = np.clip(p2 * np.exp(log_rl), 0.0, 0.999)
     if dispersion > 1:
-        p1, p2 = (np.clip(p * np.exp(np.sqrt((dispersion - 1) * np.maximum(1 / np.maximum(n * p, 1e-9) - 1 / np.maximum(n, 1), 0))
-                                     * rng.standard_normal(p.shape)), 0.0, 0.999)
-                  for p, n in ((p1, n1), (p2, n2)))
+        p1, p2 = (
+            np.clip(
+                p
+                * np.exp(
+                    np.sqrt((dispersion - 1) * np.maximum(1 / np.maximum(n * p, 1e-9) - 1 / np.maximum(n, 1), 0))
+                    * rng.standard_normal(p.shape)
+                ),
+                0.0,
+                0.999,
+            )
+            for p, n in ((p1, n1), (p2, n2))
+        )
     return rng.binomial(n1.astype(np.int64), p1).astype(float), rng.binomial(n2.astype(np.int64), p2).astype(float)
 
 
-def rl_panels(rng, reps: int, shape: RateShape, *, n_orgs: int = N_ORGS, tau2: float = TAU2,
-              planted: float = 0.0, orgs: dict | None = None) -> dict[str, np.ndarray]:
+def rl_panels(
+    rng,
+    reps: int,
+    shape: RateShape,
+    *,
+    n_orgs: int = N_ORGS,
+    tau2: float = TAU2,
+    planted: float = 0.0,
+    orgs: dict | None = None,
+) -> dict[str, np.ndarray]:
     """One year of counts of ``reps`` panels: ``k1, n1, k2, n2`` (``(reps, n_orgs)``) and
     ``target`` (pooled RL per panel, ratio scale, as the analysis layer computes it)."""
     orgs = organisations(rng, reps, n_orgs) if orgs is None else orgs
@@ -157,22 +178,36 @@ def rl_panels(rng, reps: int, shape: RateShape, *, n_orgs: int = N_ORGS, tau2: f
     return {"k1": k1, "n1": n1, "k2": k2, "n2": n2, "target": target}
 
 
-def survey_panels(rng, reps: int, *, n_orgs: int = N_ORGS, deff: float = syn.SURVEY_DEFF,
-                  logit_sd: float = SURVEY_LOGIT_SD, planted: float = 0.0) -> dict[str, np.ndarray]:
+def survey_panels(
+    rng,
+    reps: int,
+    *,
+    n_orgs: int = N_ORGS,
+    deff: float = syn.SURVEY_DEFF,
+    logit_sd: float = SURVEY_LOGIT_SD,
+    planted: float = 0.0,
+) -> dict[str, np.ndarray]:
     """Minority-group survey percentages: ``k`` (weighted percent x n / 100), ``n``
     (respondents), ``target`` (pooled proportion per panel). The percent is a beta draw with
     variance ``deff p (1 - p) / n`` (as :mod:`wres.inputs.synthetic`)."""
     orgs = organisations(rng, reps, n_orgs)
     n = np.maximum(orgs["respondents_minority"], 2.0)
-    p = expit(logit(SURVEY_P0) + logit_sd * rng.standard_normal((reps, n_orgs))
-              + planted_effects(reps, n_orgs, planted))
+    p = expit(
+        logit(SURVEY_P0) + logit_sd * rng.standard_normal((reps, n_orgs)) + planted_effects(reps, n_orgs, planted)
+    )
     m = np.maximum(n / deff - 1, 1.0)
     k = rng.beta(p * m, (1 - p) * m) * n
     return {"k": k, "n": n, "target": k.sum(1) / n.sum(1)}
 
 
-def senior_panels(rng, reps: int, group: str, *, n_orgs: int = N_ORGS, factor: float = 1.0,
-                  ) -> dict[str, np.ndarray]:
+def senior_panels(
+    rng,
+    reps: int,
+    group: str,
+    *,
+    n_orgs: int = N_ORGS,
+    factor: float = 1.0,
+) -> dict[str, np.ndarray]:
     """Minority members ``k`` of boards or VSM groups of size ``n``, drawn from
     ``Binomial(n, share x national ratio)``; ``factor`` scales that probability for the
     first :data:`N_PLANTED` organisations (power). Also ``share`` and ``ratio``."""
@@ -181,12 +216,19 @@ def senior_panels(rng, reps: int, group: str, *, n_orgs: int = N_ORGS, factor: f
     ratio = SENIOR_RATIO[group]
     p = np.clip(orgs["share"] * ratio, 0, 1)
     p[:, :N_PLANTED] *= factor
-    return {"k": rng.binomial(n.astype(np.int64), p).astype(float), "n": n,
-            "share": orgs["share"], "ratio": ratio}
+    return {"k": rng.binomial(n.astype(np.int64), p).astype(float), "n": n, "share": orgs["share"], "ratio": ratio}
 
 
-def national_series(rng, reps: int, n_points: int, *, window: int = 1, slope: float = 0.0,
-                    noise_sd: float = 0.03, level: float = np.log(1.3)) -> tuple[np.ndarray, np.ndarray]:
+def national_series(
+    rng,
+    reps: int,
+    n_points: int,
+    *,
+    window: int = 1,
+    slope: float = 0.0,
+    noise_sd: float = 0.03,
+    level: float = np.log(1.3),
+) -> tuple[np.ndarray, np.ndarray]:
     """``reps`` national series on the log scale: ``(years, z)`` with ``z`` ``(reps, n)``.
 
     Annual values ``level + slope t + e_t``, ``e_t ~ N(0, noise_sd^2)`` independent; with
@@ -195,5 +237,5 @@ def national_series(rng, reps: int, n_points: int, *, window: int = 1, slope: fl
     """
     t = np.arange(n_points + window - 1, dtype=float)
     annual = level + slope * t + noise_sd * rng.standard_normal((reps, t.size))
-    z = sum(annual[:, j:j + n_points] for j in range(window)) / window
+    z = sum(annual[:, j : j + n_points] for j in range(window)) / window
     return 2015.0 + np.arange(n_points) + (window - 1), z

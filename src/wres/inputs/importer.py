@@ -21,18 +21,17 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from wres.registry import Registry, load_registry
 from wres.inputs.organisations import (
     BLANK_REASON,
     KEY,
     SOURCE_COLUMNS,
     TRUST_COLUMNS,
     SheetProblem,
-    band_lookup,
-    group_lookup,
     allowed_bands,
+    band_lookup,
     compose_missing_reason,
     duplicate_problems,
+    group_lookup,
     parse_count,
     parse_percent,
     parse_year,
@@ -43,6 +42,7 @@ from wres.inputs.organisations import (
     value_missing_reason,
 )
 from wres.inputs.validate import DataError, Problem
+from wres.registry import Registry, load_registry
 
 #: How far down a sheet to look for the header row when the mapping does not say.
 HEADER_SEARCH_ROWS = 30
@@ -151,7 +151,9 @@ def load_mapping(path: str | Path, registry: Registry | None = None) -> tuple[Ma
         raise DataError([Problem(label, None, None, None, f"cannot read the mapping file: {err}")]) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        raise DataError([Problem(label, mark.line + 1 if mark else None, None, None, f"is not valid YAML: {err}")]) from None
+        raise DataError(
+            [Problem(label, mark.line + 1 if mark else None, None, None, f"is not valid YAML: {err}")]
+        ) from None
     if not isinstance(data, dict):
         raise DataError([Problem(label, 1, None, None, "a mapping file must be a YAML mapping (key: value lines)")])
     try:
@@ -163,23 +165,44 @@ def load_mapping(path: str | Path, registry: Registry | None = None) -> tuple[Ma
             # Point at the deepest part of the path that exists in the file.
             # (A key missing at the top level has no line of its own: point at the start.)
             line = next((lines[loc[:k]] for k in range(len(loc), 0, -1) if loc[:k] in lines), 1)
-            problems.append(Problem(label, line, None, e.get("input") if e["type"] != "missing" else None,
-                                    f"mapping key '{_key_text(loc)}': {e['msg']}"))
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    None,
+                    e.get("input") if e["type"] != "missing" else None,
+                    f"mapping key '{_key_text(loc)}': {e['msg']}",
+                )
+            )
         raise DataError(problems) from None
 
     problems = []
     groups, bands = group_lookup(registry), band_lookup(registry)
     allowed, pct_ids = allowed_bands(registry), percent_indicators(registry)
     if (mapping.year is None) == (mapping.year_column is None):
-        problems.append(Problem(label, lines.get(("year",), lines.get(("year_column",), 1)), None, None,
-                                "give exactly one of `year:` (a fixed report year) or `year_column:` (a header)"))
+        problems.append(
+            Problem(
+                label,
+                lines.get(("year",), lines.get(("year_column",), 1)),
+                None,
+                None,
+                "give exactly one of `year:` (a fixed report year) or `year_column:` (a header)",
+            )
+        )
     seen: dict[tuple, int] = {}
     for i, fig in enumerate(mapping.figures):
         line = lines.get(("figures", i))
 
         def bad(key: str, value: object, reason: str, i: int = i, line: int | None = line, fig=fig) -> None:
-            problems.append(Problem(label, lines.get(("figures", i, key), line), None, value,
-                                    f"mapping key 'figures[{i}].{key}' ({fig.describe()}): {reason}"))
+            problems.append(
+                Problem(
+                    label,
+                    lines.get(("figures", i, key), line),
+                    None,
+                    value,
+                    f"mapping key 'figures[{i}].{key}' ({fig.describe()}): {reason}",
+                )
+            )
 
         if fig.indicator not in registry.ids:
             bad("indicator", fig.indicator, f"unknown indicator; the registry has {registry.ids}")
@@ -191,10 +214,18 @@ def load_mapping(path: str | Path, registry: Registry | None = None) -> tuple[Ma
             fig.group = code
         fig.band = bands.get(fig.band.strip().casefold(), fig.band.strip())
         if fig.band not in allowed[fig.indicator]:
-            bad("band", fig.band, f"not a band of indicator {fig.indicator}; allowed: "
-                                  f"{', '.join(repr(b) for b in allowed[fig.indicator])}")
+            bad(
+                "band",
+                fig.band,
+                f"not a band of indicator {fig.indicator}; allowed: "
+                f"{', '.join(repr(b) for b in allowed[fig.indicator])}",
+            )
         if fig.numerator is None and fig.percent is None:
-            bad("numerator", None, "give the header of a numerator" + (" or a percent" if fig.indicator in pct_ids else ""))
+            bad(
+                "numerator",
+                None,
+                "give the header of a numerator" + (" or a percent" if fig.indicator in pct_ids else ""),
+            )
         if fig.numerator is not None and fig.percent is not None:
             bad("percent", fig.percent, "give a numerator or a percent, not both")
         if fig.percent is not None and fig.indicator not in pct_ids:
@@ -234,8 +265,14 @@ class _ImportLocator:
         return cls(self.label, self.rows[idx], header, value, f"{reason}{where}")
 
 
-def import_wide(spreadsheet_path: str | Path, mapping_path: str | Path, sheet: str | None = None, *,
-                year: int | None = None, registry: Registry | None = None) -> pd.DataFrame:
+def import_wide(
+    spreadsheet_path: str | Path,
+    mapping_path: str | Path,
+    sheet: str | None = None,
+    *,
+    year: int | None = None,
+    registry: Registry | None = None,
+) -> pd.DataFrame:
     """A wide spreadsheet as the long trust-level format, through a mapping file.
 
     ``sheet`` overrides the mapping's ``sheet:``; ``year`` overrides its ``year:``. Returns the
@@ -259,22 +296,41 @@ def import_wide(spreadsheet_path: str | Path, mapping_path: str | Path, sheet: s
     if mapping.header_row is not None:
         found = [(n, cells) for n, cells in grid if n == mapping.header_row]
         if not found:
-            raise DataError([Problem(map_label, lines.get(("header_row",)), None, mapping.header_row,
-                                     f"mapping key 'header_row': row {mapping.header_row} of {label} is empty")])
+            raise DataError(
+                [
+                    Problem(
+                        map_label,
+                        lines.get(("header_row",)),
+                        None,
+                        mapping.header_row,
+                        f"mapping key 'header_row': row {mapping.header_row} of {label} is empty",
+                    )
+                ]
+            )
         header_no, header = found[0]
     else:
-        candidates = [(n, cells) for n, cells in grid[:HEADER_SEARCH_ROWS]
-                      if _norm(code_header) in {_norm(c) for c in cells}]
+        candidates = [
+            (n, cells) for n, cells in grid[:HEADER_SEARCH_ROWS] if _norm(code_header) in {_norm(c) for c in cells}
+        ]
         if not candidates:
             # Without the header row every other header would be "missing" too: report only this.
             cells = {c: n for n, row in reversed(grid[:HEADER_SEARCH_ROWS]) for c in row if c.strip()}
             near = difflib.get_close_matches(_norm(code_header), [_norm(c) for c in cells], n=3, cutoff=0.5)
             near_orig = [f"{c!r} (row {cells[c]})" for c in cells if _norm(c) in near]
             hint = f"; near matches: {', '.join(near_orig)}" if near_orig else ""
-            raise DataError([Problem(map_label, lines.get(("organisation", "org_code")), None, code_header,
-                                     f"mapping key 'organisation.org_code': no row among the first "
-                                     f"{HEADER_SEARCH_ROWS} of {label} holds this header, so the header row "
-                                     f"cannot be found (or set `header_row:`){hint}")])
+            raise DataError(
+                [
+                    Problem(
+                        map_label,
+                        lines.get(("organisation", "org_code")),
+                        None,
+                        code_header,
+                        f"mapping key 'organisation.org_code': no row among the first "
+                        f"{HEADER_SEARCH_ROWS} of {label} holds this header, so the header row "
+                        f"cannot be found (or set `header_row:`){hint}",
+                    )
+                ]
+            )
         header_no, header = candidates[0]
     index: dict[str, int] = {}
     for j, h in enumerate(header):
@@ -290,9 +346,16 @@ def import_wide(spreadsheet_path: str | Path, mapping_path: str | Path, sheet: s
             near = difflib.get_close_matches(_norm(header_text), [_norm(h) for h in originals], n=3, cutoff=0.5)
             near_orig = [next(h for h in originals if _norm(h) == n) for n in near]
             hint = f"; near matches: {', '.join(map(repr, near_orig))}" if near_orig else "; no similar header"
-            problems.append(Problem(map_label, lines.get(path), None, header_text,
-                                    f"mapping key '{_key_text(path)}'{what}: header not found in {label} "
-                                    f"(header row {header_no}){hint}"))
+            problems.append(
+                Problem(
+                    map_label,
+                    lines.get(path),
+                    None,
+                    header_text,
+                    f"mapping key '{_key_text(path)}'{what}: header not found in {label} "
+                    f"(header row {header_no}){hint}",
+                )
+            )
         return j
 
     org_cols: dict[str, int | None] = {}
@@ -310,8 +373,14 @@ def import_wide(spreadsheet_path: str | Path, mapping_path: str | Path, sheet: s
                 cols[field] = None
                 continue
             headers = [spec] if isinstance(spec, str) else spec
-            cols[field] = [resolve(("figures", i, field) if isinstance(spec, str) else ("figures", i, field, k),
-                                   h, f" ({fig.describe()})") for k, h in enumerate(headers)]
+            cols[field] = [
+                resolve(
+                    ("figures", i, field) if isinstance(spec, str) else ("figures", i, field, k),
+                    h,
+                    f" ({fig.describe()})",
+                )
+                for k, h in enumerate(headers)
+            ]
         fig_cols.append(cols)
     if problems:
         raise DataError(problems)
@@ -345,11 +414,14 @@ def import_wide(spreadsheet_path: str | Path, mapping_path: str | Path, sheet: s
         else:
             row_year, err = parse_year(cell(cells, year_col))
             if err:
-                problems.append(cls(label, row_no, header[year_col], cell(cells, year_col),
-                                    f"{err}{ref(year_col, row_no)}"))
-        attrs = {f: (cell(cells, org_cols[f]) if org_cols[f] is not None else (getattr(mapping.fixed, f) or ""))
-                 for f in ("org_name", "region", "org_type")}
-        for fig, cols in zip(mapping.figures, fig_cols):
+                problems.append(
+                    cls(label, row_no, header[year_col], cell(cells, year_col), f"{err}{ref(year_col, row_no)}")
+                )
+        attrs = {
+            f: (cell(cells, org_cols[f]) if org_cols[f] is not None else (getattr(mapping.fixed, f) or ""))
+            for f in ("org_name", "region", "org_type")
+        }
+        for fig, cols in zip(mapping.figures, fig_cols, strict=False):
             values: dict[str, object] = {}
             reasons: dict[str, str | None] = {}
             refs: dict[str, tuple[str, str]] = {}
@@ -366,8 +438,9 @@ def import_wide(spreadsheet_path: str | Path, mapping_path: str | Path, sheet: s
                     text = cell(cells, j)
                     value, why, err = parse(text)
                     if err:
-                        problems.append(cls(label, row_no, header[j], text,
-                                            f"{err} ({fig.describe()}, {field}){ref(j, row_no)}"))
+                        problems.append(
+                            cls(label, row_no, header[j], text, f"{err} ({fig.describe()}, {field}){ref(j, row_no)}")
+                        )
                         reason = reason or "error"
                     elif value is None:
                         reason = why if reason in (None, BLANK_REASON) else reason
@@ -381,12 +454,22 @@ def import_wide(spreadsheet_path: str | Path, mapping_path: str | Path, sheet: s
                 value_r = reasons["numerator"]
             den_r = reasons["denominator"]
             missing = compose_missing_reason([("value", value_r or ""), ("denominator", den_r or "")])
-            for col, v in (("year", row_year), ("org_code", code), ("org_name", attrs["org_name"]),
-                           ("region", attrs["region"]), ("org_type", attrs["org_type"]),
-                           ("indicator", fig.indicator), ("band", fig.band), ("group", fig.group),
-                           ("numerator", values["numerator"]), ("denominator", values["denominator"]),
-                           ("percent", values["percent"]), ("missing_reason", missing),
-                           ("source_file", label), ("source_line", row_no)):
+            for col, v in (
+                ("year", row_year),
+                ("org_code", code),
+                ("org_name", attrs["org_name"]),
+                ("region", attrs["region"]),
+                ("org_type", attrs["org_type"]),
+                ("indicator", fig.indicator),
+                ("band", fig.band),
+                ("group", fig.group),
+                ("numerator", values["numerator"]),
+                ("denominator", values["denominator"]),
+                ("percent", values["percent"]),
+                ("missing_reason", missing),
+                ("source_file", label),
+                ("source_line", row_no),
+            ):
                 records[col].append(v)
             row_numbers.append(row_no)
             refs["org_code"] = (header[org_cols["org_code"]], "")

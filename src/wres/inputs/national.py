@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from wres.registry import Registry, load_registry
 from wres.inputs.validate import (
     BREAKDOWN_COLUMNS,
     NATIONAL_COLUMNS,
@@ -26,6 +25,7 @@ from wres.inputs.validate import (
     line_of,
     parse_columns,
 )
+from wres.registry import Registry, load_registry
 
 NATIONAL_KEY = ["indicator", "measure", "group", "report_year", "survey_year"]
 
@@ -36,8 +36,7 @@ def _shape_problems(path: Path) -> list[Problem]:
     data = path.read_bytes()
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
-        return [Problem(path.name, line, None, None,
-                        "holds a NUL byte: not a text CSV (save it as 'CSV UTF-8')")]
+        return [Problem(path.name, line, None, None, "holds a NUL byte: not a text CSV (save it as 'CSV UTF-8')")]
     try:
         rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     except (UnicodeDecodeError, csv.Error):
@@ -49,9 +48,15 @@ def _shape_problems(path: Path) -> list[Problem]:
     problems, line = [], 1
     for row in rows:
         if len(row) > width:
-            problems.append(Problem(path.name, line, None, ",".join(row[width:]),
-                                    f"the row has {len(row)} fields but the header has {width} "
-                                    "(a comma inside a value must be quoted)"))
+            problems.append(
+                Problem(
+                    path.name,
+                    line,
+                    None,
+                    ",".join(row[width:]),
+                    f"the row has {len(row)} fields but the header has {width} (a comma inside a value must be quoted)",
+                )
+            )
         line += 1 + sum(cell.count("\n") for cell in row)
     return problems
 
@@ -62,9 +67,7 @@ def read_text_table(path: Path) -> pd.DataFrame:
     if problems:
         raise DataError(problems)
     try:
-        return pd.read_csv(
-            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=True
-        )
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=True)
     except pd.errors.EmptyDataError:
         return pd.DataFrame()
     except (pd.errors.ParserError, csv.Error) as err:
@@ -99,7 +102,9 @@ def load_national(path: str | Path, registry: Registry | None = None) -> pd.Data
     df["quality_flags"] = df["quality"].map(lambda q: tuple(f.strip() for f in q.split(";")))
     excluded = set(registry.quality.excluded_from_tests)
     df["testable"] = df["quality_flags"].map(lambda flags: not excluded.intersection(flags))
-    lag = df["indicator"].map(lambda i: registry.indicator(int(i)).survey_lag if registry.indicator(int(i)).is_survey else pd.NA)
+    lag = df["indicator"].map(
+        lambda i: registry.indicator(int(i)).survey_lag if registry.indicator(int(i)).is_survey else pd.NA
+    )
     filled = df["report_year"] - lag.astype("Int64")
     df["survey_year"] = df["survey_year"].fillna(filled)
     return df.reset_index(drop=True)
@@ -117,7 +122,9 @@ def load_breakdowns(path: str | Path, registry: Registry | None = None) -> pd.Da
     problems = check_values(df, name)
     if problems:
         raise DataError(problems)
-    df["report_year"] = pd.to_numeric(df["year"].where(df["year"].str.fullmatch(r"\d{4}")), errors="coerce").astype("Int64")
+    df["report_year"] = pd.to_numeric(df["year"].where(df["year"].str.fullmatch(r"\d{4}")), errors="coerce").astype(
+        "Int64"
+    )
     df["source_file"] = name
     df["source_line"] = [line_of(i) for i in df.index]
     return df.reset_index(drop=True)

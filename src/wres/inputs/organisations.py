@@ -40,8 +40,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from wres.registry import Registry, load_registry
 from wres.inputs.validate import YEAR_RANGE, DataError, Problem
+from wres.registry import Registry, load_registry
 
 #: The long-format contract: column -> pandas dtype after loading.
 TRUST_COLUMNS: dict[str, str] = {
@@ -171,9 +171,13 @@ def parse_count(text: str) -> tuple[int | None, str | None, str | None]:
         return value, None, None
     if _DECIMAL.fullmatch(t):
         return None, None, "not a whole number (a count must be a whole number)"
-    return None, None, (
-        "not a number in plain digits (write a count as digits, e.g. 1000; a suppressed cell may be "
-        f"written {', '.join(repr(k) for k in SUPPRESSION_TOKENS if k)} or left blank)"
+    return (
+        None,
+        None,
+        (
+            "not a number in plain digits (write a count as digits, e.g. 1000; a suppressed cell may be "
+            f"written {', '.join(repr(k) for k in SUPPRESSION_TOKENS if k)} or left blank)"
+        ),
     )
 
 
@@ -277,8 +281,13 @@ def read_grid(path: str | Path, sheet: str | None = None) -> tuple[str, list[tup
     if suffix == ".xlsx":
         return _read_xlsx(path, sheet)
     if suffix == ".xls":
-        raise DataError([Problem(path.name, None, None, None,
-                                 "old-style .xls workbooks are not read; save it as .xlsx or CSV UTF-8")])
+        raise DataError(
+            [
+                Problem(
+                    path.name, None, None, None, "old-style .xls workbooks are not read; save it as .xlsx or CSV UTF-8"
+                )
+            ]
+        )
     return path.name, _read_csv(path), False
 
 
@@ -294,8 +303,9 @@ def _read_csv(path: Path) -> list[tuple[int, list[str]]]:
                     rows.append((start, [cell.strip() for cell in row]))
                 start = reader.line_num + 1
     except UnicodeDecodeError as err:
-        raise DataError([Problem(path.name, None, None, None,
-                                 f"is not UTF-8 text ({err}); save it as 'CSV UTF-8'")]) from None
+        raise DataError(
+            [Problem(path.name, None, None, None, f"is not UTF-8 text ({err}); save it as 'CSV UTF-8'")]
+        ) from None
     except csv.Error as err:
         raise DataError([Problem(path.name, None, None, None, f"cannot be read as CSV: {err}")]) from None
     return rows
@@ -307,19 +317,46 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[str, list[tuple[int, list
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many types for a damaged zip/xml
-        raise DataError([Problem(path.name, None, None, None,
-                                 f"cannot be opened as an Excel .xlsx workbook ({type(err).__name__}: {err})")]) from None
+        raise DataError(
+            [
+                Problem(
+                    path.name,
+                    None,
+                    None,
+                    None,
+                    f"cannot be opened as an Excel .xlsx workbook ({type(err).__name__}: {err})",
+                )
+            ]
+        ) from None
     try:
         if sheet is not None and sheet not in wb.sheetnames:
-            raise DataError([Problem(path.name, None, None, sheet,
-                                     f"no sheet of that name; the workbook has {', '.join(map(repr, wb.sheetnames))}")])
+            raise DataError(
+                [
+                    Problem(
+                        path.name,
+                        None,
+                        None,
+                        sheet,
+                        f"no sheet of that name; the workbook has {', '.join(map(repr, wb.sheetnames))}",
+                    )
+                ]
+            )
         if sheet is None:
             # Figures on a second sheet would be skipped without a word: refuse instead.
             with_data = [ws.title for ws in wb.worksheets if _has_data(ws)]
             if len(with_data) > 1:
-                raise DataError([Problem(path.name, None, None, ", ".join(with_data),
-                                         "the workbook has data on more than one sheet; keep one sheet per "
-                                         "file (or import one sheet with `wres import --sheet`)")])
+                raise DataError(
+                    [
+                        Problem(
+                            path.name,
+                            None,
+                            None,
+                            ", ".join(with_data),
+                            "the workbook has data on more than one sheet; keep one sheet per "
+                            "file (or import one sheet with `wres import --sheet`)",
+                        )
+                    ]
+                )
         ws = wb[sheet] if sheet is not None else wb.worksheets[0]
         label = f"{path.name} [sheet '{ws.title}']"
         rows: list[tuple[int, list[str]]] = []
@@ -329,8 +366,9 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[str, list[tuple[int, list
                 if any(cells):
                     rows.append((number, cells))
         except Exception as err:
-            raise DataError([Problem(label, None, None, None,
-                                     f"cannot be read ({type(err).__name__}: {err})")]) from None
+            raise DataError(
+                [Problem(label, None, None, None, f"cannot be read ({type(err).__name__}: {err})")]
+            ) from None
     finally:
         wb.close()
     problems = _formulas_without_values(path, ws.title, rows, label)
@@ -358,9 +396,16 @@ def _formulas_without_values(path: Path, title: str, rows: list[tuple[int, list[
             for j, v in enumerate(values):
                 if isinstance(v, str) and v.startswith("=") and (number not in blank or j in blank[number]):
                     column = header[j] if j < len(header) and header[j] else None
-                    problems.append(SheetProblem(label, number, column, v,
-                                                 "a formula with no saved value: open the file in a spreadsheet "
-                                                 "program and save it, or paste the values in"))
+                    problems.append(
+                        SheetProblem(
+                            label,
+                            number,
+                            column,
+                            v,
+                            "a formula with no saved value: open the file in a spreadsheet "
+                            "program and save it, or paste the values in",
+                        )
+                    )
         return problems
     finally:
         wb.close()
@@ -375,7 +420,10 @@ def _formulas_without_values(path: Path, title: str, rows: list[tuple[int, list[
 _WIDE_RULES: dict[str, tuple[str, str]] = {
     "numerator_le_denominator": ("numerator", "numerator {numerator} is larger than the denominator {denominator}"),
     "not_numerator_and_percent": ("percent", "give a numerator or a percent, not both (numerator {numerator})"),
-    "percent_only_for_survey": ("percent", "indicator {indicator} takes counts; a percent is only allowed for indicators {pct_ids}"),
+    "percent_only_for_survey": (
+        "percent",
+        "indicator {indicator} takes counts; a percent is only allowed for indicators {pct_ids}",
+    ),
     "band_for_indicator": ("band", "band not allowed for indicator {indicator}; allowed: {allowed}"),
     "org_code_required": ("org_code", "a value is required"),
 }
@@ -412,17 +460,23 @@ def trust_schema(registry: Registry | None = None) -> pa.DataFrameSchema:
         return d["org_code"].astype(str).str.strip().ne("")
 
     columns = {
-        "year": pa.Column("Int64", pa.Check.in_range(*YEAR_RANGE, error=f"a report year must lie in {YEAR_RANGE[0]}-{YEAR_RANGE[1]}")),
+        "year": pa.Column(
+            "Int64", pa.Check.in_range(*YEAR_RANGE, error=f"a report year must lie in {YEAR_RANGE[0]}-{YEAR_RANGE[1]}")
+        ),
         "org_code": pa.Column(str),
         "org_name": pa.Column(str),
         "region": pa.Column(str),
         "org_type": pa.Column(str),
-        "indicator": pa.Column("Int64", pa.Check.isin(registry.ids, error=f"unknown indicator; the registry has {registry.ids}")),
+        "indicator": pa.Column(
+            "Int64", pa.Check.isin(registry.ids, error=f"unknown indicator; the registry has {registry.ids}")
+        ),
         "band": pa.Column(str),
         "group": pa.Column(str, pa.Check.isin(groups, error=f"unknown group; allowed: {', '.join(groups)}")),
         "numerator": pa.Column("Int64", pa.Check.ge(0, error="a count cannot be negative"), nullable=True),
         "denominator": pa.Column("Int64", pa.Check.ge(0, error="a count cannot be negative"), nullable=True),
-        "percent": pa.Column("Float64", pa.Check.in_range(0, 100, error="a percent must lie between 0 and 100"), nullable=True),
+        "percent": pa.Column(
+            "Float64", pa.Check.in_range(0, 100, error="a percent must lie between 0 and 100"), nullable=True
+        ),
         "missing_reason": pa.Column(str),
     }
     checks = [
@@ -455,8 +509,9 @@ class Locator:
         return cls(file, line, column, value, reason)
 
 
-def schema_problems(df: pd.DataFrame, registry: Registry | None = None, locate: Locator | None = None,
-                    file: str = "<data>") -> list[Problem]:
+def schema_problems(
+    df: pd.DataFrame, registry: Registry | None = None, locate: Locator | None = None, file: str = "<data>"
+) -> list[Problem]:
     """Validate ``df`` (positional index) against :func:`trust_schema`; return Problems."""
     registry = registry or load_registry()
     locate = locate or Locator(df, file)
@@ -488,8 +543,7 @@ def schema_problems(df: pd.DataFrame, registry: Registry | None = None, locate: 
             values = {k: _py(v) for k, v in df.loc[idx].to_dict().items()}
             ind = values.get("indicator")
             allowed = bands.get(int(ind), ()) if pd.notna(ind) else ()
-            reason = template.format(**values, pct_ids=pct_ids,
-                                     allowed=", ".join(repr(b) for b in allowed))
+            reason = template.format(**values, pct_ids=pct_ids, allowed=", ".join(repr(b) for b in allowed))
             problems.append(locate.problem(idx, column, values.get(column), reason))
         else:
             problems.append(locate.problem(idx, row.column, _py(row.failure_case), check))
@@ -503,7 +557,9 @@ def _py(value: object) -> object:
     return value.item() if hasattr(value, "item") else value
 
 
-def duplicate_problems(df: pd.DataFrame, locate: Locator | None = None, file: str = "<data>") -> tuple[list[Problem], pd.Series]:
+def duplicate_problems(
+    df: pd.DataFrame, locate: Locator | None = None, file: str = "<data>"
+) -> tuple[list[Problem], pd.Series]:
     """Rows sharing a key: a conflict if their values differ (a Problem per later row),
     otherwise harmless repeats. Returns the problems and a mask of repeats to drop."""
     df = df.reset_index(drop=True)
@@ -515,8 +571,10 @@ def duplicate_problems(df: pd.DataFrame, locate: Locator | None = None, file: st
         return problems, drop
     sub = df[dup]
     # NA-aware comparison of the three value cells of each row.
-    signature = pd.Series(list(zip(*(sub[c].astype(object).where(sub[c].notna(), None) for c in VALUE_COLUMNS))),
-                          index=sub.index)
+    signature = pd.Series(
+        list(zip(*(sub[c].astype(object).where(sub[c].notna(), None) for c in VALUE_COLUMNS), strict=False)),
+        index=sub.index,
+    )
     for _, grp in sub.groupby(KEY, sort=False, dropna=False):
         first = grp.index[0]
         first_where = locate.problem(first, None, None, "")
@@ -528,10 +586,15 @@ def duplicate_problems(df: pd.DataFrame, locate: Locator | None = None, file: st
                 continue
             col = next(c for c in VALUE_COLUMNS if str(df.at[idx, c]) != str(df.at[first, c]))
             key = ", ".join(f"{k} {_py(df.at[idx, k])!r}" for k in KEY)
-            problems.append(locate.problem(
-                idx, col, _py(df.at[idx, col]),
-                f"duplicate figure ({key}) with a different value from {where} "
-                f"({col} {_py(df.at[first, col])!r}); keep one row"))
+            problems.append(
+                locate.problem(
+                    idx,
+                    col,
+                    _py(df.at[idx, col]),
+                    f"duplicate figure ({key}) with a different value from {where} "
+                    f"({col} {_py(df.at[first, col])!r}); keep one row",
+                )
+            )
     return problems, drop
 
 
@@ -582,8 +645,9 @@ def _header_problems(header: list[str], label: str, line: int, problem_cls: type
         delim = ""
         if len(header) == 1 and any(d in header[0] for d in (";", "\t", "|")):
             delim = " (the file looks delimited by something other than commas)"
-        problems.append(problem_cls(label, line, col, None,
-                                    f"required column is missing; the header has {seen}{delim}{hint}"))
+        problems.append(
+            problem_cls(label, line, col, None, f"required column is missing; the header has {seen}{delim}{hint}")
+        )
     return problems
 
 
@@ -619,9 +683,15 @@ def load_trust_file(path: str | Path, registry: Registry | None = None) -> pd.Da
     # A row longer than the header usually means an unquoted comma inside a name.
     for n, r in grid[1:]:
         if len(r) > width:
-            problems.append(problem_cls(label, n, None, ",".join(r[width:]),
-                                        f"the row has {len(r)} cells but the header has {width} "
-                                        "(a comma inside a name must be quoted)"))
+            problems.append(
+                problem_cls(
+                    label,
+                    n,
+                    None,
+                    ",".join(r[width:]),
+                    f"the row has {len(r)} cells but the header has {width} (a comma inside a name must be quoted)",
+                )
+            )
     if problems:
         raise DataError(problems)
     cells = [(r + [""] * width)[:width] for _, r in grid[1:]]
@@ -644,8 +714,9 @@ def load_trust_file(path: str | Path, registry: Registry | None = None) -> pd.Da
     return checked[~drop].reset_index(drop=True)
 
 
-def _parse_long_text(text: pd.DataFrame, lines: list[int], label: str, registry: Registry,
-                     problem_cls: type[Problem]) -> tuple[pd.DataFrame, list[Problem]]:
+def _parse_long_text(
+    text: pd.DataFrame, lines: list[int], label: str, registry: Registry, problem_cls: type[Problem]
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Parse the text columns of a long-format table into contract dtypes.
 
     Bad cells become missing and are reported; ``attrs['parsed_ok']`` marks rows that parsed
@@ -681,8 +752,12 @@ def _parse_long_text(text: pd.DataFrame, lines: list[int], label: str, registry:
         if not c:
             bad(i, "org_code", "", "a value is required")
         elif not ORG_CODE.fullmatch(c):
-            bad(i, "org_code", text["org_code"].iat[i],
-                "not an organisation code: use 2-10 letters and digits, no spaces or punctuation (e.g. RJ1)")
+            bad(
+                i,
+                "org_code",
+                text["org_code"].iat[i],
+                "not an organisation code: use 2-10 letters and digits, no spaces or punctuation (e.g. RJ1)",
+            )
 
     pct_ids = percent_indicators(registry)
     num, den, pct, reasons = [None] * n, [None] * n, [None] * n, [""] * n
@@ -704,14 +779,22 @@ def _parse_long_text(text: pd.DataFrame, lines: list[int], label: str, registry:
         # The file's own reason is kept: the analyst knows why better than a token does.
         reasons[i] = given or auto
 
-    df = typed_frame({
-        "year": years, "org_code": codes,
-        "org_name": [t.strip() for t in text["org_name"]],
-        "region": [t.strip() for t in text["region"]],
-        "org_type": [t.strip() for t in text["org_type"]],
-        "indicator": indicators, "band": band, "group": group,
-        "numerator": num, "denominator": den, "percent": pct, "missing_reason": reasons,
-    })
+    df = typed_frame(
+        {
+            "year": years,
+            "org_code": codes,
+            "org_name": [t.strip() for t in text["org_name"]],
+            "region": [t.strip() for t in text["region"]],
+            "org_type": [t.strip() for t in text["org_type"]],
+            "indicator": indicators,
+            "band": band,
+            "group": group,
+            "numerator": num,
+            "denominator": den,
+            "percent": pct,
+            "missing_reason": reasons,
+        }
+    )
     df.attrs["parsed_ok"] = ok
     return df, problems
 
@@ -748,15 +831,25 @@ def trust_files(folder: str | Path, root: str | Path | None = None) -> list[Path
         if name.startswith(("~$", ".")) or name.startswith("readme") or name.endswith(".meta.yml"):
             continue
         if p.is_symlink() and not p.resolve().is_relative_to(inside):
-            problems.append(Problem(p.name, None, None, None,
-                                    "is a link to a file outside the repository; copy the file in instead"))
+            problems.append(
+                Problem(
+                    p.name, None, None, None, "is a link to a file outside the repository; copy the file in instead"
+                )
+            )
             continue
         if p.is_dir() or name == SUCCESSOR_FILE:
             continue
         if "".join(p.suffixes[-1:]).lower() not in SUPPORTED_SUFFIXES or name.endswith((".csv.gz", ".csv.zip")):
-            problems.append(Problem(p.name, None, None, None,
-                                    "is not a supported file type: organisation files must be CSV (UTF-8) "
-                                    "or Excel .xlsx (an .ods, .xls or compressed file must be converted)"))
+            problems.append(
+                Problem(
+                    p.name,
+                    None,
+                    None,
+                    None,
+                    "is not a supported file type: organisation files must be CSV (UTF-8) "
+                    "or Excel .xlsx (an .ods, .xls or compressed file must be converted)",
+                )
+            )
             continue
         out.append(p)
     if problems:
@@ -786,15 +879,24 @@ def identity_problems(df: pd.DataFrame) -> list[Problem]:
             if seen[0] != value:
                 where = locate.problem(seen[1], col, seen[0], "")
                 earlier = f"{where.file} {where.position_word} {where.line}" if where.line else where.file
-                problems.append(locate.problem(
-                    i, col, value, f"organisation {code} has {col} {seen[0]!r} for {year} at {earlier}; "
-                    f"an organisation has one {col.replace('org_', '')} a year"))
+                problems.append(
+                    locate.problem(
+                        i,
+                        col,
+                        value,
+                        f"organisation {code} has {col} {seen[0]!r} for {year} at {earlier}; "
+                        f"an organisation has one {col.replace('org_', '')} a year",
+                    )
+                )
     return problems
 
 
-def load_trust_folder(folder: str | Path, registry: Registry | None = None,
-                      successors: str | Path | pd.DataFrame | None = None,
-                      root: str | Path | None = None) -> pd.DataFrame:
+def load_trust_folder(
+    folder: str | Path,
+    registry: Registry | None = None,
+    successors: str | Path | pd.DataFrame | None = None,
+    root: str | Path | None = None,
+) -> pd.DataFrame:
     """Every long-format file in ``folder`` (normally ``data/raw/trusts/``), concatenated.
 
     Problems in all files are reported together. A figure given in two files must agree
@@ -851,7 +953,7 @@ def read_successors(successors: str | Path | pd.DataFrame) -> pd.DataFrame:
         missing = [c for c in SUCCESSOR_COLUMNS if c not in header]
         if missing:
             raise DataError([Problem(label, grid[0][0], c, None, "required column is missing") for c in missing])
-        raw = pd.DataFrame([(r + [""] * len(header))[:len(header)] for _, r in grid[1:]], columns=header, dtype=str)
+        raw = pd.DataFrame([(r + [""] * len(header))[: len(header)] for _, r in grid[1:]], columns=header, dtype=str)
         lines = [n for n, _ in grid[1:]]
     problems: list[Problem] = []
     rows = []
@@ -870,20 +972,36 @@ def read_successors(successors: str | Path | pd.DataFrame) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=[*SUCCESSOR_COLUMNS, "source_line"])
     for old, grp in table.groupby("old_code", sort=False):
         if grp["new_code"].nunique() > 1:
-            problems.append(Problem(label, int(grp["source_line"].iloc[1]), "old_code", old,
-                                    "this organisation is given more than one successor; splits are not supported"))
+            problems.append(
+                Problem(
+                    label,
+                    int(grp["source_line"].iloc[1]),
+                    "old_code",
+                    old,
+                    "this organisation is given more than one successor; splits are not supported",
+                )
+            )
     if problems:
         raise DataError(problems)
     table = table.drop_duplicates("old_code").reset_index(drop=True)
-    step = dict(zip(table["old_code"], table["new_code"]))
+    step = dict(zip(table["old_code"], table["new_code"], strict=False))
     finals = []
-    for old, line in zip(table["old_code"], table["source_line"]):
+    for old, line in zip(table["old_code"], table["source_line"], strict=False):
         code, seen = old, {old}
         while code in step:
             code = step[code]
             if code in seen:
-                raise DataError([Problem(label, int(line), "new_code", step[old],
-                                         f"successor chain starting at {old} loops back on itself")])
+                raise DataError(
+                    [
+                        Problem(
+                            label,
+                            int(line),
+                            "new_code",
+                            step[old],
+                            f"successor chain starting at {old} loops back on itself",
+                        )
+                    ]
+                )
             seen.add(code)
         finals.append(code)
     table["final_code"] = finals
@@ -911,17 +1029,24 @@ def apply_successors(df: pd.DataFrame, successors: str | Path | pd.DataFrame) ->
     if table.empty:
         return df
     problems = []
-    for old, year, line in zip(table["old_code"], table["effective_year"], table["source_line"]):
+    for old, year, line in zip(table["old_code"], table["effective_year"], table["source_line"], strict=False):
         late = df[(df["org_code"] == old) & (df["year"] >= year)]
         if len(late):
             y = int(late["year"].min())
-            problems.append(Problem(label, int(line), "effective_year", int(year),
-                                    f"{old} has figures for report year {y} (e.g. {late['source_file'].iloc[0]} "
-                                    f"line/row {late['source_line'].iloc[0]}), but this line says it became "
-                                    f"{table.loc[table['old_code'] == old, 'new_code'].iloc[0]} from {int(year)}"))
+            problems.append(
+                Problem(
+                    label,
+                    int(line),
+                    "effective_year",
+                    int(year),
+                    f"{old} has figures for report year {y} (e.g. {late['source_file'].iloc[0]} "
+                    f"line/row {late['source_line'].iloc[0]}), but this line says it became "
+                    f"{table.loc[table['old_code'] == old, 'new_code'].iloc[0]} from {int(year)}",
+                )
+            )
     if problems:
         raise DataError(problems)
-    final = dict(zip(table["old_code"], table["final_code"]))
+    final = dict(zip(table["old_code"], table["final_code"], strict=False))
     df["org_code"] = df["org_code"].map(lambda c: final.get(c, c)).astype("str")
     # One name/region/type per linked organisation: its latest, preferring the successor's own rows.
     affected = set(final.values())
@@ -950,19 +1075,22 @@ def _combine_merged(df: pd.DataFrame) -> pd.DataFrame:
             if gone:
                 missing_parts.append(f"{r['reported_code']}: {r['missing_reason'] or BLANK_REASON}")
         if missing_parts:
-            row.update(numerator=pd.NA, denominator=pd.NA, percent=pd.NA,
-                       missing_reason="; ".join(missing_parts))
+            row.update(numerator=pd.NA, denominator=pd.NA, percent=pd.NA, missing_reason="; ".join(missing_parts))
         elif grp["percent"].notna().any():
             # A weighted percent cannot be summed; weight each part by its respondents.
             den = grp["denominator"].astype(float)
-            pct = grp["percent"].astype(float).where(grp["percent"].notna(),
-                                                     100 * grp["numerator"].astype(float) / den)
+            pct = grp["percent"].astype(float).where(grp["percent"].notna(), 100 * grp["numerator"].astype(float) / den)
             total = den.sum()
-            row.update(numerator=pd.NA, denominator=int(total),
-                       percent=float((pct * den).sum() / total) if total > 0 else pd.NA, missing_reason="")
+            row.update(
+                numerator=pd.NA,
+                denominator=int(total),
+                percent=float((pct * den).sum() / total) if total > 0 else pd.NA,
+                missing_reason="",
+            )
         else:
-            row.update(numerator=int(grp["numerator"].sum()), denominator=int(grp["denominator"].sum()),
-                       missing_reason="")
+            row.update(
+                numerator=int(grp["numerator"].sum()), denominator=int(grp["denominator"].sum()), missing_reason=""
+            )
         row["reported_code"] = "; ".join(dict.fromkeys(grp["reported_code"]))
         row["source_file"] = "; ".join(dict.fromkeys(grp["source_file"].astype(str)))
         row["source_line"] = pd.NA

@@ -43,11 +43,13 @@ def read_sidecar(meta: Path, root: Path) -> dict:
         # Every scalar as text: an md5 of digits only would otherwise become a number.
         info = yaml.load(meta.read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
     except yaml.YAMLError as err:
-        raise DataError([Problem(meta.relative_to(root).as_posix(), None, None, None,
-                                 f"is not valid YAML: {err}")]) from None
+        raise DataError(
+            [Problem(meta.relative_to(root).as_posix(), None, None, None, f"is not valid YAML: {err}")]
+        ) from None
     if not isinstance(info, dict):
-        raise DataError([Problem(meta.relative_to(root).as_posix(), None, None, None,
-                                 "must be a YAML mapping of field: value")])
+        raise DataError(
+            [Problem(meta.relative_to(root).as_posix(), None, None, None, "must be a YAML mapping of field: value")]
+        )
     target = meta.with_name(meta.name.removesuffix(SIDECAR_SUFFIX))
     exists = target.is_file()
     recorded = _text(info.get("md5"))
@@ -93,8 +95,17 @@ def accept(file: Path, root: Path) -> tuple[str, str]:
     if not file.is_file():
         raise DataError([Problem(rel, None, None, None, "no such file")])
     if not meta.is_file():
-        raise DataError([Problem(rel, None, None, None, f"has no sidecar {meta.name}; write one first "
-                                                         "(see data/README.md, 'Sidecars')")])
+        raise DataError(
+            [
+                Problem(
+                    rel,
+                    None,
+                    None,
+                    None,
+                    f"has no sidecar {meta.name}; write one first (see data/README.md, 'Sidecars')",
+                )
+            ]
+        )
     old = read_sidecar(meta, root)["md5_recorded"]
     new = md5(file)
     lines = meta.read_text(encoding="utf-8").splitlines(keepends=True)

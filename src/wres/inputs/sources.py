@@ -37,8 +37,10 @@ def load_sources(path: str | Path) -> pd.DataFrame:
     df = parse_columns(read_text_table(path), SOURCE_COLUMNS, name)
     df = df.fillna("")
     dup = df["source"].duplicated(keep="first")
-    problems = [Problem(name, line_of(i), "source", df.at[i, "source"], "this source page is listed twice")
-                for i in df.index[dup]]
+    problems = [
+        Problem(name, line_of(i), "source", df.at[i, "source"], "this source page is listed twice")
+        for i in df.index[dup]
+    ]
     if problems:
         raise DataError(problems)
     df["source_line"] = [line_of(i) for i in df.index]
@@ -51,7 +53,11 @@ def check_cited(sources: pd.DataFrame, figures: pd.DataFrame, sources_file: str 
     loaders in :mod:`wres.inputs.national` give them)."""
     known = set(sources["source"])
     bad = figures[~figures["source"].isin(known)]
-    problems = [Problem(str(r.source_file), int(r.source_line), "source", r.source,
-                        f"cited source page is not in {sources_file}") for r in bad.itertuples()]
+    problems = [
+        Problem(
+            str(r.source_file), int(r.source_line), "source", r.source, f"cited source page is not in {sources_file}"
+        )
+        for r in bad.itertuples()
+    ]
     if problems:
         raise DataError(problems)

@@ -45,9 +45,9 @@ import pandas as pd
 from scipy.optimize import brentq
 from scipy.special import expit, logit
 
+from wres.inputs.organisations import PAY_BANDS, TRUST_COLUMNS
 from wres.registry import Indicator, Registry, Series, load_registry
 from wres.stats.survey import SURVEY_DEFF
-from wres.inputs.organisations import PAY_BANDS, TRUST_COLUMNS
 
 #: Shown on every page built from the panel.
 SYNTHETIC_NOTE = (
@@ -57,8 +57,13 @@ SYNTHETIC_NOTE = (
 )
 
 REGIONS: tuple[str, ...] = (
-    "East of England", "London", "Midlands", "North East and Yorkshire",
-    "North West", "South East", "South West",
+    "East of England",
+    "London",
+    "Midlands",
+    "North East and Yorkshire",
+    "North West",
+    "South East",
+    "South West",
 )
 ORG_TYPES: tuple[str, ...] = ("acute", "mental health", "community", "ambulance")
 
@@ -66,18 +71,34 @@ ORG_TYPES: tuple[str, ...] = ("acute", "mental health", "community", "ambulance"
 #: Share of organisations of each type (roughly the mix of English NHS trusts).
 TYPE_SHARES = {"acute": 0.58, "mental health": 0.24, "community": 0.12, "ambulance": 0.06}
 #: Share of organisations in each region.
-REGION_SHARES = {"East of England": 0.12, "London": 0.15, "Midlands": 0.18,
-                 "North East and Yorkshire": 0.16, "North West": 0.14, "South East": 0.14,
-                 "South West": 0.11}
+REGION_SHARES = {
+    "East of England": 0.12,
+    "London": 0.15,
+    "Midlands": 0.18,
+    "North East and Yorkshire": 0.16,
+    "North West": 0.14,
+    "South East": 0.14,
+    "South West": 0.11,
+}
 #: Relative minority-group share of the workforce by region (before the national calibration).
-REGION_BME_SHARE = {"East of England": 0.17, "London": 0.45, "Midlands": 0.22,
-                    "North East and Yorkshire": 0.10, "North West": 0.13, "South East": 0.16,
-                    "South West": 0.08}
+REGION_BME_SHARE = {
+    "East of England": 0.17,
+    "London": 0.45,
+    "Midlands": 0.22,
+    "North East and Yorkshire": 0.10,
+    "North West": 0.13,
+    "South East": 0.16,
+    "South West": 0.08,
+}
 #: Shift of the logit minority-group share by type (ambulance services are much less diverse).
 TYPE_BME_LOGIT = {"acute": 0.1, "mental health": 0.15, "community": -0.1, "ambulance": -1.2}
 #: Staff headcount at the first year: (median, log SD, lower clip, upper clip).
-TYPE_SIZE = {"acute": (6000, 0.4, 3000, 12000), "mental health": (2800, 0.5, 700, 8000),
-             "community": (1400, 0.6, 450, 5000), "ambulance": (3600, 0.15, 2800, 4800)}
+TYPE_SIZE = {
+    "acute": (6000, 0.4, 3000, 12000),
+    "mental health": (2800, 0.5, 700, 8000),
+    "community": (1400, 0.6, 450, 5000),
+    "ambulance": (3600, 0.15, 2800, 4800),
+}
 WORKFORCE_GROWTH = 0.025  # per year, national
 #: Pay-band profile (bands 1-9) of each group's staff; minority-group staff cluster in band 5.
 BAND_PROFILE_MAJORITY = np.array([0.02, 0.14, 0.14, 0.10, 0.17, 0.18, 0.14, 0.09, 0.02])
@@ -113,8 +134,9 @@ def _published(national: pd.DataFrame, ind: Indicator, s: Series) -> dict[int, f
     """Published figures of one registry series by report year (mean of duplicates), on the
     series' own scale. Figures excluded from trend tests by quality are left out here too."""
     src = s.from_indicator or ind.id
-    rows = national[(national["indicator"] == src) & (national["measure"] == s.measure)
-                    & (national["group"] == s.group)]
+    rows = national[
+        (national["indicator"] == src) & (national["measure"] == s.measure) & (national["group"] == s.group)
+    ]
     if "testable" in rows.columns:
         rows = rows[rows["testable"].astype(bool)]
     by_year = rows.groupby(rows["report_year"].astype(int))["value"].mean()
@@ -146,8 +168,9 @@ def _pairs(ind: Indicator, registry: Registry) -> list[tuple[Series, Series | No
     return [(s, None) for s in series]
 
 
-def national_targets(national: pd.DataFrame, registry: Registry | None = None,
-                     years: list[int] | None = None) -> pd.DataFrame:
+def national_targets(
+    national: pd.DataFrame, registry: Registry | None = None, years: list[int] | None = None
+) -> pd.DataFrame:
     """The national figure the synthetic panel must reproduce, for every registry series
     and year.
 
@@ -173,7 +196,7 @@ def national_targets(national: pd.DataFrame, registry: Registry | None = None,
                     gaps = {y: s_pts[y] - p_pts[y] for y in common}
                 elif s_pts and p_pts:
                     p_at = _interp(p_pts, np.array(sorted(s_pts), dtype=float))
-                    gaps = {y: s_pts[y] - v for y, v in zip(sorted(s_pts), p_at)}
+                    gaps = {y: s_pts[y] - v for y, v in zip(sorted(s_pts), p_at, strict=False)}
                 else:
                     gaps = {}
                 gap = _interp(gaps, yrs) if gaps else np.full(len(yrs), DEFAULT_LOGIT_GAP)
@@ -184,7 +207,7 @@ def national_targets(national: pd.DataFrame, registry: Registry | None = None,
                 scaled = {primary.key: (prim, p_pts, primary), secondary.key: (sec, s_pts, secondary)}
             for key, (values, pts, s) in scaled.items():
                 natural = _from_scale(values, s)
-                for y, v in zip(years, natural):
+                for y, v in zip(years, natural, strict=False):
                     out.append((ind.id, key, s.group, int(y), float(v), int(y) in pts, s.unit))
     return pd.DataFrame(out, columns=["indicator", "series", "group", "year", "target", "published", "unit"])
 
@@ -223,8 +246,9 @@ def _hit_total(k: np.ndarray, expected: np.ndarray, cap: np.ndarray, total: int)
     return k
 
 
-def _calibrated_binomial(rng: np.random.Generator, n: np.ndarray, lin: np.ndarray, rate: float,
-                         cap: np.ndarray | None = None) -> np.ndarray:
+def _calibrated_binomial(
+    rng: np.random.Generator, n: np.ndarray, lin: np.ndarray, rate: float, cap: np.ndarray | None = None
+) -> np.ndarray:
     """Counts out of ``n`` with organisation logits ``lin`` whose pooled rate is ``rate``."""
     n = n.astype(np.int64)
     cap = n if cap is None else np.minimum(cap, n)
@@ -264,15 +288,31 @@ class _Rows:
         self.orgs = orgs
         self.blocks: list[dict[str, np.ndarray]] = []
 
-    def add(self, year: int, indicator: int, band: str, group: str, numerator=None, denominator=None,
-            percent=None, missing_reason=None) -> None:
+    def add(
+        self,
+        year: int,
+        indicator: int,
+        band: str,
+        group: str,
+        numerator=None,
+        denominator=None,
+        percent=None,
+        missing_reason=None,
+    ) -> None:
         n = len(self.orgs)
-        self.blocks.append({
-            "year": np.full(n, year), "indicator": np.full(n, indicator),
-            "band": np.full(n, band, dtype=object), "group": np.full(n, group, dtype=object),
-            "numerator": numerator, "denominator": denominator, "percent": percent,
-            "missing_reason": missing_reason, "_org": np.arange(n),
-        })
+        self.blocks.append(
+            {
+                "year": np.full(n, year),
+                "indicator": np.full(n, indicator),
+                "band": np.full(n, band, dtype=object),
+                "group": np.full(n, group, dtype=object),
+                "numerator": numerator,
+                "denominator": denominator,
+                "percent": percent,
+                "missing_reason": missing_reason,
+                "_org": np.arange(n),
+            }
+        )
 
     def frame(self) -> pd.DataFrame:
         n = len(self.orgs)
@@ -287,20 +327,22 @@ class _Rows:
             reasons.append(b["missing_reason"] if b["missing_reason"] is not None else np.full(n, "", dtype=object))
         org = np.concatenate(cols["_org"])
         orgs = self.orgs
-        df = pd.DataFrame({
-            "year": pd.array(np.concatenate(cols["year"]), dtype="Int64"),
-            "org_code": pd.array(orgs["org_code"].to_numpy()[org], dtype="str"),
-            "org_name": pd.array(orgs["org_name"].to_numpy()[org], dtype="str"),
-            "region": pd.array(orgs["region"].to_numpy()[org], dtype="str"),
-            "org_type": pd.array(orgs["org_type"].to_numpy()[org], dtype="str"),
-            "indicator": pd.array(np.concatenate(cols["indicator"]), dtype="Int64"),
-            "band": pd.array(np.concatenate(cols["band"]), dtype="str"),
-            "group": pd.array(np.concatenate(cols["group"]), dtype="str"),
-            "numerator": pd.array(np.concatenate(nums), dtype="Float64").astype("Int64"),
-            "denominator": pd.array(np.concatenate(dens), dtype="Float64").astype("Int64"),
-            "percent": pd.array(np.concatenate(pcts), dtype="Float64"),
-            "missing_reason": pd.array(np.concatenate(reasons), dtype="str"),
-        })
+        df = pd.DataFrame(
+            {
+                "year": pd.array(np.concatenate(cols["year"]), dtype="Int64"),
+                "org_code": pd.array(orgs["org_code"].to_numpy()[org], dtype="str"),
+                "org_name": pd.array(orgs["org_name"].to_numpy()[org], dtype="str"),
+                "region": pd.array(orgs["region"].to_numpy()[org], dtype="str"),
+                "org_type": pd.array(orgs["org_type"].to_numpy()[org], dtype="str"),
+                "indicator": pd.array(np.concatenate(cols["indicator"]), dtype="Int64"),
+                "band": pd.array(np.concatenate(cols["band"]), dtype="str"),
+                "group": pd.array(np.concatenate(cols["group"]), dtype="str"),
+                "numerator": pd.array(np.concatenate(nums), dtype="Float64").astype("Int64"),
+                "denominator": pd.array(np.concatenate(dens), dtype="Float64").astype("Int64"),
+                "percent": pd.array(np.concatenate(pcts), dtype="Float64"),
+                "missing_reason": pd.array(np.concatenate(reasons), dtype="str"),
+            }
+        )
         return df[list(TRUST_COLUMNS)]
 
 
@@ -312,15 +354,25 @@ def _make_orgs(rng: np.random.Generator, n_orgs: int) -> pd.DataFrame:
     for t, (median, sd, lo, hi) in TYPE_SIZE.items():
         m = types == t
         size[m] = np.clip(median * np.exp(rng.normal(0, sd, m.sum())), lo, hi)
-    return pd.DataFrame({
-        "org_code": [f"ZZ{i:0{width}d}" for i in range(1, n_orgs + 1)],
-        "org_name": [f"Demo Trust {i:0{width}d} (synthetic)" for i in range(1, n_orgs + 1)],
-        "region": regions.astype(str), "org_type": types.astype(str), "size0": size,
-    })
+    return pd.DataFrame(
+        {
+            "org_code": [f"ZZ{i:0{width}d}" for i in range(1, n_orgs + 1)],
+            "org_name": [f"Demo Trust {i:0{width}d} (synthetic)" for i in range(1, n_orgs + 1)],
+            "region": regions.astype(str),
+            "org_type": types.astype(str),
+            "size0": size,
+        }
+    )
 
 
-def make_panel(national: pd.DataFrame, seed: int = 20240331, n_orgs: int = 200, first_year: int = 2016,
-               last_year: int | None = None, registry: Registry | None = None) -> pd.DataFrame:
+def make_panel(
+    national: pd.DataFrame,
+    seed: int = 20240331,
+    n_orgs: int = 200,
+    first_year: int = 2016,
+    last_year: int | None = None,
+    registry: Registry | None = None,
+) -> pd.DataFrame:
     """A synthetic panel of fictitious organisations in the long trust-level format.
 
     ``national``: the published national figures (:func:`wres.inputs.national.load_national`).
@@ -368,8 +420,11 @@ def make_panel(national: pd.DataFrame, seed: int = 20240331, n_orgs: int = 200, 
     shortlist_uplift = rng.normal(0.5, 0.2, n)
     # Each relative-likelihood indicator's denominator and base rate come from the registry
     # (`trust.synthetic`), so a second standard needs a registry entry, not a code change.
-    rl_base = {ind.id: (ind.trust.synthetic.denominator, ind.trust.synthetic.base_rate)
-               for ind in registry.indicators if ind.is_relative_likelihood and ind.trust.synthetic}
+    rl_base = {
+        ind.id: (ind.trust.synthetic.denominator, ind.trust.synthetic.base_rate)
+        for ind in registry.indicators
+        if ind.is_relative_likelihood and ind.trust.synthetic
+    }
     rl_u = {i: rng.normal(0, 0.3, n) for i in rl_base}
     rl_v = {i: rng.normal(0, LOG_RL_SD, n) for i in rl_base}
     response = rng.uniform(*RESPONSE_RATE, n)
@@ -389,8 +444,9 @@ def make_panel(national: pd.DataFrame, seed: int = 20240331, n_orgs: int = 200, 
     for y in years:
         t = y - first_year
         # --- indicator 1: headcount by group and band
-        size = np.round(orgs["size0"].to_numpy() * np.exp((WORKFORCE_GROWTH + growth_slope) * t
-                                                          + rng.normal(0, 0.02, n))).astype(np.int64)
+        size = np.round(
+            orgs["size0"].to_numpy() * np.exp((WORKFORCE_GROWTH + growth_slope) * t + rng.normal(0, 0.02, n))
+        ).astype(np.int64)
         unk = np.round(size * np.clip(unknown_frac + rng.normal(0, 0.005, n), 0.002, 0.15)).astype(np.int64)
         known = size - unk
         lin = region_logit + type_logit + bme_u + bme_slope * t + rng.normal(0, 0.03, n)
@@ -401,8 +457,9 @@ def make_panel(national: pd.DataFrame, seed: int = 20240331, n_orgs: int = 200, 
 
         vsm = np.maximum(4, np.round(vsm_per_staff * size)).astype(np.int64)
         share = np.clip(bme / size, 1e-4, 1 - 1e-4)
-        vsm_bme = _calibrated_binomial(rng, vsm, logit(share) + vsm_u, tgt[(ind_rep.id, ind_rep.comparison.senior, y)] / 100,
-                                       cap=bme)
+        vsm_bme = _calibrated_binomial(
+            rng, vsm, logit(share) + vsm_u, tgt[(ind_rep.id, ind_rep.comparison.senior, y)] / 100, cap=bme
+        )
         vsm_unk = np.minimum(rng.binomial(vsm - vsm_bme, 0.01), unk)
         vsm_white = np.minimum(vsm - vsm_bme - vsm_unk, white)
         vsm = vsm_bme + vsm_unk + vsm_white
@@ -423,8 +480,10 @@ def make_panel(national: pd.DataFrame, seed: int = 20240331, n_orgs: int = 200, 
         shortlisted = np.round(size * shortlist_rate * np.exp(rng.normal(0, 0.1, n))).astype(np.int64)
         sl_share = expit(logit(np.clip(bme / np.maximum(known, 1), 1e-3, 1 - 1e-3)) + shortlist_uplift)
         sl_bme = np.round(shortlisted * sl_share).astype(np.int64)
-        denominators = {"shortlisted": {minority: sl_bme, majority: shortlisted - sl_bme},
-                        "headcount": {minority: bme, majority: white}}
+        denominators = {
+            "shortlisted": {minority: sl_bme, majority: shortlisted - sl_bme},
+            "headcount": {minority: bme, majority: white},
+        }
         for ind_id, (denom_kind, base) in rl_base.items():
             ind = registry.indicator(ind_id)
             num_g, cmp_g = ind.numerator_group, ind.comparison_group
@@ -440,8 +499,10 @@ def make_panel(national: pd.DataFrame, seed: int = 20240331, n_orgs: int = 200, 
 
         # --- indicators 5-8: staff-survey percentages with respondent counts
         rate = np.clip(response * np.exp(rng.normal(0, 0.08, n)), 0.05, 0.9)
-        respondents = {majority: np.round(rate * white).astype(np.int64),
-                       minority: np.round(rate * MINORITY_RESPONSE * bme).astype(np.int64)}
+        respondents = {
+            majority: np.round(rate * white).astype(np.int64),
+            minority: np.round(rate * MINORITY_RESPONSE * bme).astype(np.int64),
+        }
         for ind_id in survey_ids:
             ind = registry.indicator(ind_id)
             for g in (majority, minority):
@@ -467,8 +528,17 @@ def make_panel(national: pd.DataFrame, seed: int = 20240331, n_orgs: int = 200, 
         rows.add(y, ind_board.id, board_band, minority, b_bme, bsize)
 
     df = rows.frame()
-    band_rank = {b: i for i, b in enumerate([*PAY_BANDS, senior_band, all_band, *([board_band] if board_band else []), ""])}
+    band_rank = {
+        b: i for i, b in enumerate([*PAY_BANDS, senior_band, all_band, *([board_band] if board_band else []), ""])
+    }
     group_rank = {g: i for i, g in enumerate(std.groups)}
-    order = pd.DataFrame({"y": df["year"], "o": df["org_code"], "i": df["indicator"],
-                          "b": df["band"].map(band_rank), "g": df["group"].map(group_rank)})
+    order = pd.DataFrame(
+        {
+            "y": df["year"],
+            "o": df["org_code"],
+            "i": df["indicator"],
+            "b": df["band"].map(band_rank),
+            "g": df["group"].map(group_rank),
+        }
+    )
     return df.loc[order.sort_values(["y", "o", "i", "b", "g"], kind="stable").index].reset_index(drop=True)

@@ -168,7 +168,13 @@ def check_quality(df: pd.DataFrame, registry: Registry, file: str) -> list[Probl
         for flag in (f.strip() for f in str(text).split(";")):
             if flag not in known:
                 problems.append(
-                    Problem(file, line_of(idx), "quality", text, f"unknown quality flag {flag!r}; known: {', '.join(sorted(known))}")
+                    Problem(
+                        file,
+                        line_of(idx),
+                        "quality",
+                        text,
+                        f"unknown quality flag {flag!r}; known: {', '.join(sorted(known))}",
+                    )
                 )
     return problems
 
@@ -179,11 +185,21 @@ def check_survey_years(df: pd.DataFrame, registry: Registry, file: str) -> list[
     for idx, row in df.iterrows():
         ind = registry.indicator(int(row["indicator"]))
         sy = row["survey_year"]
-        if ind.is_survey and row["group"] != "overall" and pd.notna(sy) and int(sy) != int(row["report_year"]) - ind.survey_lag:
+        if (
+            ind.is_survey
+            and row["group"] != "overall"
+            and pd.notna(sy)
+            and int(sy) != int(row["report_year"]) - ind.survey_lag
+        ):
             problems.append(
-                Problem(file, line_of(idx), "survey_year", int(sy),
-                        f"indicator {ind.id} uses the staff survey of report year − {ind.survey_lag} "
-                        f"({int(row['report_year']) - ind.survey_lag} for report year {int(row['report_year'])})")
+                Problem(
+                    file,
+                    line_of(idx),
+                    "survey_year",
+                    int(sy),
+                    f"indicator {ind.id} uses the staff survey of report year − {ind.survey_lag} "
+                    f"({int(row['report_year']) - ind.survey_lag} for report year {int(row['report_year'])})",
+                )
             )
     return problems
 
@@ -194,7 +210,11 @@ def check_duplicates(df: pd.DataFrame, key: list[str], file: str) -> list[Proble
     for _, grp in df.groupby(key, dropna=False, sort=False):
         if len(grp) < 2 or grp["value"].nunique() < 2:
             continue
-        flagged = grp["quality"].str.contains("conflicting_sources") if "quality" in grp else pd.Series(False, index=grp.index)
+        flagged = (
+            grp["quality"].str.contains("conflicting_sources")
+            if "quality" in grp
+            else pd.Series(False, index=grp.index)
+        )
         if flagged.all():
             continue
         lines = ", ".join(str(line_of(i)) for i in grp.index)
@@ -202,9 +222,14 @@ def check_duplicates(df: pd.DataFrame, key: list[str], file: str) -> list[Proble
         for idx in grp.index[1:]:
             if grp.at[idx, "value"] != grp.at[first, "value"]:
                 problems.append(
-                    Problem(file, line_of(idx), "value", grp.at[idx, "value"],
-                            f"duplicate figure (lines {lines}) with a different value "
-                            f"({grp.at[first, 'value']} on line {line_of(first)}); "
-                            "flag both rows conflicting_sources or remove one")
+                    Problem(
+                        file,
+                        line_of(idx),
+                        "value",
+                        grp.at[idx, "value"],
+                        f"duplicate figure (lines {lines}) with a different value "
+                        f"({grp.at[first, 'value']} on line {line_of(first)}); "
+                        "flag both rows conflicting_sources or remove one",
+                    )
                 )
     return problems

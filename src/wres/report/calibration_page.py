@@ -70,9 +70,11 @@ class CalibrationView:
         t = results.read(results_dir, "calibration")
         if len(t):
             t = t.assign(family=t["test"].map(family))
-            t = t.assign(words=t["family"].map(lambda f: FAMILIES.get(f, (f, False))[0]),
-                         used=t["family"].map(lambda f: FAMILIES.get(f, (f, False))[1]),
-                         level=t["test"].map(_level))
+            t = t.assign(
+                words=t["family"].map(lambda f: FAMILIES.get(f, (f, False))[0]),
+                used=t["family"].map(lambda f: FAMILIES.get(f, (f, False))[1]),
+                level=t["test"].map(_level),
+            )
         return cls(t)
 
     @property
@@ -87,20 +89,26 @@ class CalibrationView:
         over = used[~used["keeps_promise"].astype(bool)]
         worst = self.table[~self.table["used"]].sort_values("false_alarm_rate", ascending=False).head(1)
         reps = int(used["n_sim"].max())
-        lead = (f"**Every test and limit the book uses keeps its stated error rate in simulated worlds shaped like "
-                f"the WRES data ({len(used)} checks, up to {reps:,} simulated data sets each).**"
-                if over.empty else
-                f"**{len(over)} of the {len(used)} checks of the tests the book uses flag more often than their "
-                "stated error rate; see the table.**")
+        lead = (
+            f"**Every test and limit the book uses keeps its stated error rate in simulated worlds shaped like "
+            f"the WRES data ({len(used)} checks, up to {reps:,} simulated data sets each).**"
+            if over.empty
+            else f"**{len(over)} of the {len(used)} checks of the tests the book uses flag more often than their "
+            "stated error rate; see the table.**"
+        )
         alt_words = ""
         if len(worst):
             w = worst.iloc[0]
             method = w["words"].replace(" (not used)", "")
-            alt_words = (f" Methods the book does not use show why the choice matters ({method[0].lower()}"
-                         f"{method[1:]}: {100 * w['false_alarm_rate']:.1f}% false alarms against a stated "
-                         f"{100 * w['nominal']:.1f}%).")
-        return (f"{lead} When nothing is going on, a test at 5% should call about 5 in 100 changes real, and "
-                f"funnel limits at 95% should leave about 5 in 100 organisations outside by chance.{alt_words}")
+            alt_words = (
+                f" Methods the book does not use show why the choice matters ({method[0].lower()}"
+                f"{method[1:]}: {100 * w['false_alarm_rate']:.1f}% false alarms against a stated "
+                f"{100 * w['nominal']:.1f}%)."
+            )
+        return (
+            f"{lead} When nothing is going on, a test at 5% should call about 5 in 100 changes real, and "
+            f"funnel limits at 95% should leave about 5 in 100 organisations outside by chance.{alt_words}"
+        )
 
     def chart(self) -> alt.Chart:
         t = self.table[self.table["expected"] != "informative"].copy()
@@ -114,31 +122,52 @@ class CalibrationView:
             y=alt.Y("words:N", title=None, sort=list(dict.fromkeys(t["words"])), axis=alt.Axis(labelLimit=330)),
         )
         points = base.mark_point(filled=True, size=60).encode(
-            x=alt.X("ratio:Q", title="False alarms as a multiple of the stated rate (1 = exactly as stated)",
-                    scale=alt.Scale(type="log", domain=[0.05, 60])),
-            color=alt.Color("book:N", title=None, scale=alt.Scale(range=[PALETTE[0], PALETTE[5]]),
-                            legend=alt.Legend(orient="top")),
+            x=alt.X(
+                "ratio:Q",
+                title="False alarms as a multiple of the stated rate (1 = exactly as stated)",
+                scale=alt.Scale(type="log", domain=[0.05, 60]),
+            ),
+            color=alt.Color(
+                "book:N", title=None, scale=alt.Scale(range=[PALETTE[0], PALETTE[5]]), legend=alt.Legend(orient="top")
+            ),
             shape=alt.Shape("book:N", title=None),
-            tooltip=[alt.Tooltip("words:N", title="Test"), alt.Tooltip("scenario:N", title="Simulated world"),
-                     alt.Tooltip("level:N", title="Level"), alt.Tooltip("stated:Q", title="Stated %", format=".2f"),
-                     alt.Tooltip("observed:Q", title="Observed %", format=".2f")],
+            tooltip=[
+                alt.Tooltip("words:N", title="Test"),
+                alt.Tooltip("scenario:N", title="Simulated world"),
+                alt.Tooltip("level:N", title="Level"),
+                alt.Tooltip("stated:Q", title="Stated %", format=".2f"),
+                alt.Tooltip("observed:Q", title="Observed %", format=".2f"),
+            ],
         )
         rule = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(strokeDash=[4, 3], color="#555").encode(x="x:Q")
         return (rule + points).properties(
-            width=CHART_WIDTH - 320, height=alt.Step(18),
-            title=alt.Title("How often each test raises a false alarm, against its stated rate",
-                            subtitle=["Simulated worlds with no real change or difference; one point per world and level"]))
+            width=CHART_WIDTH - 320,
+            height=alt.Step(18),
+            title=alt.Title(
+                "How often each test raises a false alarm, against its stated rate",
+                subtitle=["Simulated worlds with no real change or difference; one point per world and level"],
+            ),
+        )
 
     def table_html(self) -> str:
         t = self.table.sort_values(["used", "family", "scenario", "test"], ascending=[False, True, True, True]).copy()
-        t["observed"] = [f"{100 * r:.2f}% ± {200 * s:.2f}" for r, s in zip(t["false_alarm_rate"], t["mc_se"], strict=True)]
+        t["observed"] = [
+            f"{100 * r:.2f}% ± {200 * s:.2f}" for r, s in zip(t["false_alarm_rate"], t["mc_se"], strict=True)
+        ]
         t["used_words"] = t["used"].map({True: "yes", False: "no"})
-        return html_table(t, [
-            Column("words", "Test or limit"), Column("used_words", "Used by the book"), Column("level", "Level"),
-            Column("scenario", "Simulated world", wrap="code"),
-            Column("nominal", "Stated false-alarm rate", fmt=number("{:.2%}")),
-            Column("observed", "Observed (± 2 Monte Carlo SE)"),
-            Column("power", "Power: planted effects found", fmt=number("{:.0%}")),
-            Column("effect", "Planted effect", missing=""),
-            Column("n_sim", "Simulated data sets", fmt=number("{:,.0f}"))],
-            caption="Every simulated check: stated and observed false-alarm rates, and power", css="wres-calibration")
+        return html_table(
+            t,
+            [
+                Column("words", "Test or limit"),
+                Column("used_words", "Used by the book"),
+                Column("level", "Level"),
+                Column("scenario", "Simulated world", wrap="code"),
+                Column("nominal", "Stated false-alarm rate", fmt=number("{:.2%}")),
+                Column("observed", "Observed (± 2 Monte Carlo SE)"),
+                Column("power", "Power: planted effects found", fmt=number("{:.0%}")),
+                Column("effect", "Planted effect", missing=""),
+                Column("n_sim", "Simulated data sets", fmt=number("{:,.0f}")),
+            ],
+            caption="Every simulated check: stated and observed false-alarm rates, and power",
+            css="wres-calibration",
+        )

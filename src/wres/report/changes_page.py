@@ -22,32 +22,53 @@ def headline_text(changes: pd.DataFrame) -> str:
     latest = int(changes["latest_year"].iloc[0])
     have = changes["latest_value"].notna().sum()
     flipped = changes[changes["verdict_changed"].astype(bool)]
-    verdicts = ("; ".join(f"{r.label} (indicator {r.indicator}): {r.verdict_before} → {r.verdict_now}"
-                          for r in flipped.itertuples())
-                if len(flipped) else "no trend verdict changed")
-    return (f"**The latest report year in the data is {latest}: {have} of {len(changes)} national series have a "
-            f"figure for it. Adding it changed these verdicts: {verdicts}.**")
+    verdicts = (
+        "; ".join(
+            f"{r.label} (indicator {r.indicator}): {r.verdict_before} → {r.verdict_now}" for r in flipped.itertuples()
+        )
+        if len(flipped)
+        else "no trend verdict changed"
+    )
+    return (
+        f"**The latest report year in the data is {latest}: {have} of {len(changes)} national series have a "
+        f"figure for it. Adding it changed these verdicts: {verdicts}.**"
+    )
 
 
 def changes_table_html(changes: pd.DataFrame) -> str:
     """Each national series' latest figure against its previous one, with both verdicts."""
     show = changes.copy()
     fmts = ["{:.1f}" if u in ("percent", "percentage points") else "{:.2f}" for u in show["unit"]]
-    show["previous"] = [f"{number(f)(v)} ({'' if pd.isna(y) else int(y)})"
-                        for f, v, y in zip(fmts, show["previous_value"], show["previous_year"], strict=True)]
-    show["latest"] = [f"{number(f)(v)} ({int(y)})" for f, v, y in zip(fmts, show["latest_value"], show["latest_year"],
-                                                                        strict=True)]
-    show["change_words"] = ["—" if pd.isna(c) else f"{c:+.1f} {u}" for c, u in zip(show["change"], show["change_unit"],
-                                                                                     strict=True)]
-    show["now"] = [f"{v} ⚑ changed" if changed else str(v)
-                   for v, changed in zip(show["verdict_now"], show["verdict_changed"].astype(bool), strict=True)]
-    return html_table(show, [
-        Column("indicator", "#"), Column("label", "Series"), Column("previous", "Previous figure (report year)"),
-        Column("latest", "Latest (report year)"), Column("change_words", "Change"),
-        Column("verdict_before", "Verdict without latest year"), Column("now", "Verdict now"),
-        Column("note", "Note", missing="")],
+    show["previous"] = [
+        f"{number(f)(v)} ({'' if pd.isna(y) else int(y)})"
+        for f, v, y in zip(fmts, show["previous_value"], show["previous_year"], strict=True)
+    ]
+    show["latest"] = [
+        f"{number(f)(v)} ({int(y)})" for f, v, y in zip(fmts, show["latest_value"], show["latest_year"], strict=True)
+    ]
+    show["change_words"] = [
+        "—" if pd.isna(c) else f"{c:+.1f} {u}" for c, u in zip(show["change"], show["change_unit"], strict=True)
+    ]
+    show["now"] = [
+        f"{v} ⚑ changed" if changed else str(v)
+        for v, changed in zip(show["verdict_now"], show["verdict_changed"].astype(bool), strict=True)
+    ]
+    return html_table(
+        show,
+        [
+            Column("indicator", "#"),
+            Column("label", "Series"),
+            Column("previous", "Previous figure (report year)"),
+            Column("latest", "Latest (report year)"),
+            Column("change_words", "Change"),
+            Column("verdict_before", "Verdict without latest year"),
+            Column("now", "Verdict now"),
+            Column("note", "Note", missing=""),
+        ],
         caption="Each national series: latest figure against the previous one, and its trend verdict with and "
-                "without the latest year", css="wres-changes")
+        "without the latest year",
+        css="wres-changes",
+    )
 
 
 class ChangesView(PageView):
@@ -59,12 +80,14 @@ class ChangesView(PageView):
         return headline_text(self.national)
 
     def national_intro(self) -> str:
-        return ("Each series' latest figure against its previous published figure, and its trend verdict with and "
-                "without the latest year. National figures come without counts, so a single year's change is not "
-                "itself tested: the trend verdict, which uses every year, is the test (see "
-                "{ref}`methods-trend-tests`). "
-                f"Staff-survey indicators ({survey_ids(self.registry)}) are labelled by WRES report year; their "
-                "survey ran the year before.")
+        return (
+            "Each series' latest figure against its previous published figure, and its trend verdict with and "
+            "without the latest year. National figures come without counts, so a single year's change is not "
+            "itself tested: the trend verdict, which uses every year, is the test (see "
+            "{ref}`methods-trend-tests`). "
+            f"Staff-survey indicators ({survey_ids(self.registry)}) are labelled by WRES report year; their "
+            "survey ran the year before."
+        )
 
     def national_html(self) -> str:
         return changes_table_html(self.national)
@@ -75,44 +98,84 @@ class ChangesView(PageView):
         for ind in self.registry.indicators:
             sub = o[o["indicator"] == ind.id]
             sig = sub[sub["significant"].astype(str) == "True"]
-            rows.append({"id": ind.id, "title": ind.title, "n": len(sub), "tested": int(sub["p_value"].notna().sum()),
-                         "rises": int((sig["change"] > 0).sum()), "falls": int((sig["change"] < 0).sum())})
+            rows.append(
+                {
+                    "id": ind.id,
+                    "title": ind.title,
+                    "n": len(sub),
+                    "tested": int(sub["p_value"].notna().sum()),
+                    "rises": int((sig["change"] > 0).sum()),
+                    "falls": int((sig["change"] < 0).sum()),
+                }
+            )
         return pd.DataFrame(rows)
 
     def organisations(self, profile_link: str) -> list:
         """``profile_link``: the profile pages' URL pattern, from the site spec."""
         if self.orgs.empty:
-            return [Markdown("No organisation-level data are in this build, so there is nothing to compare "
-                             "organisation by organisation. Add files to `data/raw/trusts/` (see the data dictionary).")]
+            return [
+                Markdown(
+                    "No organisation-level data are in this build, so there is nothing to compare "
+                    "organisation by organisation. Add files to `data/raw/trusts/` (see the data dictionary)."
+                )
+            ]
         out = []
         banner = synthetic_banner_html(self.results_dir, scope="section")
         if banner:
             out.append(HTML(banner))
         o = self.orgs
         latest, prev = int(o["latest_year"].iloc[0]), int(o["previous_year"].iloc[0])
-        out.append(Markdown(
-            f"Each organisation's figure for report year {latest} against {prev}, tested where counts allow, on the "
-            "figure's own scale: relative likelihoods and representation ratios as the difference of their logs (a "
-            "change shown as the % change in the ratio), with the variance widened by the spread of the changes across "
-            "organisations (Pearson dispersion); staff-survey percentages in percentage points, allowing for the "
-            "survey's design effect. Benjamini–Hochberg control across organisations within each indicator. "
-            "Up and down are raw directions; whether that is better or worse depends on the indicator."))
-        out.append(HTML(html_table(self._counts(), [
-            Column("id", "#"), Column("title", "Indicator"), Column("n", "Organisations"), Column("tested", "Tested"),
-            Column("rises", "Significant rises"), Column("falls", "Significant falls")],
-            caption=f"Organisations whose figure changed significantly between report years {prev} and {latest}, "
-                    "by indicator", css="wres-org-changes")))
+        out.append(
+            Markdown(
+                f"Each organisation's figure for report year {latest} against {prev}, tested where counts allow, on the "
+                "figure's own scale: relative likelihoods and representation ratios as the difference of their logs (a "
+                "change shown as the % change in the ratio), with the variance widened by the spread of the changes across "
+                "organisations (Pearson dispersion); staff-survey percentages in percentage points, allowing for the "
+                "survey's design effect. Benjamini–Hochberg control across organisations within each indicator. "
+                "Up and down are raw directions; whether that is better or worse depends on the indicator."
+            )
+        )
+        out.append(
+            HTML(
+                html_table(
+                    self._counts(),
+                    [
+                        Column("id", "#"),
+                        Column("title", "Indicator"),
+                        Column("n", "Organisations"),
+                        Column("tested", "Tested"),
+                        Column("rises", "Significant rises"),
+                        Column("falls", "Significant falls"),
+                    ],
+                    caption=f"Organisations whose figure changed significantly between report years {prev} and {latest}, "
+                    "by indicator",
+                    css="wres-org-changes",
+                )
+            )
+        )
         sig = o[o["significant"].astype(str) == "True"].sort_values(["indicator", "q_value"]).copy()
         if len(sig):
             sig["href"] = sig["org_code"].map(lambda c: profile_href(c, profile_link))
-            sig["change_words"] = [f"{c:+.1f} {u}" if pd.notna(c) else "—"
-                                   for c, u in zip(sig["change"], sig["change_unit"], strict=True)]
-            out.append(HTML(html_table(sig, [
-                Column("indicator", "#"), Column("org_name", "Organisation", link="href"),
-                Column("value_prev", str(prev), fmt="{:.2f}"), Column("value", str(latest), fmt="{:.2f}"),
-                Column("change_words", "Change"), Column("q_value", "q", fmt="{:.3g}")],
-                caption="Organisations with a statistically significant change after the correction",
-                css="wres-org-changes-sig")))
+            sig["change_words"] = [
+                f"{c:+.1f} {u}" if pd.notna(c) else "—" for c, u in zip(sig["change"], sig["change_unit"], strict=True)
+            ]
+            out.append(
+                HTML(
+                    html_table(
+                        sig,
+                        [
+                            Column("indicator", "#"),
+                            Column("org_name", "Organisation", link="href"),
+                            Column("value_prev", str(prev), fmt="{:.2f}"),
+                            Column("value", str(latest), fmt="{:.2f}"),
+                            Column("change_words", "Change"),
+                            Column("q_value", "q", fmt="{:.3g}"),
+                        ],
+                        caption="Organisations with a statistically significant change after the correction",
+                        css="wres-org-changes-sig",
+                    )
+                )
+            )
         else:
             out.append(Markdown("No organisation's change is statistically significant after the correction."))
         return out

@@ -41,8 +41,9 @@ def describe_series(df: pd.DataFrame, ind: Indicator, what: str) -> str:
     return f"{what}, {basis}. " + ". ".join(parts) + "."
 
 
-def series_chart(df: pd.DataFrame, ind: Indicator, title: str, fits: dict | None = None,
-                 unit: str | None = None) -> alt.LayerChart:
+def series_chart(
+    df: pd.DataFrame, ind: Indicator, title: str, fits: dict | None = None, unit: str | None = None
+) -> alt.LayerChart:
     """Line-and-point chart of one or more series of an indicator.
 
     ``df`` has the columns of :func:`wres.series.indicator_series`; ``fits`` maps a series key
@@ -56,16 +57,24 @@ def series_chart(df: pd.DataFrame, ind: Indicator, title: str, fits: dict | None
         used=df["testable"].map({True: "used in trend test", False: "shown, excluded from test"}),
     )
     labels = list(dict.fromkeys(data["label"]))
-    colour = alt.Color("label:N", title="Series", scale=alt.Scale(domain=labels, range=PALETTE[: len(labels)]),
-                       legend=alt.Legend(orient="bottom", direction="vertical"))
+    colour = alt.Color(
+        "label:N",
+        title="Series",
+        scale=alt.Scale(domain=labels, range=PALETTE[: len(labels)]),
+        legend=alt.Legend(orient="bottom", direction="vertical"),
+    )
     years = sorted(data["report_year"].unique())
-    x = alt.X("report_year:Q", title=year_axis_title(ind), axis=alt.Axis(format="d", values=[int(y) for y in years]),
-              scale=alt.Scale(domain=[min(years) - 0.5, max(years) + 0.5]))
+    x = alt.X(
+        "report_year:Q",
+        title=year_axis_title(ind),
+        axis=alt.Axis(format="d", values=[int(y) for y in years]),
+        scale=alt.Scale(domain=[min(years) - 0.5, max(years) + 0.5]),
+    )
     y_title = UNIT_AXIS.get(unit, unit)
     tooltip = [
         alt.Tooltip("label:N", title="Series"),
         alt.Tooltip("report_year:Q", title="WRES report year", format="d"),
-        *( [alt.Tooltip("survey:N", title="Staff Survey year")] if ind.is_survey else [] ),
+        *([alt.Tooltip("survey:N", title="Staff Survey year")] if ind.is_survey else []),
         alt.Tooltip("figure:N", title="Value"),
         alt.Tooltip("quality:N", title="Quality flag"),
         alt.Tooltip("used:N", title="Trend test"),
@@ -76,44 +85,77 @@ def series_chart(df: pd.DataFrame, ind: Indicator, title: str, fits: dict | None
     if ind.non_adverse and unit == "ratio":
         lo, hi = ind.non_adverse
         band = pd.DataFrame({"lo": [lo], "hi": [hi], "name": [f"Non-adverse range {lo:.2f}–{hi:.2f}"]})
-        layers.append(alt.Chart(band).mark_rect(color="#009E73", opacity=0.12).encode(
-            y=alt.Y("lo:Q", title=y_title), y2="hi:Q", tooltip=alt.Tooltip("name:N", title="Band")))
-        layers.append(alt.Chart(pd.DataFrame({"parity": [1.0]})).mark_rule(color="#555", strokeDash=[2, 2]).encode(y="parity:Q"))
+        layers.append(
+            alt.Chart(band)
+            .mark_rect(color="#009E73", opacity=0.12)
+            .encode(y=alt.Y("lo:Q", title=y_title), y2="hi:Q", tooltip=alt.Tooltip("name:N", title="Band"))
+        )
+        layers.append(
+            alt.Chart(pd.DataFrame({"parity": [1.0]})).mark_rule(color="#555", strokeDash=[2, 2]).encode(y="parity:Q")
+        )
     for key, fit in (fits or {}).items():
         label = data.loc[data["series"] == key, "label"]
         if label.empty:
             continue
         f = fit.assign(label=label.iloc[0])
-        layers.append(alt.Chart(f).mark_area(opacity=0.15).encode(
-            x="year:Q", y=alt.Y("ci_low:Q", title=y_title), y2="ci_high:Q", color=colour))
-        layers.append(alt.Chart(f).mark_line(strokeDash=[6, 4], strokeWidth=1.5).encode(
-            x="year:Q", y="fitted:Q", color=colour))
-    layers.append(base.mark_line(strokeWidth=2).encode(x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)), color=colour, detail="label:N"))
+        layers.append(
+            alt.Chart(f)
+            .mark_area(opacity=0.15)
+            .encode(x="year:Q", y=alt.Y("ci_low:Q", title=y_title), y2="ci_high:Q", color=colour)
+        )
+        layers.append(
+            alt.Chart(f).mark_line(strokeDash=[6, 4], strokeWidth=1.5).encode(x="year:Q", y="fitted:Q", color=colour)
+        )
+    layers.append(
+        base.mark_line(strokeWidth=2).encode(
+            x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)), color=colour, detail="label:N"
+        )
+    )
     used = base.transform_filter("datum.testable")
     excluded = base.transform_filter("!datum.testable")
-    layers.append(used.mark_point(size=70, filled=True, opacity=1).encode(x=x, y="value:Q", color=colour, tooltip=tooltip))
+    layers.append(
+        used.mark_point(size=70, filled=True, opacity=1).encode(x=x, y="value:Q", color=colour, tooltip=tooltip)
+    )
     # Hollow diamonds: shown, but kept out of the trend test by their quality flag.
-    layers.append(excluded.mark_point(size=90, filled=False, shape="diamond", strokeWidth=2).encode(
-        x=x, y="value:Q", color=colour, tooltip=tooltip))
+    layers.append(
+        excluded.mark_point(size=90, filled=False, shape="diamond", strokeWidth=2).encode(
+            x=x, y="value:Q", color=colour, tooltip=tooltip
+        )
+    )
     chart = alt.layer(*layers).properties(
         title=alt.Title(title, subtitle=[year_axis_title(ind)], anchor="start"),
-        width=CHART_WIDTH, height=320,
+        width=CHART_WIDTH,
+        height=320,
         description=describe_series(df, ind, title),
     )
     return chart.configure_axis(labelFontSize=12, titleFontSize=12).configure_legend(labelLimit=400)
 
 
-def bar_breakdown(df: pd.DataFrame, category: str, title: str, x_title: str, description: str,
-                  non_adverse: tuple[float, float] | None = None) -> alt.LayerChart:
+def bar_breakdown(
+    df: pd.DataFrame,
+    category: str,
+    title: str,
+    x_title: str,
+    description: str,
+    non_adverse: tuple[float, float] | None = None,
+) -> alt.LayerChart:
     """Horizontal bars by category (e.g. region) for one or more years."""
     data = df.assign(year_label=df["report_year"].astype(str))
-    bars = alt.Chart(data).mark_bar().encode(
-        y=alt.Y(f"{category}:N", title=None, sort="-x"),
-        x=alt.X("value:Q", title=x_title),
-        yOffset="year_label:N",
-        color=alt.Color("year_label:N", title="WRES report year", scale=alt.Scale(range=PALETTE)),
-        tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip("year_label:N", title="Report year"),
-                 alt.Tooltip("value:Q", title="Value", format=".2f"), alt.Tooltip("source_outlet:N", title="Source")],
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{category}:N", title=None, sort="-x"),
+            x=alt.X("value:Q", title=x_title),
+            yOffset="year_label:N",
+            color=alt.Color("year_label:N", title="WRES report year", scale=alt.Scale(range=PALETTE)),
+            tooltip=[
+                alt.Tooltip(f"{category}:N"),
+                alt.Tooltip("year_label:N", title="Report year"),
+                alt.Tooltip("value:Q", title="Value", format=".2f"),
+                alt.Tooltip("source_outlet:N", title="Source"),
+            ],
+        )
     )
     layers = []
     if non_adverse:
@@ -121,4 +163,5 @@ def bar_breakdown(df: pd.DataFrame, category: str, title: str, x_title: str, des
         layers.append(alt.Chart(band).mark_rect(color="#009E73", opacity=0.12).encode(x="lo:Q", x2="hi:Q"))
     layers.append(bars)
     return alt.layer(*layers).properties(
-        title=alt.Title(title, anchor="start"), width=CHART_WIDTH, height=alt.Step(12), description=description)
+        title=alt.Title(title, anchor="start"), width=CHART_WIDTH, height=alt.Step(12), description=description
+    )

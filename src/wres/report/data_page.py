@@ -19,9 +19,20 @@ READS: tuple[str, ...] = ("national_figures", "provenance_files", "sources")
 #: own pages, official statistics, NHS bodies, faithful copies of official releases, then
 #: secondary reporting. An editorial order (kinds come from wres_sources.csv); a kind not
 #: listed sorts last.
-KIND_ORDER = ("official", "official statistics", "NHS body", "copy of an official release", "copy of a publication",
-              "professional body", "think tank", "journal news", "news", "consultancy", "blog",
-              "mirror of a personal article")
+KIND_ORDER = (
+    "official",
+    "official statistics",
+    "NHS body",
+    "copy of an official release",
+    "copy of a publication",
+    "professional body",
+    "think tank",
+    "journal news",
+    "news",
+    "consultancy",
+    "blog",
+    "mirror of a personal article",
+)
 
 
 def kind_rank(kind: str) -> int:
@@ -36,51 +47,86 @@ class Provenance:
     sources: pd.DataFrame
 
     @classmethod
-    def load(cls, results_dir: str | Path, registry: Registry | None = None) -> "Provenance":
+    def load(cls, results_dir: str | Path, registry: Registry | None = None) -> Provenance:
         return cls(registry or load_registry(), *(results.read(results_dir, k) for k in READS))
 
     def headline(self) -> str:
         f = self.figures
         n_sources = f["source"].nunique()
         years = f"{int(f['report_year'].min())}–{int(f['report_year'].max())}"
-        return (f"**The book is built from {len(f)} national figures (WRES report years {years}) taken from "
-                f"{n_sources} public web pages, each figure traceable to one row of an input file.** "
-                "They are secondary quotations of NHS England's reports, transcribed by hand; where a source "
-                "rounded or approximated a figure, or two sources disagree, the row's quality flag says so.")
+        return (
+            f"**The book is built from {len(f)} national figures (WRES report years {years}) taken from "
+            f"{n_sources} public web pages, each figure traceable to one row of an input file.** "
+            "They are secondary quotations of NHS England's reports, transcribed by hand; where a source "
+            "rounded or approximated a figure, or two sources disagree, the row's quality flag says so."
+        )
 
     def files_html(self) -> str:
         show = self.files.copy()
         show["check"] = show["md5_ok"].map(lambda ok: "(matches)" if ok is True else "(DOES NOT MATCH)")
-        return html_table(show, [
-            Column("file", "File", wrap="code"), Column("title", "What it is", note="description", missing=""),
-            Column("compiled", "Compiled", missing=""), Column("rows", "Rows", fmt="{:.0f}", missing=""),
-            Column("licence", "Licence", missing=""), Column("md5_recorded", "MD5", wrap="code", after="check")],
-            caption="Input files under data/raw/ with their sidecars and checked MD5 checksums", css="wres-files")
+        return html_table(
+            show,
+            [
+                Column("file", "File", wrap="code"),
+                Column("title", "What it is", note="description", missing=""),
+                Column("compiled", "Compiled", missing=""),
+                Column("rows", "Rows", fmt="{:.0f}", missing=""),
+                Column("licence", "Licence", missing=""),
+                Column("md5_recorded", "MD5", wrap="code", after="check"),
+            ],
+            caption="Input files under data/raw/ with their sidecars and checked MD5 checksums",
+            css="wres-files",
+        )
 
     def sources_html(self) -> str:
         show = self.sources.assign(rank=self.sources["kind"].map(kind_rank))
         show = show.sort_values(["rank", "kind", "publisher", "source"])
-        return html_table(show, [
-            Column("kind", "Kind of source"), Column("publisher", "Publisher", note="description"),
-            Column("source_outlet", "Page", link="source"), Column("n_figures", "Figures"),
-            Column("figures_for_report_years", "Report years")],
+        return html_table(
+            show,
+            [
+                Column("kind", "Kind of source"),
+                Column("publisher", "Publisher", note="description"),
+                Column("source_outlet", "Page", link="source"),
+                Column("n_figures", "Figures"),
+                Column("figures_for_report_years", "Report years"),
+            ],
             caption="Every cited source page by kind, primary and official publications first, with who "
-                    "published it and how many national figures come from it", css="wres-sources")
+            "published it and how many national figures come from it",
+            css="wres-sources",
+        )
 
     def sources_intro(self) -> str:
         counts = self.sources.assign(rank=self.sources["kind"].map(kind_rank)).groupby(["rank", "kind"]).size()
         parts = [f"{n} {kind}" for (_, kind), n in counts.items()]
-        return ("Every national figure names the page that printed it. By kind, the pages are: "
-                + "; ".join(parts) + ". A copy (for example a press release reposted by another site) is "
-                "named with the publisher of the original and the site that carried it.")
+        return (
+            "Every national figure names the page that printed it. By kind, the pages are: "
+            + "; ".join(parts)
+            + ". A copy (for example a press release reposted by another site) is "
+            "named with the publisher of the original and the site that carried it."
+        )
 
     def quality_html(self) -> str:
         flags = self.figures["quality"].str.split(";").explode().str.strip().value_counts()
         excluded = set(self.registry.quality.excluded_from_tests)
-        rows = pd.DataFrame([{"flag": flag, "meaning": desc, "n": int(flags.get(flag, 0)),
-                              "use": "excluded from trend tests" if flag in excluded else "used in trend tests"}
-                             for flag, desc in self.registry.quality.descriptions.items()])
-        return html_table(rows, [Column("flag", "Flag", wrap="code"), Column("meaning", "Meaning"),
-                                 Column("n", "Figures"), Column("use", "Use")],
-                          caption="Quality flags of the national figures and how the trend tests use them",
-                          css="wres-quality")
+        rows = pd.DataFrame(
+            [
+                {
+                    "flag": flag,
+                    "meaning": desc,
+                    "n": int(flags.get(flag, 0)),
+                    "use": "excluded from trend tests" if flag in excluded else "used in trend tests",
+                }
+                for flag, desc in self.registry.quality.descriptions.items()
+            ]
+        )
+        return html_table(
+            rows,
+            [
+                Column("flag", "Flag", wrap="code"),
+                Column("meaning", "Meaning"),
+                Column("n", "Figures"),
+                Column("use", "Use"),
+            ],
+            caption="Quality flags of the national figures and how the trend tests use them",
+            css="wres-quality",
+        )

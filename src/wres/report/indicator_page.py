@@ -21,8 +21,16 @@ from wres.report.tables import DASH, Column, html_table, is_missing, number
 
 #: The results this page reads (the book hashes them to know when to re-run it), with those
 #: of its "Organisations" part.
-READS: tuple[str, ...] = ("national_summary", "national_series", "national_trends", "national_fits",
-                          "national_context", "breakdowns", "sources", *organisation_section.READS)
+READS: tuple[str, ...] = (
+    "national_summary",
+    "national_series",
+    "national_trends",
+    "national_fits",
+    "national_context",
+    "breakdowns",
+    "sources",
+    *organisation_section.READS,
+)
 
 
 def _quality(q: object) -> str:
@@ -42,8 +50,10 @@ def _sources(df: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     df = df.copy()
     df["urls"] = [[u.strip() for u in str(u).split(" ; ")] for u in df["source"]]
     outlets = [[o.strip() for o in str(o).split(" ; ")] for o in df["source_outlet"]]
-    df["outlets"] = [[by_url.at[u, "publisher"] if u in by_url.index else o for u, o in zip(us, os_, strict=False)]
-                     for us, os_ in zip(df["urls"], outlets, strict=True)]
+    df["outlets"] = [
+        [by_url.at[u, "publisher"] if u in by_url.index else o for u, o in zip(us, os_, strict=False)]
+        for us, os_ in zip(df["urls"], outlets, strict=True)
+    ]
     df["kinds"] = ["; ".join(dict.fromkeys(by_url.at[u, "kind"] for u in us if u in by_url.index)) for us in df["urls"]]
     return df
 
@@ -51,66 +61,104 @@ def _sources(df: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
 def figures_table_html(df: pd.DataFrame, ind: Indicator, sources: pd.DataFrame | None = None) -> str:
     """The figures behind a chapter, with quality flags and sources, as an HTML table."""
     show = _sources(df.sort_values(["series", "report_year"]), sources if sources is not None else pd.DataFrame())
-    show["year"] = [f"{int(y)}" + (f" (survey {int(s)})" if ind.is_survey and pd.notna(s) else "")
-                    for y, s in zip(show["report_year"], show["survey_year"], strict=True)]
-    show["shown_value"] = [headline.fmt_value(float(v), str(u)) for v, u in zip(show["value"], show["unit"], strict=True)]
+    show["year"] = [
+        f"{int(y)}" + (f" (survey {int(s)})" if ind.is_survey and pd.notna(s) else "")
+        for y, s in zip(show["report_year"], show["survey_year"], strict=True)
+    ]
+    show["shown_value"] = [
+        headline.fmt_value(float(v), str(u)) for v, u in zip(show["value"], show["unit"], strict=True)
+    ]
     show["used"] = show["testable"].map(lambda t: "yes" if t else "no (excluded)")
     show["row"] = show["source_line"].map(_line)
     files = ", ".join(dict.fromkeys(show["source_file"].astype(str)))
-    return html_table(show, [
-        Column("label", "Series"), Column("year", "WRES report year"),
-        Column("shown_value", "Value", css="text-right"), Column("quality", "Quality", fmt=_quality),
-        Column("used", "Used in trend test"), Column("outlets", "Source", link="urls", note="kinds"),
-        Column("row", "Input row")],
+    return html_table(
+        show,
+        [
+            Column("label", "Series"),
+            Column("year", "WRES report year"),
+            Column("shown_value", "Value", css="text-right"),
+            Column("quality", "Quality", fmt=_quality),
+            Column("used", "Used in trend test"),
+            Column("outlets", "Source", link="urls", note="kinds"),
+            Column("row", "Input row"),
+        ],
         caption=f"Published national figures behind indicator {ind.id}, with quality flags and sources "
-                f"(input rows are lines of {files})",
-        css="wres-figures")
+        f"(input rows are lines of {files})",
+        css="wres-figures",
+    )
 
 
-def context_table_html(df: pd.DataFrame, ind: Indicator, sources: pd.DataFrame | None = None,
-                       registry: Registry | None = None) -> str:
+def context_table_html(
+    df: pd.DataFrame, ind: Indicator, sources: pd.DataFrame | None = None, registry: Registry | None = None
+) -> str:
     show = df.sort_values(["measure", "report_year"]).copy()
     std = (registry or load_registry()).standard
     if len(show):
         show = _sources(show, sources if sources is not None else pd.DataFrame())
         show["row"] = show["source_line"].map(_line)
         show["group_words"] = show["group"].map(std.label)
-    return html_table(show, [
-        Column("measure", "Figure"), Column("group_words", "Group"),
-        Column("report_year", "WRES report year", fmt="{:.0f}"),
-        Column("value", "Value", fmt="{:,.4g}", css="text-right"), Column("unit", "Unit"),
-        Column("quality", "Quality", fmt=_quality), Column("outlets", "Source", link="urls", note="kinds"),
-        Column("row", "Input row")],
+    return html_table(
+        show,
+        [
+            Column("measure", "Figure"),
+            Column("group_words", "Group"),
+            Column("report_year", "WRES report year", fmt="{:.0f}"),
+            Column("value", "Value", fmt="{:,.4g}", css="text-right"),
+            Column("unit", "Unit"),
+            Column("quality", "Quality", fmt=_quality),
+            Column("outlets", "Source", link="urls", note="kinds"),
+            Column("row", "Input row"),
+        ],
         caption=f"Other national figures published for indicator {ind.id} (context only, not tested)",
-        css="wres-context", empty="<p>No other national figures for this indicator are in the data.</p>")
+        css="wres-context",
+        empty="<p>No other national figures for this indicator are in the data.</p>",
+    )
 
 
 def trend_table_html(trends: pd.DataFrame, ind: Indicator) -> str:
     show = trends.copy()
     signed, plain = number("{:+.3g}"), number("{:.3g}")
-    show["trend"] = [f"{signed(v)} {u}" if not is_missing(v) else DASH
-                     for v, u in zip(show["slope"], show["slope_unit"], strict=True)]
-    show["ci"] = [f"{signed(lo)} to {signed(hi)}" if not (is_missing(lo) or is_missing(hi)) else DASH
-                  for lo, hi in zip(show["slope_ci_low"], show["slope_ci_high"], strict=True)]
-    show["mk"] = [_mk_cell(s, p, q, m) for s, p, q, m in
-                  zip(show["mk_s"], show["mk_p"], show["mk_q"], show["method"], strict=True)]
+    show["trend"] = [
+        f"{signed(v)} {u}" if not is_missing(v) else DASH
+        for v, u in zip(show["slope"], show["slope_unit"], strict=True)
+    ]
+    show["ci"] = [
+        f"{signed(lo)} to {signed(hi)}" if not (is_missing(lo) or is_missing(hi)) else DASH
+        for lo, hi in zip(show["slope_ci_low"], show["slope_ci_high"], strict=True)
+    ]
+    show["mk"] = [
+        _mk_cell(s, p, q, m)
+        for s, p, q, m in zip(show["mk_s"], show["mk_p"], show["mk_q"], show["method"], strict=True)
+    ]
     show["test"] = show["method"].map(lambda m: METHOD_WORDS.get(m, m))
     show["family_words"] = show["family"].map(lambda f: FAMILY_WORDS.get(f, f))
     show["verdict_words"] = show["verdict"].map(lambda v: headline.VERDICT_ICON.get(v, v))
-    return html_table(show, [
-        Column("label", "Series"), Column("family_words", "Family"), Column("years_used", "Years tested"),
-        Column("test", "Test"), Column("trend", "Trend (regression)"),
-        Column("ci", "95% CI (not adjusted for multiple comparisons)"), Column("p_value", "p", fmt=plain),
-        Column("q_value", "q (BH, within family)", fmt=plain),
-        Column("mk", "Mann–Kendall S (exact p; q within family)"), Column("sen_slope", "Theil–Sen slope", fmt=signed),
-        Column("min_detectable_slope", "Smallest trend detectable with 80% power", fmt=plain),
-        Column("verdict_words", "Verdict")],
-        caption=f"Trend tests of the national series of indicator {ind.id}", css="wres-trends")
+    return html_table(
+        show,
+        [
+            Column("label", "Series"),
+            Column("family_words", "Family"),
+            Column("years_used", "Years tested"),
+            Column("test", "Test"),
+            Column("trend", "Trend (regression)"),
+            Column("ci", "95% CI (not adjusted for multiple comparisons)"),
+            Column("p_value", "p", fmt=plain),
+            Column("q_value", "q (BH, within family)", fmt=plain),
+            Column("mk", "Mann–Kendall S (exact p; q within family)"),
+            Column("sen_slope", "Theil–Sen slope", fmt=signed),
+            Column("min_detectable_slope", "Smallest trend detectable with 80% power", fmt=plain),
+            Column("verdict_words", "Verdict"),
+        ],
+        caption=f"Trend tests of the national series of indicator {ind.id}",
+        css="wres-trends",
+    )
 
 
 #: The ``method`` codes of national_trends.csv in words.
-METHOD_WORDS = {"ols": "ordinary least squares",
-                "gls_rolling_2": "generalised least squares for two-year rolling averages"}
+METHOD_WORDS = {
+    "ols": "ordinary least squares",
+    "gls_rolling_2": "generalised least squares for two-year rolling averages",
+}
 #: The ``family`` codes in words: which false-discovery-rate family a series' q is from.
 FAMILY_WORDS = {"headline": "headline (the verdict family)", "context": "context (not in the headline family)"}
 
@@ -148,9 +196,17 @@ class IndicatorChapter:
             return df[df["indicator"] == ind.id].copy() if not df.empty else df
 
         summary = mine("national_summary")
-        return cls(ind, registry, mine("national_series"), mine("national_trends"), mine("national_fits"),
-                   mine("national_context"), mine("breakdowns"), summary.iloc[0] if len(summary) else None,
-                   results.read(results_dir, "sources"))
+        return cls(
+            ind,
+            registry,
+            mine("national_series"),
+            mine("national_trends"),
+            mine("national_fits"),
+            mine("national_context"),
+            mine("breakdowns"),
+            summary.iloc[0] if len(summary) else None,
+            results.read(results_dir, "sources"),
+        )
 
     def trend_row(self, key: str) -> pd.Series | None:
         t = self.trends[self.trends["series"] == key]
@@ -178,17 +234,24 @@ class IndicatorChapter:
         band = ""
         if self.ind.is_relative_likelihood:
             lo, hi = self.ind.non_adverse
-            band = (f"The shaded band is NHS England's non-adverse range ({lo:.2f}–{hi:.2f}); "
-                    "the dotted line is parity (1.0). ")
-        return (f"{band}Dashed lines and shaded bands are the fitted trend and its pointwise 95% confidence band "
-                "(not adjusted for multiple comparisons), drawn only where there are enough years to test. Hollow diamonds are figures shown but excluded from the test "
-                "because of their quality flag. Hover over a point for its year, value, quality flag and source.")
+            band = (
+                f"The shaded band is NHS England's non-adverse range ({lo:.2f}–{hi:.2f}); "
+                "the dotted line is parity (1.0). "
+            )
+        return (
+            f"{band}Dashed lines and shaded bands are the fitted trend and its pointwise 95% confidence band "
+            "(not adjusted for multiple comparisons), drawn only where there are enough years to test. Hollow diamonds are figures shown but excluded from the test "
+            "because of their quality flag. Hover over a point for its year, value, quality flag and source."
+        )
 
     def notes_markdown(self) -> str:
         """The "Things you need to know" list, from the registry."""
         ind, std = self.ind, self.registry.standard
-        items = [f"- **Definition.** {ind.wording}", f"- **Source.** {ind.source}.",
-                 f"- **Groups.** {std.group_definition}"]
+        items = [
+            f"- **Definition.** {ind.wording}",
+            f"- **Source.** {ind.source}.",
+            f"- **Groups.** {std.group_definition}",
+        ]
         if ind.is_survey:
             items += [
                 "- **Which year?** These figures come from the NHS Staff Survey and are weighted survey estimates. "
@@ -198,26 +261,33 @@ class IndicatorChapter:
                 "- **Survey uncertainty.** Each figure is a weighted estimate from a very large national sample. A "
                 "simple binomial interval would be too narrow because of the weighting, and no respondent counts are "
                 "published with these national figures, so no sampling interval is shown. The trend test uses "
-                "year-to-year variation instead (see {ref}`the methods <methods-trend-tests>`)."]
+                "year-to-year variation instead (see {ref}`the methods <methods-trend-tests>`).",
+            ]
         else:
-            items.append("- **Which year?** The WRES report of year *Y* describes the position at, or the year to, "
-                         "31 March of year *Y*. Charts and tables are labelled by WRES report year.")
+            items.append(
+                "- **Which year?** The WRES report of year *Y* describes the position at, or the year to, "
+                "31 March of year *Y*. Charts and tables are labelled by WRES report year."
+            )
         if ind.is_relative_likelihood:
             lo, hi = ind.non_adverse
             items.append(
                 f"- **Reading a relative likelihood.** It is the rate for {std.label(ind.numerator_group)} staff "
                 f"divided by the rate for {std.label(ind.comparison_group)} staff ({ind.rate_words}). 1.0 means both "
                 f"groups are equally likely; a figure above 1 means {std.label(std.minority_group)} staff are at a "
-                f"disadvantage. NHS England treats {lo:.2f}–{hi:.2f} as the non-adverse range (the \"four-fifths "
-                "rule\").")
+                f'disadvantage. NHS England treats {lo:.2f}–{hi:.2f} as the non-adverse range (the "four-fifths '
+                'rule").'
+            )
         if ind.comparison:
             group, senior = std.label(std.minority_group), ind.comparison.senior_label
             items.append(
                 f"- **Representation ratio.** The {group} share of {senior} divided by the {group} share of the "
                 f"whole workforce: 1.0 would mean {group} staff are represented among {senior} in proportion to "
-                "their share of all staff.")
-        items.append("- **Secondary sources.** The national figures were transcribed from public pages that quote "
-                     "NHS England's WRES reports; some are rounded. See {doc}`/book/generated/data`.")
+                "their share of all staff."
+            )
+        items.append(
+            "- **Secondary sources.** The national figures were transcribed from public pages that quote "
+            "NHS England's WRES reports; some are rounded. See {doc}`/book/generated/data`."
+        )
         return "\n".join(items)
 
     def method_markdown(self) -> str:
@@ -227,31 +297,43 @@ class IndicatorChapter:
         scale = "logarithm of the ratio" if self.ind.is_relative_likelihood else "transformed value"
         rolling = [s.label for s in self.ind.series if s.rolling_years > 1]
         if rolling:
-            fit = (f"Each figure is a two-year rolling average, so neighbouring years share a year of data and are not "
-                   f"independent. For each series with at least {tt.min_years} comparable years we fitted a straight "
-                   f"line to the {scale} against year by generalised least squares, with the correlation that the "
-                   "averaging implies (0.5 between neighbouring years), instead of ordinary least squares, which "
-                   "would call too many chance wobbles significant. The Mann–Kendall test and Sen's interval assume "
-                   "independent years, so they are not used here; the Theil–Sen slope is shown as a robust estimate "
-                   "only.")
+            fit = (
+                f"Each figure is a two-year rolling average, so neighbouring years share a year of data and are not "
+                f"independent. For each series with at least {tt.min_years} comparable years we fitted a straight "
+                f"line to the {scale} against year by generalised least squares, with the correlation that the "
+                "averaging implies (0.5 between neighbouring years), instead of ordinary least squares, which "
+                "would call too many chance wobbles significant. The Mann–Kendall test and Sen's interval assume "
+                "independent years, so they are not used here; the Theil–Sen slope is shown as a robust estimate "
+                "only."
+            )
         else:
-            fit = (f"For each series with at least {tt.min_years} comparable years we fitted a straight line to the "
-                   f"{scale} against year, with the year-to-year scatter as the noise, and checked it with an exact "
-                   "Mann–Kendall test, which does not assume a straight line or normal errors but does assume "
-                   "independent years, and a Theil–Sen slope, a robust estimate of the straight-line slope.")
+            fit = (
+                f"For each series with at least {tt.min_years} comparable years we fitted a straight line to the "
+                f"{scale} against year, with the year-to-year scatter as the noise, and checked it with an exact "
+                "Mann–Kendall test, which does not assume a straight line or normal errors but does assume "
+                "independent years, and a Theil–Sen slope, a robust estimate of the straight-line slope."
+            )
         parity = ""
         if any(self.ind.series_by_key(k).improvement == "parity" for k in self.trends.get("series", [])):
-            parity = (" For a ratio or a gap between groups, improving means moving towards parity (a ratio of 1, "
-                      "a gap of 0); a trend whose fitted line ends on the other side of parity is reported as "
-                      "having crossed parity.")
-        return (f"{fit} The headline series of every indicator form one family: a trend is called significant only if "
-                f"its Benjamini–Hochberg q-value within that family is below {tt.alpha}. The other series are a second "
-                "family with their own adjustment, shown for context. Confidence intervals are plain 95% intervals, "
-                f"not adjusted for multiple comparisons.{parity} The full method, its assumptions and its limits are "
-                "in {ref}`the methods chapter <methods-trend-tests>`.")
+            parity = (
+                " For a ratio or a gap between groups, improving means moving towards parity (a ratio of 1, "
+                "a gap of 0); a trend whose fitted line ends on the other side of parity is reported as "
+                "having crossed parity."
+            )
+        return (
+            f"{fit} The headline series of every indicator form one family: a trend is called significant only if "
+            f"its Benjamini–Hochberg q-value within that family is below {tt.alpha}. The other series are a second "
+            "family with their own adjustment, shown for context. Confidence intervals are plain 95% intervals, "
+            f"not adjusted for multiple comparisons.{parity} The full method, its assumptions and its limits are "
+            "in {ref}`the methods chapter <methods-trend-tests>`."
+        )
 
     def _fits_for(self, keys: list[str]) -> dict[str, pd.DataFrame]:
-        return {k: g[["year", "fitted", "ci_low", "ci_high"]] for k, g in self.fits.groupby("series") if k in keys} if len(self.fits) else {}
+        return (
+            {k: g[["year", "fitted", "ci_low", "ci_high"]] for k, g in self.fits.groupby("series") if k in keys}
+            if len(self.fits)
+            else {}
+        )
 
     def main_chart(self):
         """The chart under the headline: the indicator's published series with fitted trends."""
@@ -264,8 +346,9 @@ class IndicatorChapter:
             title = f"Indicator {ind.id}: {ind.series[0].label}, England"
         elif ind.comparison is not None:
             group = self.registry.standard.label(self.registry.standard.minority_group)
-            title = (f"Indicator {ind.id}: {group} % of {ind.comparison.senior_label} vs {group} % of the workforce, "
-                     "England")
+            title = (
+                f"Indicator {ind.id}: {group} % of {ind.comparison.senior_label} vs {group} % of the workforce, England"
+            )
         else:
             title = f"Indicator {ind.id}: {ind.title} (% of staff), England"
         return charts.series_chart(df, ind, title, fits=self._fits_for(keys))
@@ -276,8 +359,11 @@ class IndicatorChapter:
             df = self.series[self.series["series"] == d.key]
             if len(df) < 2:
                 continue
-            out.append(charts.series_chart(df, self.ind, f"Indicator {self.ind.id}: {d.label}",
-                                           fits=self._fits_for([d.key]), unit=d.unit))
+            out.append(
+                charts.series_chart(
+                    df, self.ind, f"Indicator {self.ind.id}: {d.label}", fits=self._fits_for([d.key]), unit=d.unit
+                )
+            )
         return out
 
     def region_chart(self):
@@ -288,9 +374,16 @@ class IndicatorChapter:
         if b["category"].nunique() < 3:
             return None
         desc = "Bar chart of the relative likelihood by NHS England region and report year. " + "; ".join(
-            f"{r.category} {int(r.report_year)}: {r.value:.2f}" for r in b.itertuples())
-        return charts.bar_breakdown(b, "category", f"Indicator {self.ind.id}: relative likelihood by NHS England region",
-                                    "Relative likelihood (ratio; 1 = parity)", desc, self.ind.non_adverse)
+            f"{r.category} {int(r.report_year)}: {r.value:.2f}" for r in b.itertuples()
+        )
+        return charts.bar_breakdown(
+            b,
+            "category",
+            f"Indicator {self.ind.id}: relative likelihood by NHS England region",
+            "Relative likelihood (ratio; 1 = parity)",
+            desc,
+            self.ind.non_adverse,
+        )
 
     def gaps(self) -> list[str]:
         """Plain statements of what the data lack, so nothing missing is hidden."""
@@ -304,12 +397,16 @@ class IndicatorChapter:
             span = range(min(all_years), max(all_years) + 1)
             missing = [y for y in span if y not in got]
             if missing:
-                notes.append(f"**{md_escape(s.label)}**: no published national figure for report year(s) "
-                             f"{', '.join(map(str, missing))}.")
+                notes.append(
+                    f"**{md_escape(s.label)}**: no published national figure for report year(s) "
+                    f"{', '.join(map(str, missing))}."
+                )
         excluded = self.series[~self.series["testable"].astype(bool) & (self.series["kind"] == "published")]
         for r in excluded.itertuples():
-            notes.append(f"**{md_escape(r.label)}**, report year {int(r.report_year)}: shown but excluded from the trend "
-                         f"test because its quality flag is *{md_escape(headline.quality_words(r.quality))}*.")
+            notes.append(
+                f"**{md_escape(r.label)}**, report year {int(r.report_year)}: shown but excluded from the trend "
+                f"test because its quality flag is *{md_escape(headline.quality_words(r.quality))}*."
+            )
         return notes
 
     def write_download(self, folder: str | Path = "downloads") -> str:
@@ -317,7 +414,20 @@ class IndicatorChapter:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         name = f"{self.ind.slug}-figures.csv"
-        cols = ["indicator", "series", "label", "report_year", "survey_year", "value", "unit", "quality",
-                "testable", "source", "source_outlet", "source_file", "source_line"]
+        cols = [
+            "indicator",
+            "series",
+            "label",
+            "report_year",
+            "survey_year",
+            "value",
+            "unit",
+            "quality",
+            "testable",
+            "source",
+            "source_outlet",
+            "source_file",
+            "source_line",
+        ]
         to_safe_csv(self.series[cols].sort_values(["series", "report_year"]), folder / name)
         return f"{{download}}`Download these figures as CSV ({name}) <{folder.as_posix()}/{name}>`"

@@ -27,8 +27,11 @@ def _latest(ind, row: pd.Series) -> str:
     2023``); what the figure is, the indicator's chapter says."""
     unit = str(row["unit"])
     value = float(row["latest_value"])
-    shown = (f"{value:+.1f} percentage points" if unit == "percentage points"
-             else fmt_value(value, unit) + ("%" if unit == "percent" else ""))
+    shown = (
+        f"{value:+.1f} percentage points"
+        if unit == "percentage points"
+        else fmt_value(value, unit) + ("%" if unit == "percent" else "")
+    )
     return f"{shown} in the {ind.year_phrase(int(row['latest_year']))}"
 
 

@@ -64,21 +64,24 @@ def value_axis_title(ind: Indicator, registry: Registry, short: bool = False) ->
         return "Per cent of staff (%)" if short else f"{label} (per cent, %)"
     if ind.trust.kind == "relative_likelihood":
         return "Ratio (log scale; 1 = parity)" if short else f"{label} (ratio, log scale; 1 = parity)"
-    return ("Ratio (log scale; 1 = in proportion)" if short
-            else "Representation ratio (log scale; 1 = in proportion)")
+    return "Ratio (log scale; 1 = in proportion)" if short else "Representation ratio (log scale; 1 = in proportion)"
 
 
 def precision_axis_title(ind: Indicator, registry: Registry, survey_deff: float) -> str:
     """``survey_deff``: the design effect the analysis assumed (``survey_deff`` of the organisation meta)."""
     if ind.trust.kind == "percentage":
         g1, _ = ind.organisation_groups(registry.standard)
-        return (f"Effective number of {registry.standard.label(g1)} respondents "
-                f"(respondents ÷ design effect {survey_deff:g}; log scale)")
+        return (
+            f"Effective number of {registry.standard.label(g1)} respondents "
+            f"(respondents ÷ design effect {survey_deff:g}; log scale)"
+        )
     if ind.trust.kind == "representation":
         senior = ind.comparison.senior_label if ind.comparison else ind.trust.band
         return f"Members of the {senior} (log scale)"
-    return ("Precision: 1 ÷ variance of the log relative likelihood if the organisation were on target "
-            "(larger organisations further right; log scale)")
+    return (
+        "Precision: 1 ÷ variance of the log relative likelihood if the organisation were on target "
+        "(larger organisations further right; log scale)"
+    )
 
 
 def _year_words(ind: Indicator, year: int) -> str:
@@ -118,8 +121,9 @@ def _band_frame(ind: Indicator, dom: list[float]) -> pd.DataFrame | None:
     lo, hi = max(ind.non_adverse[0], dom[0]), min(ind.non_adverse[1], dom[1])
     if lo >= hi:
         return None
-    return pd.DataFrame({"lo": [lo], "hi": [hi],
-                         "name": [f"Non-adverse range {ind.non_adverse[0]:.2f}–{ind.non_adverse[1]:.2f}"]})
+    return pd.DataFrame(
+        {"lo": [lo], "hi": [hi], "name": [f"Non-adverse range {ind.non_adverse[0]:.2f}–{ind.non_adverse[1]:.2f}"]}
+    )
 
 
 def _finish(chart, title: alt.Title, description: str, height: int = 320):
@@ -130,8 +134,9 @@ def _finish(chart, title: alt.Title, description: str, height: int = 320):
     chart.width = CHART_WIDTH
     chart.height = height
     chart.description = description
-    chart.config = alt.Config(axis=alt.AxisConfig(labelFontSize=12, titleFontSize=12),
-                              legend=alt.LegendConfig(labelLimit=400))
+    chart.config = alt.Config(
+        axis=alt.AxisConfig(labelFontSize=12, titleFontSize=12), legend=alt.LegendConfig(labelLimit=400)
+    )
     return chart
 
 
@@ -140,9 +145,17 @@ def _finish(chart, title: alt.Title, description: str, height: int = 320):
 # ---------------------------------------------------------------------------------------
 
 
-def funnel_chart(rows: pd.DataFrame, limits: pd.DataFrame, ind: Indicator, registry: Registry, *,
-                 year: int | None = None, fit: pd.Series | dict | None = None,
-                 highlight: str | None = None, survey_deff: float) -> alt.LayerChart:
+def funnel_chart(
+    rows: pd.DataFrame,
+    limits: pd.DataFrame,
+    ind: Indicator,
+    registry: Registry,
+    *,
+    year: int | None = None,
+    fit: pd.Series | dict | None = None,
+    highlight: str | None = None,
+    survey_deff: float,
+) -> alt.LayerChart:
     """Interactive funnel plot of one indicator in one year (default: the latest).
 
     ``rows``: ``trust_indicators`` rows of the indicator; ``limits``: its
@@ -158,8 +171,11 @@ def funnel_chart(rows: pd.DataFrame, limits: pd.DataFrame, ind: Indicator, regis
         year = int(rows["year"].max())
     r = rows[(rows["year"] == year)].copy()
     lim = limits[limits["year"] == year].copy() if len(limits) else limits
-    placed = r[np.isfinite(r["value"].astype(float)) & np.isfinite(r["funnel_precision"].astype(float))
-               & (r["funnel_precision"].astype(float) > 0)].copy()
+    placed = r[
+        np.isfinite(r["value"].astype(float))
+        & np.isfinite(r["funnel_precision"].astype(float))
+        & (r["funnel_precision"].astype(float) > 0)
+    ].copy()
     n_not = len(r) - len(placed)
     placed["name"] = placed["org_name"].map(clean_text)
     placed["code"] = placed["org_code"].map(lambda s: clean_text(s, 40))
@@ -169,11 +185,24 @@ def funnel_chart(rows: pd.DataFrame, limits: pd.DataFrame, ind: Indicator, regis
     placed["ci_t"] = [fmt_ci(a, b, unit) for a, b in zip(placed["ci_low"], placed["ci_high"], strict=True)]
     placed["pos95"] = placed["funnel_position_95"].map(lambda p: POSITION_WORDS.get(p, p))
     placed["pos998"] = placed["funnel_position_998"].map(lambda p: POSITION_WORDS.get(p, p))
-    placed["where"] = [_where(a, b) for a, b in zip(placed["funnel_position_95"], placed["funnel_position_998"],
-                                                   strict=True)]
+    placed["where"] = [
+        _where(a, b) for a, b in zip(placed["funnel_position_95"], placed["funnel_position_998"], strict=True)
+    ]
     placed["highlight"] = placed["org_code"] == highlight if highlight else False
-    keep = ["funnel_precision", "value", "name", "code", "region_t", "type_t", "value_t", "ci_t", "pos95",
-            "pos998", "where", "highlight"]
+    keep = [
+        "funnel_precision",
+        "value",
+        "name",
+        "code",
+        "region_t",
+        "type_t",
+        "value_t",
+        "ci_t",
+        "pos95",
+        "pos998",
+        "where",
+        "highlight",
+    ]
     placed = placed[keep]
 
     y_title = value_axis_title(ind, registry)
@@ -191,29 +220,52 @@ def funnel_chart(rows: pd.DataFrame, limits: pd.DataFrame, ind: Indicator, regis
     layers = []
     band = _band_frame(ind, y_dom)
     if band is not None:
-        layers.append(alt.Chart(band).mark_rect(color="#009E73", opacity=0.10).encode(
-            y=alt.Y("lo:Q", scale=y_scale, title=y_title), y2="hi:Q",
-            tooltip=alt.Tooltip("name:N", title="Shaded band")))
+        layers.append(
+            alt.Chart(band)
+            .mark_rect(color="#009E73", opacity=0.10)
+            .encode(
+                y=alt.Y("lo:Q", scale=y_scale, title=y_title),
+                y2="hi:Q",
+                tooltip=alt.Tooltip("name:N", title="Shaded band"),
+            )
+        )
     if len(lim):
         long = []
-        for col, which, side in (("ll95", "95% limits", "lower"), ("ul95", "95% limits", "upper"),
-                                 ("ll998", "99.8% limits", "lower"), ("ul998", "99.8% limits", "upper")):
-            long.append(pd.DataFrame({"precision": lim["precision"], "limit": which, "side": f"{which} {side}",
-                                      "y": lim[col]}))
+        for col, which, side in (
+            ("ll95", "95% limits", "lower"),
+            ("ul95", "95% limits", "upper"),
+            ("ll998", "99.8% limits", "lower"),
+            ("ul998", "99.8% limits", "upper"),
+        ):
+            long.append(
+                pd.DataFrame({"precision": lim["precision"], "limit": which, "side": f"{which} {side}", "y": lim[col]})
+            )
         long = pd.concat(long, ignore_index=True)
         long = long[np.isfinite(long["y"]) & ((long["y"] > 0) | (not log_y))]
-        layers.append(alt.Chart(long).mark_line(color="#555555", strokeWidth=1.2, clip=True).encode(
-            x=alt.X("precision:Q", scale=x_scale, title=x_title),
-            y=alt.Y("y:Q", scale=y_scale, title=y_title),
-            strokeDash=alt.StrokeDash("limit:N", title="Funnel limits",
-                                      scale=alt.Scale(domain=["95% limits", "99.8% limits"],
-                                                      range=[[6, 3], [2, 2]])),
-            detail="side:N"))
+        layers.append(
+            alt.Chart(long)
+            .mark_line(color="#555555", strokeWidth=1.2, clip=True)
+            .encode(
+                x=alt.X("precision:Q", scale=x_scale, title=x_title),
+                y=alt.Y("y:Q", scale=y_scale, title=y_title),
+                strokeDash=alt.StrokeDash(
+                    "limit:N",
+                    title="Funnel limits",
+                    scale=alt.Scale(domain=["95% limits", "99.8% limits"], range=[[6, 3], [2, 2]]),
+                ),
+                detail="side:N",
+            )
+        )
     if target is not None:
-        layers.append(alt.Chart(pd.DataFrame({"target": [target], "what": [f"Pooled value, all organisations: {fmt(target, unit)}"]}))
-                      .mark_rule(color="#222222", strokeWidth=1.5).encode(
-                          y=alt.Y("target:Q", scale=y_scale, title=y_title),
-                          tooltip=alt.Tooltip("what:N", title="Target line")))
+        layers.append(
+            alt.Chart(
+                pd.DataFrame({"target": [target], "what": [f"Pooled value, all organisations: {fmt(target, unit)}"]})
+            )
+            .mark_rule(color="#222222", strokeWidth=1.5)
+            .encode(
+                y=alt.Y("target:Q", scale=y_scale, title=y_title), tooltip=alt.Tooltip("what:N", title="Target line")
+            )
+        )
     tooltip = [
         alt.Tooltip("name:N", title="Organisation"),
         alt.Tooltip("code:N", title="Code"),
@@ -226,46 +278,68 @@ def funnel_chart(rows: pd.DataFrame, limits: pd.DataFrame, ind: Indicator, regis
     ]
     where_scale_c = alt.Scale(domain=_WHERE_DOMAIN, range=_WHERE_COLOURS)
     where_scale_s = alt.Scale(domain=_WHERE_DOMAIN, range=_WHERE_SHAPES)
-    layers.append(alt.Chart(placed).mark_point(filled=True, opacity=0.8, clip=True).encode(
-        x=alt.X("funnel_precision:Q", scale=x_scale, title=x_title),
-        y=alt.Y("value:Q", scale=y_scale, title=y_title),
-        color=alt.Color("where:N", title="Position against the limits", scale=where_scale_c,
-                        legend=alt.Legend(orient="bottom", direction="vertical")),
-        shape=alt.Shape("where:N", title="Position against the limits", scale=where_scale_s),
-        size=alt.condition("datum.highlight", alt.value(220), alt.value(45)),
-        tooltip=tooltip))
+    layers.append(
+        alt.Chart(placed)
+        .mark_point(filled=True, opacity=0.8, clip=True)
+        .encode(
+            x=alt.X("funnel_precision:Q", scale=x_scale, title=x_title),
+            y=alt.Y("value:Q", scale=y_scale, title=y_title),
+            color=alt.Color(
+                "where:N",
+                title="Position against the limits",
+                scale=where_scale_c,
+                legend=alt.Legend(orient="bottom", direction="vertical"),
+            ),
+            shape=alt.Shape("where:N", title="Position against the limits", scale=where_scale_s),
+            size=alt.condition("datum.highlight", alt.value(220), alt.value(45)),
+            tooltip=tooltip,
+        )
+    )
     if highlight and placed["highlight"].any():
         hl = placed[placed["highlight"]]
-        layers.append(alt.Chart(hl).mark_text(align="left", dx=8, dy=-8, fontWeight="bold").encode(
-            x=alt.X("funnel_precision:Q", scale=x_scale), y=alt.Y("value:Q", scale=y_scale), text="name:N"))
+        layers.append(
+            alt.Chart(hl)
+            .mark_text(align="left", dx=8, dy=-8, fontWeight="bold")
+            .encode(x=alt.X("funnel_precision:Q", scale=x_scale), y=alt.Y("value:Q", scale=y_scale), text="name:N")
+        )
 
     od = funnel_model_words(fit, registry.standard.label(registry.standard.minority_group)) if fit is not None else ""
-    title = _title(f"Indicator {ind.id}: {value_label(ind, registry)}, organisations compared",
-                   [_year_words(ind, year) + "; each point is one organisation.", od] if od else
-                   [_year_words(ind, year) + "; each point is one organisation."])
+    title = _title(
+        f"Indicator {ind.id}: {value_label(ind, registry)}, organisations compared",
+        [_year_words(ind, year) + "; each point is one organisation.", od]
+        if od
+        else [_year_words(ind, year) + "; each point is one organisation."],
+    )
     desc = describe_funnel(r, ind, registry, year, target, od, n_not)
     chart = alt.layer(*layers).resolve_scale(color="independent", shape="independent", strokeDash="independent")
     return _finish(chart, title, desc, height=360)
 
 
-def describe_funnel(rows: pd.DataFrame, ind: Indicator, registry: Registry, year: int,
-                    target: float | None, od: str, n_not: int) -> str:
+def describe_funnel(
+    rows: pd.DataFrame, ind: Indicator, registry: Registry, year: int, target: float | None, od: str, n_not: int
+) -> str:
     unit = "percent" if ind.trust.kind == "percentage" else "ratio"
     p95, p998 = rows["funnel_position_95"], rows["funnel_position_998"]
     n = int((p95 != "not estimable").sum())
     parts = [f"Funnel plot of {value_label(ind, registry)} for {n} organisations, {_year_words(ind, year)}."]
     if target is not None:
-        parts.append(f"The solid line is the pooled value of all organisations, {fmt(target, unit)}; "
-                     "dashed lines are 95% limits and dotted lines 99.8% limits, narrowing for larger organisations.")
-    parts.append(f"{int((p998 == 'above').sum())} organisations lie above the upper 99.8% limit and "
-                 f"{int((p998 == 'below').sum())} below the lower one; {int((p95 == 'above').sum())} lie above "
-                 f"the upper 95% limit and {int((p95 == 'below').sum())} below the lower one.")
+        parts.append(
+            f"The solid line is the pooled value of all organisations, {fmt(target, unit)}; "
+            "dashed lines are 95% limits and dotted lines 99.8% limits, narrowing for larger organisations."
+        )
+    parts.append(
+        f"{int((p998 == 'above').sum())} organisations lie above the upper 99.8% limit and "
+        f"{int((p998 == 'below').sum())} below the lower one; {int((p95 == 'above').sum())} lie above "
+        f"the upper 95% limit and {int((p95 == 'below').sum())} below the lower one."
+    )
     if od:
         parts.append(od)
     out = rows[p998.isin(["above", "below"])].sort_values("value")
     if len(out):
-        named = [f"{clean_text(o.org_name)} ({clean_text(o.org_code, 40)}) {fmt(o.value, unit)} {o.funnel_position_998}"
-                 for o in out.head(MAX_NAMED).itertuples()]
+        named = [
+            f"{clean_text(o.org_name)} ({clean_text(o.org_code, 40)}) {fmt(o.value, unit)} {o.funnel_position_998}"
+            for o in out.head(MAX_NAMED).itertuples()
+        ]
         more = f" and {len(out) - MAX_NAMED} more" if len(out) > MAX_NAMED else ""
         parts.append("Outside the 99.8% limits: " + "; ".join(named) + more + ".")
     if n_not:
@@ -278,8 +352,9 @@ def describe_funnel(rows: pd.DataFrame, ind: Indicator, registry: Registry, year
 # ---------------------------------------------------------------------------------------
 
 
-def breakdown_chart(aggregates: pd.DataFrame, ind: Indicator, registry: Registry, *, level: str = "region",
-                    year: int | None = None) -> alt.LayerChart | None:
+def breakdown_chart(
+    aggregates: pd.DataFrame, ind: Indicator, registry: Registry, *, level: str = "region", year: int | None = None
+) -> alt.LayerChart | None:
     """Pooled value with its 95% CI by region or type of organisation, one year (default:
     the latest), against the pooled value of all organisations. None if no such rows."""
     unit = "percent" if ind.trust.kind == "percentage" else "ratio"
@@ -301,34 +376,63 @@ def breakdown_chart(aggregates: pd.DataFrame, ind: Indicator, registry: Registry
     log_x = unit == "ratio"
     dom = _log_domain(values, 1.05) if log_x else _lin_domain(values, 2.0)
     x_scale = alt.Scale(type="log", domain=dom) if log_x else alt.Scale(domain=dom, zero=False)
-    y = alt.Y("category_t:N", title=words[0].upper() + words[1:], sort=alt.EncodingSortField("value", order="descending"))
-    tooltip = [alt.Tooltip("category_t:N", title=words[0].upper() + words[1:]),
-               alt.Tooltip("value_t:N", title="Pooled value"), alt.Tooltip("ci_t:N", title="95% confidence interval"),
-               alt.Tooltip("n_orgs:Q", title="Organisations")]
+    y = alt.Y(
+        "category_t:N", title=words[0].upper() + words[1:], sort=alt.EncodingSortField("value", order="descending")
+    )
+    tooltip = [
+        alt.Tooltip("category_t:N", title=words[0].upper() + words[1:]),
+        alt.Tooltip("value_t:N", title="Pooled value"),
+        alt.Tooltip("ci_t:N", title="95% confidence interval"),
+        alt.Tooltip("n_orgs:Q", title="Organisations"),
+    ]
     layers = []
     band = _band_frame(ind, dom)
     if band is not None:
-        layers.append(alt.Chart(band).mark_rect(color="#009E73", opacity=0.10).encode(
-            x=alt.X("lo:Q", scale=x_scale), x2="hi:Q", tooltip=alt.Tooltip("name:N", title="Shaded band")))
+        layers.append(
+            alt.Chart(band)
+            .mark_rect(color="#009E73", opacity=0.10)
+            .encode(x=alt.X("lo:Q", scale=x_scale), x2="hi:Q", tooltip=alt.Tooltip("name:N", title="Shaded band"))
+        )
     if len(nat):
         nv = float(nat["value"].iloc[0])
-        layers.append(alt.Chart(pd.DataFrame({"v": [nv], "what": [f"{ALL_ORGS}: {fmt(nv, unit)}"]}))
-                      .mark_rule(color="#555555", strokeDash=[4, 3]).encode(
-                          x=alt.X("v:Q", scale=x_scale), tooltip=alt.Tooltip("what:N", title="Dashed line")))
+        layers.append(
+            alt.Chart(pd.DataFrame({"v": [nv], "what": [f"{ALL_ORGS}: {fmt(nv, unit)}"]}))
+            .mark_rule(color="#555555", strokeDash=[4, 3])
+            .encode(x=alt.X("v:Q", scale=x_scale), tooltip=alt.Tooltip("what:N", title="Dashed line"))
+        )
     base = alt.Chart(sub)
-    layers.append(base.mark_rule(color=PALETTE[0], strokeWidth=2).encode(
-        y=y, x=alt.X("ci_low:Q", scale=x_scale, title=x_title), x2="ci_high:Q", tooltip=tooltip))
-    layers.append(base.mark_point(filled=True, size=70, color=PALETTE[0]).encode(
-        y=y, x=alt.X("value:Q", scale=x_scale, title=x_title), tooltip=tooltip))
-    nat_txt = f" The dashed line is the value for all organisations, {fmt(float(nat['value'].iloc[0]), unit)}." if len(nat) else ""
-    desc = (f"Pooled {value_label(ind, registry)} with 95% confidence intervals by {words}, {_year_words(ind, year)}."
-            f"{nat_txt} " + "; ".join(f"{c}: {v} (95% CI {ci}; {n} organisations)" for c, v, ci, n in
-                                      zip(sub["category_t"], sub["value_t"], sub["ci_t"], sub["n_orgs"], strict=True)) + ".")
-    title = _title(f"Indicator {ind.id}: {value_label(ind, registry)} by {words}",
-                   [f"{_year_words(ind, year)}; counts pooled over organisations; bars are 95% confidence intervals"])
+    layers.append(
+        base.mark_rule(color=PALETTE[0], strokeWidth=2).encode(
+            y=y, x=alt.X("ci_low:Q", scale=x_scale, title=x_title), x2="ci_high:Q", tooltip=tooltip
+        )
+    )
+    layers.append(
+        base.mark_point(filled=True, size=70, color=PALETTE[0]).encode(
+            y=y, x=alt.X("value:Q", scale=x_scale, title=x_title), tooltip=tooltip
+        )
+    )
+    nat_txt = (
+        f" The dashed line is the value for all organisations, {fmt(float(nat['value'].iloc[0]), unit)}."
+        if len(nat)
+        else ""
+    )
+    desc = (
+        f"Pooled {value_label(ind, registry)} with 95% confidence intervals by {words}, {_year_words(ind, year)}."
+        f"{nat_txt} "
+        + "; ".join(
+            f"{c}: {v} (95% CI {ci}; {n} organisations)"
+            for c, v, ci, n in zip(sub["category_t"], sub["value_t"], sub["ci_t"], sub["n_orgs"], strict=True)
+        )
+        + "."
+    )
+    title = _title(
+        f"Indicator {ind.id}: {value_label(ind, registry)} by {words}",
+        [f"{_year_words(ind, year)}; counts pooled over organisations; bars are 95% confidence intervals"],
+    )
     chart = alt.layer(*layers)
-    return chart.properties(title=title, width=CHART_WIDTH, height=alt.Step(26), description=desc) \
-        .configure_axis(labelFontSize=12, titleFontSize=12, labelLimit=260)
+    return chart.properties(title=title, width=CHART_WIDTH, height=alt.Step(26), description=desc).configure_axis(
+        labelFontSize=12, titleFontSize=12, labelLimit=260
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -350,18 +454,26 @@ def share_in_range_chart(share: pd.DataFrame, ind: Indicator, registry: Registry
     years = [int(y) for y in s["year"]]
     x = alt.X("year:O", title=year_axis_title(ind), axis=alt.Axis(labelAngle=0))
     y_title = "Share of organisations (%)"
-    tooltip = [alt.Tooltip("year:O", title="WRES report year"), alt.Tooltip("label:N", title="Share"),
-               alt.Tooltip("counts:N", title="Organisations in range"),
-               alt.Tooltip("n_not_estimable:Q", title="Without an estimate")]
+    tooltip = [
+        alt.Tooltip("year:O", title="WRES report year"),
+        alt.Tooltip("label:N", title="Share"),
+        alt.Tooltip("counts:N", title="Organisations in range"),
+        alt.Tooltip("n_not_estimable:Q", title="Without an estimate"),
+    ]
     base = alt.Chart(s)
-    bars = base.mark_bar(color=PALETTE[2]).encode(x=x, y=alt.Y("pct:Q", title=y_title, scale=alt.Scale(domain=[0, 100])),
-                                                  tooltip=tooltip)
+    bars = base.mark_bar(color=PALETTE[2]).encode(
+        x=x, y=alt.Y("pct:Q", title=y_title, scale=alt.Scale(domain=[0, 100])), tooltip=tooltip
+    )
     text = base.mark_text(dy=-6, fontSize=11).encode(x=x, y="pct:Q", text="label:N")
-    desc = (f"Bar chart: share of organisations whose {value_label(ind, registry)} lies in NHS England's non-adverse "
-            f"range {lo:.2f}–{hi:.2f}, by WRES report year. " + "; ".join(
-                f"{y}: {c} ({lab})" for y, c, lab in zip(years, s["counts"], s["label"], strict=True)) + ".")
-    title = _title(f"Indicator {ind.id}: organisations in the non-adverse range ({lo:.2f}–{hi:.2f})",
-                   [year_axis_title(ind)])
+    desc = (
+        f"Bar chart: share of organisations whose {value_label(ind, registry)} lies in NHS England's non-adverse "
+        f"range {lo:.2f}–{hi:.2f}, by WRES report year. "
+        + "; ".join(f"{y}: {c} ({lab})" for y, c, lab in zip(years, s["counts"], s["label"], strict=True))
+        + "."
+    )
+    title = _title(
+        f"Indicator {ind.id}: organisations in the non-adverse range ({lo:.2f}–{hi:.2f})", [year_axis_title(ind)]
+    )
     return _finish(alt.layer(bars, text), title, desc, height=260)
 
 
@@ -370,8 +482,15 @@ def share_in_range_chart(share: pd.DataFrame, ind: Indicator, registry: Registry
 # ---------------------------------------------------------------------------------------
 
 
-def profile_chart(org_rows: pd.DataFrame, national: pd.DataFrame, ind: Indicator, registry: Registry, *,
-                  org_label: str = "This organisation", peers: bool = True) -> alt.LayerChart | None:
+def profile_chart(
+    org_rows: pd.DataFrame,
+    national: pd.DataFrame,
+    ind: Indicator,
+    registry: Registry,
+    *,
+    org_label: str = "This organisation",
+    peers: bool = True,
+) -> alt.LayerChart | None:
     """One organisation's value (points with 95% CI bars) by year against the pooled value of
     all organisations (dashed line). ``org_rows``: its ``trust_indicators`` rows for the
     indicator; ``national``: the ``trust_aggregates`` national rows for the indicator.
@@ -401,33 +520,76 @@ def profile_chart(org_rows: pd.DataFrame, national: pd.DataFrame, ind: Indicator
     dom = _log_domain(values, 1.1) if log_y else _lin_domain(values, 3.0)
     y_scale = alt.Scale(type="log", domain=dom) if log_y else alt.Scale(domain=dom, zero=False)
     y_title = value_axis_title(ind, registry, short=True)
-    x = alt.X("year:Q", title=year_axis_title(ind), axis=alt.Axis(format="d", values=years),
-              scale=alt.Scale(domain=[min(years) - 0.5, max(years) + 0.5]))
-    colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=[who, ALL_ORGS][:2 if len(n) else 1],
-                                                                    range=[PALETTE[0], "#666666"][:2 if len(n) else 1]),
-                       legend=alt.Legend(orient="bottom"))
+    x = alt.X(
+        "year:Q",
+        title=year_axis_title(ind),
+        axis=alt.Axis(format="d", values=years),
+        scale=alt.Scale(domain=[min(years) - 0.5, max(years) + 0.5]),
+    )
+    colour = alt.Color(
+        "series:N",
+        title=None,
+        scale=alt.Scale(
+            domain=[who, ALL_ORGS][: 2 if len(n) else 1], range=[PALETTE[0], "#666666"][: 2 if len(n) else 1]
+        ),
+        legend=alt.Legend(orient="bottom"),
+    )
     layers = []
     band = _band_frame(ind, dom)
     if band is not None:
-        layers.append(alt.Chart(band).mark_rect(color="#009E73", opacity=0.10).encode(
-            y=alt.Y("lo:Q", scale=y_scale, title=y_title), y2="hi:Q", tooltip=alt.Tooltip("name:N", title="Shaded band")))
+        layers.append(
+            alt.Chart(band)
+            .mark_rect(color="#009E73", opacity=0.10)
+            .encode(
+                y=alt.Y("lo:Q", scale=y_scale, title=y_title),
+                y2="hi:Q",
+                tooltip=alt.Tooltip("name:N", title="Shaded band"),
+            )
+        )
     if len(n):
-        layers.append(alt.Chart(n).mark_line(strokeDash=[5, 3], strokeWidth=1.5).encode(
-            x=x, y=alt.Y("value:Q", scale=y_scale, title=y_title), color=colour,
-            tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("year:Q", title="WRES report year", format="d"),
-                     alt.Tooltip("value_t:N", title="Pooled value")]))
-    tooltip = [alt.Tooltip("series:N", title="Series"), alt.Tooltip("year:Q", title="WRES report year", format="d"),
-               alt.Tooltip("value_t:N", title="Value"), alt.Tooltip("ci_t:N", title="95% confidence interval"),
-               alt.Tooltip("pos:N", title="Against the 95% funnel limits")]
-    layers.append(alt.Chart(o).mark_rule(strokeWidth=1.5, clip=True).encode(
-        x=x, y=alt.Y("ci_low:Q", scale=y_scale, title=y_title), y2="ci_high:Q", color=colour, tooltip=tooltip))
-    layers.append(alt.Chart(o).mark_point(filled=True, size=55, opacity=1).encode(
-        x=x, y=alt.Y("value:Q", scale=y_scale, title=y_title), color=colour, tooltip=tooltip))
-    desc = (f"{value_label(ind, registry)} for {who} by {year_axis_title(ind)}, with 95% confidence intervals"
-            + (" against the pooled value of all organisations" if len(n) else "") + f". {who}: "
-            + "; ".join(f"{y}: {v} (95% CI {c})" for y, v, c in zip(o["year"], o["value_t"], o["ci_t"], strict=True))
-            + (". All organisations: " + "; ".join(f"{y}: {v}" for y, v in zip(n["year"], n["value_t"], strict=True))
-               if len(n) else "") + ".")
+        layers.append(
+            alt.Chart(n)
+            .mark_line(strokeDash=[5, 3], strokeWidth=1.5)
+            .encode(
+                x=x,
+                y=alt.Y("value:Q", scale=y_scale, title=y_title),
+                color=colour,
+                tooltip=[
+                    alt.Tooltip("series:N", title="Series"),
+                    alt.Tooltip("year:Q", title="WRES report year", format="d"),
+                    alt.Tooltip("value_t:N", title="Pooled value"),
+                ],
+            )
+        )
+    tooltip = [
+        alt.Tooltip("series:N", title="Series"),
+        alt.Tooltip("year:Q", title="WRES report year", format="d"),
+        alt.Tooltip("value_t:N", title="Value"),
+        alt.Tooltip("ci_t:N", title="95% confidence interval"),
+        alt.Tooltip("pos:N", title="Against the 95% funnel limits"),
+    ]
+    layers.append(
+        alt.Chart(o)
+        .mark_rule(strokeWidth=1.5, clip=True)
+        .encode(x=x, y=alt.Y("ci_low:Q", scale=y_scale, title=y_title), y2="ci_high:Q", color=colour, tooltip=tooltip)
+    )
+    layers.append(
+        alt.Chart(o)
+        .mark_point(filled=True, size=55, opacity=1)
+        .encode(x=x, y=alt.Y("value:Q", scale=y_scale, title=y_title), color=colour, tooltip=tooltip)
+    )
+    desc = (
+        f"{value_label(ind, registry)} for {who} by {year_axis_title(ind)}, with 95% confidence intervals"
+        + (" against the pooled value of all organisations" if len(n) else "")
+        + f". {who}: "
+        + "; ".join(f"{y}: {v} (95% CI {c})" for y, v, c in zip(o["year"], o["value_t"], o["ci_t"], strict=True))
+        + (
+            ". All organisations: " + "; ".join(f"{y}: {v}" for y, v in zip(n["year"], n["value_t"], strict=True))
+            if len(n)
+            else ""
+        )
+        + "."
+    )
     title = _title(f"Indicator {ind.id}: {ind.title}", [f"{value_label(ind, registry)}; {year_axis_title(ind)}"])
     return _finish(alt.layer(*layers), title, desc, height=170)
 
@@ -451,31 +613,50 @@ def funnel_model_words(fit, minority_label: str = "") -> str:
     scale = _tau2_scale(fit)
     if method == "exact_binomial":
         who = f"{minority_label} members" if minority_label else "members"
-        return ("The limits are exact binomial limits on the number of " + who + " of each senior group; because "
-                "counts are whole numbers, with no real differences at most about 5% (usually fewer) would lie "
-                "outside the 95% limits by chance, and at most 0.2% outside the 99.8% limits. They are not "
-                "widened: each organisation is compared with its own workforce share.")
+        return (
+            "The limits are exact binomial limits on the number of " + who + " of each senior group; because "
+            "counts are whole numbers, with no real differences at most about 5% (usually fewer) would lie "
+            "outside the 95% limits by chance, and at most 0.2% outside the 99.8% limits. They are not "
+            "widened: each organisation is compared with its own workforce share."
+        )
     n_orgs = int(fit["n_orgs"]) if pd.notna(fit.get("n_orgs")) else 0
-    exact = ("" if not n_exact else
-             " Every organisation was placed by the exact binomial test used when events are rare or expected "
-             "counts small." if n_exact >= n_orgs else
-             f" {n_exact} organisation{'s' if n_exact != 1 else ''} with few expected events "
-             f"{'were' if n_exact != 1 else 'was'} placed by an exact binomial test.")
+    exact = (
+        ""
+        if not n_exact
+        else " Every organisation was placed by the exact binomial test used when events are rare or expected "
+        "counts small."
+        if n_exact >= n_orgs
+        else f" {n_exact} organisation{'s' if n_exact != 1 else ''} with few expected events "
+        f"{'were' if n_exact != 1 else 'was'} placed by an exact binomial test."
+    )
     if method == "additive":
-        chance = ("With no real differences between organisations about 5% would lie outside the 95% limits by "
-                  "chance, and about 0.2% outside the 99.8% limits")
+        chance = (
+            "With no real differences between organisations about 5% would lie outside the 95% limits by "
+            "chance, and about 0.2% outside the 99.8% limits"
+        )
         if tau2 > 0:
-            return (f"{chance}; the limits were widened for real differences between organisations "
-                    f"(τ² = {tau2:.3g} on the {scale}, DerSimonian–Laird).{exact}")
-        return (f"{chance}; the organisations differ no more than chance explains (τ² = 0), so the limits were not "
-                f"widened.{exact}")
+            return (
+                f"{chance}; the limits were widened for real differences between organisations "
+                f"(τ² = {tau2:.3g} on the {scale}, DerSimonian–Laird).{exact}"
+            )
+        return (
+            f"{chance}; the organisations differ no more than chance explains (τ² = 0), so the limits were not "
+            f"widened.{exact}"
+        )
     if method == "multiplicative":
         phi = max(1.0, float(fit["phi"])) if pd.notna(fit.get("phi")) else 1.0
-        return (f"The limits were widened by a multiplicative factor (φ = {phi:.3g}) for differences between "
-                f"organisations.{exact}")
+        return (
+            f"The limits were widened by a multiplicative factor (φ = {phi:.3g}) for differences between "
+            f"organisations.{exact}"
+        )
     if method == "none":
         return "The limits are not widened for differences between organisations, so they flag more than 5% by chance."
-    widened = (f"the limits were widened by FunnelPlotR's method (τ² = {tau2:.3g} on the {scale})"
-               if bool(fit.get("overdispersion")) and tau2 > 0 else "the limits were not widened")
-    return (f"These limits follow the FunnelPlotR package (winsorised φ, each organisation's own standard error); "
-            f"{widened}. This method flags more than its stated 5% by chance (see the calibration chapter).")
+    widened = (
+        f"the limits were widened by FunnelPlotR's method (τ² = {tau2:.3g} on the {scale})"
+        if bool(fit.get("overdispersion")) and tau2 > 0
+        else "the limits were not widened"
+    )
+    return (
+        f"These limits follow the FunnelPlotR package (winsorised φ, each organisation's own standard error); "
+        f"{widened}. This method flags more than its stated 5% by chance (see the calibration chapter)."
+    )

@@ -17,24 +17,38 @@ import pandas as pd
 from wres import results
 from wres.registry import Indicator, Registry, load_registry
 from wres.report import organisation_charts as trust_charts
+from wres.report.csv_safety import to_safe_csv
 from wres.report.html import md_escape
 from wres.report.organisation_section import synthetic_banner_html
 from wres.report.tables import Column, html_table, number
 from wres.report.words import VERDICT_ICON, survey_ids
 from wres.report.words import organisation_value_label as value_label
-from wres.report.csv_safety import to_safe_csv
 
 #: The results this page reads ("organisation_meta" is ``trust_meta.json``).
-READS: tuple[str, ...] = ("organisation_indicators", "organisation_trends", "organisation_aggregates",
-                          "organisation_funnel_fits", "organisation_versus_national", results.ORGANISATION_META_KEY)
+READS: tuple[str, ...] = (
+    "organisation_indicators",
+    "organisation_trends",
+    "organisation_aggregates",
+    "organisation_funnel_fits",
+    "organisation_versus_national",
+    results.ORGANISATION_META_KEY,
+)
 VERDICTS = {**VERDICT_ICON, "not estimable": "○ not estimable", "crossed parity": "⇄ crossed parity"}
 #: How the published national figures are named on the page.
 NATIONAL_NAME = "England"
 #: ``comparison`` codes of ``trust_versus_national`` in words.
-VERSUS_WORDS = {"higher": "significantly higher", "lower": "significantly lower",
-                "not_significant": "not significantly different", "not_estimable": "not compared (no estimate)"}
-_POSITION = {"above": "higher than peers", "below": "lower than peers", "inside": "within the limits",
-             "not estimable": "not placed"}
+VERSUS_WORDS = {
+    "higher": "significantly higher",
+    "lower": "significantly lower",
+    "not_significant": "not significantly different",
+    "not_estimable": "not compared (no estimate)",
+}
+_POSITION = {
+    "above": "higher than peers",
+    "below": "lower than peers",
+    "inside": "within the limits",
+    "not estimable": "not placed",
+}
 
 
 def _value_direction(ind: Indicator) -> str:
@@ -61,8 +75,14 @@ def position_words(ind: Indicator, position: str, value: float | None = None) ->
     if direction == "none":
         return words
     better = (position == "above") == (direction == "up")
-    if better and ind.non_adverse and value is not None and pd.notna(value) and not (
-            ind.non_adverse[0] <= value <= ind.non_adverse[1]) and ind.trust.kind == "relative_likelihood":
+    if (
+        better
+        and ind.non_adverse
+        and value is not None
+        and pd.notna(value)
+        and not (ind.non_adverse[0] <= value <= ind.non_adverse[1])
+        and ind.trust.kind == "relative_likelihood"
+    ):
         return words
     return f"{words} ({'better' if better else 'worse'})"
 
@@ -87,8 +107,10 @@ def versus_words(r, unit: str) -> str:
     """'1.50, 95% CI 1.31–1.71; England 1.59: not significantly different' for one
     ``trust_versus_national`` row."""
     fmt = trust_charts.fmt
-    return (f"{fmt(r.value, unit)}, 95% CI {trust_charts.fmt_ci(r.ci_low, r.ci_high, unit)}; "
-            f"{NATIONAL_NAME} {fmt(r.national_value, unit)}: {VERSUS_WORDS.get(r.comparison, r.comparison)}")
+    return (
+        f"{fmt(r.value, unit)}, 95% CI {trust_charts.fmt_ci(r.ci_low, r.ci_high, unit)}; "
+        f"{NATIONAL_NAME} {fmt(r.national_value, unit)}: {VERSUS_WORDS.get(r.comparison, r.comparison)}"
+    )
 
 
 @dataclass
@@ -107,7 +129,7 @@ class OrgProfile:
     versus: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @classmethod
-    def load(cls, org_code: str, results_dir: str | Path, registry: Registry | None = None) -> "OrgProfile":
+    def load(cls, org_code: str, results_dir: str | Path, registry: Registry | None = None) -> OrgProfile:
         registry = registry or load_registry()
         ti = results.read(results_dir, "organisation_indicators")
         code = str(org_code)
@@ -117,10 +139,13 @@ class OrgProfile:
         tr = results.read(results_dir, "organisation_trends")
         agg = results.read(results_dir, "organisation_aggregates")
         return cls(
-            org_code=code, registry=registry, rows=rows.copy(),
+            org_code=code,
+            registry=registry,
+            rows=rows.copy(),
             trends=tr[tr["org_code"] == code].copy() if len(tr) else tr,
             national=agg[agg["level"] == "national"].copy() if len(agg) else agg,
-            fits=results.read(results_dir, "organisation_funnel_fits"), results_dir=Path(results_dir),
+            fits=results.read(results_dir, "organisation_funnel_fits"),
+            results_dir=Path(results_dir),
             meta=results.read_meta(results_dir),
             n_orgs_total=int(ti["org_code"].nunique()),
             versus=_rows_of(results.read(results_dir, "organisation_versus_national"), code),
@@ -154,22 +179,34 @@ class OrgProfile:
             last = has.iloc[-1] if len(has) else r.iloc[-1]
             year = int(last["year"])
             nat = self.national[(self.national["indicator"] == ind.id) & (self.national["year"] == year)]
-            fit = self.fits[(self.fits["indicator"] == ind.id) & (self.fits["year"] == year)] if len(self.fits) else self.fits
+            fit = (
+                self.fits[(self.fits["indicator"] == ind.id) & (self.fits["year"] == year)]
+                if len(self.fits)
+                else self.fits
+            )
             n_peers = int(fit["n_orgs"].iloc[0]) if len(fit) else 0
             t = self.trends[self.trends["indicator"] == ind.id] if len(self.trends) else self.trends
-            out.append({
-                "indicator": ind.id, "title": ind.title, "year": year, "year_phrase": ind.year_phrase(year),
-                "unit": "percent" if ind.trust.kind == "percentage" else "ratio",
-                "value": last["value"], "ci_low": last["ci_low"], "ci_high": last["ci_high"],
-                "national": nat["value"].iloc[0] if len(nat) else float("nan"),
-                "position_95": last["funnel_position_95"], "position_998": last["funnel_position_998"],
-                "funnel_orgs": n_peers,
-                "in_non_adverse_range": last.get("in_non_adverse_range", pd.NA),
-                "verdict": t["verdict"].iloc[0] if len(t) else "",
-                "q_value": t["q_value"].iloc[0] if len(t) else float("nan"),
-                "note": last["note"],
-                "versus": self._versus(ind, year),
-            })
+            out.append(
+                {
+                    "indicator": ind.id,
+                    "title": ind.title,
+                    "year": year,
+                    "year_phrase": ind.year_phrase(year),
+                    "unit": "percent" if ind.trust.kind == "percentage" else "ratio",
+                    "value": last["value"],
+                    "ci_low": last["ci_low"],
+                    "ci_high": last["ci_high"],
+                    "national": nat["value"].iloc[0] if len(nat) else float("nan"),
+                    "position_95": last["funnel_position_95"],
+                    "position_998": last["funnel_position_998"],
+                    "funnel_orgs": n_peers,
+                    "in_non_adverse_range": last.get("in_non_adverse_range", pd.NA),
+                    "verdict": t["verdict"].iloc[0] if len(t) else "",
+                    "q_value": t["q_value"].iloc[0] if len(t) else float("nan"),
+                    "note": last["note"],
+                    "versus": self._versus(ind, year),
+                }
+            )
         return pd.DataFrame(out)
 
     def _versus(self, ind: Indicator, year: int) -> str:
@@ -190,8 +227,10 @@ class OrgProfile:
         year in words, and how many of its years differed significantly."""
         v = self.versus
         if v is None or v.empty:
-            return (f"No published national figure of the same year and measure is in the data for this "
-                    f"organisation's indicators, so none is compared with {NATIONAL_NAME}.")
+            return (
+                f"No published national figure of the same year and measure is in the data for this "
+                f"organisation's indicators, so none is compared with {NATIONAL_NAME}."
+            )
         items = []
         for ind in self.indicators():
             r = v[v["indicator"] == ind.id].sort_values("year")
@@ -201,14 +240,21 @@ class OrgProfile:
             unit = "percent" if ind.trust.kind == "percentage" else "ratio"
             years = r[r["comparison"] != "not_estimable"]
             hi, lo = int((years["comparison"] == "higher").sum()), int((years["comparison"] == "lower").sum())
-            span = (f" In {len(years)} years with a national figure it was significantly higher in {hi} and "
-                    f"lower in {lo}." if len(years) > 1 else "")
-            items.append(f"- **Indicator {ind.id}** ({md_escape(ind.title)}), {ind.year_phrase(int(last['year']))}: "
-                         f"{versus_words(last, unit)}.{span}")
-        intro = (f"Each figure is compared with the published national figure for {NATIONAL_NAME} of the same year "
-                 "and indicator, treated as fixed (relative likelihoods: a z-test on the log scale; staff-survey "
-                 "percentages: a score test allowing for the design effect; representation ratios: an exact "
-                 "binomial test of the senior group's members). This comparison needs no other organisations.")
+            span = (
+                f" In {len(years)} years with a national figure it was significantly higher in {hi} and lower in {lo}."
+                if len(years) > 1
+                else ""
+            )
+            items.append(
+                f"- **Indicator {ind.id}** ({md_escape(ind.title)}), {ind.year_phrase(int(last['year']))}: "
+                f"{versus_words(last, unit)}.{span}"
+            )
+        intro = (
+            f"Each figure is compared with the published national figure for {NATIONAL_NAME} of the same year "
+            "and indicator, treated as fixed (relative likelihoods: a z-test on the log scale; staff-survey "
+            "percentages: a score test allowing for the design effect; representation ratios: an exact "
+            "binomial test of the senior group's members). This comparison needs no other organisations."
+        )
         return intro + "\n\n" + "\n".join(items)
 
     def title(self) -> str:
@@ -216,10 +262,12 @@ class OrgProfile:
         return f"# {md_escape(self.name)}"
 
     def indicators_intro(self) -> str:
-        return ("Each indicator's latest figure with its 95% confidence interval, the pooled figure of all "
-                "organisations in the same year, and where the organisation lies against the funnel limits. The year "
-                f"column says which year a figure means: the staff-survey indicators ({survey_ids(self.registry)}) "
-                "come from the NHS Staff Survey of the year before the WRES report.")
+        return (
+            "Each indicator's latest figure with its 95% confidence interval, the pooled figure of all "
+            "organisations in the same year, and where the organisation lies against the funnel limits. The year "
+            f"column says which year a figure means: the staff-survey indicators ({survey_ids(self.registry)}) "
+            "come from the NHS Staff Survey of the year before the WRES report."
+        )
 
     def banner_html(self) -> str:
         return synthetic_banner_html(self.results_dir, scope="page")
@@ -228,8 +276,10 @@ class OrgProfile:
         i = self.info
         years = sorted(set(self.rows["year"].astype(int)))
         span = f"{years[0]}–{years[-1]}" if len(years) > 1 else f"{years[0]}"
-        return (f"**Organisation code:** {md_escape(i['org_code'])} · **Region:** {md_escape(i['region'] or 'not given')} · "
-                f"**Type:** {md_escape(i['org_type'] or 'not given')} · **WRES report years:** {span}")
+        return (
+            f"**Organisation code:** {md_escape(i['org_code'])} · **Region:** {md_escape(i['region'] or 'not given')} · "
+            f"**Type:** {md_escape(i['org_type'] or 'not given')} · **WRES report years:** {span}"
+        )
 
     def headline(self) -> str:
         """Plain-English first paragraph: funnel positions in the latest year, significant trends."""
@@ -242,8 +292,12 @@ class OrgProfile:
                 f"Comparing organisations needs at least {self.min_orgs} with an estimate; the data hold "
                 f"{self.n_orgs_total} organisation(s) ({most} with an estimate at most for any indicator), so this "
                 "organisation has no peers to be compared with and no funnel position is shown."
-                + (" It is compared instead with the published national figures below."
-                   if self.versus is not None and len(self.versus) else ""))
+                + (
+                    " It is compared instead with the published national figures below."
+                    if self.versus is not None and len(self.versus)
+                    else ""
+                )
+            )
         else:
             out95 = placed[placed["position_95"].isin(["above", "below"])]
             out998 = placed[placed["position_998"].isin(["above", "below"])]
@@ -252,20 +306,27 @@ class OrgProfile:
             if self._has_survey(placed):
                 when += " (the staff-survey indicators come from the previous year's NHS Staff Survey)"
             if out95.empty:
-                parts.append(f"In {when}, **none of its {len(placed)} indicators** with a comparison lies outside the "
-                             "95% funnel limits: each is within the range expected by chance for an organisation of "
-                             "its size.")
+                parts.append(
+                    f"In {when}, **none of its {len(placed)} indicators** with a comparison lies outside the "
+                    "95% funnel limits: each is within the range expected by chance for an organisation of "
+                    "its size."
+                )
             else:
                 items = "; ".join(
                     f"indicator {int(r.indicator)} ({md_escape(r.title)}) "
                     f"{position_words(self.registry.indicator(int(r.indicator)), r.position_95, r.value)}"
-                    for r in out95.itertuples())
+                    for r in out95.itertuples()
+                )
                 verb = "lies" if len(out95) == 1 else "lie"
-                parts.append(f"In {when}, **{len(out95)} of its {len(placed)} indicators** with a comparison {verb} "
-                             f"outside the 95% funnel limits: {items}.")
+                parts.append(
+                    f"In {when}, **{len(out95)} of its {len(placed)} indicators** with a comparison {verb} "
+                    f"outside the 95% funnel limits: {items}."
+                )
                 if len(out998):
-                    parts.append(f"{len(out998)} of them {'is' if len(out998) == 1 else 'are'} also outside the 99.8% "
-                                 "limits, a stronger signal.")
+                    parts.append(
+                        f"{len(out998)} of them {'is' if len(out998) == 1 else 'are'} also outside the 99.8% "
+                        "limits, a stronger signal."
+                    )
                 else:
                     parts.append("None is outside the 99.8% limits. " + self._chance_words(placed))
         vs = self.versus
@@ -276,33 +337,43 @@ class OrgProfile:
             diff = cur[cur["comparison"].isin(["higher", "lower"])]
             what = f"{len(cur)} compared indicator{'s' if len(cur) != 1 else ''}"
             if diff.empty:
-                parts.append(f"Against the published national figures (each indicator's latest year with one), "
-                             f"**none of its {what}** differs significantly from {NATIONAL_NAME}.")
+                parts.append(
+                    f"Against the published national figures (each indicator's latest year with one), "
+                    f"**none of its {what}** differs significantly from {NATIONAL_NAME}."
+                )
             else:
-                which = "; ".join(f"indicator {int(r.indicator)} {VERSUS_WORDS[r.comparison]}"
-                                  for r in diff.itertuples())
-                parts.append(f"Against the published national figures (each indicator's latest year with one), "
-                             f"**{len(diff)} of its {what}** differ{'s' if len(diff) == 1 else ''} significantly "
-                             f"from {NATIONAL_NAME}: {which}.")
+                which = "; ".join(
+                    f"indicator {int(r.indicator)} {VERSUS_WORDS[r.comparison]}" for r in diff.itertuples()
+                )
+                parts.append(
+                    f"Against the published national figures (each indicator's latest year with one), "
+                    f"**{len(diff)} of its {what}** differ{'s' if len(diff) == 1 else ''} significantly "
+                    f"from {NATIONAL_NAME}: {which}."
+                )
         tr = self.trends
         if tr is None or tr.empty:
             parts.append("No trend could be tested.")
         else:
             sig = tr[tr["verdict"].isin(["improving", "worsening", "crossed parity", "increasing", "decreasing"])]
             n_tests = int(tr["q_value"].notna().sum())
-            corrected = (f"After correcting for testing {self.n_orgs_total} organisations (Benjamini–Hochberg), "
-                         if self.n_orgs_total > 1 else
-                         "With a single organisation in the data there is nothing to correct across organisations: ")
+            corrected = (
+                f"After correcting for testing {self.n_orgs_total} organisations (Benjamini–Hochberg), "
+                if self.n_orgs_total > 1
+                else "With a single organisation in the data there is nothing to correct across organisations: "
+            )
             if sig.empty:
                 parts.append(
                     f"{corrected}**none of its {n_tests} tested trends** (in the gap between the groups each "
                     "indicator compares) is statistically significant. That is not evidence of no change: a single "
-                    "organisation's counts can detect only large changes.")
+                    "organisation's counts can detect only large changes."
+                )
             else:
                 items = "; ".join(f"indicator {int(r.indicator)} {r.verdict}" for r in sig.itertuples())
-                parts.append(f"{corrected}"
-                             f"**{len(sig)} of its {n_tests} tested trends** {'is' if len(sig) == 1 else 'are'} "
-                             f"statistically significant: {items}.")
+                parts.append(
+                    f"{corrected}"
+                    f"**{len(sig)} of its {n_tests} tested trends** {'is' if len(sig) == 1 else 'are'} "
+                    f"statistically significant: {items}."
+                )
         return " ".join(parts)
 
     def _chance_words(self, placed: pd.DataFrame) -> str:
@@ -314,8 +385,10 @@ class OrgProfile:
         if used.empty or not used.isin(["additive", "exact_binomial"]).all():
             return ""
         at_most = "at most " if used.eq("exact_binomial").any() else ""
-        return (f"The limits are set so that, with no real differences between organisations, {at_most}about 1 in 20 "
-                "figures would lie outside the 95% limits by chance.")
+        return (
+            f"The limits are set so that, with no real differences between organisations, {at_most}about 1 in 20 "
+            "figures would lie outside the 95% limits by chance."
+        )
 
     def _has_survey(self, df: pd.DataFrame) -> bool:
         return any(self.registry.indicator(int(i)).is_survey for i in df["indicator"])
@@ -325,8 +398,10 @@ class OrgProfile:
         lat = self.latest()
         if len(lat) and (lat["position_95"] != "not estimable").any():
             return ""
-        return (f"**No peer comparison.** Funnel positions need at least {self.min_orgs} organisations with an "
-                f"estimate in the same year; the data hold {self.n_orgs_total}.")
+        return (
+            f"**No peer comparison.** Funnel positions need at least {self.min_orgs} organisations with an "
+            f"estimate in the same year; the data hold {self.n_orgs_total}."
+        )
 
     def peer_words(self, ind: Indicator, r) -> str:
         """Where one latest figure lies against its peers, in words."""
@@ -346,24 +421,40 @@ class OrgProfile:
             ind = self.registry.indicator(int(r.indicator))
             lines = [f"95% CI {trust_charts.fmt_ci(r.ci_low, r.ci_high, r.unit)}"]
             if ind.non_adverse and ind.trust.kind == "relative_likelihood" and pd.notna(r.in_non_adverse_range):
-                lines.append("in the non-adverse range" if bool(r.in_non_adverse_range)
-                             else "outside the non-adverse range")
-            rows.append({
-                "indicator": f"{int(r.indicator)}. {ind.title}", "meaning": value_label(ind, self.registry),
-                "year": (f"{r.year - ind.survey_lag} staff survey (WRES {r.year})" if ind.is_survey
-                         else f"WRES {r.year}"),
-                "value": trust_charts.fmt(r.value, r.unit), "ci": "\n".join(lines),
-                "national": (trust_charts.fmt(r.national, r.unit) if self.n_orgs_total > 1
-                             else "only this organisation"),
-                "england": r.versus or "no national figure for this year", "peers": self.peer_words(ind, r),
-                "verdict": VERDICTS.get(r.verdict, r.verdict) or "—"})
-        return html_table(pd.DataFrame(rows), [
-            Column("indicator", "Indicator", note="meaning"), Column("year", "Year"),
-            Column("value", "Value", wrap="strong", note="ci"), Column("national", "All organisations"),
-            Column("england", f"Against {NATIONAL_NAME} (published, same year)"),
-            Column("peers", "Against peers (funnel limits)"), Column("verdict", "Trend (after BH)")],
+                lines.append(
+                    "in the non-adverse range" if bool(r.in_non_adverse_range) else "outside the non-adverse range"
+                )
+            rows.append(
+                {
+                    "indicator": f"{int(r.indicator)}. {ind.title}",
+                    "meaning": value_label(ind, self.registry),
+                    "year": (
+                        f"{r.year - ind.survey_lag} staff survey (WRES {r.year})" if ind.is_survey else f"WRES {r.year}"
+                    ),
+                    "value": trust_charts.fmt(r.value, r.unit),
+                    "ci": "\n".join(lines),
+                    "national": (
+                        trust_charts.fmt(r.national, r.unit) if self.n_orgs_total > 1 else "only this organisation"
+                    ),
+                    "england": r.versus or "no national figure for this year",
+                    "peers": self.peer_words(ind, r),
+                    "verdict": VERDICTS.get(r.verdict, r.verdict) or "—",
+                }
+            )
+        return html_table(
+            pd.DataFrame(rows),
+            [
+                Column("indicator", "Indicator", note="meaning"),
+                Column("year", "Year"),
+                Column("value", "Value", wrap="strong", note="ci"),
+                Column("national", "All organisations"),
+                Column("england", f"Against {NATIONAL_NAME} (published, same year)"),
+                Column("peers", "Against peers (funnel limits)"),
+                Column("verdict", "Trend (after BH)"),
+            ],
             caption=f"{self.name}: latest figure of each indicator against all organisations",
-            css="wres-org-profile")
+            css="wres-org-profile",
+        )
 
     def charts(self) -> list:
         """One small chart per indicator: its value over time against all organisations."""
@@ -371,8 +462,7 @@ class OrgProfile:
         for ind in self.indicators():
             r = self.rows[self.rows["indicator"] == ind.id]
             nat = self.national[self.national["indicator"] == ind.id] if len(self.national) else self.national
-            c = trust_charts.profile_chart(r, nat, ind, self.registry, org_label=self.name,
-                                           peers=self.n_orgs_total > 1)
+            c = trust_charts.profile_chart(r, nat, ind, self.registry, org_label=self.name, peers=self.n_orgs_total > 1)
             if c is not None:
                 out.append(c)
         return out
@@ -384,19 +474,28 @@ class OrgProfile:
             return "<p>No trend could be tested for this organisation.</p>"
         show = tr.sort_values("indicator").copy()
         show["title"] = [f"{int(i)}. {self.registry.indicator(int(i)).title}" for i in show["indicator"]]
-        show["ci"] = ["—" if pd.isna(lo) else f"{_pct_change(lo)} to {_pct_change(hi)}"
-                      for lo, hi in zip(show["slope_ci_low"], show["slope_ci_high"], strict=True)]
+        show["ci"] = [
+            "—" if pd.isna(lo) else f"{_pct_change(lo)} to {_pct_change(hi)}"
+            for lo, hi in zip(show["slope_ci_low"], show["slope_ci_high"], strict=True)
+        ]
         show["verdict_words"] = show["verdict"].map(lambda v: VERDICTS.get(v, v))
         plain = number("{:.3g}")
-        return html_table(show, [
-            Column("title", "Indicator"), Column("tested", "What is tested"),
-            Column("n_years", "Years", fmt=number("{:.0f}"), css="text-right"),
-            Column("or_change_pct_per_year", "Change per year (odds ratio)", fmt=number("{:+.1f}%")),
-            Column("ci", "95% CI"), Column("p_value", "p", fmt=plain),
-            Column("q_value", "q (BH across organisations)", fmt=plain), Column("verdict_words", "Verdict"),
-            Column("note", "Note", wrap="small", missing="")],
+        return html_table(
+            show,
+            [
+                Column("title", "Indicator"),
+                Column("tested", "What is tested"),
+                Column("n_years", "Years", fmt=number("{:.0f}"), css="text-right"),
+                Column("or_change_pct_per_year", "Change per year (odds ratio)", fmt=number("{:+.1f}%")),
+                Column("ci", "95% CI"),
+                Column("p_value", "p", fmt=plain),
+                Column("q_value", "q (BH across organisations)", fmt=plain),
+                Column("verdict_words", "Verdict"),
+                Column("note", "Note", wrap="small", missing=""),
+            ],
             caption=f"{self.name}: is the gap between the groups changing? Trend tests per indicator",
-            css="wres-org-trends")
+            css="wres-org-trends",
+        )
 
     def write_download(self, folder: str | Path = "downloads") -> str:
         """Write this organisation's figures (every indicator and year, with the value of all
@@ -405,16 +504,41 @@ class OrgProfile:
         folder.mkdir(parents=True, exist_ok=True)
         name = f"{_safe_filename(self.org_code)}-wres-figures.csv"
         r = self.rows.copy()
-        nat = self.national[["indicator", "year", "value"]].rename(columns={"value": "all_organisations_value"}) \
-            if len(self.national) else pd.DataFrame(columns=["indicator", "year", "all_organisations_value"])
+        nat = (
+            self.national[["indicator", "year", "value"]].rename(columns={"value": "all_organisations_value"})
+            if len(self.national)
+            else pd.DataFrame(columns=["indicator", "year", "all_organisations_value"])
+        )
         r = r.merge(nat, on=["indicator", "year"], how="left")
         r["indicator_title"] = r["indicator"].map(lambda i: self.registry.indicator(int(i)).title)
         r["value_meaning"] = r["indicator"].map(lambda i: value_label(self.registry.indicator(int(i)), self.registry))
-        r["year_meaning"] = [self.registry.indicator(int(i)).year_phrase(int(y)) for i, y in zip(r["indicator"], r["year"], strict=True)]
-        cols = ["org_code", "org_name", "region", "org_type", "indicator", "indicator_title", "year", "year_meaning",
-                "value_meaning", "unit", "value", "ci_low", "ci_high", "gap", "gap_ci_low", "gap_ci_high",
-                "all_organisations_value", "funnel_z", "funnel_position_95", "funnel_position_998",
-                "in_non_adverse_range", "note"]
+        r["year_meaning"] = [
+            self.registry.indicator(int(i)).year_phrase(int(y)) for i, y in zip(r["indicator"], r["year"], strict=True)
+        ]
+        cols = [
+            "org_code",
+            "org_name",
+            "region",
+            "org_type",
+            "indicator",
+            "indicator_title",
+            "year",
+            "year_meaning",
+            "value_meaning",
+            "unit",
+            "value",
+            "ci_low",
+            "ci_high",
+            "gap",
+            "gap_ci_low",
+            "gap_ci_high",
+            "all_organisations_value",
+            "funnel_z",
+            "funnel_position_95",
+            "funnel_position_998",
+            "in_non_adverse_range",
+            "note",
+        ]
         to_safe_csv(r[[c for c in cols if c in r.columns]].sort_values(["indicator", "year"]), folder / name)
         return f"{{download}}`Download this organisation's figures as CSV ({name}) <{folder.as_posix()}/{name}>`"
 
@@ -436,4 +560,5 @@ class OrgProfile:
             "- **Trends** test whether the gap between the two groups changed, with a quasi-binomial model of the "
             "yearly counts; the q-value corrects for testing every organisation (Benjamini–Hochberg). *Improving* "
             "means the gap closing towards parity (an odds ratio of 1), *worsening* the gap widening, whichever "
-            "group is ahead; a gap that changed sides is *crossed parity*.")
+            "group is ahead; a gap that changed sides is *crossed parity*."
+        )

@@ -24,21 +24,29 @@ from IPython.display import HTML, Markdown
 from wres import results
 from wres.registry import Indicator, Registry, load_registry
 from wres.report import organisation_charts as trust_charts
+from wres.report.csv_safety import to_safe_csv
 from wres.report.html import md_escape
 from wres.report.words import organisation_value_label as value_label
-from wres.report.csv_safety import to_safe_csv
 
 #: The results this part reads ("organisation_meta" is ``trust_meta.json``, read with
 #: :func:`wres.results.read_meta`).
-READS: tuple[str, ...] = ("organisation_indicators", "organisation_funnel_fits", "organisation_funnel_limits",
-                          "organisation_aggregates", "organisation_share_in_range", results.ORGANISATION_META_KEY)
+READS: tuple[str, ...] = (
+    "organisation_indicators",
+    "organisation_funnel_fits",
+    "organisation_funnel_limits",
+    "organisation_aggregates",
+    "organisation_share_in_range",
+    results.ORGANISATION_META_KEY,
+)
 #: What the synthetic banner reads.
 BANNER_READS: tuple[str, ...] = (results.ORGANISATION_META_KEY,)
 
 BANNER_CLASS = "admonition warning wres-synthetic-banner"
-NO_DATA = ("## Organisations\n\nNo organisation-level figures are in this build, so this chapter shows "
-           "national figures only. Organisation-level files in the long format can be added to "
-           "`data/raw/trusts/` (see the data chapter).")
+NO_DATA = (
+    "## Organisations\n\nNo organisation-level figures are in this build, so this chapter shows "
+    "national figures only. Organisation-level files in the long format can be added to "
+    "`data/raw/trusts/` (see the data chapter)."
+)
 
 
 def synthetic_banner_html(results_dir: str | Path, scope: str = "section") -> str:
@@ -76,15 +84,25 @@ def _parity_words(rows: pd.DataFrame) -> str:
     n = int(p.isin(["above", "below", "inside"]).sum())
     if not n:
         return ""
-    return (f"**Parity view:** against its own workforce share (a senior group mirroring the workforce), "
-            f"{int((p == 'below').sum())} of {n} organisations lie below the 95% limit and "
-            f"{int((p == 'above').sum())} above it (exact binomial); the funnel plot shows the "
-            "national-ratio view, in which each is compared with its workforce share times the ratio of all "
-            "organisations.")
+    return (
+        f"**Parity view:** against its own workforce share (a senior group mirroring the workforce), "
+        f"{int((p == 'below').sum())} of {n} organisations lie below the 95% limit and "
+        f"{int((p == 'above').sum())} above it (exact binomial); the funnel plot shows the "
+        "national-ratio view, in which each is compared with its workforce share times the ratio of all "
+        "organisations."
+    )
 
 
-def _intro(ind: Indicator, registry: Registry, rows: pd.DataFrame, fit: pd.Series | None, year: int,
-           deff: float, min_orgs: int, n_estimates: int) -> str:
+def _intro(
+    ind: Indicator,
+    registry: Registry,
+    rows: pd.DataFrame,
+    fit: pd.Series | None,
+    year: int,
+    deff: float,
+    min_orgs: int,
+    n_estimates: int,
+) -> str:
     unit = "percent" if ind.trust.kind == "percentage" else "ratio"
     n = rows["org_code"].nunique()
     p95, p998 = rows["funnel_position_95"], rows["funnel_position_998"]
@@ -92,10 +110,12 @@ def _intro(ind: Indicator, registry: Registry, rows: pd.DataFrame, fit: pd.Serie
     orgs = "organisation" if n == 1 else "organisations"
     parts = [f"How the {n} {orgs} in the data compare on **{label}** in the {ind.year_phrase(year)}."]
     if fit is None or n_estimates < min_orgs:
-        parts.append(f"A funnel plot needs at least {min_orgs} organisations with an estimate (below that the "
-                     "spread between organisations cannot be estimated well enough for the limits to keep their "
-                     f"stated error rate); this year has {n_estimates}, so there are no peers to compare with and "
-                     "no funnel is drawn.")
+        parts.append(
+            f"A funnel plot needs at least {min_orgs} organisations with an estimate (below that the "
+            "spread between organisations cannot be estimated well enough for the limits to keep their "
+            f"stated error rate); this year has {n_estimates}, so there are no peers to compare with and "
+            "no funnel is drawn."
+        )
         if ind.trust.kind == "representation":
             parts.append(_parity_words(rows))
         return " ".join(parts)
@@ -107,26 +127,39 @@ def _intro(ind: Indicator, registry: Registry, rows: pd.DataFrame, fit: pd.Serie
         f"**{int(((p998 == 'above') | (p998 == 'below')).sum())}** organisations lie outside the "
         f"99.8% limits ({int((p998 == 'above').sum())} above, {int((p998 == 'below').sum())} below) and "
         f"**{int(((p95 == 'above') | (p95 == 'below')).sum())}** outside the 95% limits "
-        f"({int((p95 == 'above').sum())} above, {int((p95 == 'below').sum())} below).")
-    parts.append(trust_charts.funnel_model_words(fit, registry.standard.label(registry.standard.minority_group))
-                 + " The 99.8% limits are the stronger signal.")
+        f"({int((p95 == 'above').sum())} above, {int((p95 == 'below').sum())} below)."
+    )
+    parts.append(
+        trust_charts.funnel_model_words(fit, registry.standard.label(registry.standard.minority_group))
+        + " The 99.8% limits are the stronger signal."
+    )
     if str(fit.get("note", "")):
         parts.append(f"Note: {md_escape(fit['note'])}.")
     if ind.trust.kind == "representation":
         parts.append(_parity_words(rows))
     if ind.trust.kind == "percentage":
-        parts.append(f"These are weighted staff-survey estimates; the intervals and limits assume a design effect of "
-                     f"{deff:g} (the survey does not publish one), so treat positions near a limit with care.")
+        parts.append(
+            f"These are weighted staff-survey estimates; the intervals and limits assume a design effect of "
+            f"{deff:g} (the survey does not publish one), so treat positions near a limit with care."
+        )
     if ind.trust.kind == "representation":
-        parts.append("A ratio of 1 means the group is represented in proportion to its share of the "
-                     "organisation's whole workforce. Senior groups are small, so intervals are wide and few "
-                     "organisations can be told apart from the pooled value.")
+        parts.append(
+            "A ratio of 1 means the group is represented in proportion to its share of the "
+            "organisation's whole workforce. Senior groups are small, so intervals are wide and few "
+            "organisations can be told apart from the pooled value."
+        )
     return " ".join(parts)
 
 
-def section(indicator_id: int, results_dir: str | Path, registry: Registry | None = None, *,
-                  heading: bool = True, download_folder: str | Path = "downloads",
-                  index_link: str | None = None) -> list:
+def section(
+    indicator_id: int,
+    results_dir: str | Path,
+    registry: Registry | None = None,
+    *,
+    heading: bool = True,
+    download_folder: str | Path = "downloads",
+    index_link: str | None = None,
+) -> list:
     """Displayable parts (Markdown, HTML, charts) for the "Organisations" part of a chapter.
 
     Funnel plot for the latest year, breakdowns by region and type of organisation with
@@ -171,14 +204,21 @@ def section(indicator_id: int, results_dir: str | Path, registry: Registry | Non
 
     agg = results.read(results_dir, "organisation_aggregates")
     agg = agg[agg["indicator"] == ind.id] if len(agg) else agg
-    breakdowns = [trust_charts.breakdown_chart(agg, ind, registry, level=lv, year=year)
-                  for lv in ("region", "org_type")] if len(agg) else []
+    breakdowns = (
+        [trust_charts.breakdown_chart(agg, ind, registry, level=lv, year=year) for lv in ("region", "org_type")]
+        if len(agg)
+        else []
+    )
     breakdowns = [c for c in breakdowns if c is not None]
     if breakdowns:
-        out.append(Markdown("### By region and type of organisation\n\n"
-                            "Counts are added up over the organisations in each group before the rate is taken, "
-                            "so larger organisations weigh more. The bars are 95% confidence intervals; where two "
-                            "intervals overlap a lot, the groups cannot be told apart."))
+        out.append(
+            Markdown(
+                "### By region and type of organisation\n\n"
+                "Counts are added up over the organisations in each group before the rate is taken, "
+                "so larger organisations weigh more. The bars are 95% confidence intervals; where two "
+                "intervals overlap a lot, the groups cannot be told apart."
+            )
+        )
         out.extend(breakdowns)
 
     share = results.read(results_dir, "organisation_share_in_range")
@@ -188,25 +228,50 @@ def section(indicator_id: int, results_dir: str | Path, registry: Registry | Non
         if chart is not None:
             lo, hi = ind.non_adverse
             last = s.iloc[-1]
-            out.append(Markdown(
-                f"### Organisations in the non-adverse range\n\n"
-                f"NHS England counts an organisation as within the non-adverse range when its relative likelihood "
-                f"lies between {lo:.2f} and {hi:.2f}. In the {ind.year_phrase(int(last['year']))}, "
-                f"**{int(last['n_in_range'])} of {int(last['n_orgs'])}** organisations ({_fmt_pct(last['share'])}) "
-                "were inside it. Being inside the range is not the same as being statistically indistinguishable "
-                "from parity: for a small organisation the interval around its figure is wide."))
+            out.append(
+                Markdown(
+                    f"### Organisations in the non-adverse range\n\n"
+                    f"NHS England counts an organisation as within the non-adverse range when its relative likelihood "
+                    f"lies between {lo:.2f} and {hi:.2f}. In the {ind.year_phrase(int(last['year']))}, "
+                    f"**{int(last['n_in_range'])} of {int(last['n_orgs'])}** organisations ({_fmt_pct(last['share'])}) "
+                    "were inside it. Being inside the range is not the same as being statistically indistinguishable "
+                    "from parity: for a small organisation the interval around its figure is wide."
+                )
+            )
             out.append(chart)
 
     out.append(Markdown(_download(rows, ind, registry, download_folder)))
     if index_link:
-        out.append(HTML(f'<p>Every organisation has its own page: see the '
-                        f'<a href="{html.escape(index_link, quote=True)}">list of organisations</a>.</p>'))
+        out.append(
+            HTML(
+                f"<p>Every organisation has its own page: see the "
+                f'<a href="{html.escape(index_link, quote=True)}">list of organisations</a>.</p>'
+            )
+        )
     return out
 
 
-_DOWNLOAD_COLUMNS = ["year", "org_code", "org_name", "region", "org_type", "indicator", "band", "unit", "value",
-                     "ci_low", "ci_high", "gap", "gap_ci_low", "gap_ci_high", "funnel_z", "funnel_position_95",
-                     "funnel_position_998", "in_non_adverse_range", "note"]
+_DOWNLOAD_COLUMNS = [
+    "year",
+    "org_code",
+    "org_name",
+    "region",
+    "org_type",
+    "indicator",
+    "band",
+    "unit",
+    "value",
+    "ci_low",
+    "ci_high",
+    "gap",
+    "gap_ci_low",
+    "gap_ci_high",
+    "funnel_z",
+    "funnel_position_95",
+    "funnel_position_998",
+    "in_non_adverse_range",
+    "note",
+]
 
 
 def _download(rows: pd.DataFrame, ind: Indicator, registry: Registry, folder: str | Path) -> str:
@@ -215,5 +280,7 @@ def _download(rows: pd.DataFrame, ind: Indicator, registry: Registry, folder: st
     name = f"{_safe_filename(ind.slug)}-organisations.csv"
     cols = [c for c in _DOWNLOAD_COLUMNS if c in rows.columns]
     to_safe_csv(rows[cols].sort_values(["year", "org_code"]), folder / name)
-    return (f"{{download}}`Download every organisation's figures for this indicator as CSV ({name}) "
-            f"<{folder.as_posix()}/{name}>`")
+    return (
+        f"{{download}}`Download every organisation's figures for this indicator as CSV ({name}) "
+        f"<{folder.as_posix()}/{name}>`"
+    )

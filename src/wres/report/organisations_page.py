@@ -20,7 +20,6 @@ from wres.report.tables import Column, html_table
 READS: tuple[str, ...] = ("organisations", "organisation_indicators", *BANNER_READS)
 
 
-
 def profile_href(org_code: str, profile_link: str) -> str:
     """The link to an organisation's page: ``profile_link`` with the URL-quoted code."""
     return profile_link.format(org_code=quote(str(org_code), safe=""))
@@ -44,11 +43,13 @@ def index_markdown(results_dir: str | Path) -> str:
     types = orgs["org_type"].replace("", "not given").value_counts().sort_index()
     by_region = ", ".join(f"{md_escape(k)} {v}" for k, v in regions.items())
     by_type = ", ".join(f"{md_escape(k)} {v}" for k, v in types.items())
-    return (f"The data hold **{len(orgs)} organisations** with figures for WRES report years {years}. "
-            f"By region: {by_region}. By type: {by_type}. Type in the box to filter the list; select a name to see "
-            "that organisation's indicators, its position against its peers and its trends. The last column counts "
-            "its indicators outside the 95% funnel limits in their latest year (with no real differences between "
-            "organisations, about 1 in 20 would be by chance: the limits allow for the spread between organisations).")
+    return (
+        f"The data hold **{len(orgs)} organisations** with figures for WRES report years {years}. "
+        f"By region: {by_region}. By type: {by_type}. Type in the box to filter the list; select a name to see "
+        "that organisation's indicators, its position against its peers and its trends. The last column counts "
+        "its indicators outside the 95% funnel limits in their latest year (with no real differences between "
+        "organisations, about 1 in 20 would be by chance: the limits allow for the spread between organisations)."
+    )
 
 
 def index_html(results_dir: str | Path, profile_link: str) -> str:
@@ -62,17 +63,28 @@ def index_html(results_dir: str | Path, profile_link: str) -> str:
     orgs["code"] = orgs["org_code"].astype(str)
     orgs["name"] = [str(n) or c for n, c in zip(orgs["org_name"], orgs["code"], strict=True)]
     orgs["href"] = orgs["code"].map(lambda c: profile_href(c, profile_link))
-    orgs["search"] = [" ".join([n, c, str(r), str(t)]).lower()
-                      for n, c, r, t in zip(orgs["name"], orgs["code"], orgs["region"], orgs["org_type"], strict=True)]
+    orgs["search"] = [
+        " ".join([n, c, str(r), str(t)]).lower()
+        for n, c, r, t in zip(orgs["name"], orgs["code"], orgs["region"], orgs["org_type"], strict=True)
+    ]
     orgs["years"] = [f"{int(a)}–{int(b)}" for a, b in zip(orgs["first_year"], orgs["last_year"], strict=True)]
     orgs["outside"] = orgs["code"].map(lambda c: int(outside.get(c, 0)))
     n = len(orgs)
-    table = html_table(orgs, [
-        Column("name", "Organisation", link="href"), Column("code", "Code"), Column("region", "Region"),
-        Column("org_type", "Type"), Column("years", "Report years", css="text-right"),
-        Column("outside", "Indicators outside the 95% limits", css="text-right")],
-        caption="Organisations by region and type, with links to their pages", css="wres-org-table",
-        row_attrs={"data-search": "search"}, table_id="wres-org-table")
+    table = html_table(
+        orgs,
+        [
+            Column("name", "Organisation", link="href"),
+            Column("code", "Code"),
+            Column("region", "Region"),
+            Column("org_type", "Type"),
+            Column("years", "Report years", css="text-right"),
+            Column("outside", "Indicators outside the 95% limits", css="text-right"),
+        ],
+        caption="Organisations by region and type, with links to their pages",
+        css="wres-org-table",
+        row_attrs={"data-search": "search"},
+        table_id="wres-org-table",
+    )
     return f"""<div class="wres-org-index">
 <p><label for="wres-org-search"><strong>Search organisations</strong></label><br>
 <input type="search" id="wres-org-search" placeholder="Name, code, region or type" autocomplete="off" style="width:100%;max-width:28em"></p>

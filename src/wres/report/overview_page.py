@@ -29,11 +29,13 @@ class Overview(PageView):
         counts = self.summary["verdict"].value_counts()
         parts = [f"{n} {v}" for v, n in counts.items()]
         n = words.count_words(len(self.registry.indicators))
-        return (f"**Of the {n} {self.registry.standard.short_name} indicators' headline series, {'; '.join(parts)}.** "
-                "A trend is called real only when it passes a significance test with the false discovery rate "
-                "controlled across this family of headline series, one for each indicator; for ratios and gaps "
-                "between groups, improving means moving towards parity. \"Too few years\" means fewer comparable "
-                "published figures than the test needs, not that nothing changed.")
+        return (
+            f"**Of the {n} {self.registry.standard.short_name} indicators' headline series, {'; '.join(parts)}.** "
+            "A trend is called real only when it passes a significance test with the false discovery rate "
+            "controlled across this family of headline series, one for each indicator; for ratios and gaps "
+            'between groups, improving means moving towards parity. "Too few years" means fewer comparable '
+            "published figures than the test needs, not that nothing changed."
+        )
 
     def _table_frame(self) -> pd.DataFrame:
         rows = []
@@ -45,27 +47,46 @@ class Overview(PageView):
             else:
                 latest = f"{words.fmt_value(r.latest_value, r.unit)}{pct} ({ind.year_phrase(int(r.latest_year))})"
                 unit = "points" if r.unit in ("percent", "percentage points") else ""
-                change = (f"{r.change:+.2f} {unit} since {ind.year_phrase(int(r.first_year))} "
-                          f"({words.fmt_value(r.first_value, r.unit)}{pct})").replace("  ", " ")
-            rows.append({"id": ind.id, "title": ind.title, "href": f"{ind.slug}.html", "series": r.label,
-                         "latest": latest, "change": change, "verdict": words.VERDICT_ICON.get(r.verdict, r.verdict),
-                         "row_class": f"verdict-{r.verdict.replace(' ', '-')}"})
+                change = (
+                    f"{r.change:+.2f} {unit} since {ind.year_phrase(int(r.first_year))} "
+                    f"({words.fmt_value(r.first_value, r.unit)}{pct})"
+                ).replace("  ", " ")
+            rows.append(
+                {
+                    "id": ind.id,
+                    "title": ind.title,
+                    "href": f"{ind.slug}.html",
+                    "series": r.label,
+                    "latest": latest,
+                    "change": change,
+                    "verdict": words.VERDICT_ICON.get(r.verdict, r.verdict),
+                    "row_class": f"verdict-{r.verdict.replace(' ', '-')}",
+                }
+            )
         return pd.DataFrame(rows)
 
     def table_html(self) -> str:
         return html_table(
             self._table_frame(),
-            [Column("id", "#"), Column("title", "Indicator", link="href", note="series"),
-             Column("latest", "Latest"), Column("change", "Change"),
-             Column("verdict", "Trend verdict", wrap="strong")],
+            [
+                Column("id", "#"),
+                Column("title", "Indicator", link="href", note="series"),
+                Column("latest", "Latest"),
+                Column("change", "Change"),
+                Column("verdict", "Trend verdict", wrap="strong"),
+            ],
             caption="Every indicator's headline series: latest national figure, change since the first "
-                    "comparable year (the first that entered the trend test), and trend verdict",
-            css="wres-overview", row_class="row_class")
+            "comparable year (the first that entered the trend test), and trend verdict",
+            css="wres-overview",
+            row_class="row_class",
+        )
 
     def relative_likelihood_chart(self) -> alt.LayerChart:
         rl = [i for i in self.registry.indicators if i.is_relative_likelihood]
-        df = self.series[self.series["indicator"].isin([i.id for i in rl])
-                         & self.series["series"].isin([i.headline_series for i in rl])].copy()
+        df = self.series[
+            self.series["indicator"].isin([i.id for i in rl])
+            & self.series["series"].isin([i.headline_series for i in rl])
+        ].copy()
         df["label"] = df["indicator"].map({i.id: f"Indicator {i.id}: {i.title}" for i in rl})
         ids = words.id_list([i.id for i in rl])
         return charts.series_chart(df, rl[0], f"Relative likelihoods for indicators {ids}, England", unit="ratio")
@@ -76,5 +97,7 @@ class Overview(PageView):
         folder.mkdir(parents=True, exist_ok=True)
         name = results.table("national_trends").file
         shutil.copyfile(results.path(self.results_dir, "national_trends"), folder / name)
-        return (f"{{download}}`Download the trend results for every series ({name}) <{folder.as_posix()}/{name}>` "
-                "— column meanings are in the data dictionary (`data/README.md`).")
+        return (
+            f"{{download}}`Download the trend results for every series ({name}) <{folder.as_posix()}/{name}>` "
+            "— column meanings are in the data dictionary (`data/README.md`)."
+        )

@@ -184,8 +184,14 @@ def _peer_rows(aggregates: pd.DataFrame) -> pd.DataFrame:
     return aggregates[aggregates["level"] == "national"]
 
 
-def organisation_figure(ind: Indicator, registry: Registry, rows: pd.DataFrame, trends: pd.DataFrame,
-                        peers: pd.DataFrame, series: pd.DataFrame) -> Figure:
+def organisation_figure(
+    ind: Indicator,
+    registry: Registry,
+    rows: pd.DataFrame,
+    trends: pd.DataFrame,
+    peers: pd.DataFrame,
+    series: pd.DataFrame,
+) -> Figure:
     """The facts one card and one table row show, read from the results frames given."""
     fig = Figure(ind, organisation_unit(ind), value_meaning(ind, registry))
     fig.national, fig.national_year = _national_latest(series, ind, national_series_key(ind, registry))
@@ -235,8 +241,10 @@ def organisation_trend_words(trend: pd.Series | None) -> str:
     verdict = VERDICT_WORDS.get(str(trend["verdict"]), str(trend["verdict"]))
     if _missing(trend.get("slope")):
         return verdict
-    size = (f"odds ratio {pct_per_year(trend['slope'])} a year "
-            f"(95% CI {pct_per_year(trend['slope_ci_low'])} to {pct_per_year(trend['slope_ci_high'])})")
+    size = (
+        f"odds ratio {pct_per_year(trend['slope'])} a year "
+        f"(95% CI {pct_per_year(trend['slope_ci_low'])} to {pct_per_year(trend['slope_ci_high'])})"
+    )
     q = "" if _missing(trend.get("q_value")) else f", q = {float(trend['q_value']):.2g}"
     return f"{verdict}: {size}{q}, over {int(trend['n_years'])} years"
 
@@ -249,8 +257,10 @@ def national_trend_words(trend: pd.Series | None) -> str:
     if _missing(trend.get("slope")):
         return verdict
     unit = str(trend["slope_unit"])
-    return (f"{verdict}: {float(trend['slope']):+.2f} {unit} (95% CI {float(trend['slope_ci_low']):+.2f} to "
-            f"{float(trend['slope_ci_high']):+.2f}), over {int(trend['n_years'])} years")
+    return (
+        f"{verdict}: {float(trend['slope']):+.2f} {unit} (95% CI {float(trend['slope_ci_low']):+.2f} to "
+        f"{float(trend['slope_ci_high']):+.2f}), over {int(trend['n_years'])} years"
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -280,26 +290,38 @@ class Axes:
     x_title: str = "WRES report year"
 
     def x(self) -> alt.X:
-        return alt.X("year:Q", title=self.x_title, scale=alt.Scale(domain=[min(self.years) - 0.5,
-                                                                                max(self.years) + 0.5]),
-                     axis=alt.Axis(format="d", values=self.years, labelAngle=0, labelOverlap=True))
+        return alt.X(
+            "year:Q",
+            title=self.x_title,
+            scale=alt.Scale(domain=[min(self.years) - 0.5, max(self.years) + 0.5]),
+            axis=alt.Axis(format="d", values=self.years, labelAngle=0, labelOverlap=True),
+        )
 
     def y(self, field: str) -> alt.Y:
         if self.unit == "ratio":
             # A log axis left to itself labels every minor tick; these read at print size.
             ticks = LOG_TICKS if self.dom[1] / self.dom[0] < 8 else LOG_TICKS_WIDE
             ticks = [t for t in ticks if self.dom[0] <= t <= self.dom[1]]
-            return alt.Y(f"{field}:Q", title=self.title, scale=alt.Scale(type="log", domain=self.dom),
-                         axis=alt.Axis(values=ticks, format="~g", grid=True))
-        return alt.Y(f"{field}:Q", title=self.title, scale=alt.Scale(domain=self.dom, zero=False),
-                     axis=alt.Axis(tickCount=5))
+            return alt.Y(
+                f"{field}:Q",
+                title=self.title,
+                scale=alt.Scale(type="log", domain=self.dom),
+                axis=alt.Axis(values=ticks, format="~g", grid=True),
+            )
+        return alt.Y(
+            f"{field}:Q", title=self.title, scale=alt.Scale(domain=self.dom, zero=False), axis=alt.Axis(tickCount=5)
+        )
 
 
 def _svg(layers: list) -> str:
     """Layer the marks and draw them as SVG, in the print font and sizes."""
     spec = alt.layer(*layers).properties(width=CHART_WIDTH, height=CHART_HEIGHT).to_dict()
-    spec["config"] = {"font": FONT, "view": {"stroke": None}, "axis": {"labelFontSize": 9, "titleFontSize": 9},
-                      "legend": {"labelFontSize": 9, "symbolSize": 60, "labelLimit": 260}}
+    spec["config"] = {
+        "font": FONT,
+        "view": {"stroke": None},
+        "axis": {"labelFontSize": 9, "titleFontSize": 9},
+        "legend": {"labelFontSize": 9, "symbolSize": 60, "labelLimit": 260},
+    }
     return vlc.vegalite_to_svg(spec)
 
 
@@ -315,12 +337,17 @@ def _band_layer(ind: Indicator, axes: Axes) -> list:
 
 
 def _colour(domain: list[str], colours: list[str]) -> alt.Color:
-    return alt.Color("series:N", title=None, scale=alt.Scale(domain=domain, range=colours),
-                     legend=alt.Legend(orient="bottom", direction="horizontal", columns=2))
+    return alt.Color(
+        "series:N",
+        title=None,
+        scale=alt.Scale(domain=domain, range=colours),
+        legend=alt.Legend(orient="bottom", direction="horizontal", columns=2),
+    )
 
 
-def organisation_chart_svg(fig: Figure, rows: pd.DataFrame, peers: pd.DataFrame, series: pd.DataFrame,
-                           registry: Registry, who: str) -> str:
+def organisation_chart_svg(
+    fig: Figure, rows: pd.DataFrame, peers: pd.DataFrame, series: pd.DataFrame, registry: Registry, who: str
+) -> str:
     """The organisation's value by year (points, 95% CI bars) against all organisations pooled
     (dashed) and the national published series of the same measure (dotted); "" when there
     is nothing to draw."""
@@ -328,30 +355,49 @@ def organisation_chart_svg(fig: Figure, rows: pd.DataFrame, peers: pd.DataFrame,
     o = rows[(rows["indicator"] == ind.id) & rows["value"].notna()][["year", "value", "ci_low", "ci_high"]]
     if o.empty:
         return ""
-    p = peers[(peers["indicator"] == ind.id) & peers["value"].notna()][["year", "value"]] \
-        if len(peers) else pd.DataFrame(columns=["year", "value"])
+    p = (
+        peers[(peers["indicator"] == ind.id) & peers["value"].notna()][["year", "value"]]
+        if len(peers)
+        else pd.DataFrame(columns=["year", "value"])
+    )
     key = national_series_key(ind, registry)
-    n = series[(series["indicator"] == ind.id) & (series["series"] == key) & series["value"].notna()] \
-        if key and len(series) else pd.DataFrame(columns=["report_year", "value"])
+    n = (
+        series[(series["indicator"] == ind.id) & (series["series"] == key) & series["value"].notna()]
+        if key and len(series)
+        else pd.DataFrame(columns=["report_year", "value"])
+    )
     n = n.rename(columns={"report_year": "year"})[["year", "value"]]
     national = "National (published)"
-    o, p, n = (f.assign(year=f["year"].astype(int), series=s) for f, s in
-               ((o, who), (p, results.ALL_ORGANISATIONS), (n, national)))
+    o, p, n = (
+        f.assign(year=f["year"].astype(int), series=s)
+        for f, s in ((o, who), (p, results.ALL_ORGANISATIONS), (n, national))
+    )
     n = n[n["year"].between(o["year"].min(), o["year"].max())]
     years = sorted(set(o["year"]))
-    axes = Axes(fig.unit, years, _axis_title(fig.unit),
-                _domain([*o["value"], *o["ci_low"], *o["ci_high"], *p["value"], *n["value"]], fig.unit == "ratio"),
-                _x_title(ind))
+    axes = Axes(
+        fig.unit,
+        years,
+        _axis_title(fig.unit),
+        _domain([*o["value"], *o["ci_low"], *o["ci_high"], *p["value"], *n["value"]], fig.unit == "ratio"),
+        _x_title(ind),
+    )
     colour = _colour([who, results.ALL_ORGANISATIONS, national], [ORG_COLOUR, PEER_COLOUR, NATIONAL_COLOUR])
     layers = _band_layer(ind, axes)
     for frame, dash in ((p, [5, 3]), (n, [1, 2])):
         if len(frame):
-            layers.append(alt.Chart(frame).mark_line(strokeDash=dash, strokeWidth=1.6).encode(
-                x=axes.x(), y=axes.y("value"), color=colour))
-    layers.append(alt.Chart(o).mark_rule(strokeWidth=1.4).encode(x=axes.x(), y=axes.y("ci_low"), y2="ci_high:Q",
-                                                                 color=colour))
-    layers.append(alt.Chart(o).mark_point(filled=True, size=36, opacity=1).encode(
-        x=axes.x(), y=axes.y("value"), color=colour, shape=alt.value("circle")))
+            layers.append(
+                alt.Chart(frame)
+                .mark_line(strokeDash=dash, strokeWidth=1.6)
+                .encode(x=axes.x(), y=axes.y("value"), color=colour)
+            )
+    layers.append(
+        alt.Chart(o).mark_rule(strokeWidth=1.4).encode(x=axes.x(), y=axes.y("ci_low"), y2="ci_high:Q", color=colour)
+    )
+    layers.append(
+        alt.Chart(o)
+        .mark_point(filled=True, size=36, opacity=1)
+        .encode(x=axes.x(), y=axes.y("value"), color=colour, shape=alt.value("circle"))
+    )
     return _svg(layers)
 
 
@@ -369,8 +415,11 @@ def _axis_title(unit: str) -> str:
 def national_chart_svg(ind: Indicator, series: pd.DataFrame, fits: pd.DataFrame, headline: str) -> str:
     """The indicator's published national series by year, with the headline series' fitted
     trend and its 95% band (when tested); "" when there is nothing to draw."""
-    s = series[(series["indicator"] == ind.id) & (series["kind"] != "derived") & series["value"].notna()] \
-        if len(series) else series
+    s = (
+        series[(series["indicator"] == ind.id) & (series["kind"] != "derived") & series["value"].notna()]
+        if len(series)
+        else series
+    )
     if s.empty:
         return ""
     s = s.rename(columns={"report_year": "year"}).assign(series=lambda d: d["label"])
@@ -378,19 +427,27 @@ def national_chart_svg(ind: Indicator, series: pd.DataFrame, fits: pd.DataFrame,
     unit = str(s["unit"].iloc[0])
     f = fits[(fits["indicator"] == ind.id) & (fits["series"] == headline)] if len(fits) else fits
     bounds = [*f["ci_low"], *f["ci_high"]] if len(f) else []
-    axes = Axes(unit, sorted(set(s["year"])), _axis_title(unit), _domain([*s["value"], *bounds], unit == "ratio"),
-                _x_title(ind))
+    axes = Axes(
+        unit, sorted(set(s["year"])), _axis_title(unit), _domain([*s["value"], *bounds], unit == "ratio"), _x_title(ind)
+    )
     labels = list(dict.fromkeys(s["label"]))
     colour = _colour(labels, [NATIONAL_COLOUR, ORG_COLOUR, "#009E73", "#CC79A7"][: len(labels)])
     layers = _band_layer(ind, axes)
     if len(f):
         f = f[f["year"].between(min(axes.years), max(axes.years))]
-        layers.append(alt.Chart(f).mark_area(color="#999999", opacity=0.25).encode(
-            x=axes.x(), y=axes.y("ci_low"), y2="ci_high:Q"))
-        layers.append(alt.Chart(f).mark_line(color="#555555", strokeDash=[4, 3], strokeWidth=1).encode(
-            x=axes.x(), y=axes.y("fitted")))
-    layers.append(alt.Chart(s).mark_line(point=alt.OverlayMarkDef(filled=True, size=30), strokeWidth=1.6).encode(
-        x=axes.x(), y=axes.y("value"), color=colour))
+        layers.append(
+            alt.Chart(f).mark_area(color="#999999", opacity=0.25).encode(x=axes.x(), y=axes.y("ci_low"), y2="ci_high:Q")
+        )
+        layers.append(
+            alt.Chart(f)
+            .mark_line(color="#555555", strokeDash=[4, 3], strokeWidth=1)
+            .encode(x=axes.x(), y=axes.y("fitted"))
+        )
+    layers.append(
+        alt.Chart(s)
+        .mark_line(point=alt.OverlayMarkDef(filled=True, size=30), strokeWidth=1.6)
+        .encode(x=axes.x(), y=axes.y("value"), color=colour)
+    )
     return _svg(layers)
 
 
@@ -419,23 +476,29 @@ def _synthetic(results_dir: Path) -> bool:
 def _running(title_html: str, stamp: Stamp, synthetic: bool, standard: str) -> str:
     """Running header and footer elements (CSS ``position: running()`` repeats them)."""
     mark = f'<span class="run-synthetic">{SYNTHETIC_MARK}</span>' if synthetic else ""
-    return (f'<div class="run-head"><span class="run-title">{title_html}</span>{mark}</div>'
-            f'<div class="run-foot">{esc(standard)} board report · made {esc(stamp.made_on)} · '
-            f"wres {esc(stamp.version)}</div>")
+    return (
+        f'<div class="run-head"><span class="run-title">{title_html}</span>{mark}</div>'
+        f'<div class="run-foot">{esc(standard)} board report · made {esc(stamp.made_on)} · '
+        f"wres {esc(stamp.version)}</div>"
+    )
 
 
 def _banner(results_dir: Path) -> str:
     meta = results.read_meta(results_dir)
     if meta.get("synthetic") is not True:
         return ""
-    return (f'<div class="synthetic-banner"><strong>{SYNTHETIC_MARK}.</strong> '
-            f"{esc(meta.get('note') or 'The organisations and their figures are fictitious.')} "
-            "Nothing in this report may be quoted as a finding about a real organisation.</div>")
+    return (
+        f'<div class="synthetic-banner"><strong>{SYNTHETIC_MARK}.</strong> '
+        f"{esc(meta.get('note') or 'The organisations and their figures are fictitious.')} "
+        "Nothing in this report may be quoted as a finding about a real organisation.</div>"
+    )
 
 
 def _document(title: str, body: str) -> str:
-    return ('<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
-            f"<title>{esc(title)}</title></head><body>{body}</body></html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
+        f"<title>{esc(title)}</title></head><body>{body}</body></html>\n"
+    )
 
 
 def _card(heading: str, svg: str, lines: list[tuple[str, str]]) -> str:
@@ -448,21 +511,34 @@ def _card(heading: str, svg: str, lines: list[tuple[str, str]]) -> str:
 def _table(head: list[str], rows: list[list[str]], caption: str) -> str:
     th = "".join(f"<th>{h}</th>" for h in head)
     trs = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
-    return f'<table><caption>{caption}</caption><thead><tr>{th}</tr></thead><tbody>{trs}</tbody></table>'
+    return f"<table><caption>{caption}</caption><thead><tr>{th}</tr></thead><tbody>{trs}</tbody></table>"
 
 
 def _load_organisation(results_dir: Path, org_code: str) -> dict[str, pd.DataFrame]:
-    frames = {k: results.read(results_dir, k) for k in
-              ("organisation_indicators", "organisation_trends", "organisation_aggregates",
-               "organisation_funnel_fits", "organisations", "national_series", "national_summary")}
+    frames = {
+        k: results.read(results_dir, k)
+        for k in (
+            "organisation_indicators",
+            "organisation_trends",
+            "organisation_aggregates",
+            "organisation_funnel_fits",
+            "organisations",
+            "national_series",
+            "national_summary",
+        )
+    }
     ti = frames["organisation_indicators"]
     if ti.empty:
-        raise ReportInputError(f"no organisation data in {results_dir}: this build has national figures only "
-                               "(add organisation files to data/raw/trusts/, or use --demo)")
+        raise ReportInputError(
+            f"no organisation data in {results_dir}: this build has national figures only "
+            "(add organisation files to data/raw/trusts/, or use --demo)"
+        )
     rows = ti[ti["org_code"] == org_code]
     if rows.empty:
-        raise ReportInputError(f"no organisation with code {org_code!r} in {results_dir} "
-                               f"({ti['org_code'].nunique()} organisations, e.g. {ti['org_code'].min()})")
+        raise ReportInputError(
+            f"no organisation with code {org_code!r} in {results_dir} "
+            f"({ti['org_code'].nunique()} organisations, e.g. {ti['org_code'].min()})"
+        )
     frames["rows"] = rows
     tr = frames["organisation_trends"]
     frames["trends"] = tr[tr["org_code"] == org_code] if len(tr) else tr
@@ -473,40 +549,70 @@ def _load_organisation(results_dir: Path, org_code: str) -> dict[str, pd.DataFra
 def _organisation_summary(name: str, figs: list[Figure], n_orgs: int) -> str:
     placed = [f for f in figs if f.position_95 in ("inside", "above", "below")]
     outside = [f for f in placed if f.position_95 in ("above", "below")]
-    sig = [f for f in figs if f.trend is not None and str(f.trend["verdict"]) in
-           ("improving", "worsening", "increasing", "decreasing")]
+    sig = [
+        f
+        for f in figs
+        if f.trend is not None and str(f.trend["verdict"]) in ("improving", "worsening", "increasing", "decreasing")
+    ]
     tested = [f for f in figs if f.trend is not None and not _missing(f.trend.get("q_value"))]
-    out = (f"Of the {len(placed)} indicators with a funnel comparison, {len(outside)} {'lies' if len(outside) == 1 else 'lie'} outside the 95% limits"
-           + (": " + "; ".join(f"{f.ind.id}. {esc(f.ind.title)} ({position_words(f)})" for f in outside)
-              if outside else "") + ". About 1 in 20 would lie outside by chance alone.")
-    trend = (f" After correcting for testing {n_orgs} organisations (Benjamini–Hochberg), {len(sig)} of the "
-             f"{len(tested)} tested trends in the gap between the groups {'is' if len(sig) == 1 else 'are'} statistically "
-             "significant"
-             + (": " + "; ".join(f"{f.ind.id}. {esc(f.ind.title)} {esc(f.trend['verdict'])}" for f in sig)
-                if sig else "") + ".")
+    out = (
+        f"Of the {len(placed)} indicators with a funnel comparison, {len(outside)} {'lies' if len(outside) == 1 else 'lie'} outside the 95% limits"
+        + (
+            ": " + "; ".join(f"{f.ind.id}. {esc(f.ind.title)} ({position_words(f)})" for f in outside)
+            if outside
+            else ""
+        )
+        + ". About 1 in 20 would lie outside by chance alone."
+    )
+    trend = (
+        f" After correcting for testing {n_orgs} organisations (Benjamini–Hochberg), {len(sig)} of the "
+        f"{len(tested)} tested trends in the gap between the groups {'is' if len(sig) == 1 else 'are'} statistically "
+        "significant"
+        + (": " + "; ".join(f"{f.ind.id}. {esc(f.ind.title)} {esc(f.trend['verdict'])}" for f in sig) if sig else "")
+        + "."
+    )
     return f"<p>{esc(name)}, latest figures. {out}{trend}</p>"
 
 
 def _organisation_row(f: Figure) -> list[str]:
-    value = (f"<strong>{fmt(f.value, f.unit)}</strong><br><small>{fmt_ci(f.ci_low, f.ci_high, f.unit)}</small>"
-             if f.year else "no figure")
+    value = (
+        f"<strong>{fmt(f.value, f.unit)}</strong><br><small>{fmt_ci(f.ci_low, f.ci_high, f.unit)}</small>"
+        if f.year
+        else "no figure"
+    )
     peer = f"{fmt(f.peer, f.unit)}<br><small>{fmt_ci(f.peer_ci_low, f.peer_ci_high, f.unit)}</small>"
     national = f"{fmt(f.national, f.unit)}<br><small>WRES {f.national_year}</small>" if f.national_year else "—"
-    return [f"{f.ind.id}. {esc(f.ind.title)}<br><small>{esc(f.meaning)}</small>",
-            year_words(f.ind, f.year) if f.year else "—", value, peer, national,
-            esc(position_words(f)), esc(VERDICT_WORDS.get(str(f.trend["verdict"]), str(f.trend["verdict"])))
-            if f.trend is not None else "—"]
+    return [
+        f"{f.ind.id}. {esc(f.ind.title)}<br><small>{esc(f.meaning)}</small>",
+        year_words(f.ind, f.year) if f.year else "—",
+        value,
+        peer,
+        national,
+        esc(position_words(f)),
+        esc(VERDICT_WORDS.get(str(f.trend["verdict"]), str(f.trend["verdict"]))) if f.trend is not None else "—",
+    ]
 
 
 def _organisation_card(f: Figure, svg: str) -> str:
     lines = [("Figure", f"{esc(f.meaning)}")]
     if f.year:
         rng = range_words(f)
-        lines += [("Latest", f"<strong>{fmt(f.value, f.unit)}</strong>, {fmt_ci(f.ci_low, f.ci_high, f.unit)}; "
-                             f"{esc(year_words(f.ind, f.year))}" + (f"; {esc(rng)}" if rng else "")),
-                  ("All organisations", f"{fmt(f.peer, f.unit)}, {fmt_ci(f.peer_ci_low, f.peer_ci_high, f.unit)}")]
-    lines.append(("National (published)", f"{fmt(f.national, f.unit)} (WRES {f.national_year})"
-                  if f.national_year else "no published figure of this measure"))
+        lines += [
+            (
+                "Latest",
+                f"<strong>{fmt(f.value, f.unit)}</strong>, {fmt_ci(f.ci_low, f.ci_high, f.unit)}; "
+                f"{esc(year_words(f.ind, f.year))}" + (f"; {esc(rng)}" if rng else ""),
+            ),
+            ("All organisations", f"{fmt(f.peer, f.unit)}, {fmt_ci(f.peer_ci_low, f.peer_ci_high, f.unit)}"),
+        ]
+    lines.append(
+        (
+            "National (published)",
+            f"{fmt(f.national, f.unit)} (WRES {f.national_year})"
+            if f.national_year
+            else "no published figure of this measure",
+        )
+    )
     lines += [("Against peers", esc(position_words(f))), ("Trend", esc(organisation_trend_words(f.trend)))]
     return _card(f"{f.ind.id}. {esc(f.ind.title)}", svg, lines)
 
@@ -516,12 +622,16 @@ def _organisation_notes(figs: list[Figure], fits: pd.DataFrame) -> list[str]:
     about: dict[str, list[int]] = {}
     for f in figs:
         fit = fits[(fits["indicator"] == f.ind.id) & (fits["year"] == f.year)] if len(fits) and f.year else fits
-        texts = [f.note, f"trend: {f.trend['note']}" if f.trend is not None and str(f.trend.get("note", "") or "")
-                 else "", f"funnel: {fit['note'].iloc[0]}" if len(fit) and str(fit["note"].iloc[0] or "") else ""]
+        texts = [
+            f.note,
+            f"trend: {f.trend['note']}" if f.trend is not None and str(f.trend.get("note", "") or "") else "",
+            f"funnel: {fit['note'].iloc[0]}" if len(fit) and str(fit["note"].iloc[0] or "") else "",
+        ]
         for text in filter(None, texts):
             about.setdefault(text, []).append(f.ind.id)
-    return [f"Indicator{'s' if len(ids) > 1 else ''} {', '.join(map(str, ids))}: {esc(text)}"
-            for text, ids in about.items()]
+    return [
+        f"Indicator{'s' if len(ids) > 1 else ''} {', '.join(map(str, ids))}: {esc(text)}" for text, ids in about.items()
+    ]
 
 
 def _method_html(registry: Registry, min_orgs: object) -> str:
@@ -536,7 +646,8 @@ def _method_html(registry: Registry, min_orgs: object) -> str:
         "(quasi-binomial model of the yearly counts, change in the odds ratio a year); q corrects for testing every "
         "organisation (Benjamini–Hochberg). A trend that is not significant is not evidence of no change. "
         f"<strong>Years:</strong> the staff-survey indicators ({survey}) come from the NHS Staff Survey of the year "
-        "before the WRES report.</p>")
+        "before the WRES report.</p>"
+    )
 
 
 def _where(row: pd.Series) -> str:
@@ -557,17 +668,21 @@ def _sources_html(results_dir: Path, ids_years: list[tuple[int, str, int | None]
         s = series[(series["indicator"] == ind_id) & (series["series"] == key) & (series["report_year"] == year)]
         if len(s):
             r = s.iloc[0]
-            items.append(f"<li>{ind_id}: {_where(r)} — {esc(' ; '.join(dict.fromkeys(str(r['source']).split(' ; '))))}"
-                         "</li>")
+            items.append(
+                f"<li>{ind_id}: {_where(r)} — {esc(' ; '.join(dict.fromkeys(str(r['source']).split(' ; '))))}</li>"
+            )
     if meta:
-        items.append(f"<li>Organisation figures: {esc(meta.get('source', 'organisation files'))}"
-                     + (f" ({esc('–'.join(str(y) for y in meta.get('years', [])))})" if meta.get("years") else "")
-                     + "</li>")
+        items.append(
+            f"<li>Organisation figures: {esc(meta.get('source', 'organisation files'))}"
+            + (f" ({esc('–'.join(str(y) for y in meta.get('years', [])))})" if meta.get("years") else "")
+            + "</li>"
+        )
     return f'<ul class="sources">{"".join(dict.fromkeys(items))}</ul>'
 
 
-def organisation_report_html(results_dir: str | Path, org_code: str, stamp: Stamp,
-                             registry: Registry | None = None) -> str:
+def organisation_report_html(
+    results_dir: str | Path, org_code: str, stamp: Stamp, registry: Registry | None = None
+) -> str:
     """The board report of one organisation as a complete HTML document (see module docstring)."""
     results_dir = Path(results_dir)
     registry = registry or load_registry()
@@ -581,49 +696,72 @@ def organisation_report_html(results_dir: str | Path, org_code: str, stamp: Stam
     figs = [organisation_figure(ind, registry, rows, trends, peers, series) for ind in registry.indicators]
     years = sorted(set(rows["year"].astype(int)))
     std = registry.standard
-    facts = (f"Organisation code {esc(org_code)} · region {esc(info['region'] or 'not given')} · type "
-             f"{esc(info['org_type'] or 'not given')} · {esc(std.short_name)} report years {years[0]}–{years[-1]} · "
-             f"compared with {n_orgs} organisations")
-    table = _table(["Indicator", "Year", "This organisation", results.ALL_ORGANISATIONS, "National (published)",
-                    "Against peers", "Trend in the gap"], [_organisation_row(f) for f in figs],
-                   f"{esc(name)}: latest figure of each indicator")
-    cards = "".join(_organisation_card(f, organisation_chart_svg(f, rows, peers, series, registry, name))
-                    for f in figs)
+    facts = (
+        f"Organisation code {esc(org_code)} · region {esc(info['region'] or 'not given')} · type "
+        f"{esc(info['org_type'] or 'not given')} · {esc(std.short_name)} report years {years[0]}–{years[-1]} · "
+        f"compared with {n_orgs} organisations"
+    )
+    table = _table(
+        [
+            "Indicator",
+            "Year",
+            "This organisation",
+            results.ALL_ORGANISATIONS,
+            "National (published)",
+            "Against peers",
+            "Trend in the gap",
+        ],
+        [_organisation_row(f) for f in figs],
+        f"{esc(name)}: latest figure of each indicator",
+    )
+    cards = "".join(_organisation_card(f, organisation_chart_svg(f, rows, peers, series, registry, name)) for f in figs)
     notes = _organisation_notes(figs, frames["organisation_funnel_fits"])
     body = (
         _running(esc(name), stamp, _synthetic(results_dir), std.short_name)
         + f'<header class="cover"><p class="kicker">{esc(std.name)} · board report</p><h1>{esc(name)}</h1>'
-          f'<p class="facts">{facts}</p></header>'
+        f'<p class="facts">{facts}</p></header>'
         + _banner(results_dir)
         + f'<section class="summary"><h2>Summary</h2>{_organisation_summary(name, figs, n_orgs)}{table}</section>'
         + f'<section class="indicators"><h2>Indicator by indicator</h2><p class="legend-note">Points: {esc(name)} '
-          f"with 95% CI bars; dashed: {results.ALL_ORGANISATIONS.lower()} pooled; dotted: national published "
-          "figure of the same measure; green band: the non-adverse range.</p>"
-          f"{cards}</section>"
+        f"with 95% CI bars; dashed: {results.ALL_ORGANISATIONS.lower()} pooled; dotted: national published "
+        "figure of the same measure; green band: the non-adverse range.</p>"
+        f"{cards}</section>"
         + '<section class="notes"><h2>Data notes</h2>'
         + ("<ul>" + "".join(f"<li>{n}</li>" for n in notes) + "</ul>" if notes else "<p>No notes.</p>")
         + f"<h2>Method</h2>{_method_html(registry, meta.get('min_orgs_for_funnel', '—'))}"
         + "<h2>Sources, date and version</h2>"
-        + _sources_html(results_dir, [(f.ind.id, national_series_key(f.ind, registry), f.national_year) for f in figs],
-                        meta)
+        + _sources_html(
+            results_dir, [(f.ind.id, national_series_key(f.ind, registry), f.national_year) for f in figs], meta
+        )
         + f"<p>Made on {esc(stamp.made_on)} with wres {esc(stamp.version)} from the results tables in "
-          f"{esc(results_dir.name)}/ (latest data year {years[-1]}).</p></section>")
+        f"{esc(results_dir.name)}/ (latest data year {years[-1]}).</p></section>"
+    )
     return _document(f"{std.short_name} board report: {name}", body)
 
 
-def _national_card(ind: Indicator, summary: pd.Series | None, trend: pd.Series | None, peer: pd.Series | None,
-                   svg: str) -> str:
+def _national_card(
+    ind: Indicator, summary: pd.Series | None, trend: pd.Series | None, peer: pd.Series | None, svg: str
+) -> str:
     if summary is None:
         return _card(f"{ind.id}. {esc(ind.title)}", svg, [("Latest", "no published figure")])
     unit = str(summary["unit"])
-    lines = [("Figure", esc(summary["label"])),
-             ("Latest", f"<strong>{fmt(summary['latest_value'], unit)}</strong> ({esc(ind.year_phrase(int(summary['latest_year'])))})"),
-             ("First", f"{fmt(summary['first_value'], unit)} (WRES {int(summary['first_year'])})"),
-             ("Trend", esc(national_trend_words(trend)))]
+    lines = [
+        ("Figure", esc(summary["label"])),
+        (
+            "Latest",
+            f"<strong>{fmt(summary['latest_value'], unit)}</strong> ({esc(ind.year_phrase(int(summary['latest_year'])))})",
+        ),
+        ("First", f"{fmt(summary['first_value'], unit)} (WRES {int(summary['first_year'])})"),
+        ("Trend", esc(national_trend_words(trend))),
+    ]
     if peer is not None:
         pu = organisation_unit(ind)
-        lines.append((results.ALL_ORGANISATIONS, f"{fmt(peer['value'], pu)}, {fmt_ci(peer['ci_low'], peer['ci_high'], pu)}"
-                      f" (WRES {int(peer['year'])})"))
+        lines.append(
+            (
+                results.ALL_ORGANISATIONS,
+                f"{fmt(peer['value'], pu)}, {fmt_ci(peer['ci_low'], peer['ci_high'], pu)} (WRES {int(peer['year'])})",
+            )
+        )
     if trend is not None and str(trend.get("verdict_note", "") or ""):
         lines.append(("Note", esc(trend["verdict_note"])))
     return _card(f"{ind.id}. {esc(ind.title)}", svg, lines)
@@ -650,34 +788,52 @@ def national_report_html(results_dir: str | Path, stamp: Stamp, registry: Regist
         p = peers[(peers["indicator"] == ind.id) & peers["value"].notna()].sort_values("year") if len(peers) else peers
         prow = p.iloc[-1] if len(p) else None
         cards.append(_national_card(ind, srow, trow, prow, national_chart_svg(ind, series, fits, key)))
-        rows.append([f"{ind.id}. {esc(ind.title)}<br><small>{esc(srow['label']) if srow is not None else ''}</small>",
-                     f"WRES {int(srow['latest_year'])}" if srow is not None else "—",
-                     f"<strong>{fmt(srow['latest_value'], str(srow['unit']))}</strong>" if srow is not None else "—",
-                     esc(national_trend_words(trow)) if trow is not None else esc(VERDICT_WORDS.get(
-                         str(srow["verdict"]), str(srow["verdict"])) if srow is not None else "—")])
+        rows.append(
+            [
+                f"{ind.id}. {esc(ind.title)}<br><small>{esc(srow['label']) if srow is not None else ''}</small>",
+                f"WRES {int(srow['latest_year'])}" if srow is not None else "—",
+                f"<strong>{fmt(srow['latest_value'], str(srow['unit']))}</strong>" if srow is not None else "—",
+                esc(national_trend_words(trow))
+                if trow is not None
+                else esc(VERDICT_WORDS.get(str(srow["verdict"]), str(srow["verdict"])) if srow is not None else "—"),
+            ]
+        )
     synthetic = _synthetic(results_dir)
     latest = int(summary["latest_year"].max())
     body = (
         _running(f"{esc(std.short_name)}: national figures", stamp, synthetic, std.short_name)
         + f'<header class="cover"><p class="kicker">{esc(std.name)} · board report</p><h1>National figures</h1>'
-          f'<p class="facts">Published by {esc(std.publisher)}; latest WRES report year {latest}</p></header>'
+        f'<p class="facts">Published by {esc(std.publisher)}; latest WRES report year {latest}</p></header>'
         + _banner(results_dir)
         + '<section class="summary"><h2>Summary</h2>'
-        + _table(["Indicator", "Latest year", "Latest figure", "Trend (95% CI of the slope)"], rows,
-                 "Each indicator's headline series: latest published figure and trend verdict")
+        + _table(
+            ["Indicator", "Latest year", "Latest figure", "Trend (95% CI of the slope)"],
+            rows,
+            "Each indicator's headline series: latest published figure and trend verdict",
+        )
         + "</section>"
         + '<section class="indicators"><h2>Indicator by indicator</h2><p class="legend-note">Lines: published '
-          "national series; grey band and dashed line: the headline series' fitted trend and its 95% band "
-          f"(when tested); green band: the non-adverse range.</p>{''.join(cards)}</section>"
+        "national series; grey band and dashed line: the headline series' fitted trend and its 95% band "
+        f"(when tested); green band: the non-adverse range.</p>{''.join(cards)}</section>"
         + '<section class="notes"><h2>Method</h2><p>Trends are tested on the published yearly figures (regression '
-          "on the transformed scale with a Mann–Kendall check, Benjamini–Hochberg across series); figures flagged "
-          f"as not comparable are shown but not tested; at least {registry.trend_tests.min_years} years are needed "
-          "for a test. A trend that is not significant is not evidence of no change.</p>"
-          "<h2>Sources, date and version</h2>"
-        + _sources_html(results_dir, [(i.id, str(summary[summary['indicator'] == i.id]['series'].iloc[0]),
-                                       int(summary[summary['indicator'] == i.id]['latest_year'].iloc[0]))
-                                      for i in registry.indicators if (summary["indicator"] == i.id).any()],
-                        results.read_meta(results_dir))
+        "on the transformed scale with a Mann–Kendall check, Benjamini–Hochberg across series); figures flagged "
+        f"as not comparable are shown but not tested; at least {registry.trend_tests.min_years} years are needed "
+        "for a test. A trend that is not significant is not evidence of no change.</p>"
+        "<h2>Sources, date and version</h2>"
+        + _sources_html(
+            results_dir,
+            [
+                (
+                    i.id,
+                    str(summary[summary["indicator"] == i.id]["series"].iloc[0]),
+                    int(summary[summary["indicator"] == i.id]["latest_year"].iloc[0]),
+                )
+                for i in registry.indicators
+                if (summary["indicator"] == i.id).any()
+            ],
+            results.read_meta(results_dir),
+        )
         + f"<p>Made on {esc(stamp.made_on)} with wres {esc(stamp.version)} from the results tables in "
-          f"{esc(results_dir.name)}/.</p></section>")
+        f"{esc(results_dir.name)}/.</p></section>"
+    )
     return _document(f"{std.short_name} board report: national figures", body)

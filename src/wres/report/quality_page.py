@@ -15,8 +15,13 @@ from wres.report.organisation_section import BANNER_READS, synthetic_banner_html
 from wres.report.tables import Column, html_table
 
 #: The results this page reads ("organisation_meta": ``trust_meta.json``, for the banner).
-READS: tuple[str, ...] = ("quality_accounts", "quality_reasons", "quality_churn", "quality_unknown_ethnicity",
-                          *BANNER_READS)
+READS: tuple[str, ...] = (
+    "quality_accounts",
+    "quality_reasons",
+    "quality_churn",
+    "quality_unknown_ethnicity",
+    *BANNER_READS,
+)
 
 
 def flag_words(text: str, registry: Registry | None = None) -> str:
@@ -24,8 +29,11 @@ def flag_words(text: str, registry: Registry | None = None) -> str:
     definition_differs" -> "quality flag "definition differs""); the data page's key says what
     each one means."""
     flags = (registry or load_registry()).quality_flags
-    return re.sub(r"\b[a-z]+(?:_[a-z]+)+\b", lambda m: f"“{m.group(0).replace('_', ' ')}”"
-                  if m.group(0) in flags else m.group(0), str(text))
+    return re.sub(
+        r"\b[a-z]+(?:_[a-z]+)+\b",
+        lambda m: f"“{m.group(0).replace('_', ' ')}”" if m.group(0) in flags else m.group(0),
+        str(text),
+    )
 
 
 def _columns(titles: dict[str, str]) -> list[Column]:
@@ -41,25 +49,38 @@ class QualityView:
     results_dir: Path
 
     @classmethod
-    def load(cls, results_dir: str | Path) -> "QualityView":
+    def load(cls, results_dir: str | Path) -> QualityView:
         return cls(*(results.read(results_dir, k) for k in READS[:4]), Path(results_dir))
 
     def headline(self) -> str:
         a = self.accounts
-        return (f"**{len(a)} input file(s), {a['rows_read'].sum()} rows read: {a['rows_used'].sum()} used and "
-                f"{a['rows_excluded'].sum()} excluded, each with a reason below.** Rows are excluded when a figure "
-                "is suppressed or missing, when ethnicity was not stated, or when a quality flag keeps a figure out of "
-                "the trend tests (it is still shown).")
+        return (
+            f"**{len(a)} input file(s), {a['rows_read'].sum()} rows read: {a['rows_used'].sum()} used and "
+            f"{a['rows_excluded'].sum()} excluded, each with a reason below.** Rows are excluded when a figure "
+            "is suppressed or missing, when ethnicity was not stated, or when a quality flag keeps a figure out of "
+            "the trend tests (it is still shown)."
+        )
 
     def accounts_html(self) -> str:
-        return html_table(self.accounts, _columns({"file": "File", "rows_read": "Rows read", "rows_used": "Rows used",
-                                                   "rows_excluded": "Rows excluded"}),
-                          caption="Rows read, used and excluded, by input file", css="wres-quality-table")
+        return html_table(
+            self.accounts,
+            _columns(
+                {"file": "File", "rows_read": "Rows read", "rows_used": "Rows used", "rows_excluded": "Rows excluded"}
+            ),
+            caption="Rows read, used and excluded, by input file",
+            css="wres-quality-table",
+        )
 
     def reasons_html(self) -> str:
-        reasons = self.reasons.assign(reason=self.reasons["reason"].map(flag_words)) if len(self.reasons) else self.reasons
-        return html_table(reasons, _columns({"file": "File", "reason": "Reason", "rows": "Rows"}),
-                          caption="Excluded rows by input file and reason", css="wres-quality-table")
+        reasons = (
+            self.reasons.assign(reason=self.reasons["reason"].map(flag_words)) if len(self.reasons) else self.reasons
+        )
+        return html_table(
+            reasons,
+            _columns({"file": "File", "reason": "Reason", "rows": "Rows"}),
+            caption="Excluded rows by input file and reason",
+            css="wres-quality-table",
+        )
 
     def organisation_parts(self) -> list:
         if self.churn.empty:
@@ -68,18 +89,52 @@ class QualityView:
         banner = synthetic_banner_html(self.results_dir, scope="section")
         if banner:
             out.append(HTML(banner))
-        out.append(Markdown("Suppressed cells (`*`, `-`, `..`) and blank cells are counted among the excluded rows "
-                            "above, with the reason recorded in the file. Organisations joining or leaving between "
-                            "report years:"))
-        out.append(HTML(html_table(self.churn, _columns({"year": "Report year", "organisations": "Organisations",
-                                                         "appeared": "Appeared", "disappeared": "Disappeared"}),
-                                   caption="Organisations in the data each report year, and those joining and leaving",
-                                   css="wres-quality-table")))
-        out.append(Markdown("Staff whose ethnicity is not stated are left out of both groups. Their numbers, as given "
-                            "in the files (summed over organisations):"))
-        out.append(HTML(html_table(self.unknown, _columns({"year": "Report year", "indicator": "Indicator",
-                                                           "band": "Band", "not_stated": "Ethnicity not stated",
-                                                           "all_in_denominator": "All in the denominators"}),
-                                   caption="Staff whose ethnicity is not stated, by report year and indicator",
-                                   css="wres-quality-table")))
+        out.append(
+            Markdown(
+                "Suppressed cells (`*`, `-`, `..`) and blank cells are counted among the excluded rows "
+                "above, with the reason recorded in the file. Organisations joining or leaving between "
+                "report years:"
+            )
+        )
+        out.append(
+            HTML(
+                html_table(
+                    self.churn,
+                    _columns(
+                        {
+                            "year": "Report year",
+                            "organisations": "Organisations",
+                            "appeared": "Appeared",
+                            "disappeared": "Disappeared",
+                        }
+                    ),
+                    caption="Organisations in the data each report year, and those joining and leaving",
+                    css="wres-quality-table",
+                )
+            )
+        )
+        out.append(
+            Markdown(
+                "Staff whose ethnicity is not stated are left out of both groups. Their numbers, as given "
+                "in the files (summed over organisations):"
+            )
+        )
+        out.append(
+            HTML(
+                html_table(
+                    self.unknown,
+                    _columns(
+                        {
+                            "year": "Report year",
+                            "indicator": "Indicator",
+                            "band": "Band",
+                            "not_stated": "Ethnicity not stated",
+                            "all_in_denominator": "All in the denominators",
+                        }
+                    ),
+                    caption="Staff whose ethnicity is not stated, by report year and indicator",
+                    css="wres-quality-table",
+                )
+            )
+        )
         return out

@@ -98,10 +98,18 @@ def _cell(col: Column, row: pd.Series) -> str:
     return inner
 
 
-def html_table(df: pd.DataFrame, columns: Sequence[Column], *, caption: str, css: str,
-               row_header: bool = False, row_class: str | None = None,
-               row_attrs: dict[str, str] | None = None, table_id: str | None = None,
-               empty: str = "<p>None.</p>") -> str:
+def html_table(
+    df: pd.DataFrame,
+    columns: Sequence[Column],
+    *,
+    caption: str,
+    css: str,
+    row_header: bool = False,
+    row_class: str | None = None,
+    row_attrs: dict[str, str] | None = None,
+    table_id: str | None = None,
+    empty: str = "<p>None.</p>",
+) -> str:
     """``df`` as an HTML table of ``columns`` (``empty`` when it has no rows).
 
     ``caption``: what the table shows (plain text, escaped). ``css``: the ``wres-…`` class.
@@ -130,6 +138,8 @@ def html_table(df: pd.DataFrame, columns: Sequence[Column], *, caption: str, css
     # reader can name (WCAG 2.1.1; axe scrollable-region-focusable): the region is labelled by
     # the caption, whose id is derived from the table so that a page is the same every build.
     cap_id = "wres-cap-" + hashlib.sha1(f"{css}|{caption}|{head}|{len(df)}".encode()).hexdigest()[:12]
-    return (f'<div class="wres-table-scroll" role="region" tabindex="0" aria-labelledby="{cap_id}">'
-            f'<table class="table {_esc(css)}"{ident}><caption id="{cap_id}">{_esc(caption)}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
+    return (
+        f'<div class="wres-table-scroll" role="region" tabindex="0" aria-labelledby="{cap_id}">'
+        f'<table class="table {_esc(css)}"{ident}><caption id="{cap_id}">{_esc(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )

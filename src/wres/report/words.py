@@ -74,12 +74,15 @@ def _judgement(trend: pd.Series) -> str:
     verdict = trend["verdict"]
     if trend.get("improvement") == "parity":
         unit = str(trend["slope_unit"])
-        ends = (f"the fitted line runs from {_parity_value(float(trend['fitted_first']), unit)} to "
-                f"{_parity_value(float(trend['fitted_last']), unit)}")
-        return {"improving": f", towards parity ({ends}), and is an improvement",
-                "worsening": f", away from parity ({ends}), and is a deterioration",
-                "crossed parity": f" and has crossed parity ({ends}): the gap has reversed rather than closed",
-                }.get(verdict, "")
+        ends = (
+            f"the fitted line runs from {_parity_value(float(trend['fitted_first']), unit)} to "
+            f"{_parity_value(float(trend['fitted_last']), unit)}"
+        )
+        return {
+            "improving": f", towards parity ({ends}), and is an improvement",
+            "worsening": f", away from parity ({ends}), and is a deterioration",
+            "crossed parity": f" and has crossed parity ({ends}): the gap has reversed rather than closed",
+        }.get(verdict, "")
     return {"improving": " and is an improvement", "worsening": " and is a deterioration"}.get(verdict, "")
 
 
@@ -90,25 +93,35 @@ def verdict_sentence(trend: pd.Series | None, registry: Registry) -> str:
     verdict = trend["verdict"]
     n = int(trend["n_years"])
     if verdict == "too few years":
-        return (f"There are too few years of comparable published figures ({n}; the test needs at least "
-                f"{registry.trend_tests.min_years}) to say whether this trend is real — too few years to test ({METHODS_REF}).")
+        return (
+            f"There are too few years of comparable published figures ({n}; the test needs at least "
+            f"{registry.trend_tests.min_years}) to say whether this trend is real — too few years to test ({METHODS_REF})."
+        )
     unit = str(trend["slope_unit"])
     if verdict == "no significant change":
         mds = trend["min_detectable_slope"]
         detect = ""
         if isinstance(mds, float) and not math.isnan(mds):
-            detect = (f" With {n} years of figures, only a steady change of about {fmt_slope(mds, unit)} or more "
-                      "could have been detected with 80% power, so this is not evidence of no change.")
-        text = (f"The change over {n} years is not statistically significant: it cannot be told apart from "
-                f"year-to-year variation.{detect} See {METHODS_REF}.")
+            detect = (
+                f" With {n} years of figures, only a steady change of about {fmt_slope(mds, unit)} or more "
+                "could have been detected with 80% power, so this is not evidence of no change."
+            )
+        text = (
+            f"The change over {n} years is not statistically significant: it cannot be told apart from "
+            f"year-to-year variation.{detect} See {METHODS_REF}."
+        )
     else:
         direction = "rise" if trend["slope"] > 0 else "fall"
-        text = (f"The {direction} — on average {fmt_slope(trend['slope'], unit)} "
-                f"({fmt_ci(trend['slope_ci_low'], trend['slope_ci_high'], unit)}) — is statistically "
-                f"significant{_judgement(trend)} ({METHODS_REF}).")
+        text = (
+            f"The {direction} — on average {fmt_slope(trend['slope'], unit)} "
+            f"({fmt_ci(trend['slope_ci_low'], trend['slope_ci_high'], unit)}) — is statistically "
+            f"significant{_judgement(trend)} ({METHODS_REF})."
+        )
     if str(trend.get("method", "ols")) != "ols":
-        text += (" Because each figure is a two-year rolling average, neighbouring years share data; the trend was "
-                 "tested by generalised least squares allowing for that overlap, not by ordinary least squares.")
+        text += (
+            " Because each figure is a two-year rolling average, neighbouring years share data; the trend was "
+            "tested by generalised least squares allowing for that overlap, not by ordinary least squares."
+        )
     if trend.get("tests_agree") is False and trend.get("verdict_note"):
         text += f" Note: {trend['verdict_note']}"
     return text
@@ -159,7 +172,7 @@ def latest_sentence(ind: Indicator, summary: pd.Series) -> str:
 
 
 def _parity_move(ind: Indicator, first: float, latest: float) -> str:
-    """", further from parity" or ", closer to parity" for a headline judged by parity."""
+    """ ", further from parity" or ", closer to parity" for a headline judged by parity."""
     spec = ind.series_by_key(ind.headline_series)
     if spec.improvement != "parity" or (spec.transform == "log" and min(first, latest) <= 0):
         return ""

@@ -58,12 +58,17 @@ def _ztest(d, se, alpha):
     zc = stats.norm.isf(alpha / 2)
     with np.errstate(invalid="ignore", divide="ignore"):
         z = d / se
-    return {"estimate": d, "se": se, "ci_low": d - zc * se, "ci_high": d + zc * se, "z": z,
-            "p_value": 2 * stats.norm.sf(np.abs(z))}
+    return {
+        "estimate": d,
+        "se": se,
+        "ci_low": d - zc * se,
+        "ci_high": d + zc * se,
+        "z": z,
+        "p_value": 2 * stats.norm.sf(np.abs(z)),
+    }
 
 
-def rl_change(earlier, later, dispersion="pearson", alpha: float = 0.05,
-              axis: int = -1) -> dict[str, np.ndarray]:
+def rl_change(earlier, later, dispersion="pearson", alpha: float = 0.05, axis: int = -1) -> dict[str, np.ndarray]:
     """Change in log relative likelihood between two years, per organisation.
 
     Parameters

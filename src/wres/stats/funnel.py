@@ -117,9 +117,7 @@ def _winsorise(z: np.ndarray, trim: float) -> np.ndarray:
     return np.clip(z, lo, hi)
 
 
-def estimate_overdispersion(
-    y, s, target: float, trim: float = 0.1, min_orgs: int = MIN_ORGS_FOR_TAU2
-) -> dict:
+def estimate_overdispersion(y, s, target: float, trim: float = 0.1, min_orgs: int = MIN_ORGS_FOR_TAU2) -> dict:
     """Spiegelhalter's overdispersion factor ``phi`` and DerSimonian-Laird ``tau2``.
 
     ``y``, ``s`` on the transformed scale; non-finite ``y``/``s`` or ``s <= 0`` are left out.
@@ -187,9 +185,7 @@ def funnel_table(
         if "target" in df.columns and df["target"].notna().any():
             targets = pd.unique(df["target"].dropna())
             if len(targets) > 1:
-                raise ValueError(
-                    "the target column holds more than one value; split the table first"
-                )
+                raise ValueError("the target column holds more than one value; split the table first")
             target = float(targets[0])
         elif ok.any():
             w = 1.0 / sv[ok] ** 2

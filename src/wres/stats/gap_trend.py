@@ -93,24 +93,29 @@ _RESULT_KEYS = (
 )
 
 
-def _verdict(slope: float, p_value: float, n_years: int, improvement: str, alpha: float,
-             min_years: int) -> str:
+def _verdict(slope: float, p_value: float, n_years: int, improvement: str, alpha: float, min_years: int) -> str:
     # A failed GLM (separation, no convergence) is "not estimable", not "no change".
-    return verdicts.classify(slope, p_value, int(n_years), improvement, alpha=alpha, min_years=min_years,
-                             missing=verdicts.NOT_ESTIMABLE).verdict
+    return verdicts.classify(
+        slope, p_value, int(n_years), improvement, alpha=alpha, min_years=min_years, missing=verdicts.NOT_ESTIMABLE
+    ).verdict
 
 
 #: Verdict of a trend that carried the gap through parity (its own word: neither simply
 #: better nor worse).
 CROSSED_PARITY = "crossed parity"
 VERDICT_RULES = ("parity", "direction")
-_PARITY_VERDICTS = {"improving": verdicts.IMPROVING, "worsening": verdicts.WORSENING,
-                    "crossed_parity": CROSSED_PARITY, "no_significant_change": verdicts.NO_CHANGE,
-                    "not_estimable": verdicts.NOT_ESTIMABLE}
+_PARITY_VERDICTS = {
+    "improving": verdicts.IMPROVING,
+    "worsening": verdicts.WORSENING,
+    "crossed_parity": CROSSED_PARITY,
+    "no_significant_change": verdicts.NO_CHANGE,
+    "not_estimable": verdicts.NOT_ESTIMABLE,
+}
 
 
-def parity_verdict(log_or_first: float, log_or_last: float, p_value: float, n_years: int,
-                   alpha: float, min_years: int) -> tuple[str, str]:
+def parity_verdict(
+    log_or_first: float, log_or_last: float, p_value: float, n_years: int, alpha: float, min_years: int
+) -> tuple[str, str]:
     """(verdict, parity code) of a gap trend judged against parity (odds ratio 1).
 
     Improvement means the gap closing: the fitted log odds ratio moving towards 0
@@ -136,9 +141,7 @@ def _counts(df: pd.DataFrame) -> pd.Series:
     return k
 
 
-def _wide_counts(
-    df: pd.DataFrame, keys: list[str], numerator_group: str, comparison_group: str
-) -> pd.DataFrame:
+def _wide_counts(df: pd.DataFrame, keys: list[str], numerator_group: str, comparison_group: str) -> pd.DataFrame:
     """One row per keys + year with ``k1, n1`` (numerator group) and ``k2, n2``."""
     groups = (numerator_group, comparison_group)
     sub = df[df["group"].isin(groups)]
@@ -210,9 +213,7 @@ def _fit_gap(
 
     yc = yr - yr.mean()
     ones, zeros = np.ones(n_years), np.zeros(n_years)
-    exog = np.column_stack(
-        [np.r_[ones, ones], np.r_[yc, yc], np.r_[ones, zeros], np.r_[yc, zeros]]
-    )
+    exog = np.column_stack([np.r_[ones, ones], np.r_[yc, yc], np.r_[ones, zeros], np.r_[yc, zeros]])
     n = np.r_[n1, n2]
     endog = np.r_[k1, k2] / n
     model = sm.GLM(endog, exog, family=sm.families.Binomial(), var_weights=n)
@@ -300,9 +301,7 @@ def org_gap_trend(
         raise ValueError(f"min_years must be at least {MIN_YEARS} (the model has 4 parameters)")
     for col in ("org_code", "indicator", "band"):
         if col in df.columns and df[col].nunique(dropna=False) > 1:
-            raise ValueError(
-                f"org_gap_trend takes one organisation, indicator and band; {col!r} varies"
-            )
+            raise ValueError(f"org_gap_trend takes one organisation, indicator and band; {col!r} varies")
     if df.empty:
         res = _empty_result(0, [_code(NO_ROWS)])
     else:
@@ -365,9 +364,9 @@ def trends_for_all(
         band = bands[0] if len(bands) else ""
     elif "band" in sub.columns:
         sub = sub[sub["band"] == band]
-    columns = [
-        "org_code", "org_name", "indicator", "band", *_RESULT_KEYS, "q_value", "verdict", "note_codes"
-    ] + (["parity_code"] if verdict_rule == "parity" else [])
+    columns = ["org_code", "org_name", "indicator", "band", *_RESULT_KEYS, "q_value", "verdict", "note_codes"] + (
+        ["parity_code"] if verdict_rule == "parity" else []
+    )
     if sub.empty:
         keep = [c for c in columns if c != "org_name" or "org_name" in df.columns]
         return pd.DataFrame(columns=keep)
@@ -397,8 +396,10 @@ def trends_for_all(
     out["q_value"] = bh_adjust(out["p_value"].to_numpy())
     judge = out["q_value"] if verdict_on == "q" else out["p_value"]
     if verdict_rule == "parity":
-        judged = [parity_verdict(a, b, p, n, alpha, min_years) for a, b, p, n in
-                  zip(out["log_or_first"], out["log_or_last"], judge, out["n_years"], strict=True)]
+        judged = [
+            parity_verdict(a, b, p, n, alpha, min_years)
+            for a, b, p, n in zip(out["log_or_first"], out["log_or_last"], judge, out["n_years"], strict=True)
+        ]
         out["verdict"] = [v for v, _ in judged]
         out["parity_code"] = [c for _, c in judged]
     else:
@@ -412,4 +413,3 @@ def trends_for_all(
         names = sub.drop_duplicates("org_code", keep="last").set_index("org_code")["org_name"]
         out["org_name"] = out["org_code"].map(names)
     return out[[c for c in columns if c in out.columns]]
-

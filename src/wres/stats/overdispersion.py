@@ -147,19 +147,33 @@ def pooled_rates(k1, n1, k2, n2) -> tuple[np.ndarray, np.ndarray]:
     """
     k1, n1, k2, n2 = _arr(k1, n1, k2, n2)
     ok = _usable(k1, n1, k2, n2)
-    total = lambda a: np.where(ok, a, 0.0).sum(axis=-1, keepdims=True)
+
+    def total(a):
+        return np.where(ok, a, 0.0).sum(axis=-1, keepdims=True)
+
     with np.errstate(invalid="ignore", divide="ignore"):
         return total(k1) / total(n1), total(k2) / total(n2)
 
 
 def _usable(k1, n1, k2, n2) -> np.ndarray:
     with np.errstate(invalid="ignore"):
-        return (np.isfinite(k1) & np.isfinite(n1) & np.isfinite(k2) & np.isfinite(n2)
-                & (n1 > 0) & (n2 > 0) & (k1 >= 0) & (k2 >= 0) & (k1 <= n1) & (k2 <= n2))
+        return (
+            np.isfinite(k1)
+            & np.isfinite(n1)
+            & np.isfinite(k2)
+            & np.isfinite(n2)
+            & (n1 > 0)
+            & (n2 > 0)
+            & (k1 >= 0)
+            & (k2 >= 0)
+            & (k1 <= n1)
+            & (k2 <= n2)
+        )
 
 
-def rl_null_inputs(k1, n1, k2, n2, rate1=None, rate2=None,
-                   exact_below: float = EXACT_BELOW_EXPECTED) -> dict[str, np.ndarray]:
+def rl_null_inputs(
+    k1, n1, k2, n2, rate1=None, rate2=None, exact_below: float = EXACT_BELOW_EXPECTED
+) -> dict[str, np.ndarray]:
     """Estimate, null standard error and exact-test z of a relative likelihood.
 
     Parameters
@@ -203,8 +217,16 @@ def rl_null_inputs(k1, n1, k2, n2, rate1=None, rate2=None,
     exact = ok & (rare | (np.minimum(e1, e2) < exact_below))
     m = k1 + k2
     z_ex = _binomial_z(np.where(exact, k1, 0), np.where(exact, m, 0), np.where(exact, pi0, 0.5))
-    return {"y": np.where(ok, y, np.nan), "s0": np.where(ok, s0, np.nan), "target": np.log(theta),
-            "e1": e1, "e2": e2, "exact": exact, "z_exact": np.where(exact, z_ex, np.nan), "ok": ok}
+    return {
+        "y": np.where(ok, y, np.nan),
+        "s0": np.where(ok, s0, np.nan),
+        "target": np.log(theta),
+        "e1": e1,
+        "e2": e2,
+        "exact": exact,
+        "z_exact": np.where(exact, z_ex, np.nan),
+        "ok": ok,
+    }
 
 
 def _binomial_z(k, n, p) -> np.ndarray:
@@ -224,8 +246,7 @@ def _binomial_z(k, n, p) -> np.ndarray:
     return np.where(upper < lower, stats.norm.isf(upper), stats.norm.ppf(lower))
 
 
-def proportion_null_inputs(k, n, target_p: float, deff: float = 1.0,
-                           scale: str = "asin") -> dict[str, np.ndarray]:
+def proportion_null_inputs(k, n, target_p: float, deff: float = 1.0, scale: str = "asin") -> dict[str, np.ndarray]:
     """Estimate and null standard error of a proportion against a target proportion.
 
     Parameters
@@ -263,8 +284,14 @@ def proportion_null_inputs(k, n, target_p: float, deff: float = 1.0,
     exact = ok & (ne * np.minimum(target_p, 1 - target_p) < EXACT_BELOW_EXPECTED)
     nr = np.where(exact, np.round(ne), 0)
     z_ex = _binomial_z(np.round(np.where(exact, p, 0) * nr), nr, target_p)
-    return {"y": np.where(ok, y, np.nan), "s0": np.where(ok, s0, np.nan), "target": target,
-            "exact": exact, "z_exact": np.where(exact, z_ex, np.nan), "ok": ok}
+    return {
+        "y": np.where(ok, y, np.nan),
+        "s0": np.where(ok, s0, np.nan),
+        "target": target,
+        "exact": exact,
+        "z_exact": np.where(exact, z_ex, np.nan),
+        "ok": ok,
+    }
 
 
 def dersimonian_laird(z, s0, axis: int = -1) -> dict[str, np.ndarray]:
@@ -322,8 +349,9 @@ def positions(z_adjusted) -> dict[str, np.ndarray]:
     return {f"position_{name}": _codes(z, crit) for name, crit in LEVELS.items()}
 
 
-def adjusted_z(y, s0, target, exact, z_exact, method: str = "additive",
-               centre: str = "target") -> dict[str, np.ndarray]:
+def adjusted_z(
+    y, s0, target, exact, z_exact, method: str = "additive", centre: str = "target"
+) -> dict[str, np.ndarray]:
     """Null z-scores and their overdispersion-adjusted values, panel by panel.
 
     Parameters
@@ -372,48 +400,98 @@ def adjusted_z(y, s0, target, exact, z_exact, method: str = "additive",
     var = phi[..., None] * s0**2 + tau2[..., None]
     with np.errstate(invalid="ignore", divide="ignore"):
         shrink = np.where(np.isfinite(s0), s0 / np.sqrt(var), 1.0)
-    return {"z": zraw, "z_adjusted": zraw * shrink, "funnel_sd": np.sqrt(var),
-            "phi": fit["phi"], "tau2": fit["tau2"], "n_orgs": np.isfinite(zraw).sum(axis=-1),
-            "centre": np.squeeze(target, -1) + (fit["re_shift"] if centre == "random_effects" else 0.0)}
+    return {
+        "z": zraw,
+        "z_adjusted": zraw * shrink,
+        "funnel_sd": np.sqrt(var),
+        "phi": fit["phi"],
+        "tau2": fit["tau2"],
+        "n_orgs": np.isfinite(zraw).sum(axis=-1),
+        "centre": np.squeeze(target, -1) + (fit["re_shift"] if centre == "random_effects" else 0.0),
+    }
 
 
 def _adjusted_z(y, s0, target, exact, z_exact, method, min_orgs, centre):
     a = adjusted_z(y, s0, target, exact, z_exact, method, centre)
     fitted = int(a["n_orgs"]) >= min_orgs
     zadj = a["z_adjusted"] if fitted else np.full_like(a["z"], np.nan)
-    info = {"method": method, "phi": float(a["phi"]), "tau2": float(a["tau2"]),
-            "n_orgs": int(a["n_orgs"]), "n_exact": int(np.sum(exact)), "fitted": fitted,
-            "min_orgs": min_orgs, "target": float(target), "centre": float(a["centre"]),
-            "note": "" if fitted else "too_few_orgs"}
+    info = {
+        "method": method,
+        "phi": float(a["phi"]),
+        "tau2": float(a["tau2"]),
+        "n_orgs": int(a["n_orgs"]),
+        "n_exact": int(np.sum(exact)),
+        "fitted": fitted,
+        "min_orgs": min_orgs,
+        "target": float(target),
+        "centre": float(a["centre"]),
+        "note": "" if fitted else "too_few_orgs",
+    }
     return a["z"], zadj, a["funnel_sd"], info
 
 
 def _frame(y, s0, exact, zraw, zadj, sd, info) -> pd.DataFrame:
-    out = pd.DataFrame({"y": y, "s0": s0, "precision": 1 / s0**2, "exact": exact, "z": zraw,
-                        "funnel_sd": sd, "z_adjusted": zadj, **positions(zadj)})
+    out = pd.DataFrame(
+        {
+            "y": y,
+            "s0": s0,
+            "precision": 1 / s0**2,
+            "exact": exact,
+            "z": zraw,
+            "funnel_sd": sd,
+            "z_adjusted": zadj,
+            **positions(zadj),
+        }
+    )
     out.attrs["funnel"] = info
     return out
 
 
 def _funnelplotr(y, s, target, min_orgs) -> pd.DataFrame:
     # The FunnelPlotR-compatible option is the existing module, called, not re-implemented.
-    tab = funnel.funnel_table(pd.DataFrame({"y": y, "s": s}), y="y", s="s", target=target,
-                              min_orgs=min(min_orgs, funnel.MIN_ORGS_FOR_TAU2))
+    tab = funnel.funnel_table(
+        pd.DataFrame({"y": y, "s": s}), y="y", s="s", target=target, min_orgs=min(min_orgs, funnel.MIN_ORGS_FOR_TAU2)
+    )
     f = tab.attrs["funnel"]
     fitted = f["n_orgs"] >= min_orgs
     zadj = tab["funnel_z"].to_numpy() if fitted else np.full(len(tab), np.nan)
-    out = pd.DataFrame({"y": y, "s0": s, "precision": 1 / s**2, "exact": False,
-                        "z": (y - target) / s, "funnel_sd": tab["funnel_sd"].to_numpy(),
-                        "z_adjusted": zadj, **positions(zadj)})
-    out.attrs["funnel"] = {"method": "funnelplotr", "phi": f["phi"], "tau2": f["tau2"],
-                           "n_orgs": f["n_orgs"], "n_exact": 0, "fitted": fitted,
-                           "min_orgs": min_orgs, "target": target,
-                           "note": "" if fitted else "too_few_orgs"}
+    out = pd.DataFrame(
+        {
+            "y": y,
+            "s0": s,
+            "precision": 1 / s**2,
+            "exact": False,
+            "z": (y - target) / s,
+            "funnel_sd": tab["funnel_sd"].to_numpy(),
+            "z_adjusted": zadj,
+            **positions(zadj),
+        }
+    )
+    out.attrs["funnel"] = {
+        "method": "funnelplotr",
+        "phi": f["phi"],
+        "tau2": f["tau2"],
+        "n_orgs": f["n_orgs"],
+        "n_exact": 0,
+        "fitted": fitted,
+        "min_orgs": min_orgs,
+        "target": target,
+        "note": "" if fitted else "too_few_orgs",
+    }
     return out
 
 
-def rl_funnel(k1, n1, k2, n2, rate1=None, rate2=None, method: str = "additive",
-              min_orgs: int = MIN_ORGS_FOR_FUNNEL, centre: str = "target") -> pd.DataFrame:
+def rl_funnel(
+    k1,
+    n1,
+    k2,
+    n2,
+    rate1=None,
+    rate2=None,
+    method: str = "additive",
+    min_orgs: int = MIN_ORGS_FOR_FUNNEL,
+    centre: str = "target",
+) -> pd.DataFrame:
     """Funnel positions of relative likelihoods (one indicator-year cross-section).
 
     Parameters
@@ -453,14 +531,20 @@ def rl_funnel(k1, n1, k2, n2, rate1=None, rate2=None, method: str = "additive",
     if method == "funnelplotr":
         rl = relative_likelihood(*(np.atleast_1d(np.asarray(a, float)) for a in (k1, n1, k2, n2)))
         return _funnelplotr(rl["log_rl"].to_numpy(), rl["se_log_rl"].to_numpy(), t, min_orgs)
-    zraw, zadj, sd, info = _adjusted_z(d["y"], d["s0"], t, d["exact"], d["z_exact"], method,
-                                       min_orgs, centre)
+    zraw, zadj, sd, info = _adjusted_z(d["y"], d["s0"], t, d["exact"], d["z_exact"], method, min_orgs, centre)
     return _frame(d["y"], d["s0"], d["exact"], zraw, zadj, sd, info)
 
 
-def proportion_funnel(k, n, target_p: float, deff: float = 1.0, method: str = "additive",
-                      scale: str = "asin", min_orgs: int = MIN_ORGS_FOR_FUNNEL,
-                      centre: str = "target") -> pd.DataFrame:
+def proportion_funnel(
+    k,
+    n,
+    target_p: float,
+    deff: float = 1.0,
+    method: str = "additive",
+    scale: str = "asin",
+    min_orgs: int = MIN_ORGS_FOR_FUNNEL,
+    centre: str = "target",
+) -> pd.DataFrame:
     """Funnel positions of proportions (percentages) against a target proportion.
 
     Parameters as :func:`rl_funnel`, and ``k, n`` counts, ``target_p`` (0-1), ``deff``
@@ -473,6 +557,5 @@ def proportion_funnel(k, n, target_p: float, deff: float = 1.0, method: str = "a
     d = proportion_null_inputs(k, n, target_p, deff, "asin" if method == "funnelplotr" else scale)
     if method == "funnelplotr":
         return _funnelplotr(d["y"], d["s0"], float(d["target"]), min_orgs)
-    zraw, zadj, sd, info = _adjusted_z(d["y"], d["s0"], d["target"], d["exact"], d["z_exact"],
-                                       method, min_orgs, centre)
+    zraw, zadj, sd, info = _adjusted_z(d["y"], d["s0"], d["target"], d["exact"], d["z_exact"], method, min_orgs, centre)
     return _frame(d["y"], d["s0"], d["exact"], zraw, zadj, sd, info)

@@ -58,7 +58,6 @@ RELATIVE_LIKELIHOOD = "relative_likelihood"
 PERCENTAGE = "percentage"
 
 
-
 # Note codes (see the module docstring); group arguments are positions.
 NO_ROW = "no_row"
 NO_STAFF = "no_staff"
@@ -131,9 +130,7 @@ def relative_likelihood(
     ``statsmodels`` ``Table2x2.riskratio_confint()`` when no cell is zero. Written out here
     because both library versions take one table at a time and a trust panel has thousands.
     """
-    arrs = np.broadcast_arrays(
-        *(np.atleast_1d(np.asarray(a, dtype=float)) for a in (k1, n1, k2, n2))
-    )
+    arrs = np.broadcast_arrays(*(np.atleast_1d(np.asarray(a, dtype=float)) for a in (k1, n1, k2, n2)))
     k1, n1, k2, n2 = (a.astype(float) for a in arrs)
     size = k1.shape[0]
 
@@ -155,9 +152,7 @@ def relative_likelihood(
     se = np.full(size, np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         log_rl[usable] = np.log(a[usable] / m1[usable]) - np.log(c[usable] / m2[usable])
-        se[usable] = np.sqrt(
-            1 / a[usable] - 1 / m1[usable] + 1 / c[usable] - 1 / m2[usable]
-        )
+        se[usable] = np.sqrt(1 / a[usable] - 1 / m1[usable] + 1 / c[usable] - 1 / m2[usable])
     z = norm.isf(alpha / 2)
 
     codes = _join_codes(
@@ -197,9 +192,7 @@ class Comparison:
 
     def __post_init__(self) -> None:
         if self.measure not in (RELATIVE_LIKELIHOOD, PERCENTAGE):
-            raise ValueError(
-                f"measure must be {RELATIVE_LIKELIHOOD!r} or {PERCENTAGE!r}, not {self.measure!r}"
-            )
+            raise ValueError(f"measure must be {RELATIVE_LIKELIHOOD!r} or {PERCENTAGE!r}, not {self.measure!r}")
         if self.numerator_group == self.comparison_group:
             raise ValueError("numerator_group and comparison_group must differ")
 
@@ -296,8 +289,14 @@ def _compute(wide: pd.DataFrame, comparison: Comparison) -> pd.DataFrame:
         glo = np.full(size, np.nan)
         ghi = np.full(size, np.nan)
         ok = (
-            np.isfinite(ke1) & np.isfinite(ke2) & (ne1 > 0) & (ne2 > 0)
-            & (ke1 >= 0) & (ke1 <= ne1) & (ke2 >= 0) & (ke2 <= ne2)
+            np.isfinite(ke1)
+            & np.isfinite(ke2)
+            & (ne1 > 0)
+            & (ne2 > 0)
+            & (ke1 >= 0)
+            & (ke1 <= ne1)
+            & (ke2 >= 0)
+            & (ke2 <= ne2)
         )
         if ok.any():
             # Newcombe's hybrid score interval (method 10 of Newcombe 1998, Stat Med
@@ -315,9 +314,10 @@ def _compute(wide: pd.DataFrame, comparison: Comparison) -> pd.DataFrame:
             missing1 = (rows1 > 0) & ~(np.isfinite(k1) & np.isfinite(n1))
             missing2 = (rows2 > 0) & ~(np.isfinite(k2) & np.isfinite(n2))
             invalid = ~empty1 & ~empty2 & ((k1 < 0) | (k1 > n1) | (k2 < 0) | (k2 > n2))
-        weighted = wide[f"_from_percent|{g1}"].fillna(False).astype(bool).to_numpy() | wide[
-            f"_from_percent|{g2}"
-        ].fillna(False).astype(bool).to_numpy()
+        weighted = (
+            wide[f"_from_percent|{g1}"].fillna(False).astype(bool).to_numpy()
+            | wide[f"_from_percent|{g2}"].fillna(False).astype(bool).to_numpy()
+        )
         codes = _join_codes(
             no_row,
             _code_where(empty1, NO_STAFF, 1),
@@ -367,8 +367,7 @@ def org_rates(df: pd.DataFrame, comparison: Comparison) -> pd.DataFrame:
     if dup.any():
         examples = sub.loc[dup, [*keys, "group"]].drop_duplicates().head().to_dict("records")
         raise ValueError(
-            f"more than one row per (year, org_code, band, group) for indicator {comparison.indicator}: "
-            f"{examples}"
+            f"more than one row per (year, org_code, band, group) for indicator {comparison.indicator}: {examples}"
         )
     wide, stats = _statistics(sub, keys, comparison)
     attrs = [c for c in ("org_name", "region", "org_type") if c in sub.columns]

@@ -35,8 +35,7 @@ VIEWS = ("national_ratio", "parity")
 __all__ = ["LEVELS", "VIEWS", "expected_share", "representation_funnel", "tails"]
 
 
-def expected_share(workforce_share, national_ratio: float | None = None,
-                   view: str = "national_ratio") -> np.ndarray:
+def expected_share(workforce_share, national_ratio: float | None = None, view: str = "national_ratio") -> np.ndarray:
     """``p0`` per organisation (proportion 0-1).
 
     ``workforce_share``: minority share of the organisation's workforce (0-1).
@@ -60,30 +59,45 @@ def tails(k, n, p0) -> dict[str, np.ndarray]:
     ``mid_p`` (two-sided mid-p, ``2 min(lower, upper) - P(X = k)``, capped at 1) and
     ``ok`` (usable rows). Works on arrays of any (broadcast) shape.
     """
-    k, n, p0 = (a.astype(float) for a in np.broadcast_arrays(
-        *(np.atleast_1d(np.asarray(x, dtype=float)) for x in (k, n, p0))))
-    ok = (np.isfinite(k) & np.isfinite(n) & np.isfinite(p0) & (n > 0) & (k >= 0) & (k <= n)
-          & (p0 >= 0) & (p0 <= 1) & (k == np.round(k)) & (n == np.round(n)))
+    k, n, p0 = (
+        a.astype(float) for a in np.broadcast_arrays(*(np.atleast_1d(np.asarray(x, dtype=float)) for x in (k, n, p0)))
+    )
+    ok = (
+        np.isfinite(k)
+        & np.isfinite(n)
+        & np.isfinite(p0)
+        & (n > 0)
+        & (k >= 0)
+        & (k <= n)
+        & (p0 >= 0)
+        & (p0 <= 1)
+        & (k == np.round(k))
+        & (n == np.round(n))
+    )
     kk, nn, pp = np.where(ok, k, 0), np.where(ok, n, 1), np.where(ok, p0, 0.5)
     lower = stats.binom.cdf(kk, nn, pp)
     upper = stats.binom.sf(kk - 1, nn, pp)
     point = stats.binom.pmf(kk, nn, pp)
     small = np.minimum(lower, upper)
     nan = np.nan
-    return {"lower": np.where(ok, lower, nan), "upper": np.where(ok, upper, nan),
-            "p_two_sided": np.where(ok, np.minimum(1.0, 2 * small), nan),
-            "mid_p": np.where(ok, np.minimum(1.0, 2 * small - point), nan), "ok": ok}
+    return {
+        "lower": np.where(ok, lower, nan),
+        "upper": np.where(ok, upper, nan),
+        "p_two_sided": np.where(ok, np.minimum(1.0, 2 * small), nan),
+        "mid_p": np.where(ok, np.minimum(1.0, 2 * small - point), nan),
+        "ok": ok,
+    }
 
 
 def _position(t: dict, alpha: float) -> np.ndarray:
-    pos = np.where(t["lower"] < alpha / 2, "below",
-                   np.where(t["upper"] < alpha / 2, "above", "inside")).astype(object)
+    pos = np.where(t["lower"] < alpha / 2, "below", np.where(t["upper"] < alpha / 2, "above", "inside")).astype(object)
     pos[~t["ok"]] = "not estimable"
     return pos
 
 
-def representation_funnel(k, n, workforce_share, national_ratio: float | None = None,
-                          view: str = "national_ratio") -> pd.DataFrame:
+def representation_funnel(
+    k, n, workforce_share, national_ratio: float | None = None, view: str = "national_ratio"
+) -> pd.DataFrame:
     """Place boards (or senior groups) on an exact binomial representation funnel.
 
     Parameters
@@ -108,7 +122,14 @@ def representation_funnel(k, n, workforce_share, national_ratio: float | None = 
     t = tails(k, n, p0)
     n_arr = np.broadcast_to(np.asarray(n, dtype=float), t["lower"].shape)
     p0 = np.broadcast_to(p0, t["lower"].shape)
-    return pd.DataFrame({"p0": p0, "expected": n_arr * p0, "lower": t["lower"],
-                         "upper": t["upper"], "p_two_sided": t["p_two_sided"],
-                         "mid_p": t["mid_p"],
-                         **{f"position_{name}": _position(t, a) for name, a in LEVELS.items()}})
+    return pd.DataFrame(
+        {
+            "p0": p0,
+            "expected": n_arr * p0,
+            "lower": t["lower"],
+            "upper": t["upper"],
+            "p_two_sided": t["p_two_sided"],
+            "mid_p": t["mid_p"],
+            **{f"position_{name}": _position(t, a) for name, a in LEVELS.items()},
+        }
+    )

@@ -40,8 +40,7 @@ METHODS = ("gls", "hac", "nonoverlap", "ols")
 #: Method the harness found closest to nominal size for n = 5-10 two-year averages.
 RECOMMENDED = "gls"
 
-__all__ = ["METHODS", "RECOMMENDED", "gls_line", "moving_average_correlation", "rolling_trend",
-           "slope_tests"]
+__all__ = ["METHODS", "RECOMMENDED", "gls_line", "moving_average_correlation", "rolling_trend", "slope_tests"]
 
 
 def moving_average_correlation(n: int, window: int = 2) -> np.ndarray:
@@ -137,8 +136,9 @@ def slope_tests(years, z, window: int = 2, method: str = RECOMMENDED) -> dict[st
     return {"slope": b, "se": se, "df": df, "t": t, "p_value": 2 * stats.t.sf(np.abs(t), df)}
 
 
-def rolling_trend(years, values, kind: str = "log", window: int = 2, method: str = RECOMMENDED,
-                  alpha: float = 0.05) -> dict:
+def rolling_trend(
+    years, values, kind: str = "log", window: int = 2, method: str = RECOMMENDED, alpha: float = 0.05
+) -> dict:
     """Trend of one rolling-average series.
 
     Parameters
@@ -162,12 +162,22 @@ def rolling_trend(years, values, kind: str = "log", window: int = 2, method: str
     r = slope_tests(years, z[None, :], window, method)
     b, se, df = float(r["slope"][0]), float(r["se"][0]), int(r["df"])
     half = stats.t.ppf(1 - alpha / 2, df) * se
-    out = {"slope_transformed": b, "se_transformed": se, "slope_ci_low_transformed": b - half,
-           "slope_ci_high_transformed": b + half, "df": df, "p_value": float(r["p_value"][0]),
-           "method": method, "window": window}
+    out = {
+        "slope_transformed": b,
+        "se_transformed": se,
+        "slope_ci_low_transformed": b - half,
+        "slope_ci_high_transformed": b + half,
+        "df": df,
+        "p_value": float(r["p_value"][0]),
+        "method": method,
+        "window": window,
+    }
     if kind == "log":
-        out.update(pct_per_year=100 * np.expm1(b), pct_per_year_ci_low=100 * np.expm1(b - half),
-                   pct_per_year_ci_high=100 * np.expm1(b + half))
+        out.update(
+            pct_per_year=100 * np.expm1(b),
+            pct_per_year_ci_low=100 * np.expm1(b - half),
+            pct_per_year_ci_high=100 * np.expm1(b + half),
+        )
     return out
 
 
@@ -198,5 +208,15 @@ def gls_line(years, z, window: int = 2, alpha: float = 0.05, grid=None) -> dict:
     design = np.column_stack([np.ones_like(g), g - xbar])
     var = np.einsum("ij,jk,ik->i", design, xtx_inv, design) * s2
     half = stats.t.ppf(1 - alpha / 2, df) * np.sqrt(np.maximum(var, 0.0))
-    return {"intercept_at_mean_year": a, "mean_year": xbar, "slope": b, "se": se, "df": df, "p_value": p,
-            "resid_sd": float(np.sqrt(s2)), "grid": g, "fitted": a + b * (g - xbar), "half_width": half}
+    return {
+        "intercept_at_mean_year": a,
+        "mean_year": xbar,
+        "slope": b,
+        "se": se,
+        "df": df,
+        "p_value": p,
+        "resid_sd": float(np.sqrt(s2)),
+        "grid": g,
+        "fitted": a + b * (g - xbar),
+        "half_width": half,
+    }

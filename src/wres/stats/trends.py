@@ -115,9 +115,7 @@ def transform(values, kind: str) -> np.ndarray:
         return np.log(v)
     if kind == "logit":
         if np.any((v <= 0) | (v >= 100)):
-            raise ValueError(
-                f"logit transform needs percentages strictly between 0 and 100 (got {v!r})"
-            )
+            raise ValueError(f"logit transform needs percentages strictly between 0 and 100 (got {v!r})")
         return special.logit(v / 100.0)
     return v.copy()
 
@@ -471,9 +469,7 @@ def _t_test_power(ncp: float, df: int, alpha: float) -> float:
     return float(stats.nct.sf(tcrit, df, ncp) + stats.nct.cdf(-tcrit, df, ncp))
 
 
-def min_detectable_slope(
-    years, resid_sd, kind, level_for_delta=None, alpha=0.05, power=0.8
-) -> float:
+def min_detectable_slope(years, resid_sd, kind, level_for_delta=None, alpha=0.05, power=0.8) -> float:
     """Smallest annual change the OLS slope test would detect with the given power.
 
     With ``se = resid_sd / sqrt(Sxx)`` (Sxx from the actual years, so gaps count) and
@@ -562,8 +558,14 @@ def _rolling_regression(x, v, kind, alpha, window):
     level = float(special.expit(line["intercept_at_mean_year"])) if kind == "logit" else float("nan")
     factor = 100.0 * level * (1 - level) if kind == "logit" else None
     fz, half = line["fitted"], line["half_width"]
-    fit = pd.DataFrame({"year": g, "fitted": inverse_transform(fz, kind),
-                        "ci_low": inverse_transform(fz - half, kind), "ci_high": inverse_transform(fz + half, kind)})
+    fit = pd.DataFrame(
+        {
+            "year": g,
+            "fitted": inverse_transform(fz, kind),
+            "ci_low": inverse_transform(fz - half, kind),
+            "ci_high": inverse_transform(fz + half, kind),
+        }
+    )
     return {
         "slope": _to_natural_slope(b, kind, factor),
         "slope_ci_low": _to_natural_slope(b - tcrit * se, kind, factor),
@@ -575,9 +577,7 @@ def _rolling_regression(x, v, kind, alpha, window):
     }
 
 
-def analyse_series(
-    years, values, kind: str, direction: str, alpha=0.05, min_years=MIN_YEARS, window: int = 1
-) -> dict:
+def analyse_series(years, values, kind: str, direction: str, alpha=0.05, min_years=MIN_YEARS, window: int = 1) -> dict:
     """All trend statistics and the verdict for one annual series.
 
     Returns a flat dict with keys ``first_year``, ``last_year``, ``n_years``,
@@ -651,8 +651,9 @@ def analyse_series(
     ts = theil_sen(x, v, kind, alpha)
     out.update(sen_slope=ts["sen_slope"], sen_ci_low=ts["sen_ci_low"], sen_ci_high=ts["sen_ci_high"])
     if window > 1:
-        out.update(_rolling_regression(x, v, kind, alpha, window), sen_ci_low=nan, sen_ci_high=nan,
-                   mk_method=MK_NOT_APPLICABLE)
+        out.update(
+            _rolling_regression(x, v, kind, alpha, window), sen_ci_low=nan, sen_ci_high=nan, mk_method=MK_NOT_APPLICABLE
+        )
         mk_p = mk_s = None
     else:
         ols = ols_trend(x, v, kind, alpha)
@@ -672,12 +673,25 @@ def analyse_series(
         )
         mk_p, mk_s = mk.p, mk.s
     out.update(fitted_first=float(out["fit"]["fitted"].iloc[0]), fitted_last=float(out["fit"]["fitted"].iloc[-1]))
-    out.update(_verdict(verdicts.classify(out["slope"], out["p_value"], n, direction, alpha=alpha,
-                                          min_years=min_years, cross_p=mk_p, cross_s=mk_s,
-                                          first=out["fitted_first"], last=out["fitted_last"], scale=scale)))
+    out.update(
+        _verdict(
+            verdicts.classify(
+                out["slope"],
+                out["p_value"],
+                n,
+                direction,
+                alpha=alpha,
+                min_years=min_years,
+                cross_p=mk_p,
+                cross_s=mk_s,
+                first=out["fitted_first"],
+                last=out["fitted_last"],
+                scale=scale,
+            )
+        )
+    )
     return out
 
 
 def _verdict(v: verdicts.Verdict) -> dict:
     return {"verdict": v.verdict, "tests_agree": v.tests_agree, "verdict_reason": v.reason}
-

@@ -24,22 +24,25 @@ TOO_FEW_YEARS = "too few years"
 NOT_ESTIMABLE = "not estimable"
 #: A significant trend whose fitted line starts on one side of parity and ends on the other.
 CROSSED_PARITY = "crossed parity"
-VERDICTS = (IMPROVING, WORSENING, INCREASING, DECREASING, NO_CHANGE, TOO_FEW_YEARS, NOT_ESTIMABLE,
-            CROSSED_PARITY)
+VERDICTS = (IMPROVING, WORSENING, INCREASING, DECREASING, NO_CHANGE, TOO_FEW_YEARS, NOT_ESTIMABLE, CROSSED_PARITY)
 
-_PARITY_VERDICT = {"improving": IMPROVING, "worsening": WORSENING, "crossed_parity": CROSSED_PARITY,
-                   "no_significant_change": NO_CHANGE}
+_PARITY_VERDICT = {
+    "improving": IMPROVING,
+    "worsening": WORSENING,
+    "crossed_parity": CROSSED_PARITY,
+    "no_significant_change": NO_CHANGE,
+}
 
 #: Why a verdict was reached (what the two tests said), in :attr:`Verdict.reason`.
 REASONS = (
-    "too_few_years",       # fewer years than the test needs: nothing tested
-    "no_estimate",         # slope or p-value not available
-    "no_cross_check",      # regression available, Mann-Kendall not run
-    "both_significant",    # both tests significant, same direction
-    "contradict",          # both significant, opposite directions
-    "unconfirmed",         # regression significant, Mann-Kendall not
-    "cross_check_only",    # Mann-Kendall significant, regression not
-    "neither",             # neither test significant
+    "too_few_years",  # fewer years than the test needs: nothing tested
+    "no_estimate",  # slope or p-value not available
+    "no_cross_check",  # regression available, Mann-Kendall not run
+    "both_significant",  # both tests significant, same direction
+    "contradict",  # both significant, opposite directions
+    "unconfirmed",  # regression significant, Mann-Kendall not
+    "cross_check_only",  # Mann-Kendall significant, regression not
+    "neither",  # neither test significant
 )
 
 

@@ -64,12 +64,17 @@ def rl_versus_national(k1, n1, k2, n2, national_rl, alpha: float = 0.05) -> dict
     with np.errstate(invalid="ignore", divide="ignore"):
         z = (y - np.log(national_rl)) / se
     p = 2 * stats.norm.sf(np.abs(z))
-    return {"estimate": np.exp(y), "ci_low": np.exp(y - zc * se), "ci_high": np.exp(y + zc * se),
-            "z": z, "p_value": p, "code": verdict_codes(z, p, alpha)}
+    return {
+        "estimate": np.exp(y),
+        "ci_low": np.exp(y - zc * se),
+        "ci_high": np.exp(y + zc * se),
+        "z": z,
+        "p_value": p,
+        "code": verdict_codes(z, p, alpha),
+    }
 
 
-def percentage_versus_national(k, n, national_percent: float, deff: float = 1.0,
-                               alpha: float = 0.05) -> dict:
+def percentage_versus_national(k, n, national_percent: float, deff: float = 1.0, alpha: float = 0.05) -> dict:
     """Organisations' percentages against the national percentage (score test, Wilson CI).
 
     Parameters
@@ -101,5 +106,11 @@ def percentage_versus_national(k, n, national_percent: float, deff: float = 1.0,
         centre = (p + zc**2 / (2 * ne)) / (1 + zc**2 / ne)
         half = zc / (1 + zc**2 / ne) * np.sqrt(p * (1 - p) / ne + zc**2 / (4 * ne**2))
     pv = 2 * stats.norm.sf(np.abs(z))
-    return {"estimate": 100 * p, "ci_low": 100 * (centre - half), "ci_high": 100 * (centre + half),
-            "z": z, "p_value": pv, "code": verdict_codes(z, pv, alpha)}
+    return {
+        "estimate": 100 * p,
+        "ci_low": 100 * (centre - half),
+        "ci_high": 100 * (centre + half),
+        "z": z,
+        "p_value": pv,
+        "code": verdict_codes(z, pv, alpha),
+    }
