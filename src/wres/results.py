@@ -13,6 +13,7 @@ keep leading zeros, and an empty text cell reads as ``""``.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -67,27 +68,84 @@ _NATIONAL_TEXT = (
     "category",
 )
 
+#: A sidecar's fields as text, then the md5 it records and the file's own.
+_PROVENANCE_TEXT = (
+    "file",
+    "title",
+    "description",
+    "compiled",
+    "method",
+    "producer",
+    "licence",
+    "date_accessed",
+    "md5_recorded",
+    "md5_actual",
+)
+
+#: Text columns of national_trends, in the order they stand after ``tests_agree``.
+_TREND_TEXT = (
+    "slope_unit",
+    "verdict",
+    "verdict_note",
+    "improvement",
+    "transform",
+    "excluded_years",
+    "years_used",
+    "method",
+    "family",
+)
+
+#: A published national figure with its input file and line (national_figures, national_context).
+_FIGURE_COLUMNS = (
+    "indicator",
+    "measure",
+    "group",
+    "period_label",
+    "report_year",
+    "survey_year",
+    "value",
+    "unit",
+    "source",
+    "source_outlet",
+    "note",
+    "quality",
+    "source_file",
+    "source_line",
+    "testable",
+)
+
+#: An indicator's value and interval, and the gap between the groups with its interval.
+VALUE_COLUMNS = ("value", "ci_low", "ci_high", "gap", "gap_ci_low", "gap_ci_high")
+
+#: Counts, rates and intervals of both groups, the indicator's value and the gap: the same in
+#: the per-organisation and the pooled tables.
+_RATE_COLUMNS = tuple(
+    f"{q}_{g}{s}"
+    for g in ("bme", "white")
+    for q, s in (("numerator", ""), ("denominator", ""), ("rate", ""), ("rate", "_ci_low"), ("rate", "_ci_high"))
+) + (
+    "workforce_rate_bme",
+    "workforce_rate_bme_ci_low",
+    "workforce_rate_bme_ci_high",
+    "value",
+    "ci_low",
+    "ci_high",
+    "gap",
+    "gap_ci_low",
+    "gap_ci_high",
+)
+
+
+def _org_table(key: str, file: str, columns: tuple[str, ...], description: str) -> Table:
+    """An organisation-layer table whose text columns are the usual ones."""
+    return Table(key, file, columns, description, text=_ORG_TEXT)
+
+
 TABLES: tuple[Table, ...] = (
     Table(
         "national_figures",
         "national_figures.csv",
-        (
-            "indicator",
-            "measure",
-            "group",
-            "period_label",
-            "report_year",
-            "survey_year",
-            "value",
-            "unit",
-            "source",
-            "source_outlet",
-            "note",
-            "quality",
-            "source_file",
-            "source_line",
-            "testable",
-        ),
+        _FIGURE_COLUMNS,
         "The validated national input, one row a published figure, with its input file and line.",
         text=_NATIONAL_TEXT,
     ),
@@ -139,13 +197,7 @@ TABLES: tuple[Table, ...] = (
             "min_detectable_slope",
             "verdict",
             "tests_agree",
-            "verdict_note",
-            "improvement",
-            "transform",
-            "excluded_years",
-            "years_used",
-            "method",
-            "family",
+            *_TREND_TEXT[2:],
             "mk_q",
             "fitted_first",
             "fitted_last",
@@ -153,18 +205,7 @@ TABLES: tuple[Table, ...] = (
         "One row per tested national series: slope, intervals (95%, not adjusted for multiple comparisons), "
         "tests (method: ols, or gls_rolling_2 for two-year rolling averages), the multiple-comparison family "
         "(headline or context), q-values of both tests within it, and the verdict.",
-        text=(
-            *_NATIONAL_TEXT,
-            "slope_unit",
-            "verdict",
-            "verdict_note",
-            "improvement",
-            "transform",
-            "excluded_years",
-            "years_used",
-            "method",
-            "family",
-        ),
+        text=(*_NATIONAL_TEXT, *_TREND_TEXT),
     ),
     Table(
         "national_fits",
@@ -176,23 +217,7 @@ TABLES: tuple[Table, ...] = (
     Table(
         "national_context",
         "national_context.csv",
-        (
-            "indicator",
-            "measure",
-            "group",
-            "period_label",
-            "report_year",
-            "survey_year",
-            "value",
-            "unit",
-            "source",
-            "source_outlet",
-            "note",
-            "quality",
-            "source_file",
-            "source_line",
-            "testable",
-        ),
+        _FIGURE_COLUMNS,
         "Published national figures in no registry series (wres.analysis.series.membership): shown in their "
         "indicator's chapter as a table, never charted or tested. Same columns as national_figures.",
         text=_NATIONAL_TEXT,
@@ -247,35 +272,11 @@ TABLES: tuple[Table, ...] = (
     Table(
         "provenance_files",
         "provenance_files.csv",
-        (
-            "file",
-            "title",
-            "description",
-            "compiled",
-            "method",
-            "producer",
-            "licence",
-            "date_accessed",
-            "md5_recorded",
-            "md5_actual",
-            "md5_ok",
-            "rows",
-        ),
+        (*_PROVENANCE_TEXT, "md5_ok", "rows"),
         "Every raw input file with a sidecar (*.meta.yml under data/raw): the sidecar's fields, the md5 it "
         "records, the file's actual md5, whether they match, and its data rows (CSV only). file is relative "
         "to the repository root.",
-        text=(
-            "file",
-            "title",
-            "description",
-            "compiled",
-            "method",
-            "producer",
-            "licence",
-            "date_accessed",
-            "md5_recorded",
-            "md5_actual",
-        ),
+        text=_PROVENANCE_TEXT,
         booleans=("md5_ok",),
     ),
     Table(
@@ -380,25 +381,7 @@ TABLES: tuple[Table, ...] = (
             "band",
             "measure",
             "unit",
-            "numerator_bme",
-            "denominator_bme",
-            "rate_bme",
-            "rate_bme_ci_low",
-            "rate_bme_ci_high",
-            "numerator_white",
-            "denominator_white",
-            "rate_white",
-            "rate_white_ci_low",
-            "rate_white_ci_high",
-            "workforce_rate_bme",
-            "workforce_rate_bme_ci_low",
-            "workforce_rate_bme_ci_high",
-            "value",
-            "ci_low",
-            "ci_high",
-            "gap",
-            "gap_ci_low",
-            "gap_ci_high",
+            *_RATE_COLUMNS,
             "funnel_precision",
             "funnel_z",
             "funnel_position_95",
@@ -465,36 +448,17 @@ TABLES: tuple[Table, ...] = (
             "n_orgs",
             "measure",
             "unit",
-            "numerator_bme",
-            "denominator_bme",
-            "rate_bme",
-            "rate_bme_ci_low",
-            "rate_bme_ci_high",
-            "numerator_white",
-            "denominator_white",
-            "rate_white",
-            "rate_white_ci_low",
-            "rate_white_ci_high",
-            "workforce_rate_bme",
-            "workforce_rate_bme_ci_low",
-            "workforce_rate_bme_ci_high",
-            "value",
-            "ci_low",
-            "ci_high",
-            "gap",
-            "gap_ci_low",
-            "gap_ci_high",
+            *_RATE_COLUMNS,
             "note",
         ),
         "Pooled figures of all organisations, and by region and organisation type.",
         text=_ORG_TEXT,
     ),
-    Table(
+    _org_table(
         "organisation_share_in_range",
         "trust_share_in_range.csv",
         ("indicator", "year", "low", "high", "n_orgs", "n_in_range", "share", "n_not_estimable"),
         "Share of organisations inside the non-adverse range, by indicator and year.",
-        text=_ORG_TEXT,
     ),
     Table(
         "organisation_funnel_fits",
@@ -521,19 +485,17 @@ TABLES: tuple[Table, ...] = (
         text=(*_ORG_TEXT, "method"),
         booleans=("overdispersion", "fitted"),
     ),
-    Table(
+    _org_table(
         "organisation_funnel_limits",
         "trust_funnel_limits.csv",
         ("indicator", "year", "precision", "target", "ll95", "ul95", "ll998", "ul998"),
         "The funnel limit curves on a grid of precision.",
-        text=_ORG_TEXT,
     ),
-    Table(
+    _org_table(
         "organisations",
         "trust_orgs.csv",
         ("org_code", "org_name", "region", "org_type", "first_year", "last_year", "n_years"),
         "One row per organisation in the organisation files.",
-        text=_ORG_TEXT,
     ),
     Table(
         "organisation_versus_national",
@@ -600,6 +562,19 @@ ALL_ORGANISATIONS = "All organisations"
 ORGANISATION_TABLES: tuple[str, ...] = tuple(
     t.key for t in TABLES if t.file.startswith("trust_") and t.key != "organisation_changes"
 )
+
+
+#: The group codes the catalogue spells its per-group columns with (``rate_bme``): the WRES
+#: registry's minority and majority codes. A standard with other codes writes its own.
+CATALOGUE_GROUPS = ("bme", "white")
+
+
+def group_columns(key: str, minority: str, majority: str) -> list[str]:
+    """A table's columns with its per-group suffixes spelt with ``minority``/``majority``."""
+    a, b = CATALOGUE_GROUPS
+    return [
+        re.sub(rf"_{a}(?=_|$)", f"_{minority}", re.sub(rf"_{b}(?=_|$)", f"_{majority}", c)) for c in table(key).columns
+    ]
 
 
 def table(key: str) -> Table:

@@ -6,26 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from wres import results
 from wres.analysis.national import national_trends
 from wres.registry import Registry
 from wres.stats.multiple import bh_adjust
 
-CHANGE_COLUMNS = [
-    "indicator",
-    "series",
-    "label",
-    "unit",
-    "latest_year",
-    "latest_value",
-    "previous_year",
-    "previous_value",
-    "change",
-    "change_unit",
-    "verdict_before",
-    "verdict_now",
-    "verdict_changed",
-    "note",
-]
+#: The columns of ``national_changes`` as the results catalogue names them (one list, in wres.results).
+CHANGE_COLUMNS = list(results.table("national_changes").columns)
 
 
 def latest_report_year(figures: pd.DataFrame) -> int:
@@ -101,28 +88,8 @@ def national_changes(
 
 #: ``trust_changes.csv``: the original contract's columns, then those added with the
 #: scale-aware tests (``scale`` names what ``estimate`` and its interval are in).
-ORG_CHANGE_COLUMNS = [
-    "org_code",
-    "org_name",
-    "indicator",
-    "band",
-    "previous_year",
-    "value_prev",
-    "latest_year",
-    "value",
-    "change",
-    "change_unit",
-    "p_value",
-    "q_value",
-    "significant",
-    "scale",
-    "estimate",
-    "estimate_ci_low",
-    "estimate_ci_high",
-    "dispersion",
-    "test",
-    "note",
-]
+#: The columns of ``organisation_changes`` as the results catalogue names them (one list, in wres.results).
+ORG_CHANGE_COLUMNS = list(results.table("organisation_changes").columns)
 
 #: What each test compares, in the ``test`` column.
 CHANGE_TESTS = {
@@ -257,56 +224,3 @@ def org_changes(
     out = pd.concat(parts).loc[m.index] if parts else m
     out["significant"] = (out["q_value"] < alpha).to_numpy(bool)
     return out[ORG_CHANGE_COLUMNS].reset_index(drop=True)
-
-
-def _num(v, fmt="{:.2f}") -> str:
-    return "—" if pd.isna(v) else fmt.format(v)
-
-
-def headline_text(changes: pd.DataFrame) -> str:
-    """The page's first sentence: what the newest year changed."""
-    if changes.empty:
-        return "No national figures are in the data."
-    latest = int(changes["latest_year"].iloc[0])
-    have = changes["latest_value"].notna().sum()
-    flipped = changes[changes["verdict_changed"]]
-    verdicts = (
-        "; ".join(
-            f"{r.label} (indicator {r.indicator}): {r.verdict_before} → {r.verdict_now}" for r in flipped.itertuples()
-        )
-        if len(flipped)
-        else "no trend verdict changed"
-    )
-    return (
-        f"**The latest report year in the data is {latest}: {have} of {len(changes)} national series have a "
-        f"figure for it. Adding it changed these verdicts: {verdicts}.**"
-    )
-
-
-def changes_table_html(changes: pd.DataFrame) -> str:
-    import html
-
-    rows = []
-    for r in changes.itertuples():
-        fmt = "{:.1f}" if r.unit in ("percent", "percentage points") else "{:.2f}"
-        change = "—" if pd.isna(r.change) else f"{r.change:+.1f} {r.change_unit}"
-        flag = " ⚑ changed" if r.verdict_changed else ""
-        rows.append(
-            "<tr>"
-            + "".join(
-                [
-                    f"<td>{r.indicator}</td><td>{html.escape(str(r.label))}</td>",
-                    f"<td>{_num(r.previous_value, fmt)} ({'' if pd.isna(r.previous_year) else int(r.previous_year)})</td>",
-                    f"<td>{_num(r.latest_value, fmt)} ({int(r.latest_year)})</td>",
-                    f"<td>{html.escape(change)}</td>",
-                    f"<td>{html.escape(str(r.verdict_before))}</td><td>{html.escape(str(r.verdict_now))}{flag}</td>",
-                    f"<td>{html.escape(str(r.note))}</td>",
-                ]
-            )
-            + "</tr>"
-        )
-    head = (
-        "<thead><tr><th>#</th><th>Series</th><th>Previous figure (report year)</th><th>Latest (report year)</th>"
-        "<th>Change</th><th>Verdict without latest year</th><th>Verdict now</th><th>Note</th></tr></thead>"
-    )
-    return f"<table class='table wres-changes'>{head}<tbody>{''.join(rows)}</tbody></table>"

@@ -17,46 +17,15 @@ from __future__ import annotations
 
 import pandas as pd
 
+from wres import results
 from wres.analysis.notes import verdict_note
 from wres.analysis.series import all_series
 from wres.registry import Registry
 from wres.stats import trends, verdicts
 from wres.stats.multiple import bh_adjust
 
-TREND_COLUMNS = [
-    "indicator",
-    "series",
-    "label",
-    "group",
-    "first_year",
-    "last_year",
-    "n_years",
-    "slope",
-    "slope_unit",
-    "slope_ci_low",
-    "slope_ci_high",
-    "p_value",
-    "q_value",
-    "mk_s",
-    "mk_p",
-    "sen_slope",
-    "sen_ci_low",
-    "sen_ci_high",
-    "min_detectable_slope",
-    "verdict",
-    "tests_agree",
-    "verdict_note",
-    "improvement",
-    "transform",
-    "excluded_years",
-    "years_used",
-    # added with the parity verdicts: the test used, the family, the Mann-Kendall q, the fitted ends
-    "method",
-    "family",
-    "mk_q",
-    "fitted_first",
-    "fitted_last",
-]
+#: The columns of ``national_trends`` as the results catalogue names them (one list, in wres.results).
+TREND_COLUMNS = list(results.table("national_trends").columns)
 
 #: Values of the ``family`` column.
 HEADLINE_FAMILY, CONTEXT_FAMILY = "headline", "context"

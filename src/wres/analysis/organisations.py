@@ -323,12 +323,7 @@ def _org_rows(trusts: pd.DataFrame, ind: Indicator, registry: Registry, deff: fl
         r["note"] = notes.rate_notes(r["note_codes"], (minority, majority))
         r = r.drop(
             columns=[
-                "value",
-                "ci_low",
-                "ci_high",
-                "gap",
-                "gap_ci_low",
-                "gap_ci_high",
+                *catalogue.VALUE_COLUMNS,
                 "log_rl",
                 "se_log_rl",
                 "note_codes",
@@ -384,6 +379,20 @@ def _org_rows(trusts: pd.DataFrame, ind: Indicator, registry: Registry, deff: fl
     r["measure"] = measure_for(ind)
     r["unit"] = unit_for(ind)
     return r
+
+
+def _limits_frame(lim: pd.DataFrame, ind: Indicator, year: int, target: float, scale: float) -> pd.DataFrame:
+    """The funnel limit curves of one indicator and year on the natural scale (``scale``: 100
+    for percentages), with the national target, as ``trust_funnel_limits`` rows."""
+    return pd.DataFrame(
+        {
+            "indicator": ind.id,
+            "year": year,
+            "precision": lim["precision"],
+            "target": target,
+            **{c: lim[c] * scale for c in ("ll95", "ul95", "ll998", "ul998")},
+        }
+    )
 
 
 def _funnel_year(
@@ -504,16 +513,7 @@ def _additive_year(rows, ind, registry, year, deff, min_orgs, grid_points, metho
     grid = funnel.precision_grid(precision[placed], num=grid_points)
     lim = funnel.funnel_limits(t, tau2, grid, fit["transform"])
     scale = 100.0 if kind == "percentage" else 1.0
-    lim = pd.DataFrame(
-        {
-            "indicator": ind.id,
-            "year": year,
-            "precision": lim["precision"],
-            "target": nat_target,
-            **{c: lim[c] * scale for c in ("ll95", "ul95", "ll998", "ul998")},
-        }
-    )
-    return tab, fit, lim
+    return tab, fit, _limits_frame(lim, ind, year, nat_target, scale)
 
 
 def _representation_year(rows, ind, registry, year, min_orgs, grid_points):
@@ -645,16 +645,7 @@ def _funnelplotr_year(rows, ind, registry, year, deff, min_orgs, grid_points):
     tab["note"] = _join(tab["note"].to_numpy(object), np.where(~ok, notes.NOT_PLACED, "").astype(object))
     grid = funnel.precision_grid(tab.loc[ok, "funnel_precision"], num=grid_points)
     lim = funnel.funnel_limits(t, info["tau2"] if info["overdispersion"] else 0.0, grid, transform)
-    lim = pd.DataFrame(
-        {
-            "indicator": ind.id,
-            "year": year,
-            "precision": lim["precision"],
-            "target": nat_target,
-            **{c: lim[c] * scale for c in ("ll95", "ul95", "ll998", "ul998")},
-        }
-    )
-    return tab, fit, lim
+    return tab, fit, _limits_frame(lim, ind, year, nat_target, scale)
 
 
 def _pooled_ratio(rows: pd.DataFrame, ind: Indicator, registry: Registry) -> float:
@@ -684,131 +675,19 @@ def _pooled_ratio(rows: pd.DataFrame, ind: Indicator, registry: Registry) -> flo
 
 #: ``improvement`` of every organisation trend: the gap closing (``wres.stats.parity``).
 TOWARDS_PARITY = "towards parity"
-#: Columns added to ``trust_indicators`` by this version (after the original contract's).
-NEW_INDICATOR_COLUMNS = (
-    "funnel_method",
-    "funnel_p",
-    "funnel_exact",
-    "expected_members",
-    "parity_expected",
-    "parity_p",
-    "parity_position_95",
-    "parity_position_998",
-)
-#: Columns added to ``trust_trends``: the fitted odds ratio between the groups at the first
-#: and last year tested, and the parity code (``wres.stats.parity.CODES``).
-NEW_TREND_COLUMNS = ("first_year", "last_year", "fitted_first", "fitted_last", "parity_code")
 
 
 def _empty_outputs(registry: Registry) -> dict[str, pd.DataFrame]:
+    """Every organisation table with no rows: the catalogue's columns, with the group
+    suffixes (``rate_bme``...) spelt with this registry's minority and majority codes."""
     std = registry.standard
-    m, w = std.minority_group, std.majority_group
-    rate_cols = [
-        f"{q}_{g}{s}"
-        for g in (m, w)
-        for q, s in (("numerator", ""), ("denominator", ""), ("rate", ""), ("rate", "_ci_low"), ("rate", "_ci_high"))
-    ]
-    wf = [f"workforce_rate_{m}", f"workforce_rate_{m}_ci_low", f"workforce_rate_{m}_ci_high"]
-    return {
-        "trust_indicators": pd.DataFrame(
-            columns=[
-                "year",
-                "org_code",
-                *_ORG_ATTRS,
-                "indicator",
-                "band",
-                "measure",
-                "unit",
-                *rate_cols,
-                *wf,
-                "value",
-                "ci_low",
-                "ci_high",
-                "gap",
-                "gap_ci_low",
-                "gap_ci_high",
-                "funnel_precision",
-                "funnel_z",
-                "funnel_position_95",
-                "funnel_position_998",
-                "in_non_adverse_range",
-                "note",
-                *NEW_INDICATOR_COLUMNS,
-                f"workforce_numerator_{m}",
-                f"workforce_denominator_{m}",
-            ]
-        ),
-        "trust_trends": pd.DataFrame(
-            columns=[
-                "org_code",
-                "org_name",
-                "indicator",
-                "band",
-                "tested",
-                "improvement",
-                "n_years",
-                "slope",
-                "slope_ci_low",
-                "slope_ci_high",
-                "or_change_pct_per_year",
-                "p_value",
-                "q_value",
-                "dispersion",
-                "verdict",
-                "note",
-                *NEW_TREND_COLUMNS,
-            ]
-        ),
-        "trust_aggregates": pd.DataFrame(
-            columns=[
-                "level",
-                "category",
-                "year",
-                "indicator",
-                "band",
-                "n_orgs",
-                "measure",
-                "unit",
-                *rate_cols,
-                *wf,
-                "value",
-                "ci_low",
-                "ci_high",
-                "gap",
-                "gap_ci_low",
-                "gap_ci_high",
-                "note",
-            ]
-        ),
-        "trust_share_in_range": pd.DataFrame(
-            columns=["indicator", "year", "low", "high", "n_orgs", "n_in_range", "share", "n_not_estimable"]
-        ),
-        "trust_funnel_fits": pd.DataFrame(
-            columns=[
-                "indicator",
-                "year",
-                "transform",
-                "target",
-                "target_transformed",
-                "phi",
-                "tau2",
-                "n_orgs",
-                "overdispersion",
-                "note",
-                "method",
-                "n_exact",
-                "min_orgs",
-                "fitted",
-            ]
-        ),
-        "trust_funnel_limits": pd.DataFrame(
-            columns=["indicator", "year", "precision", "target", "ll95", "ul95", "ll998", "ul998"]
-        ),
-        "trust_orgs": pd.DataFrame(
-            columns=["org_code", "org_name", "region", "org_type", "first_year", "last_year", "n_years"]
-        ),
-        "trust_versus_national": pd.DataFrame(columns=VERSUS_NATIONAL_COLUMNS),
-    }
+    out = {}
+    for t in catalogue.TABLES:
+        if t.key in catalogue.ORGANISATION_TABLES or t.key == "organisation_versus_national":
+            out[t.file.removesuffix(".csv")] = pd.DataFrame(
+                columns=catalogue.group_columns(t.key, std.minority_group, std.majority_group)
+            )
+    return out
 
 
 def _prepare(trusts: pd.DataFrame) -> pd.DataFrame:
@@ -1021,25 +900,8 @@ def _orgs(df: pd.DataFrame) -> pd.DataFrame:
 # Each organisation against the published national figure
 # ---------------------------------------------------------------------------------------
 
-#: Columns of ``trust_versus_national.csv``.
-VERSUS_NATIONAL_COLUMNS = [
-    "year",
-    "org_code",
-    "org_name",
-    "indicator",
-    "band",
-    "series",
-    "unit",
-    "value",
-    "ci_low",
-    "ci_high",
-    "national_value",
-    "test",
-    "z",
-    "p_value",
-    "comparison",
-    "note",
-]
+#: The columns of ``organisation_versus_national`` as the results catalogue names them (one list, in wres.results).
+VERSUS_NATIONAL_COLUMNS = list(catalogue.table("organisation_versus_national").columns)
 #: ``test`` of each kind.
 VERSUS_NATIONAL_TESTS = {
     "relative_likelihood": "z-test on the log relative likelihood (Katz SE), national figure fixed",

@@ -5,15 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-SOURCE_TABLE_COLUMNS = [
-    "source",
-    "source_outlet",
-    "kind",
-    "publisher",
-    "description",
-    "figures_for_report_years",
-    "n_figures",
-]
+from wres import results
+
+#: As the results catalogue names them (one list, in wres.results).
+SOURCE_TABLE_COLUMNS = list(results.table("sources").columns)
 
 
 def sources_table(sources: pd.DataFrame, figures: pd.DataFrame, breakdowns: pd.DataFrame) -> pd.DataFrame:

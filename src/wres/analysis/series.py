@@ -8,25 +8,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from wres import results
 from wres.registry import Derived, Indicator, Registry, Series
 
-SERIES_COLUMNS = [
-    "indicator",
-    "series",
-    "label",
-    "group",
-    "kind",
-    "report_year",
-    "survey_year",
-    "value",
-    "unit",
-    "quality",
-    "testable",
-    "source",
-    "source_outlet",
-    "source_file",
-    "source_line",
-]
+#: The columns of ``national_series`` as the results catalogue names them (one list, in wres.results).
+SERIES_COLUMNS = list(results.table("national_series").columns)
 
 
 def _observed(figures: pd.DataFrame, ind: Indicator, s: Series) -> pd.DataFrame:

@@ -6,26 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from wres import results
 from wres.registry import Indicator, Registry
 from wres.stats.verdicts import TOO_FEW_YEARS
 
-SUMMARY_COLUMNS = [
-    "indicator",
-    "series",
-    "label",
-    "unit",
-    "n_years",
-    "first_year",
-    "first_value",
-    "latest_year",
-    "latest_value",
-    "change",
-    "comparison_value",
-    "workforce_value",
-    "verdict",
-    # added with the parity verdicts: the senior group's share (board or VSM) in the latest year
-    "senior_value",
-]
+#: The columns of ``national_summary`` as the results catalogue names them (one list, in wres.results).
+SUMMARY_COLUMNS = list(results.table("national_summary").columns)
 
 
 def _value_in(series: pd.DataFrame, key: str, year: int) -> float:

@@ -38,6 +38,7 @@ import time
 import numpy as np
 import pandas as pd
 
+from wres import results
 from wres.calibration import scenarios as sc
 from wres.stats import (
     change_test,
@@ -50,18 +51,8 @@ from wres.stats import (
 )
 from wres.stats import overdispersion as od
 
-COLUMNS = [
-    "test",
-    "scenario",
-    "nominal",
-    "false_alarm_rate",
-    "mc_se",
-    "power",
-    "power_mc_se",
-    "effect",
-    "n_sim",
-    "expected",
-]
+#: As the results catalogue names them (one list, in wres.results).
+COLUMNS = [c for c in results.table("calibration").columns if c != "keeps_promise"]  # added by the analysis
 SEED = 20261201
 #: Annual points of the national series tried.
 N_POINTS_FULL = (5, 6, 7, 8, 9, 10)

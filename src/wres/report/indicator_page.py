@@ -414,20 +414,7 @@ class IndicatorChapter:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         name = f"{self.ind.slug}-figures.csv"
-        cols = [
-            "indicator",
-            "series",
-            "label",
-            "report_year",
-            "survey_year",
-            "value",
-            "unit",
-            "quality",
-            "testable",
-            "source",
-            "source_outlet",
-            "source_file",
-            "source_line",
-        ]
+        # The series table as the results have it, less the two columns that only steer the chart.
+        cols = [c for c in results.table("national_series").columns if c not in ("group", "kind")]
         to_safe_csv(self.series[cols].sort_values(["series", "report_year"]), folder / name)
         return f"{{download}}`Download these figures as CSV ({name}) <{folder.as_posix()}/{name}>`"

@@ -251,26 +251,15 @@ def section(
     return out
 
 
+#: The organisation table's columns a reader needs, in its order: who, where, what and the
+#: value with its interval and funnel position (not the counts, which the profile page gives).
+_ORGANISATION_COLUMNS = results.table("organisation_indicators").columns
 _DOWNLOAD_COLUMNS = [
-    "year",
-    "org_code",
-    "org_name",
-    "region",
-    "org_type",
-    "indicator",
-    "band",
-    "unit",
-    "value",
-    "ci_low",
-    "ci_high",
-    "gap",
-    "gap_ci_low",
-    "gap_ci_high",
-    "funnel_z",
-    "funnel_position_95",
-    "funnel_position_998",
-    "in_non_adverse_range",
-    "note",
+    c
+    for c in _ORGANISATION_COLUMNS
+    if c in _ORGANISATION_COLUMNS[: _ORGANISATION_COLUMNS.index("measure")]  # who, where, which indicator
+    or c in ("unit", *results.VALUE_COLUMNS, "funnel_z", "funnel_position_95", "funnel_position_998")
+    or c in ("in_non_adverse_range", "note")
 ]
 
 
