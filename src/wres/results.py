@@ -51,21 +51,10 @@ _ORG_TEXT = (
     "verdict",
     "transform",
 )
-_NATIONAL_TEXT = (
-    "measure",
-    "group",
-    "period_label",
-    "unit",
-    "source",
-    "source_outlet",
-    "note",
-    "quality",
-    "source_file",
-    "series",
-    "label",
-    "kind",
-    "dimension",
-    "category",
+# Read as text wherever a national table has them (alphabetical: a set, not an order).
+_NATIONAL_TEXT = tuple(
+    sorted(("category", "dimension", "group", "kind", "label", "measure", "note", "period_label", "quality"))
+    + sorted(("series", "source", "source_file", "source_outlet", "unit"))
 )
 
 #: A sidecar's fields as text, then the md5 it records and the file's own.
