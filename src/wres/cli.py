@@ -54,13 +54,16 @@ def _choose_registry(registry: Path | None) -> None:
 WAIT_OPTION = typer.Option(
     False, "--wait", help="If another build is running on this checkout, wait for it instead of stopping."
 )
+ROOT_OPTION = typer.Option(None, help="Project root (default: found from the current folder).")
+WORKERS_OPTION = typer.Option(2, min=1, help="Worker processes executing chapters in parallel.")
+FORCE_OPTION = typer.Option(False, "--force", help="Re-run every chapter and rebuild the book.")
 
 
 @app.command()
 def build(
-    root: Path = typer.Option(None, help="Project root (default: found from the current folder)."),
-    workers: int = typer.Option(2, min=1, help="Worker processes executing chapters in parallel."),
-    force: bool = typer.Option(False, "--force", help="Re-run every chapter and rebuild the book."),
+    root: Path = ROOT_OPTION,
+    workers: int = WORKERS_OPTION,
+    force: bool = FORCE_OPTION,
     registry: Path = REGISTRY_OPTION,
     wait: bool = WAIT_OPTION,
 ) -> None:
@@ -123,7 +126,7 @@ def _report(paths: Paths, workers: int, force: bool, wait: bool = False) -> None
 
 @app.command()
 def toc(
-    root: Path = typer.Option(None, help="Project root (default: found from the current folder)."),
+    root: Path = ROOT_OPTION,
     check: bool = typer.Option(False, "--check", help="Only check: exit 1 if _toc.yml differs from the spec."),
 ) -> None:
     """Rewrite _toc.yml from the site spec (book/site.yml); `wres build` does this too."""
@@ -148,10 +151,10 @@ def toc(
 
 @app.command()
 def demo(
-    root: Path = typer.Option(None, help="Project root (default: found from the current folder)."),
-    workers: int = typer.Option(2, min=1, help="Worker processes executing chapters in parallel."),
+    root: Path = ROOT_OPTION,
+    workers: int = WORKERS_OPTION,
     orgs: int = typer.Option(200, min=1, help="Number of fictitious organisations."),
-    force: bool = typer.Option(False, "--force", help="Re-run every chapter and rebuild the book."),
+    force: bool = FORCE_OPTION,
     registry: Path = REGISTRY_OPTION,
     wait: bool = WAIT_OPTION,
 ) -> None:
@@ -180,7 +183,7 @@ def demo_data(
     out: Path = typer.Option(
         Path("_build/demo/trusts/synthetic_panel.csv"), help="Where to write the panel (long format CSV)."
     ),
-    root: Path = typer.Option(None, help="Project root (default: found from the current folder)."),
+    root: Path = ROOT_OPTION,
     seed: int = typer.Option(20240331, help="Random seed; the same seed gives the same panel."),
     orgs: int = typer.Option(200, min=1, help="Number of fictitious organisations."),
 ) -> None:
@@ -205,7 +208,7 @@ def demo_data(
 @app.command()
 def accept(
     file: Path = typer.Argument(..., help="A raw input file whose md5 differs from its sidecar (*.meta.yml)."),
-    root: Path = typer.Option(None, help="Project root (default: found from the current folder)."),
+    root: Path = ROOT_OPTION,
 ) -> None:
     """Record a raw file's current md5 in its sidecar, after checking the change is intended."""
     from wres.inputs.sidecars import accept as record_md5
@@ -225,7 +228,7 @@ def calibrate(
     quick: bool = typer.Option(False, "--quick", help="Reduced run (under a minute on two cores)."),
     seed: int = typer.Option(None, help="Random seed (default: the harness's own, so a run is reproducible)."),
     out: Path = typer.Option(None, help="Where to write the table (default: data/calibration/calibration.csv)."),
-    root: Path = typer.Option(None, help="Project root (default: found from the current folder)."),
+    root: Path = ROOT_OPTION,
 ) -> None:
     """Run the calibration harness: how often every test and limit raises a false alarm, and its power."""
     import time
@@ -289,7 +292,7 @@ def report(
     org_code: str = typer.Argument(None, help="Organisation code (as in the organisation files)."),
     national: bool = typer.Option(False, "--national", help="The national report instead (writes national.pdf)."),
     demo: bool = typer.Option(False, "--demo", help="From the demonstration build (_build/demo) instead."),
-    root: Path = typer.Option(None, help="Project root (default: found from the current folder)."),
+    root: Path = ROOT_OPTION,
 ) -> None:
     """Write a board-ready A4 PDF for one organisation (or --national) to _build/reports/ (with
     --demo, _build/demo/reports/), from the results of the last build."""

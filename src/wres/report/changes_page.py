@@ -35,6 +35,19 @@ def headline_text(changes: pd.DataFrame) -> str:
     )
 
 
+#: The national changes table's columns.
+_CHANGES_COLUMNS = [
+    Column("indicator", "#"),
+    Column("label", "Series"),
+    Column("previous", "Previous figure (report year)"),
+    Column("latest", "Latest (report year)"),
+    Column("change_words", "Change"),
+    Column("verdict_before", "Verdict without latest year"),
+    Column("now", "Verdict now"),
+    Column("note", "Note", missing=""),
+]
+
+
 def changes_table_html(changes: pd.DataFrame) -> str:
     """Each national series' latest figure against its previous one, with both verdicts."""
     show = changes.copy()
@@ -55,16 +68,7 @@ def changes_table_html(changes: pd.DataFrame) -> str:
     ]
     return html_table(
         show,
-        [
-            Column("indicator", "#"),
-            Column("label", "Series"),
-            Column("previous", "Previous figure (report year)"),
-            Column("latest", "Latest (report year)"),
-            Column("change_words", "Change"),
-            Column("verdict_before", "Verdict without latest year"),
-            Column("now", "Verdict now"),
-            Column("note", "Note", missing=""),
-        ],
+        _CHANGES_COLUMNS,
         caption="Each national series: latest figure against the previous one, and its trend verdict with and "
         "without the latest year",
         css="wres-changes",

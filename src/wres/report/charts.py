@@ -25,6 +25,20 @@ def year_axis_title(ind: Indicator) -> str:
     return "WRES report year (figures as at / to 31 March)"
 
 
+#: The series chart's tooltip rows after the series and year: (field, title).
+_SERIES_TOOLTIPS = (
+    ("figure:N", "Value"),
+    ("quality:N", "Quality flag"),
+    ("used:N", "Trend test"),
+    ("source_outlet:N", "Source"),
+)
+
+
+def series_year_tooltips(series: str, year: str) -> list[alt.Tooltip]:
+    """The first two tooltip rows of a chart by report year: the series, then the year."""
+    return [alt.Tooltip(series, title="Series"), alt.Tooltip(year, title="WRES report year", format="d")]
+
+
 def _fmt(v: float, unit: str) -> str:
     return f"{v:.1f}%" if unit == "percent" else f"{v:.2f}"
 
@@ -72,13 +86,9 @@ def series_chart(
     )
     y_title = UNIT_AXIS.get(unit, unit)
     tooltip = [
-        alt.Tooltip("label:N", title="Series"),
-        alt.Tooltip("report_year:Q", title="WRES report year", format="d"),
+        *series_year_tooltips("label:N", "report_year:Q"),
         *([alt.Tooltip("survey:N", title="Staff Survey year")] if ind.is_survey else []),
-        alt.Tooltip("figure:N", title="Value"),
-        alt.Tooltip("quality:N", title="Quality flag"),
-        alt.Tooltip("used:N", title="Trend test"),
-        alt.Tooltip("source_outlet:N", title="Source"),
+        *(alt.Tooltip(field, title=title) for field, title in _SERIES_TOOLTIPS),
     ]
     base = alt.Chart(data)
     layers = []

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from wres.registry import Indicator, Registry
-from wres.report.charts import CHART_WIDTH, PALETTE, year_axis_title
+from wres.report.charts import CHART_WIDTH, PALETTE, series_year_tooltips, year_axis_title
 from wres.report.words import organisation_value_label as value_label
 from wres.results import ALL_ORGANISATIONS as ALL_ORGS
 
@@ -126,6 +126,26 @@ def _band_frame(ind: Indicator, dom: list[float]) -> pd.DataFrame | None:
     )
 
 
+def _value_scale(values: list[float], log: bool, log_pad: float, lin_pad: float) -> tuple[list[float], alt.Scale]:
+    """The value axis' domain and scale: log (padded by the factor ``log_pad``) or linear
+    (padded by ``lin_pad`` points)."""
+    dom = _log_domain(values, log_pad) if log else _lin_domain(values, lin_pad)
+    return dom, alt.Scale(type="log", domain=dom) if log else alt.Scale(domain=dom, zero=False)
+
+
+def _band_layers(ind: Indicator, dom: list[float], **encoding) -> list:
+    """The shaded non-adverse range as a one-layer list (empty when it is off the axis);
+    ``encoding``: where the band's ``lo`` and ``hi`` go (e.g. ``y=alt.Y("lo:Q", ...), y2="hi:Q"``)."""
+    band = _band_frame(ind, dom)
+    if band is None:
+        return []
+    return [
+        alt.Chart(band)
+        .mark_rect(color="#009E73", opacity=0.10)
+        .encode(**encoding, tooltip=alt.Tooltip("name:N", title="Shaded band"))
+    ]
+
+
 def _finish(chart, title: alt.Title, description: str, height: int = 320):
     """Title, size, text alternative and styling, set on the freshly built chart itself:
     Altair's chained ``.properties().configure_*()`` deep-copies the whole chart each time,
@@ -214,21 +234,16 @@ def funnel_chart(
         target = float(lim["target"].iloc[0])
 
     values = list(placed["value"]) + ([target] if target is not None else [])
-    y_dom = _log_domain(values) if log_y else _lin_domain(values)
-    y_scale = alt.Scale(type="log", domain=y_dom) if log_y else alt.Scale(domain=y_dom, zero=False)
+    y_dom, y_scale = _value_scale(values, log_y, 1.15, 3.0)
     x_scale = alt.Scale(type="log", zero=False)
-    layers = []
-    band = _band_frame(ind, y_dom)
-    if band is not None:
-        layers.append(
-            alt.Chart(band)
-            .mark_rect(color="#009E73", opacity=0.10)
-            .encode(
-                y=alt.Y("lo:Q", scale=y_scale, title=y_title),
-                y2="hi:Q",
-                tooltip=alt.Tooltip("name:N", title="Shaded band"),
-            )
-        )
+
+    def xy(x_field: str, y_field: str) -> dict:
+        return {
+            "x": alt.X(x_field, scale=x_scale, title=x_title),
+            "y": alt.Y(y_field, scale=y_scale, title=y_title),
+        }
+
+    layers = _band_layers(ind, y_dom, y=alt.Y("lo:Q", scale=y_scale, title=y_title), y2="hi:Q")
     if len(lim):
         long = []
         for col, which, side in (
@@ -246,8 +261,7 @@ def funnel_chart(
             alt.Chart(long)
             .mark_line(color="#555555", strokeWidth=1.2, clip=True)
             .encode(
-                x=alt.X("precision:Q", scale=x_scale, title=x_title),
-                y=alt.Y("y:Q", scale=y_scale, title=y_title),
+                **xy("precision:Q", "y:Q"),
                 strokeDash=alt.StrokeDash(
                     "limit:N",
                     title="Funnel limits",
@@ -282,8 +296,7 @@ def funnel_chart(
         alt.Chart(placed)
         .mark_point(filled=True, opacity=0.8, clip=True)
         .encode(
-            x=alt.X("funnel_precision:Q", scale=x_scale, title=x_title),
-            y=alt.Y("value:Q", scale=y_scale, title=y_title),
+            **xy("funnel_precision:Q", "value:Q"),
             color=alt.Color(
                 "where:N",
                 title="Position against the limits",
@@ -374,8 +387,7 @@ def breakdown_chart(
     x_title = value_axis_title(ind, registry)
     values = [*sub["ci_low"], *sub["ci_high"], *sub["value"]]
     log_x = unit == "ratio"
-    dom = _log_domain(values, 1.05) if log_x else _lin_domain(values, 2.0)
-    x_scale = alt.Scale(type="log", domain=dom) if log_x else alt.Scale(domain=dom, zero=False)
+    dom, x_scale = _value_scale(values, log_x, 1.05, 2.0)
     y = alt.Y(
         "category_t:N", title=words[0].upper() + words[1:], sort=alt.EncodingSortField("value", order="descending")
     )
@@ -385,14 +397,7 @@ def breakdown_chart(
         alt.Tooltip("ci_t:N", title="95% confidence interval"),
         alt.Tooltip("n_orgs:Q", title="Organisations"),
     ]
-    layers = []
-    band = _band_frame(ind, dom)
-    if band is not None:
-        layers.append(
-            alt.Chart(band)
-            .mark_rect(color="#009E73", opacity=0.10)
-            .encode(x=alt.X("lo:Q", scale=x_scale), x2="hi:Q", tooltip=alt.Tooltip("name:N", title="Shaded band"))
-        )
+    layers = _band_layers(ind, dom, x=alt.X("lo:Q", scale=x_scale), x2="hi:Q")
     if len(nat):
         nv = float(nat["value"].iloc[0])
         layers.append(
@@ -517,8 +522,7 @@ def profile_chart(
     years = sorted(set(o["year"]) | set(n["year"]))
     log_y = unit == "ratio"
     values = [*o["value"], *o["ci_low"], *o["ci_high"], *n["value"]]
-    dom = _log_domain(values, 1.1) if log_y else _lin_domain(values, 3.0)
-    y_scale = alt.Scale(type="log", domain=dom) if log_y else alt.Scale(domain=dom, zero=False)
+    dom, y_scale = _value_scale(values, log_y, 1.1, 3.0)
     y_title = value_axis_title(ind, registry, short=True)
     x = alt.X(
         "year:Q",
@@ -534,18 +538,7 @@ def profile_chart(
         ),
         legend=alt.Legend(orient="bottom"),
     )
-    layers = []
-    band = _band_frame(ind, dom)
-    if band is not None:
-        layers.append(
-            alt.Chart(band)
-            .mark_rect(color="#009E73", opacity=0.10)
-            .encode(
-                y=alt.Y("lo:Q", scale=y_scale, title=y_title),
-                y2="hi:Q",
-                tooltip=alt.Tooltip("name:N", title="Shaded band"),
-            )
-        )
+    layers = _band_layers(ind, dom, y=alt.Y("lo:Q", scale=y_scale, title=y_title), y2="hi:Q")
     if len(n):
         layers.append(
             alt.Chart(n)
@@ -554,16 +547,11 @@ def profile_chart(
                 x=x,
                 y=alt.Y("value:Q", scale=y_scale, title=y_title),
                 color=colour,
-                tooltip=[
-                    alt.Tooltip("series:N", title="Series"),
-                    alt.Tooltip("year:Q", title="WRES report year", format="d"),
-                    alt.Tooltip("value_t:N", title="Pooled value"),
-                ],
+                tooltip=[*series_year_tooltips("series:N", "year:Q"), alt.Tooltip("value_t:N", title="Pooled value")],
             )
         )
     tooltip = [
-        alt.Tooltip("series:N", title="Series"),
-        alt.Tooltip("year:Q", title="WRES report year", format="d"),
+        *series_year_tooltips("series:N", "year:Q"),
         alt.Tooltip("value_t:N", title="Value"),
         alt.Tooltip("ci_t:N", title="95% confidence interval"),
         alt.Tooltip("pos:N", title="Against the 95% funnel limits"),

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -234,33 +235,40 @@ def range_words(fig: Figure) -> str:
     return f"{inside} the non-adverse range {lo:.2f}–{hi:.2f}"
 
 
-def organisation_trend_words(trend: pd.Series | None) -> str:
-    """The trend verdict on the gap between the groups, with its size per year and q-value."""
+def _trend_words(trend: pd.Series | None, size: Callable[[pd.Series], str]) -> str:
+    """ "<verdict>: <size>, over <n> years"; the verdict alone when no slope was estimated.
+    ``size``: the slope and its interval in words."""
     if trend is None:
         return "no trend tested"
     verdict = VERDICT_WORDS.get(str(trend["verdict"]), str(trend["verdict"]))
     if _missing(trend.get("slope")):
         return verdict
-    size = (
-        f"odds ratio {pct_per_year(trend['slope'])} a year "
-        f"(95% CI {pct_per_year(trend['slope_ci_low'])} to {pct_per_year(trend['slope_ci_high'])})"
-    )
+    return f"{verdict}: {size(trend)}, over {int(trend['n_years'])} years"
+
+
+def _gap_size(trend: pd.Series) -> str:
     q = "" if _missing(trend.get("q_value")) else f", q = {float(trend['q_value']):.2g}"
-    return f"{verdict}: {size}{q}, over {int(trend['n_years'])} years"
+    return (
+        f"odds ratio {pct_per_year(trend['slope'])} a year "
+        f"(95% CI {pct_per_year(trend['slope_ci_low'])} to {pct_per_year(trend['slope_ci_high'])}){q}"
+    )
+
+
+def _slope_size(trend: pd.Series) -> str:
+    return (
+        f"{float(trend['slope']):+.2f} {trend['slope_unit']} (95% CI {float(trend['slope_ci_low']):+.2f} to "
+        f"{float(trend['slope_ci_high']):+.2f})"
+    )
+
+
+def organisation_trend_words(trend: pd.Series | None) -> str:
+    """The trend verdict on the gap between the groups, with its size per year and q-value."""
+    return _trend_words(trend, _gap_size)
 
 
 def national_trend_words(trend: pd.Series | None) -> str:
     """The national trend verdict with its slope and 95% interval in the series' unit."""
-    if trend is None:
-        return "no trend tested"
-    verdict = VERDICT_WORDS.get(str(trend["verdict"]), str(trend["verdict"]))
-    if _missing(trend.get("slope")):
-        return verdict
-    unit = str(trend["slope_unit"])
-    return (
-        f"{verdict}: {float(trend['slope']):+.2f} {unit} (95% CI {float(trend['slope_ci_low']):+.2f} to "
-        f"{float(trend['slope_ci_high']):+.2f}), over {int(trend['n_years'])} years"
-    )
+    return _trend_words(trend, _slope_size)
 
 
 # ---------------------------------------------------------------------------------------

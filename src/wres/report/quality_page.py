@@ -36,8 +36,11 @@ def flag_words(text: str, registry: Registry | None = None) -> str:
     )
 
 
-def _columns(titles: dict[str, str]) -> list[Column]:
-    return [Column(k, t, missing="") for k, t in titles.items()]
+def _table(df: pd.DataFrame, titles: dict[str, str], caption: str) -> str:
+    """A quality table: ``titles`` maps each frame column shown to its heading."""
+    return html_table(
+        df, [Column(k, t, missing="") for k, t in titles.items()], caption=caption, css="wres-quality-table"
+    )
 
 
 @dataclass
@@ -62,24 +65,18 @@ class QualityView:
         )
 
     def accounts_html(self) -> str:
-        return html_table(
+        return _table(
             self.accounts,
-            _columns(
-                {"file": "File", "rows_read": "Rows read", "rows_used": "Rows used", "rows_excluded": "Rows excluded"}
-            ),
-            caption="Rows read, used and excluded, by input file",
-            css="wres-quality-table",
+            {"file": "File", "rows_read": "Rows read", "rows_used": "Rows used", "rows_excluded": "Rows excluded"},
+            "Rows read, used and excluded, by input file",
         )
 
     def reasons_html(self) -> str:
         reasons = (
             self.reasons.assign(reason=self.reasons["reason"].map(flag_words)) if len(self.reasons) else self.reasons
         )
-        return html_table(
-            reasons,
-            _columns({"file": "File", "reason": "Reason", "rows": "Rows"}),
-            caption="Excluded rows by input file and reason",
-            css="wres-quality-table",
+        return _table(
+            reasons, {"file": "File", "reason": "Reason", "rows": "Rows"}, "Excluded rows by input file and reason"
         )
 
     def organisation_parts(self) -> list:
@@ -96,20 +93,18 @@ class QualityView:
                 "report years:"
             )
         )
+        churn_titles = {
+            "year": "Report year",
+            "organisations": "Organisations",
+            "appeared": "Appeared",
+            "disappeared": "Disappeared",
+        }
         out.append(
             HTML(
-                html_table(
+                _table(
                     self.churn,
-                    _columns(
-                        {
-                            "year": "Report year",
-                            "organisations": "Organisations",
-                            "appeared": "Appeared",
-                            "disappeared": "Disappeared",
-                        }
-                    ),
-                    caption="Organisations in the data each report year, and those joining and leaving",
-                    css="wres-quality-table",
+                    churn_titles,
+                    "Organisations in the data each report year, and those joining and leaving",
                 )
             )
         )
@@ -119,21 +114,17 @@ class QualityView:
                 "in the files (summed over organisations):"
             )
         )
+        unknown_titles = {
+            "year": "Report year",
+            "indicator": "Indicator",
+            "band": "Band",
+            "not_stated": "Ethnicity not stated",
+            "all_in_denominator": "All in the denominators",
+        }
         out.append(
             HTML(
-                html_table(
-                    self.unknown,
-                    _columns(
-                        {
-                            "year": "Report year",
-                            "indicator": "Indicator",
-                            "band": "Band",
-                            "not_stated": "Ethnicity not stated",
-                            "all_in_denominator": "All in the denominators",
-                        }
-                    ),
-                    caption="Staff whose ethnicity is not stated, by report year and indicator",
-                    css="wres-quality-table",
+                _table(
+                    self.unknown, unknown_titles, "Staff whose ethnicity is not stated, by report year and indicator"
                 )
             )
         )

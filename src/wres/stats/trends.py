@@ -185,6 +185,19 @@ def _to_natural_slope(b, kind: str, delta_factor: float | None = None):
     return out.item() if out.ndim == 0 else out
 
 
+def _fit_frame(grid: np.ndarray, fitted_z: np.ndarray, half: np.ndarray, kind: str) -> pd.DataFrame:
+    """The fitted line and its pointwise interval (``fitted_z`` ± ``half`` on the transformed
+    scale) on ``grid``, back on the natural scale."""
+    return pd.DataFrame(
+        {
+            "year": grid,
+            "fitted": inverse_transform(fitted_z, kind),
+            "ci_low": inverse_transform(fitted_z - half, kind),
+            "ci_high": inverse_transform(fitted_z + half, kind),
+        }
+    )
+
+
 def _default_grid(x: np.ndarray) -> np.ndarray:
     # A tenth of a year keeps the back-transformed (curved) line and band smooth.
     span = float(x[-1] - x[0])
@@ -271,14 +284,7 @@ def ols_trend(years, values, kind: str, alpha=0.05, *, grid=None) -> dict:
     level = _logit_level(z) if kind == "logit" else float("nan")
     factor = 100.0 * level * (1 - level) if kind == "logit" else None
 
-    fit = pd.DataFrame(
-        {
-            "year": g,
-            "fitted": inverse_transform(fitted_z, kind),
-            "ci_low": inverse_transform(fitted_z - half, kind),
-            "ci_high": inverse_transform(fitted_z + half, kind),
-        }
-    )
+    fit = _fit_frame(g, fitted_z, half, kind)
     return {
         "slope_transformed": b,
         "se_transformed": se,
@@ -558,14 +564,7 @@ def _rolling_regression(x, v, kind, alpha, window):
     level = float(special.expit(line["intercept_at_mean_year"])) if kind == "logit" else float("nan")
     factor = 100.0 * level * (1 - level) if kind == "logit" else None
     fz, half = line["fitted"], line["half_width"]
-    fit = pd.DataFrame(
-        {
-            "year": g,
-            "fitted": inverse_transform(fz, kind),
-            "ci_low": inverse_transform(fz - half, kind),
-            "ci_high": inverse_transform(fz + half, kind),
-        }
-    )
+    fit = _fit_frame(g, fz, half, kind)
     return {
         "slope": _to_natural_slope(b, kind, factor),
         "slope_ci_low": _to_natural_slope(b - tcrit * se, kind, factor),
