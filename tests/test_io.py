@@ -1,4 +1,5 @@
 import pandas as pd
+import pytest
 
 from wres.io import round_floats, write_csv
 
@@ -17,3 +18,15 @@ def test_write_csv_bytes_and_unchanged_file_left_alone(tmp_path):
     before = p.stat().st_mtime_ns
     write_csv(pd.DataFrame({"a": [1.0 / 3], "b": ["x"]}), p)
     assert p.stat().st_mtime_ns == before
+
+
+def test_inside_refuses_paths_that_leave_their_folder(tmp_path):
+    from wres.io import inside
+
+    assert inside(tmp_path / "orgs" / "RJ1.ipynb", tmp_path) == tmp_path / "orgs" / "RJ1.ipynb"
+    for bad in ("../x.ipynb", "orgs/../../x.ipynb", "/etc/passwd"):
+        with pytest.raises(ValueError, match="outside"):
+            inside(tmp_path / bad, tmp_path)
+    (tmp_path / "link").symlink_to(tmp_path.parent)
+    with pytest.raises(ValueError, match="outside"):
+        inside(tmp_path / "link" / "x.csv", tmp_path)

@@ -20,6 +20,16 @@ import pandas as pd
 TEMP_SUFFIX = ".wres-tmp"
 
 
+def inside(path: Path, folder: Path) -> Path:
+    """``path`` if it lies inside ``folder`` (after resolving ``..`` and links), else a
+    ValueError. Every file the build writes from a name that came from data passes through
+    here: input validation already refuses such names, and this keeps the promise in code."""
+    target, base = Path(path).resolve(), Path(folder).resolve()
+    if not target.is_relative_to(base):
+        raise ValueError(f"refusing to write {path}: it lies outside {folder}")
+    return Path(path)
+
+
 def named_oserror(err: OSError, path: Path) -> OSError:
     """``err`` with ``path`` as its file name when it has none (``write`` errors name no file),
     so a full disk can be reported as "no space left on device while writing <path>"."""

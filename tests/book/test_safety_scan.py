@@ -140,3 +140,18 @@ def test_the_built_site_has_no_finding(tmp_path):
     assert not findings, "\n".join(map(str, findings))
     for page in ("index.html", "search.html", "book/generated/indicator-3.html"):
         assert 'http-equiv="Content-Security-Policy"' in (site / page).read_text()
+
+
+def test_a_build_whose_page_holds_a_planted_script_fails_and_keeps_the_site(built_repo, tmp_path):
+    from conftest import fresh_copy, run_build, tree_digest
+
+    repo = fresh_copy(built_repo, tmp_path)
+    site_before = tree_digest(repo / "_build" / "html")
+    page = repo / "book" / "reuse.md"
+    page.write_text(page.read_text(encoding="utf-8") + '\n<script>alert("planted")</script>\n', encoding="utf-8")
+    proc = run_build(repo)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0, out[-2000:]
+    assert "script" in out and "book/reuse.html" in out, out[-2000:]
+    assert "Traceback" not in out
+    assert tree_digest(repo / "_build" / "html") == site_before

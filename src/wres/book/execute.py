@@ -26,7 +26,7 @@ from wres.book.hashing import (
     write_hashes,
 )
 from wres.book.plan import Chapter
-from wres.io import write_if_changed
+from wres.io import inside, write_if_changed
 from wres.registry import Registry
 
 #: Papermill writes a chapter here first; only a finished notebook is moved to its real name,
@@ -251,7 +251,8 @@ def execute_chapters(
 
 def _job(ch: Chapter, templates: Path, registry: Registry, generated: Path, results_dir: Path) -> tuple:
     """What a worker needs to run ``ch``: rendered notebook, output path, parameters, folder."""
-    out = generated / f"{ch.name}.ipynb"
+    # A chapter's name may hold an organisation code: its notebook must stay in the folder.
+    out = inside(generated / f"{ch.name}.ipynb", generated)
     nb = render_template(templates / ch.template, ch.context, registry)
     out.parent.mkdir(parents=True, exist_ok=True)
     # Relative, so executed notebooks do not depend on where the repository is.

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from wres import results
+from wres.io import inside
 from wres.registry import Indicator, Registry, load_registry
 from wres.report import organisation_charts as trust_charts
 from wres.report.csv_safety import to_safe_csv
@@ -534,7 +535,9 @@ class OrgProfile:
             "in_non_adverse_range",
             "note",
         ]
-        to_safe_csv(r[[c for c in cols if c in r.columns]].sort_values(["indicator", "year"]), folder / name)
+        to_safe_csv(
+            r[[c for c in cols if c in r.columns]].sort_values(["indicator", "year"]), inside(folder / name, folder)
+        )
         return f"{{download}}`Download this organisation's figures as CSV ({name}) <{folder.as_posix()}/{name}>`"
 
     def methods_markdown(self) -> str:

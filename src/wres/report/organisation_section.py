@@ -22,6 +22,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown
 
 from wres import results
+from wres.io import inside
 from wres.registry import Indicator, Registry, load_registry
 from wres.report import organisation_charts as trust_charts
 from wres.report.csv_safety import to_safe_csv
@@ -268,7 +269,7 @@ def _download(rows: pd.DataFrame, ind: Indicator, registry: Registry, folder: st
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{_safe_filename(ind.slug)}-organisations.csv"
     cols = [c for c in _DOWNLOAD_COLUMNS if c in rows.columns]
-    to_safe_csv(rows[cols].sort_values(["year", "org_code"]), folder / name)
+    to_safe_csv(rows[cols].sort_values(["year", "org_code"]), inside(folder / name, folder))
     return (
         f"{{download}}`Download every organisation's figures for this indicator as CSV ({name}) "
         f"<{folder.as_posix()}/{name}>`"
