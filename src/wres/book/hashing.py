@@ -83,7 +83,8 @@ def file_digests(folder: Path, names: set[str]) -> dict[str, str]:
 def book_digest(source_root: Path) -> str:
     """Hash of everything Sphinx reads, to skip an unchanged book build."""
     h = hashlib.sha256()
-    files = [source_root / "_config.yml", source_root / "_toc.yml"]
+    # data/README.md is included in the data dictionary page.
+    files = [source_root / "_config.yml", source_root / "_toc.yml", source_root / "data" / "README.md"]
     files += sorted((source_root / "book").rglob("*"))
     for p in files:
         # Hidden files are the build's own records and kernel logs (named by PID), and

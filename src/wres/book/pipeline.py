@@ -34,6 +34,7 @@ from wres.book.sphinx_build import (
     mirror_source,
     warnings_tail,
 )
+from wres.book.sphinx_page_meta import write_findings
 from wres.book.toc import TOC_FILE, toc_text, write_toc
 from wres.config import Paths
 from wres.errors import DataError
@@ -227,6 +228,9 @@ def _build(
     progress.done("chapters")
 
     toc = toc_for(site, paths)
+    # The landing page's findings come from the results: written before the book is hashed and
+    # before Sphinx looks for pages, so every build sees (and excludes) the same files.
+    write_findings(paths.source)
     digest = book_digest(paths.source)
     built = False
     progress.begin("site")

@@ -45,7 +45,8 @@ def mirror_source(root: Path, dest: Path, announcement: str | None = None) -> No
     write_if_changed(
         dest / "_config.yml", "# Written by wres from _config.yml.\n" + yaml.safe_dump(config, sort_keys=False)
     )
-    wanted = [root / "_toc.yml"]
+    # data/README.md is published as the data dictionary page (book/data-dictionary.md includes it).
+    wanted = [root / "_toc.yml", root / "data" / "README.md"]
     wanted += [p for p in (root / "book").rglob("*") if p.is_file() and "generated" not in p.relative_to(root).parts]
     for src in wanted:
         target = dest / src.relative_to(root)

@@ -60,8 +60,8 @@ def latest_data_year(srcdir: Path) -> int | None:
     return None
 
 
-#: The landing page includes this file, written here from the build's results before Sphinx
-#: reads any page (Sphinx re-reads the landing page when the file changes).
+#: The landing page includes this file, written from the build's results before Sphinx reads
+#: any page (Sphinx re-reads the landing page when the file changes).
 FINDINGS_FILE = Path("book") / "generated" / "findings.md"
 
 
@@ -78,6 +78,8 @@ def write_findings(srcdir: Path) -> None:
 
 def _on_builder_inited(app) -> None:
     src = Path(app.srcdir)
+    # `wres build` wrote the findings already (before hashing the book); a plain
+    # `jupyter-book build` gets them here.
     write_findings(src)
     app.env.wres_page_meta = {
         "date": published_date(src),

@@ -120,7 +120,7 @@ class ChangesView(PageView):
             return [
                 Markdown(
                     "No organisation-level data are in this build, so there is nothing to compare "
-                    "organisation by organisation. Add files to `data/raw/trusts/` (see the data dictionary)."
+                    "organisation by organisation; {doc}`the reuse chapter </book/reuse>` says how to add them."
                 )
             ]
         out = []

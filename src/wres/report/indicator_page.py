@@ -133,25 +133,46 @@ def trend_table_html(trends: pd.DataFrame, ind: Indicator) -> str:
     show["test"] = show["method"].map(lambda m: METHOD_WORDS.get(m, m))
     show["family_words"] = show["family"].map(lambda f: FAMILY_WORDS.get(f, f))
     show["verdict_words"] = show["verdict"].map(lambda v: headline.VERDICT_ICON.get(v, v))
-    return html_table(
+    # Two tables, so that each fits the page: the verdict with its effect size first, then how
+    # each series was tested (a reader who wants the test details scrolls to the second).
+    years = show["years_used"].map(_year_span)
+    show["years"] = years
+    main = html_table(
+        show,
+        [
+            Column("label", "Series"),
+            Column("years", "Years tested"),
+            Column("trend", "Trend (regression)"),
+            Column("ci", "95% CI (not adjusted for multiple comparisons)"),
+            Column("q_value", "q (BH, within family)", fmt=plain),
+            Column("verdict_words", "Verdict"),
+        ],
+        caption=f"Trend verdicts of the national series of indicator {ind.id}",
+        css="wres-trends",
+    )
+    detail = html_table(
         show,
         [
             Column("label", "Series"),
             Column("family_words", "Family"),
-            Column("years_used", "Years tested"),
             Column("test", "Test"),
-            Column("trend", "Trend (regression)"),
-            Column("ci", "95% CI (not adjusted for multiple comparisons)"),
             Column("p_value", "p", fmt=plain),
-            Column("q_value", "q (BH, within family)", fmt=plain),
             Column("mk", "Mann–Kendall S (exact p; q within family)"),
             Column("sen_slope", "Theil–Sen slope", fmt=signed),
             Column("min_detectable_slope", "Smallest trend detectable with 80% power", fmt=plain),
-            Column("verdict_words", "Verdict"),
         ],
-        caption=f"Trend tests of the national series of indicator {ind.id}",
-        css="wres-trends",
+        caption=f"How each national series of indicator {ind.id} was tested",
+        css="wres-trends wres-trend-detail",
     )
+    return main + detail
+
+
+def _year_span(years_used: object) -> str:
+    """``"2016 2017 2019 2020"`` -> ``"2016–2020 (4 years)"``: the years a test used, briefly."""
+    ys = [int(y) for y in str(years_used).split()] if str(years_used).strip() else []
+    if not ys:
+        return DASH
+    return f"{ys[0]}–{ys[-1]} ({len(ys)} years)" if len(ys) > 1 else str(ys[0])
 
 
 #: The ``method`` codes of national_trends.csv in words.

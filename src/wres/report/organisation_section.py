@@ -45,8 +45,8 @@ BANNER_READS: tuple[str, ...] = (results.ORGANISATION_META_KEY,)
 BANNER_CLASS = "admonition warning wres-synthetic-banner"
 NO_DATA = (
     "## Organisations\n\nNo organisation-level figures are in this build, so this chapter shows "
-    "national figures only. Organisation-level files in the long format can be added to "
-    "`data/raw/trusts/` (see the data chapter)."
+    "national figures only. How an analyst adds an organisation's own figures is described in "
+    "{doc}`the reuse chapter </book/reuse>`."
 )
 
 

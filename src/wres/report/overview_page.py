@@ -99,5 +99,5 @@ class Overview(PageView):
         shutil.copyfile(results.path(self.results_dir, "national_trends"), folder / name)
         return (
             f"{{download}}`Download the trend results for every series ({name}) <{folder.as_posix()}/{name}>` "
-            "— column meanings are in the data dictionary (`data/README.md`)."
+            "— column meanings are in the {doc}`data and results dictionary </book/data-dictionary>`."
         )
