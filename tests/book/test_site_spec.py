@@ -40,6 +40,7 @@ def test_committed_toc_lists_every_page_once_with_todays_urls(root):
             "book/generated/calibration",
             "book/generated/data",
             "book/generated/data-quality",
+            "book/data-dictionary",
             "book/reuse",
             "book/corrections",
         ]
