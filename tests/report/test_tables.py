@@ -62,3 +62,24 @@ def test_lists_links_wrap_after_and_empty():
     assert "<code>abc</code> (matches)" in out
     assert 'id="t1"' in out and '<tr data-search="abc">' in out
     assert html_table(df.iloc[0:0], [Column("md5", "MD5")], caption="c", css="z", empty="<p>none</p>") == "<p>none</p>"
+
+
+def test_the_data_page_names_both_checksums_of_a_changed_file():
+    from wres.report.data_page import Provenance
+
+    files = pd.DataFrame(
+        {
+            "file": ["data/raw/published/a.csv", "data/raw/published/b.csv"],
+            "title": ["A", "B"],
+            "description": ["", ""],
+            "compiled": ["", ""],
+            "rows": [1, 2],
+            "licence": ["", ""],
+            "md5_recorded": ["111", "222"],
+            "md5_actual": ["111", "999"],
+            "md5_ok": pd.array([True, False], dtype="boolean"),
+        }
+    )
+    out = Provenance(None, pd.DataFrame(), files, pd.DataFrame()).files_html()
+    assert out.count("(matches the file)") == 1
+    assert "222" in out and "DOES NOT MATCH: the file&#x27;s MD5 is now 999" in out

@@ -63,7 +63,14 @@ class Provenance:
 
     def files_html(self) -> str:
         show = self.files.copy()
-        show["check"] = show["md5_ok"].map(lambda ok: "(matches)" if ok is True else "(DOES NOT MATCH)")
+        # A file changed without its sidecar is said loudly, with both checksums (the build
+        # warns too; `wres accept FILE` records the new one).
+        show["check"] = [
+            "(matches the file)"
+            if (ok is not pd.NA and bool(ok))
+            else f"(DOES NOT MATCH: the file's MD5 is now {actual or 'missing'})"
+            for ok, actual in zip(show["md5_ok"], show["md5_actual"], strict=True)
+        ]
         return html_table(
             show,
             [
@@ -72,9 +79,9 @@ class Provenance:
                 Column("compiled", "Compiled", missing=""),
                 Column("rows", "Rows", fmt="{:.0f}", missing=""),
                 Column("licence", "Licence", missing=""),
-                Column("md5_recorded", "MD5", wrap="code", after="check"),
+                Column("md5_recorded", "MD5 recorded in the sidecar", wrap="code", after="check"),
             ],
-            caption="Input files under data/raw/ with their sidecars and checked MD5 checksums",
+            caption="Input files under data/ with their sidecars and checked MD5 checksums",
             css="wres-files",
         )
 
