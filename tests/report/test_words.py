@@ -24,3 +24,17 @@ def test_organisation_groups_and_value_label():
     assert survey.organisation_groups(std) == (std.minority_group, std.majority_group)
     assert organisation_value_label(rl, REG) == rl.series[0].label
     assert organisation_value_label(survey, REG).startswith("% of ")
+
+
+def test_p_values_read_as_a_reader_writes_them():
+    from wres.report.words import fmt_p, plural
+
+    assert [fmt_p(v) for v in (0.0004, 0.0051, 0.034, 0.2134, float("nan"))] == [
+        "p < 0.001",
+        "p = 0.005",
+        "p = 0.03",
+        "p = 0.21",
+        "—",
+    ]
+    assert fmt_p(0.04, "q") == "q = 0.04"
+    assert [plural(1, "file"), plural(2, "file"), plural(1200, "row")] == ["1 file", "2 files", "1,200 rows"]

@@ -22,16 +22,17 @@ def headline_text(changes: pd.DataFrame) -> str:
     latest = int(changes["latest_year"].iloc[0])
     have = changes["latest_value"].notna().sum()
     flipped = changes[changes["verdict_changed"].astype(bool)]
-    verdicts = (
-        "; ".join(
+    changed = (
+        "Adding it changed these verdicts: "
+        + "; ".join(
             f"{r.label} (indicator {r.indicator}): {r.verdict_before} → {r.verdict_now}" for r in flipped.itertuples()
         )
         if len(flipped)
-        else "no trend verdict changed"
+        else "Adding it changed no trend verdict"
     )
     return (
         f"**The latest report year in the data is {latest}: {have} of {len(changes)} national series have a "
-        f"figure for it. Adding it changed these verdicts: {verdicts}.**"
+        f"figure for it. {changed}.**"
     )
 
 

@@ -131,6 +131,10 @@ def trend_table_html(trends: pd.DataFrame, ind: Indicator) -> str:
         for s, p, q, m in zip(show["mk_s"], show["mk_p"], show["mk_q"], show["method"], strict=True)
     ]
     show["test"] = show["method"].map(lambda m: METHOD_WORDS.get(m, m))
+    show["mdt"] = [
+        f"{plain(v)} {u}" if not is_missing(v) else DASH
+        for v, u in zip(show["min_detectable_slope"], show["slope_unit"], strict=True)
+    ]
     show["family_words"] = show["family"].map(lambda f: FAMILY_WORDS.get(f, f))
     show["verdict_words"] = show["verdict"].map(lambda v: headline.VERDICT_ICON.get(v, v))
     # Two tables, so that each fits the page: the verdict with its effect size first, then how
@@ -144,7 +148,7 @@ def trend_table_html(trends: pd.DataFrame, ind: Indicator) -> str:
             Column("years", "Years tested"),
             Column("trend", "Trend (regression)"),
             Column("ci", "95% CI (not adjusted for multiple comparisons)"),
-            Column("q_value", "q (BH, within family)", fmt=plain),
+            Column("q_value", "q (BH, within family)", fmt=lambda v: headline.fmt_p(v, "q")),
             Column("verdict_words", "Verdict"),
         ],
         caption=f"Trend verdicts of the national series of indicator {ind.id}",
@@ -156,10 +160,10 @@ def trend_table_html(trends: pd.DataFrame, ind: Indicator) -> str:
             Column("label", "Series"),
             Column("family_words", "Family"),
             Column("test", "Test"),
-            Column("p_value", "p", fmt=plain),
+            Column("p_value", "p", fmt=headline.fmt_p),
             Column("mk", "Mann–Kendall S (exact p; q within family)"),
             Column("sen_slope", "Theil–Sen slope", fmt=signed),
-            Column("min_detectable_slope", "Smallest trend detectable with 80% power", fmt=plain),
+            Column("mdt", "Smallest trend detectable with 80% power"),
         ],
         caption=f"How each national series of indicator {ind.id} was tested",
         css="wres-trends wres-trend-detail",
@@ -189,8 +193,7 @@ def _mk_cell(s: float, p: float, q: float, method: str) -> str:
         return "not used (assumes independent years)"
     if is_missing(s):
         return DASH
-    plain = number("{:.3g}")
-    return f"{number('{:.0f}')(s)} (p = {plain(p)}; q = {plain(q)})"
+    return f"{number('{:.0f}')(s)} ({headline.fmt_p(p)}; {headline.fmt_p(q, 'q')})"
 
 
 @dataclass
@@ -419,8 +422,8 @@ class IndicatorChapter:
             missing = [y for y in span if y not in got]
             if missing:
                 notes.append(
-                    f"**{md_escape(s.label)}**: no published national figure for report year(s) "
-                    f"{', '.join(map(str, missing))}."
+                    f"**{md_escape(s.label)}**: no published national figure for report "
+                    f"{'year' if len(missing) == 1 else 'years'} {', '.join(map(str, missing))}."
                 )
         excluded = self.series[~self.series["testable"].astype(bool) & (self.series["kind"] == "published")]
         for r in excluded.itertuples():

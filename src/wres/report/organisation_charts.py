@@ -18,6 +18,7 @@ import pandas as pd
 from wres.registry import Indicator, Registry
 from wres.report.charts import CHART_WIDTH, PALETTE, series_year_tooltips, year_axis_title
 from wres.report.words import organisation_value_label as value_label
+from wres.report.words import plural
 from wres.results import ALL_ORGANISATIONS as ALL_ORGS
 
 POSITION_WORDS = {
@@ -356,7 +357,10 @@ def describe_funnel(
         more = f" and {len(out) - MAX_NAMED} more" if len(out) > MAX_NAMED else ""
         parts.append("Outside the 99.8% limits: " + "; ".join(named) + more + ".")
     if n_not:
-        parts.append(f"{n_not} organisation(s) have no estimate and are not shown.")
+        parts.append(
+            f"{plural(n_not, 'organisation')} {'has' if n_not == 1 else 'have'} no estimate and "
+            f"{'is' if n_not == 1 else 'are'} not shown."
+        )
     return " ".join(parts)
 
 

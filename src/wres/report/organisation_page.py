@@ -22,7 +22,7 @@ from wres.report.csv_safety import to_safe_csv
 from wres.report.html import md_escape
 from wres.report.organisation_section import synthetic_banner_html
 from wres.report.tables import Column, html_table, number
-from wres.report.words import VERDICT_ICON, survey_ids
+from wres.report.words import VERDICT_ICON, plural, survey_ids
 from wres.report.words import organisation_value_label as value_label
 
 #: The results this page reads ("organisation_meta" is ``trust_meta.json``).
@@ -291,7 +291,7 @@ class OrgProfile:
             most = int(lat["funnel_orgs"].max()) if len(lat) else 0
             parts.append(
                 f"Comparing organisations needs at least {self.min_orgs} with an estimate; the data hold "
-                f"{self.n_orgs_total} organisation(s) ({most} with an estimate at most for any indicator), so this "
+                f"{plural(self.n_orgs_total, 'organisation')} ({most} with an estimate at most for any indicator), so this "
                 "organisation has no peers to be compared with and no funnel position is shown."
                 + (
                     " It is compared instead with the published national figures below."

@@ -13,6 +13,7 @@ from wres import results
 from wres.registry import Registry, load_registry
 from wres.report.organisation_section import BANNER_READS, synthetic_banner_html
 from wres.report.tables import Column, html_table
+from wres.report.words import plural
 
 #: The results this page reads ("organisation_meta": ``trust_meta.json``, for the banner).
 READS: tuple[str, ...] = (
@@ -58,8 +59,9 @@ class QualityView:
     def headline(self) -> str:
         a = self.accounts
         return (
-            f"**{len(a)} input file(s), {a['rows_read'].sum()} rows read: {a['rows_used'].sum()} used and "
-            f"{a['rows_excluded'].sum()} excluded, each with a reason below.** Rows are excluded when a figure "
+            f"**{plural(len(a), 'input file')}, {plural(int(a['rows_read'].sum()), 'row')} read: "
+            f"{int(a['rows_used'].sum()):,} used and {int(a['rows_excluded'].sum()):,} excluded, each with a reason "
+            "below.** Rows are excluded when a figure "
             "is suppressed or missing, when ethnicity was not stated, or when a quality flag keeps a figure out of "
             "the trend tests (it is still shown)."
         )

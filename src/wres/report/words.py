@@ -30,6 +30,17 @@ def quality_words(flags: object) -> str:
     return ", ".join(f.strip().replace("_", " ") for f in str(flags).split(";") if f.strip())
 
 
+def fmt_p(p: object, name: str = "p") -> str:
+    """A p-value (or, with ``name="q"``, a q-value) as a reader sees it: ``p < 0.001``,
+    ``p = 0.005``, ``p = 0.03``, ``p = 0.21``; missing: ``—``."""
+    if p is None or p is pd.NA or (isinstance(p, float) and math.isnan(p)):
+        return "—"
+    p = float(p)
+    if p < 0.001:
+        return f"{name} < 0.001"
+    return f"{name} = {p:.2f}" if p >= 0.01 else f"{name} = {p:.3f}"
+
+
 def plural(n: int, word: str, words: str | None = None) -> str:
     """``plural(1, "file")`` -> ``"1 file"``; ``plural(2, "file")`` -> ``"2 files"``."""
     return f"{n:,} {word if n == 1 else (words or word + 's')}"
