@@ -60,9 +60,10 @@ def latest_data_year(srcdir: Path) -> int | None:
     return None
 
 
-#: The landing page includes this file, written from the build's results before Sphinx reads
+#: The landing page includes this file (not a .md: Sphinx must never take it for a page of its
+#: own, whichever build writes it first), written from the build's results before Sphinx reads
 #: any page (Sphinx re-reads the landing page when the file changes).
-FINDINGS_FILE = Path("book") / "generated" / "findings.md"
+FINDINGS_FILE = Path("book") / "generated" / "findings.txt"
 
 
 def write_findings(srcdir: Path) -> None:

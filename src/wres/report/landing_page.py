@@ -2,7 +2,7 @@
 latest national figure and its year, and the trend verdict), written for the first screen.
 
 Read from ``national_summary`` (one row per indicator's headline series); the hand-written
-landing page includes the Markdown this returns (``book/generated/findings.md``, written by
+landing page includes the Markdown this returns (``book/generated/findings.txt``, written by
 the book's Sphinx extension before the pages are read).
 """
 
