@@ -55,3 +55,28 @@ def built_repo(tmp_path_factory) -> Path:
     proc = run_build(dest)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return dest
+
+
+NATIONAL_CSV = Path("data/raw/published/wres_national_published.csv")
+
+
+def edit_national(fn):
+    """A breaker for a repository copy: rewrite its national input file's bytes with ``fn``."""
+
+    def apply(repo: Path) -> None:
+        p = repo / NATIONAL_CSV
+        p.write_bytes(fn(p.read_bytes()))
+
+    return apply
+
+
+def replace_line(n: int, old: str, new: str):
+    """Bytes -> bytes: replace ``old`` by ``new`` once in line ``n`` (header = line 1), which must hold it."""
+
+    def fn(data: bytes) -> bytes:
+        lines = data.decode().splitlines(keepends=True)
+        assert old in lines[n - 1], (old, lines[n - 1])
+        lines[n - 1] = lines[n - 1].replace(old, new, 1)
+        return "".join(lines).encode()
+
+    return fn

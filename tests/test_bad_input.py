@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import fresh_copy, tree_digest
+from conftest import edit_national, fresh_copy, replace_line, tree_digest
 from wres.book.pipeline import build
 from wres.config import Paths
 from wres.inputs.validate import DataError
@@ -27,14 +27,6 @@ def good_orgs(extra: str = "") -> str:
     return LONG_HEADER + org_row(group="bme") + org_row(group="white", num="9", den="400") + extra
 
 
-def edit_national(fn):
-    def apply(repo: Path):
-        p = repo / NATIONAL
-        p.write_bytes(fn(p.read_bytes()))
-
-    return apply
-
-
 def write_trusts(text: str | bytes, name: str = "orgs.csv"):
     def apply(repo: Path):
         (repo / TRUSTS).mkdir(parents=True, exist_ok=True)
@@ -42,16 +34,6 @@ def write_trusts(text: str | bytes, name: str = "orgs.csv"):
         target.write_bytes(text if isinstance(text, bytes) else text.encode())
 
     return apply
-
-
-def replace_line(n: int, old: str, new: str):
-    def fn(data: bytes) -> bytes:
-        lines = data.decode().splitlines(keepends=True)
-        assert old in lines[n - 1], (old, lines[n - 1])
-        lines[n - 1] = lines[n - 1].replace(old, new, 1)
-        return "".join(lines).encode()
-
-    return fn
 
 
 # (case id, how to break the input, expected message parts: file, line/row, column)

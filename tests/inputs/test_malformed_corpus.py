@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import edit_national, replace_line
+
 ROOT = Path(__file__).resolve().parents[2]
 WRES = str(Path(sys.executable).with_name("wres"))
-NATIONAL = "data/raw/published/wres_national_published.csv"
 ORGS = "data/raw/trusts"
 HEADER = "year,org_code,org_name,region,org_type,indicator,band,group,numerator,denominator,percent\n"
 
@@ -32,24 +33,6 @@ def orgs_file(*rows: str, name: str = "orgs.csv", raw: bytes | None = None):
         (repo / ORGS / name).write_bytes(raw if raw is not None else text.encode())
 
     return apply
-
-
-def national(fn):
-    def apply(repo: Path) -> None:
-        p = repo / NATIONAL
-        p.write_bytes(fn(p.read_bytes()))
-
-    return apply
-
-
-def line(n: int, old: str, new: str):
-    def fn(data: bytes) -> bytes:
-        lines = data.decode().splitlines(keepends=True)
-        assert old in lines[n - 1], (old, lines[n - 1])
-        lines[n - 1] = lines[n - 1].replace(old, new, 1)
-        return "".join(lines).encode()
-
-    return fn
 
 
 def xlsx(build_book):
@@ -94,49 +77,69 @@ BIG = "99999999999999999999"
 
 # (case, breaker, parts the message must contain)
 CASES = [
-    ("national: empty file", national(lambda b: b""), ["wres_national_published.csv", "empty"]),
+    ("national: empty file", edit_national(lambda b: b""), ["wres_national_published.csv", "empty"]),
     (
         "national: header only",
-        national(lambda b: b.splitlines(keepends=True)[0]),
+        edit_national(lambda b: b.splitlines(keepends=True)[0]),
         ["wres_national_published.csv", "no data rows"],
     ),
-    ("national: semicolons", national(lambda b: b.replace(b",", b";")), ["wres_national_published.csv", "line 1"]),
-    ("national: missing column", national(lambda b: b.replace(b",quality", b",qualty", 1)), ["line 1", "'quality'"]),
-    ("national: unknown indicator", national(line(3, "1,", "10,")), ["line 3", "'indicator'", "10"]),
-    ("national: text value", national(line(2, ",17.7,", ",seventeen,")), ["line 2", "'value'", "seventeen"]),
-    ("national: percent above 100", national(line(2, ",17.7,", ",177,")), ["line 2", "'value'", "177"]),
-    ("national: infinite value", national(line(2, ",17.7,", ",1e400,")), ["line 2", "'value'", "1e400"]),
-    ("national: NaN value", national(line(2, ",17.7,", ",NaN,")), ["line 2", "'value'", "NaN"]),
-    ("national: negative ratio", national(line(35, ",1.57,", ",-1.57,")), ["line 35", "'value'", "-1.57"]),
+    ("national: semicolons", edit_national(lambda b: b.replace(b",", b";")), ["wres_national_published.csv", "line 1"]),
+    (
+        "national: missing column",
+        edit_national(lambda b: b.replace(b",quality", b",qualty", 1)),
+        ["line 1", "'quality'"],
+    ),
+    ("national: unknown indicator", edit_national(replace_line(3, "1,", "10,")), ["line 3", "'indicator'", "10"]),
+    (
+        "national: text value",
+        edit_national(replace_line(2, ",17.7,", ",seventeen,")),
+        ["line 2", "'value'", "seventeen"],
+    ),
+    ("national: percent above 100", edit_national(replace_line(2, ",17.7,", ",177,")), ["line 2", "'value'", "177"]),
+    ("national: infinite value", edit_national(replace_line(2, ",17.7,", ",1e400,")), ["line 2", "'value'", "1e400"]),
+    ("national: NaN value", edit_national(replace_line(2, ",17.7,", ",NaN,")), ["line 2", "'value'", "NaN"]),
+    ("national: negative ratio", edit_national(replace_line(35, ",1.57,", ",-1.57,")), ["line 35", "'value'", "-1.57"]),
     (
         "national: year 2022/23",
-        national(line(8, ",2022,2022,", ",2022,2022/23,")),
+        edit_national(replace_line(8, ",2022,2022,", ",2022,2022/23,")),
         ["line 8", "'report_year'", "2022/23"],
     ),
-    ("national: huge year", national(line(8, ",2022,2022,", f",2022,{BIG},")), ["line 8", "'report_year'", BIG]),
-    ("national: far future year", national(line(8, ",2022,2022,", ",2022,2999,")), ["line 8", "'report_year'", "2999"]),
+    (
+        "national: huge year",
+        edit_national(replace_line(8, ",2022,2022,", f",2022,{BIG},")),
+        ["line 8", "'report_year'", BIG],
+    ),
+    (
+        "national: far future year",
+        edit_national(replace_line(8, ",2022,2022,", ",2022,2999,")),
+        ["line 8", "'report_year'", "2999"],
+    ),
     (
         "national: unknown quality flag",
-        national(line(2, "as_published", "as_publshed")),
+        edit_national(replace_line(2, "as_published", "as_publshed")),
         ["line 2", "'quality'", "as_publshed"],
     ),
     (
         "national: markup in a value",
-        national(line(2, ",17.7,", ",[/]17.7[bold],")),
+        edit_national(replace_line(2, ",17.7,", ",[/]17.7[bold],")),
         ["line 2", "'value'", "[/]17.7[bold]"],
     ),
-    ("national: emoji code in a value", national(line(2, ",17.7,", ",:x:,")), ["line 2", "'value'", ":x:"]),
+    (
+        "national: emoji code in a value",
+        edit_national(replace_line(2, ",17.7,", ",:x:,")),
+        ["line 2", "'value'", ":x:"],
+    ),
     (
         "national: not UTF-8",
-        national(lambda b: b.replace(b"England", "Engl\u00e4nd".encode("latin-1"), 1)),
+        edit_national(lambda b: b.replace(b"England", "Engl\u00e4nd".encode("latin-1"), 1)),
         ["wres_national_published.csv", "UTF-8"],
     ),
     (
         "national: NUL byte",
-        national(lambda b: b.replace(b"England", b"Eng\x00land", 1)),
+        edit_national(lambda b: b.replace(b"England", b"Eng\x00land", 1)),
         ["wres_national_published.csv", "line 2"],
     ),
-    ("national: too many fields", national(line(2, "as_published", "as_published,extra")), ["line 2"]),
+    ("national: too many fields", edit_national(replace_line(2, "as_published", "as_published,extra")), ["line 2"]),
     (
         "organisations: negative count",
         orgs_file(org(code="ZX002", num="-3")),
