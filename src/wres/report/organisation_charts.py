@@ -10,6 +10,7 @@ description is escaped by the offline renderer before it reaches the page.
 from __future__ import annotations
 
 import math
+from urllib.parse import quote
 
 import altair as alt
 import numpy as np
@@ -176,6 +177,7 @@ def funnel_chart(
     fit: pd.Series | dict | None = None,
     highlight: str | None = None,
     survey_deff: float,
+    profile_link: str | None = None,
 ) -> alt.LayerChart:
     """Interactive funnel plot of one indicator in one year (default: the latest).
 
@@ -184,7 +186,9 @@ def funnel_chart(
     target and the overdispersion words). Points are organisations (tooltip: name, code,
     region, type, value, 95% CI, position against the 95% and 99.8% limits); lines are the
     pooled value (target) and the 95% (dashed) and 99.8% (dotted) limits. ``highlight``: an
-    organisation code drawn larger and labelled.
+    organisation code drawn larger and labelled. ``profile_link``: the URL pattern of the
+    profile pages relative to the page showing the chart (``{org_code}`` is replaced by the
+    URL-quoted code); each point then links to its organisation's profile.
     """
     unit = "percent" if ind.trust.kind == "percentage" else "ratio"
     log_y = unit == "ratio"
@@ -210,6 +214,9 @@ def funnel_chart(
         _where(a, b) for a, b in zip(placed["funnel_position_95"], placed["funnel_position_998"], strict=True)
     ]
     placed["highlight"] = placed["org_code"] == highlight if highlight else False
+    placed["href"] = (
+        placed["org_code"].map(lambda c: profile_link.format(org_code=quote(str(c), safe=""))) if profile_link else ""
+    )
     keep = [
         "funnel_precision",
         "value",
@@ -223,6 +230,7 @@ def funnel_chart(
         "pos998",
         "where",
         "highlight",
+        "href",
     ]
     placed = placed[keep]
 
@@ -307,6 +315,7 @@ def funnel_chart(
             shape=alt.Shape("where:N", title="Position against the limits", scale=where_scale_s),
             size=alt.condition("datum.highlight", alt.value(220), alt.value(45)),
             tooltip=tooltip,
+            **({"href": alt.Href("href:N")} if profile_link else {}),
         )
     )
     if highlight and placed["highlight"].any():
