@@ -80,6 +80,6 @@ def test_the_data_page_names_both_checksums_of_a_changed_file():
             "md5_ok": pd.array([True, False], dtype="boolean"),
         }
     )
-    out = Provenance(None, pd.DataFrame(), files, pd.DataFrame()).files_html()
+    out = Provenance(None, pd.DataFrame(), files, pd.DataFrame(), pd.DataFrame(), pd.DataFrame()).files_html()
     assert out.count("(matches the file)") == 1
     assert "222" in out and "DOES NOT MATCH: the file&#x27;s MD5 is now 999" in out

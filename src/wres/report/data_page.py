@@ -9,10 +9,12 @@ import pandas as pd
 
 from wres import results
 from wres.registry import Registry, load_registry
+from wres.report.html import md_escape
+from wres.report.quality_page import flag_words
 from wres.report.tables import Column, html_table
 
 #: The results this page reads (the book hashes them to know when to re-run it).
-READS: tuple[str, ...] = ("national_figures", "provenance_files", "sources")
+READS: tuple[str, ...] = ("national_figures", "provenance_files", "sources", "quality_accounts", "quality_reasons")
 
 
 #: How directly a kind of source speaks for the figures, most direct first: the publisher's
@@ -45,6 +47,8 @@ class Provenance:
     figures: pd.DataFrame
     files: pd.DataFrame
     sources: pd.DataFrame
+    accounts: pd.DataFrame
+    reasons: pd.DataFrame
 
     @classmethod
     def load(cls, results_dir: str | Path, registry: Registry | None = None) -> Provenance:
@@ -59,6 +63,27 @@ class Provenance:
             f"{n_sources} public web pages, each figure traceable to one row of an input file.** "
             "They are secondary quotations of NHS England's reports, transcribed by hand; where a source "
             "rounded or approximated a figure, or two sources disagree, the row's quality flag says so."
+            + self.use_sentence()
+        )
+
+    def use_sentence(self) -> str:
+        """How many of the national figures enter a trend test and why the others do not: the
+        same counts as the Data quality page (both read the analysis' row accounts), so the two
+        pages cannot disagree."""
+        files = set(self.figures["source_file"])
+        acc = self.accounts[self.accounts["file"].isin(files)]
+        if acc.empty:
+            return ""
+        used, excluded = int(acc["rows_used"].sum()), int(acc["rows_excluded"].sum())
+        why = self.reasons[self.reasons["file"].isin(files)].sort_values("rows", ascending=False)
+        lines = "".join(
+            f"\n- {int(r.rows):,}: {md_escape(flag_words(r.reason, self.registry))}" for r in why.itertuples()
+        )
+        return (
+            f"\n\nOf these, **{used:,} {'enters' if used == 1 else 'enter'} the trend tests** and {excluded:,} "
+            f"{'is' if excluded == 1 else 'are'} shown but not tested"
+            + (f":\n{lines}\n\n" if lines else ". ")
+            + "The Data quality page accounts for every row."
         )
 
     def files_html(self) -> str:
@@ -121,7 +146,7 @@ class Provenance:
                     "flag": flag,
                     "meaning": desc,
                     "n": int(flags.get(flag, 0)),
-                    "use": "excluded from trend tests" if flag in excluded else "used in trend tests",
+                    "use": "kept out of trend tests" if flag in excluded else "may enter a trend test",
                 }
                 for flag, desc in self.registry.quality.descriptions.items()
             ]
@@ -131,8 +156,8 @@ class Provenance:
             [
                 Column("flag", "Flag", wrap="code"),
                 Column("meaning", "Meaning"),
-                Column("n", "Figures"),
-                Column("use", "Use"),
+                Column("n", "Figures with this flag"),
+                Column("use", "Trend tests"),
             ],
             caption="Quality flags of the national figures and how the trend tests use them",
             css="wres-quality",
