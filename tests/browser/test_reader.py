@@ -150,6 +150,18 @@ _VERDICT_JS = r"""() => {
   return out;
 }"""
 
+# The page's own controls a reader meets once: search, and the page title.
+_CHROME_JS = r"""() => {
+  const shown = (e) => { const r = e.getBoundingClientRect(); const cs = getComputedStyle(e);
+      return r.width > 0 && r.height > 0 && cs.visibility !== 'hidden'; };
+  const name = (e) => window.__wres_describe(e) + ' "' + e.innerText.replace(/\s+/g, ' ').trim().slice(0, 40) + '"';
+  return {
+    search: Array.from(document.querySelectorAll('.search-button-field, .search-button, input[type="search"]'))
+      .filter(shown).map(name),
+    h1: Array.from(document.querySelectorAll('h1')).filter(shown).map(name),
+  };
+}"""
+
 # What print shows: tables and charts must fit the paper, since paper does not scroll.
 _PRINT_JS = r"""(sel) => {
   const vw = document.documentElement.clientWidth;
@@ -205,6 +217,7 @@ class Audit:
             page.evaluate(_COMMON_JS)
             self.desktop_tables = page.evaluate(_TABLES_JS)
             self.desktop_verdicts = page.evaluate(_VERDICT_JS)
+            self.desktop_chrome = page.evaluate(_CHROME_JS)
             self.text = page.evaluate(_PROSE_TEXT_JS)
             page.emulate_media(media="print")
             page.set_viewport_size({"width": PRINT_WIDTH, "height": 1000})
@@ -219,6 +232,7 @@ class Audit:
             self.phone_charts = page.evaluate(_CHARTS_JS, CHART_SELECTOR)
             self.phone_page = page.evaluate(_PAGE_WIDTH_JS)
             self.phone_verdicts = page.evaluate(_VERDICT_JS)
+            self.phone_chrome = page.evaluate(_CHROME_JS)
         finally:
             context.close()
 
@@ -321,6 +335,18 @@ def test_every_verdict_is_visible(audit, viewport):
             problems.append(
                 f'{viewport}: {c["name"]} "{c["text"]}" text clipped ({c["scroll"]} px in {c["client"]} px)'
             )
+    assert not problems, _report(audit, problems)
+
+
+@pytest.mark.parametrize("viewport", ["1280 px", "390 px"])
+def test_one_search_box_and_one_title(audit, viewport):
+    """A reader sees one search control and one page title (h1), not two of either."""
+    chrome = audit.desktop_chrome if viewport == "1280 px" else audit.phone_chrome
+    problems = [
+        f"{viewport}: {len(chrome[k])} visible {what}: {chrome[k]}"
+        for k, what in (("search", "search controls"), ("h1", "page titles (h1)"))
+        if len(chrome[k]) != 1
+    ]
     assert not problems, _report(audit, problems)
 
 
