@@ -50,3 +50,29 @@ def test_meta_line_escapes_what_it_prints():
     )
     assert "Published 1 December 2026" in out and "1 &lt;b&gt;" in out and "A &amp; B" in out
     assert "x&lt;y&gt;.html" in out
+
+
+def test_download_menu_offers_the_pages_csv_files_once(site):
+    """The page's CSV downloads are in the theme's download menu, first, and resolve to files."""
+    page = site / "book" / "generated" / "indicator-2.html"
+    text = page.read_text(encoding="utf-8")
+    menu = re.search(r'<div class="dropdown dropdown-download-buttons">.*?</ul>', text, re.S).group(0)
+    hrefs = re.findall(r'<a class="btn btn-sm dropdown-item" href="([^"]+)" download="">', menu)
+    assert [h.rsplit("/", 1)[-1] for h in hrefs] == ["indicator-2-figures.csv"]
+    assert (page.parent / hrefs[0]).resolve().is_file()
+    assert menu.index("indicator-2-figures.csv") < menu.index("Notebook (.ipynb)")
+
+
+def test_download_menu_is_edited_once():
+    from wres.book.sphinx_page_meta import download_menu
+
+    page = (
+        '<div class="dropdown dropdown-download-buttons"><button></button><ul class="dropdown-menu">'
+        '<li><span class="btn__text-container">.ipynb</span></li></ul></div>'
+        '<a class="reference download internal" download="" href="_downloads/a/x.csv">x</a>'
+        '<a class="reference download internal" download="" href="_downloads/a/x.csv">again</a>'
+    )
+    once = download_menu(page)
+    assert once.count('href="_downloads/a/x.csv" download="">') == 1
+    assert "Notebook (.ipynb)" in once
+    assert download_menu(once) == once

@@ -130,14 +130,42 @@ def label_sidebar_toggles(page: str) -> str:
     )
 
 
+# The theme's download menu offers only the page's notebook and the browser's print. A reader
+# wants the page's figures: every CSV the page links with ``{download}`` is offered there too,
+# first. The theme has no hook for menu items, so the written pages are edited.
+_DOWNLOAD_LINK = re.compile(r'<a class="reference download internal" download="" href="([^"]+\.csv)">')
+_MENU = re.compile(r'(<div class="dropdown dropdown-download-buttons">.*?<ul class="dropdown-menu">)', re.S)
+_MENU_WORDS = (
+    ('<span class="btn__text-container">.ipynb</span>', '<span class="btn__text-container">Notebook (.ipynb)</span>'),
+    ('<span class="btn__text-container">.pdf</span>', '<span class="btn__text-container">Print or save as PDF</span>'),
+)
+
+
+def download_menu(page: str) -> str:
+    """``page`` with its CSV downloads (in page order, each once) at the top of the download menu."""
+    # Sphinx leaves unchanged pages as written last time: never add the items twice.
+    hrefs = [] if "fa-file-csv" in page else list(dict.fromkeys(_DOWNLOAD_LINK.findall(page)))
+    items = "".join(
+        f'<li><a class="btn btn-sm dropdown-item" href="{href}" download="">'
+        '<span class="btn__icon-container"><i class="fas fa-file-csv"></i></span>'
+        f'<span class="btn__text-container">{href.rsplit("/", 1)[-1]}</span></a></li>'
+        for href in hrefs
+    )
+    if items:
+        page = _MENU.sub(lambda m: m.group(1) + items, page, count=1)
+    for old, new in _MENU_WORDS:
+        page = page.replace(old, new)
+    return page
+
+
 def _on_build_finished(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     for path in Path(app.outdir).rglob("*.html"):
         text = path.read_text(encoding="utf-8")
-        labelled = label_sidebar_toggles(text)
-        if labelled != text:
-            path.write_text(labelled, encoding="utf-8")
+        edited = download_menu(label_sidebar_toggles(text))
+        if edited != text:
+            path.write_text(edited, encoding="utf-8")
 
 
 def setup(app) -> dict[str, Any]:
