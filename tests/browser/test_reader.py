@@ -2,11 +2,9 @@
 synthetic demonstration ``_build/demo/html``), on a laptop (1280×900), a phone (390×844)
 and on A4 paper (print media at 720 CSS px, A4's 210 mm less about 12 mm margins a side).
 
-Each page is opened once per viewport; the measurements are cached and each test below
-asserts one promise on them, so a failure names the page, the element and the numbers.
-
-Widths are CSS pixels.  "Article column" is the content box of ``.bd-article`` (its
-clientWidth less its horizontal padding), the column the theme gives the text.
+Each page is opened once per viewport (``page_audit.py``, shared with the accessibility
+tests); each test below asserts one promise on the measurements, so a failure names the
+page, the element and the numbers.
 """
 
 from __future__ import annotations
@@ -17,185 +15,11 @@ import pytest
 
 from wres.registry import load_registry
 
-from .conftest import CHART_SELECTOR, open_offline
+from .page_audit import PageAudit, audit_of
 
 pytestmark = pytest.mark.browser
 
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-#: A4 is 210 mm = 794 CSS px wide; less the print stylesheet's margins, about 720 px remain.
-PRINT_WIDTH = 720
 SLACK = 1  # sub-pixel rounding
-
-# Measurements taken inside the page.  `describe` names an element so that a reader of
-# the failure can find it: tag, id/classes, and the first words of its header or caption.
-_COMMON_JS = r"""() => {
-window.__wres_describe = (el) => {
-  let name = el.tagName.toLowerCase();
-  if (el.id) name += '#' + el.id;
-  if (el.classList.length) name += '.' + Array.from(el.classList).join('.');
-  const table = el.closest('table');
-  if (table) {
-    const all = Array.from(document.querySelectorAll('article table'));
-    const cap = table.caption ? table.caption.innerText : '';
-    const head = table.tHead ? table.tHead.innerText : (table.rows[0] ? table.rows[0].innerText : '');
-    name += ` [table ${all.indexOf(table) + 1} of ${all.length}: "${(cap || head).replace(/\s+/g, ' ').trim().slice(0, 70)}"]`;
-  }
-  const chart = el.closest('.wres-chart, div[id^="altair-viz-"]');
-  if (chart && !table) {
-    const fig = chart.querySelector('[aria-label]');
-    name += ` [${chart.id || 'chart'}: "${(fig ? fig.getAttribute('aria-label') : '').slice(0, 70)}"]`;
-  }
-  return name;
-};
-window.__wres_article = () => {
-  const a = document.querySelector('.bd-article') || document.querySelector('main') || document.body;
-  const cs = getComputedStyle(a);
-  return {el: a, width: a.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight)};
-};
-// The nearest element, from `el` up, that scrolls sideways (overflow auto/scroll and
-// wider content than box), or null.
-window.__wres_scroller = (el, stop) => {
-  for (let e = el; e && e !== stop.parentElement; e = e.parentElement) {
-    const ox = getComputedStyle(e).overflowX;
-    if ((ox === 'auto' || ox === 'scroll') && e.scrollWidth > e.clientWidth + 1) return e;
-  }
-  return null;
-};
-window.__wres_name = (e) => {
-  const label = (e.getAttribute('aria-label') || '').trim();
-  if (label) return label;
-  const ids = (e.getAttribute('aria-labelledby') || '').split(/\s+/).filter(Boolean);
-  const text = ids.map(i => document.getElementById(i)).filter(Boolean).map(x => x.innerText).join(' ').trim();
-  if (text) return text;
-  if (e.tagName === 'TABLE' && e.caption) return e.caption.innerText.trim();
-  return '';
-};
-}"""
-
-_TABLES_JS = r"""() => {
-  const art = window.__wres_article();
-  return Array.from(art.el.querySelectorAll('table')).map(t => {
-    const r = t.getBoundingClientRect();
-    const sc = window.__wres_scroller(t, art.el);
-    const out = {
-      name: window.__wres_describe(t),
-      content: Math.max(t.scrollWidth, r.width),
-      box: r.width, left: r.left, right: r.right,
-      article: art.width,
-      overflow: getComputedStyle(t).overflowX,
-      scroller: null,
-    };
-    if (sc) {
-      const cs = getComputedStyle(sc);
-      out.scroller = {
-        name: window.__wres_describe(sc),
-        tabindex: sc.hasAttribute('tabindex') ? sc.tabIndex : null,
-        label: window.__wres_name(sc),
-        scrollbar: sc.offsetHeight - sc.clientHeight - parseFloat(cs.borderTopWidth) - parseFloat(cs.borderBottomWidth),
-        scrollbarWidth: cs.scrollbarWidth,
-      };
-    }
-    return out;
-  });
-}"""
-
-_CHARTS_JS = r"""(sel) => {
-  const vw = document.documentElement.clientWidth;
-  const out = [];
-  for (const box of document.querySelectorAll(sel)) {
-    for (const el of [box, ...box.querySelectorAll('svg, canvas')]) {
-      if (el.closest('[aria-hidden="true"]') && el !== box) continue;
-      const r = el.getBoundingClientRect();
-      if (!r.width) continue;
-      out.push({name: window.__wres_describe(el), width: r.width, left: r.left, right: r.right, viewport: vw});
-    }
-  }
-  return out;
-}"""
-
-_PAGE_WIDTH_JS = r"""() => ({scroll: document.documentElement.scrollWidth, viewport: document.documentElement.clientWidth,
-  widest: Array.from(document.querySelectorAll('.bd-article *')).filter(e => e.getBoundingClientRect().right
-     > document.documentElement.clientWidth + 1 && !e.closest('table, .wres-table-scroll'))
-     .slice(0, 3).map(e => window.__wres_describe(e) + ` right=${Math.round(e.getBoundingClientRect().right)}`)})"""
-
-# Column index of the header cell that reads "Verdict", counting colspans.
-_VERDICT_JS = r"""() => {
-  const vw = document.documentElement.clientWidth;
-  const art = window.__wres_article();
-  const out = [];
-  for (const t of art.el.querySelectorAll('table')) {
-    const head = t.tHead ? t.tHead.rows[t.tHead.rows.length - 1] : t.rows[0];
-    if (!head) continue;
-    let col = -1, at = 0;
-    for (const c of head.cells) {
-      if (/\bverdict\b/i.test(c.innerText)) { col = at; break; }
-      at += c.colSpan;
-    }
-    if (col < 0) continue;
-    for (const body of t.tBodies) for (const row of body.rows) {
-      let cell = null, x = 0;
-      for (const c of row.cells) { if (x === col) { cell = c; break; } x += c.colSpan; if (x > col) break; }
-      if (!cell) continue;
-      cell.scrollIntoView({block: 'center', inline: 'nearest', behavior: 'instant'});
-      const r = cell.getBoundingClientRect();
-      const sc = window.__wres_scroller(cell, art.el);
-      const clip = sc ? sc.getBoundingClientRect() : {left: 0, right: vw};
-      out.push({name: window.__wres_describe(cell), text: cell.innerText.trim().slice(0, 40),
-        left: r.left, right: r.right, viewport: vw, clipLeft: Math.max(0, clip.left), clipRight: Math.min(vw, clip.right),
-        scroll: cell.scrollWidth, client: cell.clientWidth});
-    }
-  }
-  window.scrollTo(0, 0);
-  return out;
-}"""
-
-# The page's own controls a reader meets once: search, and the page title.
-_CHROME_JS = r"""() => {
-  const shown = (e) => { const r = e.getBoundingClientRect(); const cs = getComputedStyle(e);
-      return r.width > 0 && r.height > 0 && cs.visibility !== 'hidden'; };
-  const name = (e) => window.__wres_describe(e) + ' "' + e.innerText.replace(/\s+/g, ' ').trim().slice(0, 40) + '"';
-  return {
-    search: Array.from(document.querySelectorAll('.search-button-field, .search-button, input[type="search"]'))
-      .filter(shown).map(name),
-    h1: Array.from(document.querySelectorAll('h1')).filter(shown).map(name),
-  };
-}"""
-
-# What print shows: tables and charts must fit the paper, since paper does not scroll.
-_PRINT_JS = r"""(sel) => {
-  const vw = document.documentElement.clientWidth;
-  const art = window.__wres_article();
-  const items = [...art.el.querySelectorAll('table'), ...document.querySelectorAll(sel)];
-  const cut = [];
-  for (const el of items) {
-    const r = el.getBoundingClientRect();
-    if (!r.width) continue;
-    let hidden = 0;
-    for (let e = el; e && e !== art.el.parentElement; e = e.parentElement)
-      hidden = Math.max(hidden, e.scrollWidth - e.clientWidth);
-    if (r.right > vw + 1 || r.left < -1 || hidden > 1)
-      cut.push(`${window.__wres_describe(el)}: left ${Math.round(r.left)}, right ${Math.round(r.right)}, `
-               + `${Math.round(hidden)} px hidden in a scroller (paper ${vw} px)`);
-  }
-  const shown = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0
-      && getComputedStyle(e).visibility !== 'hidden'; };
-  const chrome = Array.from(document.querySelectorAll(
-      'button, .bd-sidebar-primary, .bd-sidebar-secondary, .bd-header-article, nav.bd-docs-nav, .prev-next-area, .bd-search, #pst-back-to-top'))
-    .filter(e => !e.closest('article') && shown(e)).map(e => window.__wres_describe(e));
-  return {cut, chrome, blankTail: document.documentElement.scrollHeight};
-}"""
-
-# The text a reader reads as words: innerText leaves out what is not visible, so code
-# (identifiers shown on purpose as identifiers, in monospace) is hidden while reading it.
-_PROSE_TEXT_JS = r"""() => {
-  const s = document.createElement('style');
-  s.textContent = 'code, pre, kbd, samp { visibility: hidden !important; }';
-  document.head.appendChild(s);
-  const text = document.body.innerText;
-  s.remove();
-  return text;
-}"""
 
 # Quality-flag codes that must never reach a reader as raw snake_case: the registry's
 # own list, keeping only the codes that are not also plain English words.
@@ -207,56 +31,12 @@ RAW_TEXT = [
 ]
 
 
-class Audit:
-    """All measurements of one page."""
-
-    def __init__(self, browser, base_url: str, rel: str):
-        self.rel = rel
-        context, page = open_offline(browser, base_url, rel, viewport=DESKTOP)
-        try:
-            page.evaluate(_COMMON_JS)
-            self.desktop_tables = page.evaluate(_TABLES_JS)
-            self.desktop_verdicts = page.evaluate(_VERDICT_JS)
-            self.desktop_chrome = page.evaluate(_CHROME_JS)
-            self.text = page.evaluate(_PROSE_TEXT_JS)
-            page.emulate_media(media="print")
-            page.set_viewport_size({"width": PRINT_WIDTH, "height": 1000})
-            page.wait_for_timeout(100)
-            self.print = page.evaluate(_PRINT_JS, CHART_SELECTOR)
-        finally:
-            context.close()
-        context, page = open_offline(browser, base_url, rel, viewport=PHONE)
-        try:
-            page.evaluate(_COMMON_JS)
-            self.phone_tables = page.evaluate(_TABLES_JS)
-            self.phone_charts = page.evaluate(_CHARTS_JS, CHART_SELECTOR)
-            self.phone_page = page.evaluate(_PAGE_WIDTH_JS)
-            self.phone_verdicts = page.evaluate(_VERDICT_JS)
-            self.phone_chrome = page.evaluate(_CHROME_JS)
-        finally:
-            context.close()
-
-
-_AUDITS: dict[tuple[str, str], Audit | Exception] = {}
-
-
 @pytest.fixture
-def audit(reader_page, reader_browser, site_servers) -> Audit:
-    site, rel = reader_page
-    if rel == "<site-missing>":
-        site_servers.base_url(site)  # fails with the reason
-    key = (site, rel)
-    if key not in _AUDITS:
-        try:
-            _AUDITS[key] = Audit(reader_browser, site_servers.base_url(site), rel)
-        except Exception as exc:  # noqa: BLE001 - one broken visit, not one per test
-            _AUDITS[key] = exc
-    if isinstance(_AUDITS[key], Exception):
-        pytest.fail(f"{rel}: could not measure the page: {_AUDITS[key]}", pytrace=False)
-    return _AUDITS[key]
+def audit(reader_page, reader_browser, site_servers) -> PageAudit:
+    return audit_of(*reader_page, reader_browser, site_servers)
 
 
-def _report(audit: Audit, problems: list[str]) -> str:
+def _report(audit: PageAudit, problems: list[str]) -> str:
     return f"{audit.rel}: {len(problems)} problem(s)\n  " + "\n  ".join(problems)
 
 
