@@ -71,7 +71,9 @@ def with_year_gaps(df: pd.DataFrame, series: str, year: str, value: str) -> pd.D
         gaps.extend({series: key, year: y, value: None} for y in missing)
     if not gaps:
         return df
-    return pd.concat([df, pd.DataFrame(gaps)], ignore_index=True).sort_values([series, year], kind="stable")
+    out = pd.concat([df, pd.DataFrame(gaps)], ignore_index=True).sort_values([series, year], kind="stable")
+    # A float column: Altair writes its NaN as null (an object column would keep NaN, not JSON).
+    return out.assign(**{value: out[value].astype(float)})
 
 
 def series_year_tooltips(series: str, year: str) -> list[alt.Tooltip]:

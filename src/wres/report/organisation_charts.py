@@ -40,6 +40,8 @@ WITHIN, OUT95, OUT998 = "Within the 95% limits", "Outside the 95% limits", "Outs
 _WHERE_DOMAIN = [WITHIN, OUT95, OUT998]
 _WHERE_COLOURS = ["#0072B2", "#E69F00", "#D55E00"]
 _WHERE_SHAPES = ["circle", "triangle-up", "diamond"]
+#: The funnel limit columns of ``trust_funnel_limits``: lower and upper, 95% and 99.8%.
+_LIMIT_NAMES = ("ll95", "ul95", "ll998", "ul998")
 LEVEL_WORDS = {"region": "region", "org_type": "type of organisation"}
 #: Longest description (characters) before the list of named organisations is cut short.
 MAX_NAMED = 25
@@ -332,22 +334,19 @@ def funnel_chart(
 
     layers = _band_layers(ind, y_dom, y=alt.Y("lo:Q", scale=y_scale, title=y_title), y2="hi:Q")
     if len(lim):
-        long = []
-        for col, which, side in (
-            ("ll95", "95% limits", "lower"),
-            ("ul95", "95% limits", "upper"),
-            ("ll998", "99.8% limits", "lower"),
-            ("ul998", "99.8% limits", "upper"),
-        ):
-            long.append(
-                pd.DataFrame({"precision": lim["precision"], "limit": which, "side": f"{which} {side}", "y": lim[col]})
-            )
-        long = pd.concat(long, ignore_index=True)
-        long = long[np.isfinite(long["y"]) & ((long["y"] > 0) | (not log_y))]
+        # One row per precision, folded into the four curves in the browser: a quarter of
+        # the data of one row per point and curve, and most of a funnel's size is its limits.
+        wide = lim[["precision", *_LIMIT_NAMES]].astype(float)
         if lean:
-            long["precision"], long["y"] = long["precision"].map(_sig), long["y"].map(_sig)
+            # Every other point (and the last) still draws smooth curves at any size.
+            wide = wide.iloc[sorted({*range(0, len(wide), 2), len(wide) - 1})]
+            wide = wide.apply(lambda c: c.map(lambda v: _sig(v) if np.isfinite(v) else v))
+        drawable = "isValid(datum.y) && isFinite(datum.y)" + (" && datum.y > 0" if log_y else "")
         layers.append(
-            alt.Chart(long)
+            alt.Chart(wide)
+            .transform_fold(list(_LIMIT_NAMES), as_=["side", "y"])
+            .transform_filter(drawable)
+            .transform_calculate(limit="indexof(datum.side, '998') >= 0 ? '99.8% limits' : '95% limits'")
             .mark_line(color="#555555", strokeWidth=1.2, clip=True)
             .encode(
                 **xy("precision:Q", "y:Q"),
