@@ -155,14 +155,8 @@ LOADER_JS = r"""/* wres offline charts: draws every chart container written by
   function fitText(vg, width) {
     var titleSize = setting(vg, "title", "fontSize", ((vg.config || {}).style || {})["group-title"] ?
       vg.config.style["group-title"].fontSize || 13 : 13);
-    if (vg.title) {
-      var t = typeof vg.title === "object" && !Array.isArray(vg.title) ? vg.title : { text: vg.title };
-      t.text = wrapped(t.text, width - 8, t.fontSize || titleSize, "bold");
-      if (t.subtitle) { t.subtitle = lines(t.subtitle, width - 8, setting(vg, "title", "subtitleFontSize", 12), "normal"); }
-      vg.title = t;
-    }
     var axisTitle = setting(vg, "axis", "titleFontSize", 12), axisLabel = setting(vg, "axis", "labelFontSize", 12);
-    var left = (vg.axes || []).filter(function (a) { return a.orient === "left" && a.title; })[0];
+    var left = (vg.axes || []).filter(function (a) { return a.orient === "left" && a.labels !== false; })[0];
     var leftLimit = Math.min(setting(vg, "axis", "labelLimit", 180), Math.round(0.4 * width));
     var leftScale = left && (vg.scales || []).filter(function (s) { return s.name === left.scale; })[0];
     var categories = leftScale && (leftScale.type === "band" || leftScale.type === "point");
@@ -171,8 +165,17 @@ LOADER_JS = r"""/* wres offline charts: draws every chart container written by
     var labelRoom = categories ? Math.min(leftLimit, domainStrings(vg, left.scale).reduce(function (m, t) {
       return Math.max(m, measure(t, axisLabel));
     }, 0)) : 45;
-    var plotWidth = width - labelRoom - (left ? 2 * axisTitle + 16 : 16);
+    var plotWidth = width - labelRoom - (left && left.title ? 2 * axisTitle + 16 : 16);
     var plotHeight = typeof vg.height === "number" ? vg.height : 200;
+    if (vg.title) {
+      // A title anchored at the start begins at the drawing's left edge; a centred one is
+      // centred on the plot, so it must fit the plot's width.
+      var t = typeof vg.title === "object" && !Array.isArray(vg.title) ? vg.title : { text: vg.title };
+      var room = t.anchor === "start" ? width - 8 : plotWidth;
+      t.text = wrapped(t.text, room, t.fontSize || titleSize, "bold");
+      if (t.subtitle) { t.subtitle = lines(t.subtitle, room, setting(vg, "title", "subtitleFontSize", 12), "normal"); }
+      vg.title = t;
+    }
     (vg.axes || []).forEach(function (ax) {
       var across = ax.orient === "bottom" || ax.orient === "top";
       if (ax.title) { ax.title = wrapped(ax.title, across ? plotWidth : plotHeight, axisTitle, "bold"); }
@@ -184,12 +187,17 @@ LOADER_JS = r"""/* wres offline charts: draws every chart container written by
     });
     var legendTitle = setting(vg, "legend", "titleFontSize", 12), legendLabel = setting(vg, "legend", "labelFontSize", 12);
     (vg.legends || []).forEach(function (lg) {
-      if (lg.title) { lg.title = wrapped(lg.title, width - 12, legendTitle, "bold"); }
-      var limit = width - 44;
+      // A legend under the chart starts where the plot starts, right of the y axis.
+      if (lg.title) { lg.title = wrapped(lg.title, plotWidth - 4, legendTitle, "bold"); }
+      var limit = plotWidth - 28;
       lg.labelLimit = limit;
       ["fill", "stroke", "shape", "strokeDash", "size", "opacity"].some(function (ch) {
         if (!lg[ch]) { return false; }
-        wrapLabels(lg, "labels", domainStrings(vg, lg[ch]), limit - 4, legendLabel);
+        var texts = domainStrings(vg, lg[ch]);
+        wrapLabels(lg, "labels", texts, limit - 4, legendLabel);
+        // Entries side by side that are wider than the plot go one under the other.
+        var across = texts.reduce(function (sum, t) { return sum + measure(t, legendLabel) + 30; }, 0);
+        if (lg.direction !== "vertical" && across > plotWidth) { lg.direction = "vertical"; }
         return true;
       });
     });
