@@ -157,7 +157,7 @@ LOADER_JS = r"""/* wres offline charts: draws every chart container written by
       vg.config.style["group-title"].fontSize || 13 : 13);
     var axisTitle = setting(vg, "axis", "titleFontSize", 12), axisLabel = setting(vg, "axis", "labelFontSize", 12);
     var left = (vg.axes || []).filter(function (a) { return a.orient === "left" && a.labels !== false; })[0];
-    var leftLimit = Math.min(setting(vg, "axis", "labelLimit", 180), Math.round(0.4 * width));
+    var leftLimit = Math.min(setting(vg, "axis", "labelLimit", 180), Math.round(0.45 * width));
     var leftScale = left && (vg.scales || []).filter(function (s) { return s.name === left.scale; })[0];
     var categories = leftScale && (leftScale.type === "band" || leftScale.type === "point");
     // Room left of the plot: the y labels (measured for categories, about 45 px for numbers)
@@ -182,7 +182,13 @@ LOADER_JS = r"""/* wres offline charts: draws every chart container written by
       if (across && isYearList(ax.values)) { thinYears(ax, plotWidth, axisLabel); }
       if (ax === left && categories) {
         ax.labelLimit = leftLimit;
-        wrapLabels(ax, "labels", domainStrings(vg, ax.scale), leftLimit - 4, axisLabel);
+        var most = wrapLabels(ax, "labels", domainStrings(vg, ax.scale), leftLimit - 4, axisLabel);
+        // Wrapped category labels need taller rows, or they run into each other.
+        (vg.signals || []).forEach(function (sig) {
+          if (most > 1 && sig.name === ax.scale + "_step" && typeof sig.value === "number") {
+            sig.value = Math.max(sig.value, Math.ceil(most * axisLabel * 1.3 + 6));
+          }
+        });
       }
     });
     var legendTitle = setting(vg, "legend", "titleFontSize", 12), legendLabel = setting(vg, "legend", "labelFontSize", 12);
