@@ -183,6 +183,7 @@ def test_highlighted_funnel_is_lean_ringed_named_and_labelled_inside(org_results
     assert hl["code"] == biggest and "count0" in hl and hl["href"] == f"../orgs/{biggest}.html"
     name = latest.loc[latest["org_code"] == biggest, "org_name"].iloc[0]
     assert ring["encoding"]["stroke"]["scale"]["domain"] == [f"This organisation: {name} ({biggest})"]
+    assert f"The ringed point is {name} ({biggest})" in spec["description"]
     (label,) = [la for la in _layers(spec) if _mark(la) == "text"]
     # The largest organisation sits at the right edge: its label goes to the left of it.
     assert label["mark"]["align"] == "right" and label["mark"]["dx"] < 0

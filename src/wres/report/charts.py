@@ -214,7 +214,13 @@ def bar_breakdown(
             y=alt.Y(f"{category}:N", title=None, sort="-x"),
             x=alt.X("value:Q", title=x_title),
             yOffset="year_label:N",
-            color=alt.Color("year_label:N", title="WRES report year", scale=alt.Scale(range=PALETTE)),
+            # Under the bars: a legend at the right takes a phone's width from the bars.
+            color=alt.Color(
+                "year_label:N",
+                title="WRES report year",
+                scale=alt.Scale(range=PALETTE),
+                legend=alt.Legend(orient="bottom", direction="horizontal"),
+            ),
             tooltip=[
                 alt.Tooltip(f"{category}:N"),
                 alt.Tooltip("year_label:N", title="Report year"),

@@ -437,6 +437,12 @@ def funnel_chart(
         else [_year_words(ind, year) + "; each point is one organisation."],
     )
     desc = describe_funnel(r, ind, registry, year, target, od, n_not)
+    if highlight and is_hl.any():
+        h = placed[is_hl].iloc[0]
+        desc += (
+            f" The ringed point is {h['name']} ({h['code']}): {h['value_t']}, {h['pos95']} at 95% "
+            f"and {h['pos998']} at 99.8%."
+        )
     chart = alt.layer(*layers).resolve_scale(
         color="independent", shape="independent", strokeDash="independent", stroke="independent"
     )
