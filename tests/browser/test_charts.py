@@ -276,6 +276,25 @@ def test_funnel_points_link_to_profiles_under_the_page_policy(reader_browser, fu
             "([x, y]) => getComputedStyle(document.elementFromPoint(x, y)).cursor", [target["x"], target["y"]]
         )
         assert cursor == "pointer"
+        # The ringed organisation's tooltip gives its counts, legibly and inside the screen.
+        ring = page.evaluate(
+            """() => {
+              const groups = document.querySelectorAll('.wres-chart svg g.mark-symbol');
+              const p = groups[groups.length - 1].querySelector('path');
+              const r = p.getBoundingClientRect();
+              return {x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2};
+            }"""
+        )
+        page.mouse.move(ring["x"], ring["y"])
+        page.wait_for_selector("#vg-tooltip-element.visible", timeout=5_000)
+        tip = page.evaluate(
+            """() => { const t = document.querySelector('#vg-tooltip-element'); const r = t.getBoundingClientRect();
+              return {text: t.innerText, size: parseFloat(getComputedStyle(t).fontSize), left: r.left, right: r.right}; }"""
+        )
+        assert biggest in tip["text"] and "Size" in tip["text"] and " of " in tip["text"], tip["text"]
+        assert tip["size"] >= 12 and tip["left"] >= 0 and tip["right"] <= WIDTHS["phone"]["width"], tip
+        page.mouse.move(target["x"], target["y"])
+        page.wait_for_timeout(200)
         with page.expect_navigation(timeout=10_000):
             page.mouse.click(target["x"], target["y"])
         assert re.search(r"/book/generated/orgs/ZZ\d{3}\.html$", page.url), page.url

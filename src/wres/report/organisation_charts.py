@@ -10,6 +10,7 @@ description is escaped by the offline renderer before it reaches the page.
 
 from __future__ import annotations
 
+import json
 import math
 from urllib.parse import quote
 
@@ -245,6 +246,35 @@ def _label_side(x: float, xs: list[float]) -> dict:
     return {"align": "right", "dx": -12} if right_half else {"align": "left", "dx": 12}
 
 
+def _lean_points(placed: pd.DataFrame, profile_link: str | None) -> alt.Chart:
+    """The other organisations' points of a profile's funnel, as small as they can be: short
+    keys, positions to 4 significant figures, the position against the limits as a number
+    and the link made in the browser from the code (when every code is URL-safe); the
+    fields the chart encodes (``funnel_precision``, ``value``, ``where``, ``href``) are
+    calculated from them."""
+    data = pd.DataFrame(
+        {
+            "p": placed["funnel_precision"].map(_sig),
+            "v": placed["value"].map(_sig),
+            "name": placed["name"],
+            "code": placed["code"],
+            "w": placed["where"].map(_WHERE_DOMAIN.index),
+        }
+    )
+    calc = {
+        "funnel_precision": "datum.p",
+        "value": "datum.v",
+        "where": f"{json.dumps(_WHERE_DOMAIN, ensure_ascii=False)}[datum.w]",
+    }
+    if profile_link:
+        before, _, after = profile_link.partition("{org_code}")
+        if "{org_code}" not in after and all(quote(c, safe="") == c for c in placed["org_code"].astype(str)):
+            calc["href"] = f"{json.dumps(before)} + datum.code + {json.dumps(after)}"
+        else:
+            data["href"] = placed["href"]
+    return alt.Chart(data).transform_calculate(**calc)
+
+
 def funnel_chart(
     rows: pd.DataFrame,
     limits: pd.DataFrame,
@@ -305,13 +335,10 @@ def funnel_chart(
     is_hl = (placed["org_code"] == highlight) if highlight else pd.Series(False, index=placed.index)
     full = ["funnel_precision", "value", "name", "code", "region_t", "type_t", "value_t", "ci_t", "pos95", "pos998"]
     full += ["where", "href", *counts.columns]
-    brief = ["funnel_precision", "value", "name", "code", "where", "href"]
-    points = placed[brief if lean else full].copy()
     if lean:
-        points["funnel_precision"] = points["funnel_precision"].map(_sig)
-        points["value"] = points["value"].map(_sig)
-    if not profile_link:
-        points = points.drop(columns="href")
+        points_chart = _lean_points(placed, profile_link)
+    else:
+        points_chart = alt.Chart(placed[full] if profile_link else placed[full].drop(columns="href"))
 
     y_title = value_axis_title(ind, registry)
     x_title = precision_axis_title(ind, registry, survey_deff)
@@ -389,9 +416,7 @@ def funnel_chart(
     where_scale_c = alt.Scale(domain=_WHERE_DOMAIN, range=_WHERE_COLOURS)
     where_scale_s = alt.Scale(domain=_WHERE_DOMAIN, range=_WHERE_SHAPES)
     layers.append(
-        alt.Chart(points)
-        .mark_point(filled=True, opacity=0.8, clip=True, size=45)
-        .encode(
+        points_chart.mark_point(filled=True, opacity=0.8, clip=True, size=45).encode(
             **xy("funnel_precision:Q", "value:Q"),
             color=alt.Color(
                 "where:N",
