@@ -52,7 +52,9 @@ def test_the_data_block_holds_the_spec_and_embed_options():
         text={"fontSize": 12},
     )
     expected["mark"] = {"type": expected["mark"]["type"], "aria": False}
-    assert data == {"spec": expected, "opt": {"renderer": "svg", "actions": False}}
+    assert data["spec"] == expected
+    assert data["opt"]["renderer"] == "svg" and data["opt"]["actions"] is False
+    assert data["opt"]["tooltip"]["anchor"] == "mark"
 
 
 def test_a_fixed_width_becomes_the_containers_width_on_the_site():

@@ -263,7 +263,7 @@ def test_funnel_points_link_to_profiles_under_the_page_policy(reader_browser, fu
         assert labels == [biggest]
         target = page.evaluate(
             """() => {
-              const p = document.querySelector('.wres-chart svg g.mark-symbol path');
+              const p = document.querySelector('.wres-chart svg g.mark-symbol.role-mark path');
               p.scrollIntoView({block: 'center'});
               const r = p.getBoundingClientRect();
               return {x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2};
@@ -279,8 +279,9 @@ def test_funnel_points_link_to_profiles_under_the_page_policy(reader_browser, fu
         # The ringed organisation's tooltip gives its counts, legibly and inside the screen.
         ring = page.evaluate(
             """() => {
-              const groups = document.querySelectorAll('.wres-chart svg g.mark-symbol');
+              const groups = document.querySelector('.wres-chart svg').querySelectorAll('g.mark-symbol.role-mark');
               const p = groups[groups.length - 1].querySelector('path');
+              p.scrollIntoView({block: 'center'});
               const r = p.getBoundingClientRect();
               return {x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2};
             }"""
@@ -293,6 +294,14 @@ def test_funnel_points_link_to_profiles_under_the_page_policy(reader_browser, fu
         )
         assert biggest in tip["text"] and "Size" in tip["text"] and " of " in tip["text"], tip["text"]
         assert tip["size"] >= 12 and tip["left"] >= 0 and tip["right"] <= WIDTHS["phone"]["width"], tip
+        target = page.evaluate(
+            """() => {
+              const p = document.querySelector('.wres-chart svg g.mark-symbol.role-mark path');
+              p.scrollIntoView({block: 'center'});
+              const r = p.getBoundingClientRect();
+              return {x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2};
+            }"""
+        )
         page.mouse.move(target["x"], target["y"])
         page.wait_for_timeout(200)
         with page.expect_navigation(timeout=10_000):

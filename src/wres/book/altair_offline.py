@@ -55,7 +55,16 @@ LOADER_NAME = "wres-charts.js"
 #: Default vega-embed options.  SVG output scales crisply and stays in the
 #: DOM; the actions menu is off because it would sit inside role="img" (hidden
 #: from assistive technology) and its "Open in Vega Editor" item goes online.
-DEFAULT_EMBED_OPTIONS: dict[str, Any] = {"renderer": "svg", "actions": False}
+#: The tooltip sits beside the point it describes, on whichever side keeps it on the screen
+#: (vega-tooltip tries the positions in turn): beside the cursor it ran off a phone's edge.
+DEFAULT_EMBED_OPTIONS: dict[str, Any] = {
+    "renderer": "svg",
+    "actions": False,
+    "tooltip": {
+        "anchor": "mark",
+        "position": ["top", "bottom", "left", "right", "top-left", "top-right", "bottom-left", "bottom-right"],
+    },
+}
 
 # Per-process count of how often each spec hash has been displayed, so the
 # same chart shown twice on one page still gets two unique ids, while a
