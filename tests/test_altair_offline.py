@@ -40,11 +40,34 @@ def test_the_data_block_holds_the_spec_and_embed_options():
     altair_offline.reset_ids()
     spec = chart().to_dict()
     data = data_block(altair_offline.renderer(spec)["text/html"])
-    # The spec as given, with ARIA roles on marks switched off (the wrapper carries the name).
+    # The spec as given, with ARIA roles on marks switched off (the wrapper carries the name)
+    # and text sizes at their minimum (this chart sets none).
     expected = json.loads(json.dumps(spec))
     expected["config"]["aria"] = False
+    expected["config"].update(
+        axis={"labelFontSize": 12, "titleFontSize": 12},
+        legend={"labelFontSize": 12, "titleFontSize": 12},
+        title={"fontSize": 14, "subtitleFontSize": 12},
+        header={"labelFontSize": 12, "titleFontSize": 12},
+        text={"fontSize": 12},
+    )
     expected["mark"] = {"type": expected["mark"]["type"], "aria": False}
-    assert data == {"spec": expected, "opt": {"renderer": "svg", "actions": False}}
+    assert data["spec"] == expected
+    assert data["opt"]["renderer"] == "svg" and data["opt"]["actions"] is False
+    assert data["opt"]["tooltip"]["anchor"] == "mark"
+
+
+def test_a_fixed_width_becomes_the_containers_width_on_the_site():
+    altair_offline.reset_ids()
+    spec = chart().properties(width=560, height=200).to_dict()
+    drawn = data_block(altair_offline.renderer(spec)["text/html"])["spec"]
+    assert drawn["width"] == "container" and drawn["height"] == 200
+    assert drawn["autosize"] == {"type": "fit-x", "contains": "padding"}
+    # Larger sizes a chart sets stay; smaller ones are raised; a text mark's own size too.
+    spec = chart().mark_text(fontSize=9).properties(width=300).configure_title(fontSize=18, subtitleFontSize=10)
+    drawn = data_block(altair_offline.renderer(spec.to_dict())["text/html"])["spec"]
+    assert drawn["config"]["title"]["fontSize"] == 18 and drawn["config"]["title"]["subtitleFontSize"] == 12
+    assert drawn["mark"]["fontSize"] == 12
 
 
 def test_markup_in_a_title_cannot_leave_the_data_block():
@@ -60,6 +83,10 @@ def test_the_loader_draws_containers_with_the_interpreter():
     js = altair_offline.LOADER_JS
     assert ".wres-chart[data-wres-chart]" in js and "wres-chart-spec" in js
     assert "ast: true" in js and "window.vegaEmbed(" in js
+    # The compiled Vega spec is fitted to the width (wrapped text) before it is drawn, and a
+    # resize redraws it.
+    assert "patch: function (vg)" in js and "ResizeObserver" in js
+    assert "@SPEC@" not in js and "@CONTAINER@" not in js
 
 
 def test_unvalidated_display_matches_the_validated_renderer():

@@ -55,7 +55,16 @@ LOADER_NAME = "wres-charts.js"
 #: Default vega-embed options.  SVG output scales crisply and stays in the
 #: DOM; the actions menu is off because it would sit inside role="img" (hidden
 #: from assistive technology) and its "Open in Vega Editor" item goes online.
-DEFAULT_EMBED_OPTIONS: dict[str, Any] = {"renderer": "svg", "actions": False}
+#: The tooltip sits beside the point it describes, on whichever side keeps it on the screen
+#: (vega-tooltip tries the positions in turn): beside the cursor it ran off a phone's edge.
+DEFAULT_EMBED_OPTIONS: dict[str, Any] = {
+    "renderer": "svg",
+    "actions": False,
+    "tooltip": {
+        "anchor": "mark",
+        "position": ["top", "bottom", "left", "right", "top-left", "top-right", "bottom-left", "bottom-right"],
+    },
+}
 
 # Per-process count of how often each spec hash has been displayed, so the
 # same chart shown twice on one page still gets two unique ids, while a
@@ -74,14 +83,148 @@ LOADER_JS = r"""/* wres offline charts: draws every chart container written by
    wres.book.altair_offline from its JSON data block (no inline script needed). */
 (function () {
   "use strict";
+  var ctx = null;
   function fail(el, msg) {
     el.setAttribute("data-wres-error", msg);
     el.textContent = "Chart could not be drawn: " + msg;
     console.error("wres-offline chart " + el.id + ": " + msg);
   }
+  function measure(text, size, weight) {
+    ctx = ctx || document.createElement("canvas").getContext("2d");
+    ctx.font = (weight || "normal") + " " + size + "px sans-serif";
+    return ctx.measureText(String(text)).width;
+  }
+  // Vega draws every string on one line and never wraps it, so at phone width a long
+  // title, axis title or legend entry runs off the drawing and is cut at its edge. An
+  // array of strings Vega draws as lines, so each long text is broken at spaces into lines
+  // that fit `limit` px, measured in the font Vega will draw it in.
+  function lines(text, limit, size, weight) {
+    if (Array.isArray(text)) {
+      return text.reduce(function (all, t) { return all.concat(lines(t, limit, size, weight)); }, []);
+    }
+    if (typeof text !== "string" || measure(text, size, weight) <= limit) { return [text]; }
+    var out = [], line = "";
+    text.split(" ").forEach(function (word) {
+      var next = line ? line + " " + word : word;
+      if (line && measure(next, size, weight) > limit) { out.push(line); line = word; } else { line = next; }
+    });
+    if (line) { out.push(line); }
+    return out;
+  }
+  function wrapped(text, limit, size, weight) {
+    var l = lines(text, limit, size, weight);
+    return l.length === 1 ? l[0] : l;
+  }
+  function setting(vg, group, key, fallback) {
+    var c = (vg.config || {})[group] || {};
+    return c[key] != null ? c[key] : fallback;
+  }
+  // The strings a legend or axis will show: its scale's literal domain, else every value of
+  // the domain's field in the chart's inline data.
+  function domainStrings(vg, scaleName) {
+    var scale = (vg.scales || []).filter(function (s) { return s.name === scaleName; })[0];
+    if (!scale) { return []; }
+    if (Array.isArray(scale.domain)) { return scale.domain.filter(function (v) { return typeof v === "string"; }); }
+    var d = scale.domain || {}, fields = d.fields || [d.field], seen = {};
+    (vg.data || []).forEach(function (set) {
+      (set.values || []).forEach(function (row) {
+        fields.forEach(function (f) { if (typeof row[f] === "string") { seen[row[f]] = 1; } });
+      });
+    });
+    return Object.keys(seen);
+  }
+  // Labels drawn from data (legend entries, category names) are wrapped through a lookup
+  // in the label's text expression: label -> its lines.
+  function wrapLabels(item, part, texts, limit, size) {
+    var table = {}, any = false;
+    texts.forEach(function (t) {
+      var l = lines(t, limit, size, "normal");
+      if (l.length > 1) { table[t] = l; any = true; }
+    });
+    if (!any) { return 1; }
+    item.encode = item.encode || {};
+    item.encode[part] = item.encode[part] || {};
+    item.encode[part].update = item.encode[part].update || {};
+    item.encode[part].update.text = { signal: "(" + JSON.stringify(table) + ")[datum.label] || datum.label" };
+    return Object.keys(table).reduce(function (m, k) { return Math.max(m, table[k].length); }, 1);
+  }
+  function isYearList(values) {
+    return Array.isArray(values) && values.length > 1 && values.every(function (v) {
+      return typeof v === "number" && Math.round(v) === v && v > 1900 && v < 2200;
+    });
+  }
+  // Fewer year labels when they do not fit, counted back from the latest year so that the
+  // latest year is always labelled (Vega's own overlap removal may drop the last one).
+  function thinYears(ax, plotWidth, size) {
+    var room = measure("2024", size) + 12, most = Math.max(2, Math.floor(plotWidth / room));
+    var n = ax.values.length, step = Math.ceil(n / most);
+    if (step > 1) { ax.values = ax.values.filter(function (v, i) { return (n - 1 - i) % step === 0; }); }
+    ax.labelOverlap = false;
+  }
+  function fitText(vg, width) {
+    var titleSize = setting(vg, "title", "fontSize", ((vg.config || {}).style || {})["group-title"] ?
+      vg.config.style["group-title"].fontSize || 13 : 13);
+    var axisTitle = setting(vg, "axis", "titleFontSize", 12), axisLabel = setting(vg, "axis", "labelFontSize", 12);
+    var left = (vg.axes || []).filter(function (a) { return a.orient === "left" && a.labels !== false; })[0];
+    var leftLimit = Math.min(setting(vg, "axis", "labelLimit", 180), Math.round(0.45 * width));
+    var leftScale = left && (vg.scales || []).filter(function (s) { return s.name === left.scale; })[0];
+    var categories = leftScale && (leftScale.type === "band" || leftScale.type === "point");
+    // Room left of the plot: the y labels (measured for categories, about 45 px for numbers)
+    // and the rotated y title.
+    var labelRoom = categories ? Math.min(leftLimit, domainStrings(vg, left.scale).reduce(function (m, t) {
+      return Math.max(m, measure(t, axisLabel));
+    }, 0)) : 45;
+    var plotWidth = width - labelRoom - (left && left.title ? 2 * axisTitle + 16 : 16);
+    var plotHeight = typeof vg.height === "number" ? vg.height : 200;
+    if (vg.title) {
+      // A title anchored at the start begins at the drawing's left edge; a centred one is
+      // centred on the plot, so it must fit the plot's width.
+      var t = typeof vg.title === "object" && !Array.isArray(vg.title) ? vg.title : { text: vg.title };
+      var room = t.anchor === "start" ? width - 8 : plotWidth;
+      t.text = wrapped(t.text, room, t.fontSize || titleSize, "bold");
+      if (t.subtitle) { t.subtitle = lines(t.subtitle, room, setting(vg, "title", "subtitleFontSize", 12), "normal"); }
+      vg.title = t;
+    }
+    (vg.axes || []).forEach(function (ax) {
+      var across = ax.orient === "bottom" || ax.orient === "top";
+      if (ax.title) { ax.title = wrapped(ax.title, across ? plotWidth : plotHeight, axisTitle, "bold"); }
+      if (across && isYearList(ax.values)) { thinYears(ax, plotWidth, axisLabel); }
+      if (ax === left && categories) {
+        ax.labelLimit = leftLimit;
+        var most = wrapLabels(ax, "labels", domainStrings(vg, ax.scale), leftLimit - 4, axisLabel);
+        // Wrapped category labels need taller rows, or they run into each other.
+        (vg.signals || []).forEach(function (sig) {
+          if (most > 1 && sig.name === ax.scale + "_step" && typeof sig.value === "number") {
+            sig.value = Math.max(sig.value, Math.ceil(most * axisLabel * 1.3 + 6));
+          }
+        });
+      }
+    });
+    var legendTitle = setting(vg, "legend", "titleFontSize", 12), legendLabel = setting(vg, "legend", "labelFontSize", 12);
+    (vg.legends || []).forEach(function (lg) {
+      // A legend under the chart starts where the plot starts, right of the y axis.
+      if (lg.title) { lg.title = wrapped(lg.title, plotWidth - 4, legendTitle, "bold"); }
+      var limit = plotWidth - 28;
+      lg.labelLimit = limit;
+      ["fill", "stroke", "shape", "strokeDash", "size", "opacity"].some(function (ch) {
+        if (!lg[ch]) { return false; }
+        var texts = domainStrings(vg, lg[ch]);
+        wrapLabels(lg, "labels", texts, limit - 4, legendLabel);
+        // Entries side by side that are wider than the plot go one under the other.
+        var across = texts.reduce(function (sum, t) { return sum + measure(t, legendLabel) + 30; }, 0);
+        if (lg.direction !== "vertical" && across > plotWidth) { lg.direction = "vertical"; }
+        return true;
+      });
+    });
+    // Legends under the chart one above the other: side by side, two or three of them
+    // are wider than a phone.
+    vg.config = vg.config || {};
+    vg.config.legend = Object.assign({}, vg.config.legend, { layout: { bottom: { anchor: "start", direction: "vertical" } } });
+    return vg;
+  }
   function drawOne(box) {
     var vis = box.querySelector(".wres-chart-vis");
-    var block = box.querySelector('script[type="application/json"].%(spec)s');
+    var block = box.querySelector('script[type="application/json"].@SPEC@');
     if (!vis || !block || box.getAttribute("data-wres-drawn")) { return; }
     box.setAttribute("data-wres-drawn", "1");
     var data;
@@ -90,12 +233,34 @@ LOADER_JS = r"""/* wres offline charts: draws every chart container written by
       fail(vis, "the Vega bundle (window.vegaEmbed) was not loaded on this page");
       return;
     }
-    // ast: true makes vega-embed evaluate expressions with its interpreter, not new Function.
-    var opt = Object.assign({}, data.opt || {}, { ast: true });
-    window.vegaEmbed(vis, data.spec, opt).catch(function (err) { fail(vis, String(err)); });
+    var drawn = null, width = 0, timer = null;
+    function draw() {
+      width = vis.clientWidth || box.clientWidth || 560;
+      if (drawn) { drawn.finalize(); drawn = null; }
+      // ast: true makes vega-embed evaluate expressions with its interpreter, not new Function.
+      var opt = Object.assign({}, data.opt || {}, {
+        ast: true,
+        patch: function (vg) { return fitText(vg, width); }
+      });
+      window.vegaEmbed(vis, data.spec, opt).then(function (res) {
+        drawn = res;
+        box.setAttribute("data-wres-width", String(width));
+      }).catch(function (err) { fail(vis, String(err)); });
+    }
+    draw();
+    // The spec's width is the container's, so Vega follows a resize on its own; the text
+    // was wrapped for the old width, so a real change of width redraws the chart.
+    if (window.ResizeObserver) {
+      new ResizeObserver(function () {
+        clearTimeout(timer);
+        timer = setTimeout(function () {
+          if (Math.abs((vis.clientWidth || 0) - width) > 16) { draw(); }
+        }, 200);
+      }).observe(box);
+    }
   }
   function drawAll() {
-    var boxes = document.querySelectorAll(".%(container)s[data-wres-chart]");
+    var boxes = document.querySelectorAll(".@CONTAINER@[data-wres-chart]");
     for (var i = 0; i < boxes.length; i++) { drawOne(boxes[i]); }
   }
   if (document.readyState === "loading") {
@@ -104,7 +269,42 @@ LOADER_JS = r"""/* wres offline charts: draws every chart container written by
     drawAll();
   }
 })();
-""" % {"spec": SPEC_CLASS, "container": CONTAINER_CLASS}
+""".replace("@SPEC@", SPEC_CLASS).replace("@CONTAINER@", CONTAINER_CLASS)
+
+#: The smallest text, in px as drawn, of any chart on the site (titles: TITLE_MIN_PX).
+TEXT_MIN_PX = 12
+TITLE_MIN_PX = 14
+#: Config keys of text sizes and the least each may be.
+_FONT_MINIMA = {
+    "axis": {"labelFontSize": TEXT_MIN_PX, "titleFontSize": TEXT_MIN_PX},
+    "legend": {"labelFontSize": TEXT_MIN_PX, "titleFontSize": TEXT_MIN_PX},
+    "title": {"fontSize": TITLE_MIN_PX, "subtitleFontSize": TEXT_MIN_PX},
+    "header": {"labelFontSize": TEXT_MIN_PX, "titleFontSize": TEXT_MIN_PX},
+    "text": {"fontSize": TEXT_MIN_PX},
+}
+
+
+def _legible(config: dict) -> dict:
+    """``config`` with every text size raised to at least its minimum (a chart's own larger
+    sizes stay)."""
+    out = dict(config)
+    for group, minima in _FONT_MINIMA.items():
+        given = dict(out.get(group) or {})
+        for key, least in minima.items():
+            given[key] = max(given.get(key) or 0, least)
+        out[group] = given
+    return out
+
+
+def fit_to_container(spec: dict) -> dict:
+    """The site's form of a chart: a fixed ``width`` becomes the width of the chart's container,
+    and the drawing (axes, legends, title included) fits it, so a phone draws the chart at
+    phone width with text at its real size, not a wide drawing shrunk by CSS. Vega lays it
+    out again when the window is resized. ``fit-x``: the height stays the plot's height, or
+    a wrapped title and legends would squeeze the plot. The PDF path keeps fixed widths."""
+    if not isinstance(spec.get("width"), (int, float)):
+        return spec
+    return {**spec, "width": "container", "autosize": {"type": "fit-x", "contains": "padding"}}
 
 
 def _canonical_json(obj: Any) -> str:
@@ -154,7 +354,8 @@ def reset_ids() -> None:
 
 def _without_mark_roles(node: Any) -> Any:
     """``aria: false`` on every mark of a (layered, concatenated, faceted) spec: the config
-    switch alone leaves the mark groups of layers with an image role and no name."""
+    switch alone leaves the mark groups of layers with an image role and no name. A text
+    mark's own ``fontSize`` is raised to at least :data:`TEXT_MIN_PX` on the way."""
     if isinstance(node, dict):
         out = {k: _without_mark_roles(v) for k, v in node.items()}
         mark = out.get("mark")
@@ -162,6 +363,8 @@ def _without_mark_roles(node: Any) -> Any:
             out["mark"] = {"type": mark, "aria": False}
         elif isinstance(mark, dict):
             out["mark"] = {**mark, "aria": False}
+            if isinstance(mark.get("fontSize"), (int, float)) and mark["fontSize"] < TEXT_MIN_PX:
+                out["mark"]["fontSize"] = TEXT_MIN_PX
         return out
     if isinstance(node, list):
         return [_without_mark_roles(v) for v in node]
@@ -172,7 +375,9 @@ def render_html(spec: dict, embed_options: dict | None = None, **_ignored: Any) 
     """The HTML fragment (div + JSON data block) for one Vega-Lite ``spec``."""
     # The marks carry no ARIA roles of their own: the chart's name and its data in words sit
     # on the wrapper below, and Vega's unnamed mark groups fail axe's svg-img-alt rule.
-    spec = _without_mark_roles({**spec, "config": {**spec.get("config", {}), "aria": False}})
+    spec = _without_mark_roles(
+        {**fit_to_container(spec), "config": {**_legible(spec.get("config", {})), "aria": False}}
+    )
     cid = chart_id(spec)
     vis_id = f"{cid}-vis"
     desc_id = f"{cid}-desc"

@@ -13,9 +13,21 @@ UNIT_AXIS = {
     "ratio": "Relative likelihood (ratio; 1 = parity)",
     "percentage points": "Difference (percentage points)",
 }
+#: A ratio of two shares (senior share ÷ workforce share) is not a likelihood.
+REPRESENTATION_AXIS = "Representation ratio (senior share ÷ workforce share; 1 = in proportion)"
 # Colour-blind-safe pair (Okabe–Ito) plus neutral grey for context lines.
-# Fits the text column of the book theme on a laptop screen.
+# The width of a drawing made at a fixed size (the PDF, a notebook); on the site the
+# renderer (wres.book.altair_offline) draws every chart at its container's width instead.
 CHART_WIDTH = 560
+#: Text sizes in px. On the site a chart is drawn at its container's width, so these are the
+#: sizes a reader sees: at least 12, titles larger.
+CHART_CONFIG = {
+    "title": {"fontSize": 15, "subtitleFontSize": 12, "subtitleColor": "#333333"},
+    "axis": {"labelFontSize": 12, "titleFontSize": 12},
+    "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 400},
+}
+#: Legend wording of the hollow markers (figures kept out of the trend test).
+EXCLUDED_WORDS = "Figure shown but left out of the trend test (quality flag)"
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"]
 
 
@@ -32,6 +44,36 @@ _SERIES_TOOLTIPS = (
     ("used:N", "Trend test"),
     ("source_outlet:N", "Source"),
 )
+
+
+def value_axis_title(ind: Indicator, unit: str) -> str:
+    """The value axis of a national series: a ratio is a relative likelihood only for a
+    relative-likelihood indicator; elsewhere it is a representation ratio."""
+    if unit == "ratio" and not ind.is_relative_likelihood:
+        return REPRESENTATION_AXIS
+    return UNIT_AXIS.get(unit, unit)
+
+
+def year_label(year: object) -> str:
+    """A report year as a reader writes it: ``2022``, never ``2022.0`` (years come back from
+    CSV as floats when a column has gaps)."""
+    return "" if pd.isna(year) else str(int(year))
+
+
+def with_year_gaps(df: pd.DataFrame, series: str, year: str, value: str) -> pd.DataFrame:
+    """``df`` plus one row with an empty ``value`` for every year missing inside a series'
+    span, so a line breaks at a year without a figure (Vega-Lite breaks paths at nulls)
+    instead of running straight across it."""
+    gaps = []
+    for key, grp in df.groupby(series, sort=False):
+        have = {int(y) for y in grp[year]}
+        missing = sorted(set(range(min(have), max(have) + 1)) - have)
+        gaps.extend({series: key, year: y, value: None} for y in missing)
+    if not gaps:
+        return df
+    out = pd.concat([df, pd.DataFrame(gaps)], ignore_index=True).sort_values([series, year], kind="stable")
+    # A float column: Altair writes its NaN as null (an object column would keep NaN, not JSON).
+    return out.assign(**{value: out[value].astype(float)})
 
 
 def series_year_tooltips(series: str, year: str) -> list[alt.Tooltip]:
@@ -71,11 +113,15 @@ def series_chart(
         used=df["testable"].map({True: "used in trend test", False: "shown, excluded from test"}),
     )
     labels = list(dict.fromkeys(data["label"]))
+    colours = PALETTE[: len(labels)]
+    scale = alt.Scale(domain=labels, range=colours)
+    # The legend is drawn from the points layer: a full-colour dot per series. Left to
+    # Vega-Lite it would take the first layer's symbol, the pale band of the fitted trend.
     colour = alt.Color(
         "label:N",
         title="Series",
-        scale=alt.Scale(domain=labels, range=PALETTE[: len(labels)]),
-        legend=alt.Legend(orient="bottom", direction="vertical"),
+        scale=scale,
+        legend=alt.Legend(orient="bottom", direction="vertical", symbolType="circle", symbolOpacity=1),
     )
     years = sorted(data["report_year"].unique())
     x = alt.X(
@@ -84,7 +130,7 @@ def series_chart(
         axis=alt.Axis(format="d", values=[int(y) for y in years]),
         scale=alt.Scale(domain=[min(years) - 0.5, max(years) + 0.5]),
     )
-    y_title = UNIT_AXIS.get(unit, unit)
+    y_title = value_axis_title(ind, unit)
     tooltip = [
         *series_year_tooltips("label:N", "report_year:Q"),
         *([alt.Tooltip("survey:N", title="Staff Survey year")] if ind.is_survey else []),
@@ -116,29 +162,39 @@ def series_chart(
         layers.append(
             alt.Chart(f).mark_line(strokeDash=[6, 4], strokeWidth=1.5).encode(x="year:Q", y="fitted:Q", color=colour)
         )
+    lines = with_year_gaps(data[["label", "report_year", "value"]], "label", "report_year", "value")
     layers.append(
-        base.mark_line(strokeWidth=2).encode(
-            x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)), color=colour, detail="label:N"
-        )
+        alt.Chart(lines)
+        .mark_line(strokeWidth=2)
+        .encode(x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)), color=colour, detail="label:N")
     )
     used = base.transform_filter("datum.testable")
-    excluded = base.transform_filter("!datum.testable")
     layers.append(
         used.mark_point(size=70, filled=True, opacity=1).encode(x=x, y="value:Q", color=colour, tooltip=tooltip)
     )
-    # Hollow diamonds: shown, but kept out of the trend test by their quality flag.
-    layers.append(
-        excluded.mark_point(size=90, filled=False, shape="diamond", strokeWidth=2).encode(
-            x=x, y="value:Q", color=colour, tooltip=tooltip
+    if (~data["testable"].astype(bool)).any():
+        # Hollow diamonds: shown, but kept out of the trend test by their quality flag; their
+        # own legend entry says so.
+        marker = alt.Shape(
+            "excluded:N",
+            title=None,
+            scale=alt.Scale(domain=[EXCLUDED_WORDS], range=["diamond"]),
+            legend=alt.Legend(orient="bottom", symbolFillColor="transparent", symbolStrokeColor="#333333"),
         )
-    )
+        excluded = base.transform_filter("!datum.testable").transform_calculate(excluded=f"'{EXCLUDED_WORDS}'")
+        layers.append(
+            excluded.mark_point(size=90, filled=False, strokeWidth=2).encode(
+                x=x, y="value:Q", color=colour, shape=marker, tooltip=tooltip
+            )
+        )
     chart = alt.layer(*layers).properties(
         title=alt.Title(title, subtitle=[year_axis_title(ind)], anchor="start"),
         width=CHART_WIDTH,
         height=320,
         description=describe_series(df, ind, title),
     )
-    return chart.configure_axis(labelFontSize=12, titleFontSize=12).configure_legend(labelLimit=400)
+    chart.config = alt.Config(**CHART_CONFIG)
+    return chart
 
 
 def bar_breakdown(
@@ -150,7 +206,7 @@ def bar_breakdown(
     non_adverse: tuple[float, float] | None = None,
 ) -> alt.LayerChart:
     """Horizontal bars by category (e.g. region) for one or more years."""
-    data = df.assign(year_label=df["report_year"].astype(str))
+    data = df.assign(year_label=df["report_year"].map(year_label))
     bars = (
         alt.Chart(data)
         .mark_bar()
@@ -158,7 +214,13 @@ def bar_breakdown(
             y=alt.Y(f"{category}:N", title=None, sort="-x"),
             x=alt.X("value:Q", title=x_title),
             yOffset="year_label:N",
-            color=alt.Color("year_label:N", title="WRES report year", scale=alt.Scale(range=PALETTE)),
+            # Under the bars: a legend at the right takes a phone's width from the bars.
+            color=alt.Color(
+                "year_label:N",
+                title="WRES report year",
+                scale=alt.Scale(range=PALETTE),
+                legend=alt.Legend(orient="bottom", direction="horizontal"),
+            ),
             tooltip=[
                 alt.Tooltip(f"{category}:N"),
                 alt.Tooltip("year_label:N", title="Report year"),
@@ -172,6 +234,8 @@ def bar_breakdown(
         band = pd.DataFrame({"lo": [non_adverse[0]], "hi": [non_adverse[1]]})
         layers.append(alt.Chart(band).mark_rect(color="#009E73", opacity=0.12).encode(x="lo:Q", x2="hi:Q"))
     layers.append(bars)
-    return alt.layer(*layers).properties(
+    chart = alt.layer(*layers).properties(
         title=alt.Title(title, anchor="start"), width=CHART_WIDTH, height=alt.Step(12), description=description
     )
+    chart.config = alt.Config(**CHART_CONFIG)
+    return chart

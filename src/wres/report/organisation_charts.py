@@ -1,6 +1,7 @@
 """Altair charts of the organisation-level results tables.
 
-Same rules as :mod:`wres.report.charts`: fixed width, Okabe-Ito colours (and shapes, so nothing
+Same rules as :mod:`wres.report.charts`: a fixed width (which the site's renderer turns into
+the container's width), Okabe-Ito colours (and shapes, so nothing
 depends on colour alone), a title, axis titles with units, the meaning of the year, and a
 ``description`` text alternative that states what the chart shows. Organisation names reach
 the chart only as data (Vega draws them as text and its tooltip escapes them); the
@@ -9,6 +10,7 @@ description is escaped by the offline renderer before it reaches the page.
 
 from __future__ import annotations
 
+import json
 import math
 from urllib.parse import quote
 
@@ -17,7 +19,14 @@ import numpy as np
 import pandas as pd
 
 from wres.registry import Indicator, Registry
-from wres.report.charts import CHART_WIDTH, PALETTE, series_year_tooltips, year_axis_title
+from wres.report.charts import (
+    CHART_CONFIG,
+    CHART_WIDTH,
+    PALETTE,
+    series_year_tooltips,
+    with_year_gaps,
+    year_axis_title,
+)
 from wres.report.words import organisation_value_label as value_label
 from wres.report.words import plural
 from wres.results import ALL_ORGANISATIONS as ALL_ORGS
@@ -32,6 +41,8 @@ WITHIN, OUT95, OUT998 = "Within the 95% limits", "Outside the 95% limits", "Outs
 _WHERE_DOMAIN = [WITHIN, OUT95, OUT998]
 _WHERE_COLOURS = ["#0072B2", "#E69F00", "#D55E00"]
 _WHERE_SHAPES = ["circle", "triangle-up", "diamond"]
+#: The funnel limit columns of ``trust_funnel_limits``: lower and upper, 95% and 99.8%.
+_LIMIT_NAMES = ("ll95", "ul95", "ll998", "ul998")
 LEVEL_WORDS = {"region": "region", "org_type": "type of organisation"}
 #: Longest description (characters) before the list of named organisations is cut short.
 MAX_NAMED = 25
@@ -70,20 +81,75 @@ def value_axis_title(ind: Indicator, registry: Registry, short: bool = False) ->
 
 
 def precision_axis_title(ind: Indicator, registry: Registry, survey_deff: float) -> str:
-    """``survey_deff``: the design effect the analysis assumed (``survey_deff`` of the organisation meta)."""
+    """The funnel's x axis in words: how big each organisation is, in the units of the axis.
+    ``survey_deff``: the design effect the analysis assumed (``survey_deff`` of the organisation meta)."""
     if ind.trust.kind == "percentage":
         g1, _ = ind.organisation_groups(registry.standard)
         return (
-            f"Effective number of {registry.standard.label(g1)} respondents "
-            f"(respondents ÷ design effect {survey_deff:g}; log scale)"
+            f"Organisation size: {registry.standard.label(g1)} respondents to the survey "
+            f"(effective number, respondents ÷ {survey_deff:g}; log scale)"
         )
     if ind.trust.kind == "representation":
         senior = ind.comparison.senior_label if ind.comparison else ind.trust.band
-        return f"Members of the {senior} (log scale)"
-    return (
-        "Precision: 1 ÷ variance of the log relative likelihood if the organisation were on target "
-        "(larger organisations further right; log scale)"
-    )
+        return f"Organisation size: members of the {senior} (log scale)"
+    # The axis is the statistical precision of the ratio, which grows with the staff in the
+    # comparison; its numbers mean nothing to a reader, so the axis shows no numbers
+    # (precision_axis_labels) and the tooltip gives the counts.
+    return "Organisation size: staff in the comparison (log scale; larger organisations further right)"
+
+
+def precision_axis_labels(ind: Indicator) -> bool:
+    """Whether the funnel's x axis shows its numbers: counts of people, yes; a precision, no."""
+    return ind.trust.kind != "relative_likelihood"
+
+
+def _count(v: float) -> str:
+    """A count with thousands separators; survey counts are weighted, so one decimal."""
+    if v is None or not np.isfinite(v):
+        return "—"
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"
+
+
+def _share(k: float, n: float) -> str:
+    if not (np.isfinite(k) and np.isfinite(n)) or n <= 0:
+        return "not available"
+    return f"{_count(k)} of {_count(n)} ({100 * k / n:.1f}%)"
+
+
+def count_tooltips(rows: pd.DataFrame, ind: Indicator, registry: Registry) -> tuple[pd.DataFrame, list[alt.Tooltip]]:
+    """The counts behind each organisation's figure, as tooltip columns and their rows: the
+    numerator and denominator of each group (``numerator_<group>``/``denominator_<group>``
+    of ``trust_indicators``), and the organisation's size in the units of the funnel's x axis."""
+    std = registry.standard
+    out = pd.DataFrame(index=rows.index)
+    tips = []
+
+    def col(name: str) -> np.ndarray:
+        return rows[name].astype(float).to_numpy() if name in rows else np.full(len(rows), np.nan)
+
+    if ind.trust.kind == "representation":
+        m = std.minority_group
+        senior = ind.comparison.senior_label if ind.comparison else ind.trust.band
+        pairs = [
+            (f"{std.label(m)}, {senior}", col(f"numerator_{m}"), col(f"denominator_{m}")),
+            (
+                f"{std.label(m)}, whole workforce",
+                col(f"workforce_numerator_{m}"),
+                col(f"workforce_denominator_{m}"),
+            ),
+        ]
+        size, size_words = col(f"denominator_{m}"), f"members of the {senior}"
+    else:
+        g1, g2 = ind.organisation_groups(std)
+        pairs = [(std.label(g), col(f"numerator_{g}"), col(f"denominator_{g}")) for g in (g1, g2)]
+        size = col(f"denominator_{g1}") + col(f"denominator_{g2}")
+        size_words = "respondents" if ind.trust.kind == "percentage" else "staff in the comparison"
+    for i, (title, k, n) in enumerate(pairs):
+        out[f"count{i}"] = [_share(a, b) for a, b in zip(k, n, strict=True)]
+        tips.append(alt.Tooltip(f"count{i}:N", title=title))
+    out["size_t"] = [f"{_count(v)} {size_words}" if np.isfinite(v) else "not available" for v in size]
+    tips.append(alt.Tooltip("size_t:N", title="Size"))
+    return out, tips
 
 
 def _year_words(ind: Indicator, year: int) -> str:
@@ -156,15 +222,57 @@ def _finish(chart, title: alt.Title, description: str, height: int = 320):
     chart.width = CHART_WIDTH
     chart.height = height
     chart.description = description
-    chart.config = alt.Config(
-        axis=alt.AxisConfig(labelFontSize=12, titleFontSize=12), legend=alt.LegendConfig(labelLimit=400)
-    )
+    chart.config = alt.Config(**CHART_CONFIG)
     return chart
 
 
 # ---------------------------------------------------------------------------------------
 # Funnel plot
 # ---------------------------------------------------------------------------------------
+
+
+def _sig(v: float, digits: int = 4) -> float:
+    """``v`` to ``digits`` significant figures: a point's position needs no more, and the
+    chart's data (on every profile page) shrinks by half."""
+    return float(f"{v:.{digits}g}")
+
+
+def _label_side(x: float, xs: list[float]) -> dict:
+    """Text placement that keeps a label beside a point inside the plot: to the left of a
+    point in the right half of the (log) x axis, else to the right."""
+    v = [np.log(t) for t in xs if t is not None and np.isfinite(t) and t > 0]
+    lo, hi = (min(v), max(v)) if v else (0.0, 1.0)
+    right_half = hi > lo and (np.log(x) - lo) / (hi - lo) > 0.5
+    return {"align": "right", "dx": -12} if right_half else {"align": "left", "dx": 12}
+
+
+def _lean_points(placed: pd.DataFrame, profile_link: str | None) -> alt.Chart:
+    """The other organisations' points of a profile's funnel, as small as they can be: short
+    keys, positions to 4 significant figures, the position against the limits as a number
+    and the link made in the browser from the code (when every code is URL-safe); the
+    fields the chart encodes (``funnel_precision``, ``value``, ``where``, ``href``) are
+    calculated from them."""
+    data = pd.DataFrame(
+        {
+            "p": placed["funnel_precision"].map(_sig),
+            "v": placed["value"].map(_sig),
+            "name": placed["name"],
+            "code": placed["code"],
+            "w": placed["where"].map(_WHERE_DOMAIN.index),
+        }
+    )
+    calc = {
+        "funnel_precision": "datum.p",
+        "value": "datum.v",
+        "where": f"{json.dumps(_WHERE_DOMAIN, ensure_ascii=False)}[datum.w]",
+    }
+    if profile_link:
+        before, _, after = profile_link.partition("{org_code}")
+        if "{org_code}" not in after and all(quote(c, safe="") == c for c in placed["org_code"].astype(str)):
+            calc["href"] = f"{json.dumps(before)} + datum.code + {json.dumps(after)}"
+        else:
+            data["href"] = placed["href"]
+    return alt.Chart(data).transform_calculate(**calc)
 
 
 def funnel_chart(
@@ -178,20 +286,26 @@ def funnel_chart(
     highlight: str | None = None,
     survey_deff: float,
     profile_link: str | None = None,
+    lean: bool | None = None,
 ) -> alt.LayerChart:
     """Interactive funnel plot of one indicator in one year (default: the latest).
 
     ``rows``: ``trust_indicators`` rows of the indicator; ``limits``: its
     ``trust_funnel_limits`` rows; ``fit``: its ``trust_funnel_fits`` row for the year (for the
     target and the overdispersion words). Points are organisations (tooltip: name, code,
-    region, type, value, 95% CI, position against the 95% and 99.8% limits); lines are the
-    pooled value (target) and the 95% (dashed) and 99.8% (dotted) limits. ``highlight``: an
-    organisation code drawn larger and labelled. ``profile_link``: the URL pattern of the
+    region, type, value, 95% CI, position against the 95% and 99.8% limits, the counts of
+    each group and the organisation's size); lines are the pooled value (target) and the 95%
+    (dashed) and 99.8% (dotted) limits. ``highlight``: an organisation code drawn with a ring,
+    labelled with its code and named in the legend. ``profile_link``: the URL pattern of the
     profile pages relative to the page showing the chart (``{org_code}`` is replaced by the
-    URL-quoted code); each point then links to its organisation's profile.
+    URL-quoted code); each point then links to its organisation's profile. ``lean``: the
+    other organisations' points carry only position, place, name, code and link (for a
+    profile page, which shows one funnel per indicator); default: lean when ``highlight``
+    is given.
     """
     unit = "percent" if ind.trust.kind == "percentage" else "ratio"
     log_y = unit == "ratio"
+    lean = bool(highlight) if lean is None else lean
     if year is None:
         year = int(rows["year"].max())
     r = rows[(rows["year"] == year)].copy()
@@ -213,26 +327,18 @@ def funnel_chart(
     placed["where"] = [
         _where(a, b) for a, b in zip(placed["funnel_position_95"], placed["funnel_position_998"], strict=True)
     ]
-    placed["highlight"] = placed["org_code"] == highlight if highlight else False
     placed["href"] = (
         placed["org_code"].map(lambda c: profile_link.format(org_code=quote(str(c), safe=""))) if profile_link else ""
     )
-    keep = [
-        "funnel_precision",
-        "value",
-        "name",
-        "code",
-        "region_t",
-        "type_t",
-        "value_t",
-        "ci_t",
-        "pos95",
-        "pos998",
-        "where",
-        "highlight",
-        "href",
-    ]
-    placed = placed[keep]
+    counts, count_tips = count_tooltips(placed, ind, registry)
+    placed = placed.join(counts)
+    is_hl = (placed["org_code"] == highlight) if highlight else pd.Series(False, index=placed.index)
+    full = ["funnel_precision", "value", "name", "code", "region_t", "type_t", "value_t", "ci_t", "pos95", "pos998"]
+    full += ["where", "href", *counts.columns]
+    if lean:
+        points_chart = _lean_points(placed, profile_link)
+    else:
+        points_chart = alt.Chart(placed[full] if profile_link else placed[full].drop(columns="href"))
 
     y_title = value_axis_title(ind, registry)
     x_title = precision_axis_title(ind, registry, survey_deff)
@@ -245,29 +351,29 @@ def funnel_chart(
     values = list(placed["value"]) + ([target] if target is not None else [])
     y_dom, y_scale = _value_scale(values, log_y, 1.15, 3.0)
     x_scale = alt.Scale(type="log", zero=False)
+    x_axis = alt.Axis() if precision_axis_labels(ind) else alt.Axis(labels=False, ticks=False)
 
     def xy(x_field: str, y_field: str) -> dict:
         return {
-            "x": alt.X(x_field, scale=x_scale, title=x_title),
+            "x": alt.X(x_field, scale=x_scale, title=x_title, axis=x_axis),
             "y": alt.Y(y_field, scale=y_scale, title=y_title),
         }
 
     layers = _band_layers(ind, y_dom, y=alt.Y("lo:Q", scale=y_scale, title=y_title), y2="hi:Q")
     if len(lim):
-        long = []
-        for col, which, side in (
-            ("ll95", "95% limits", "lower"),
-            ("ul95", "95% limits", "upper"),
-            ("ll998", "99.8% limits", "lower"),
-            ("ul998", "99.8% limits", "upper"),
-        ):
-            long.append(
-                pd.DataFrame({"precision": lim["precision"], "limit": which, "side": f"{which} {side}", "y": lim[col]})
-            )
-        long = pd.concat(long, ignore_index=True)
-        long = long[np.isfinite(long["y"]) & ((long["y"] > 0) | (not log_y))]
+        # One row per precision, folded into the four curves in the browser: a quarter of
+        # the data of one row per point and curve, and most of a funnel's size is its limits.
+        wide = lim[["precision", *_LIMIT_NAMES]].astype(float)
+        if lean:
+            # Every other point (and the last) still draws smooth curves at any size.
+            wide = wide.iloc[sorted({*range(0, len(wide), 2), len(wide) - 1})]
+            wide = wide.apply(lambda c: c.map(lambda v: _sig(v) if np.isfinite(v) else v))
+        drawable = "isValid(datum.y) && isFinite(datum.y)" + (" && datum.y > 0" if log_y else "")
         layers.append(
-            alt.Chart(long)
+            alt.Chart(wide)
+            .transform_fold(list(_LIMIT_NAMES), as_=["side", "y"])
+            .transform_filter(drawable)
+            .transform_calculate(limit="indexof(datum.side, '998') >= 0 ? '99.8% limits' : '95% limits'")
             .mark_line(color="#555555", strokeWidth=1.2, clip=True)
             .encode(
                 **xy("precision:Q", "y:Q"),
@@ -275,6 +381,7 @@ def funnel_chart(
                     "limit:N",
                     title="Funnel limits",
                     scale=alt.Scale(domain=["95% limits", "99.8% limits"], range=[[6, 3], [2, 2]]),
+                    legend=alt.Legend(orient="bottom", symbolStrokeWidth=2),
                 ),
                 detail="side:N",
             )
@@ -298,32 +405,53 @@ def funnel_chart(
         alt.Tooltip("ci_t:N", title="95% confidence interval"),
         alt.Tooltip("pos95:N", title="Against the 95% limits"),
         alt.Tooltip("pos998:N", title="Against the 99.8% limits"),
+        *count_tips,
     ]
+    brief_tooltip = [
+        alt.Tooltip("name:N", title="Organisation"),
+        alt.Tooltip("code:N", title="Code"),
+        alt.Tooltip("where:N", title="Position"),
+    ]
+    link = {"href": alt.Href("href:N")} if profile_link else {}
     where_scale_c = alt.Scale(domain=_WHERE_DOMAIN, range=_WHERE_COLOURS)
     where_scale_s = alt.Scale(domain=_WHERE_DOMAIN, range=_WHERE_SHAPES)
     layers.append(
-        alt.Chart(placed)
-        .mark_point(filled=True, opacity=0.8, clip=True)
-        .encode(
+        points_chart.mark_point(filled=True, opacity=0.8, clip=True, size=45).encode(
             **xy("funnel_precision:Q", "value:Q"),
             color=alt.Color(
                 "where:N",
                 title="Position against the limits",
                 scale=where_scale_c,
-                legend=alt.Legend(orient="bottom", direction="vertical"),
+                legend=alt.Legend(orient="bottom", direction="vertical", symbolOpacity=1),
             ),
             shape=alt.Shape("where:N", title="Position against the limits", scale=where_scale_s),
-            size=alt.condition("datum.highlight", alt.value(220), alt.value(45)),
-            tooltip=tooltip,
-            **({"href": alt.Href("href:N")} if profile_link else {}),
+            tooltip=brief_tooltip if lean else tooltip,
+            **link,
         )
     )
-    if highlight and placed["highlight"].any():
-        hl = placed[placed["highlight"]]
+    if highlight and is_hl.any():
+        hl = placed[is_hl][[c for c in full if c in placed and (profile_link or c != "href")]].copy()
+        who = f"This organisation: {hl['name'].iloc[0]} ({hl['code'].iloc[0]})"
+        hl["who"] = who
+        ring = alt.Stroke(
+            "who:N",
+            title=None,
+            scale=alt.Scale(domain=[who], range=["#000000"]),
+            legend=alt.Legend(orient="bottom", symbolType="circle", symbolStrokeWidth=2.5, symbolSize=200),
+        )
+        # A ring on top of the organisation's own point: it stands out whatever the colour.
         layers.append(
             alt.Chart(hl)
-            .mark_text(align="left", dx=8, dy=-8, fontWeight="bold")
-            .encode(x=alt.X("funnel_precision:Q", scale=x_scale), y=alt.Y("value:Q", scale=y_scale), text="name:N")
+            .mark_point(filled=False, size=260, strokeWidth=2.5, opacity=1)
+            .encode(**xy("funnel_precision:Q", "value:Q"), stroke=ring, tooltip=tooltip, **link)
+        )
+        side = _label_side(
+            float(hl["funnel_precision"].iloc[0]), [*placed["funnel_precision"], *lim.get("precision", [])]
+        )
+        layers.append(
+            alt.Chart(hl)
+            .mark_text(baseline="middle", fontWeight="bold", fontSize=12, **side)
+            .encode(x=alt.X("funnel_precision:Q", scale=x_scale), y=alt.Y("value:Q", scale=y_scale), text="code:N")
         )
 
     od = funnel_model_words(fit, registry.standard.label(registry.standard.minority_group)) if fit is not None else ""
@@ -334,7 +462,15 @@ def funnel_chart(
         else [_year_words(ind, year) + "; each point is one organisation."],
     )
     desc = describe_funnel(r, ind, registry, year, target, od, n_not)
-    chart = alt.layer(*layers).resolve_scale(color="independent", shape="independent", strokeDash="independent")
+    if highlight and is_hl.any():
+        h = placed[is_hl].iloc[0]
+        desc += (
+            f" The ringed point is {h['name']} ({h['code']}): {h['value_t']}, {h['pos95']} at 95% "
+            f"and {h['pos998']} at 99.8%."
+        )
+    chart = alt.layer(*layers).resolve_scale(
+        color="independent", shape="independent", strokeDash="independent", stroke="independent"
+    )
     return _finish(chart, title, desc, height=360)
 
 
@@ -448,9 +584,9 @@ def breakdown_chart(
         [f"{_year_words(ind, year)}; counts pooled over organisations; bars are 95% confidence intervals"],
     )
     chart = alt.layer(*layers)
-    return chart.properties(title=title, width=CHART_WIDTH, height=alt.Step(26), description=desc).configure_axis(
-        labelFontSize=12, titleFontSize=12, labelLimit=260
-    )
+    chart = chart.properties(title=title, width=CHART_WIDTH, height=alt.Step(26), description=desc)
+    chart.config = alt.Config(**{**CHART_CONFIG, "axis": {**CHART_CONFIG["axis"], "labelLimit": 260}})
+    return chart
 
 
 # ---------------------------------------------------------------------------------------
@@ -482,7 +618,7 @@ def share_in_range_chart(share: pd.DataFrame, ind: Indicator, registry: Registry
     bars = base.mark_bar(color=PALETTE[2]).encode(
         x=x, y=alt.Y("pct:Q", title=y_title, scale=alt.Scale(domain=[0, 100])), tooltip=tooltip
     )
-    text = base.mark_text(dy=-6, fontSize=11).encode(x=x, y="pct:Q", text="label:N")
+    text = base.mark_text(dy=-6, fontSize=12).encode(x=x, y="pct:Q", text="label:N")
     desc = (
         f"Bar chart: share of organisations whose {value_label(ind, registry)} lies in NHS England's non-adverse "
         f"range {lo:.2f}–{hi:.2f}, by WRES report year. "
@@ -549,12 +685,13 @@ def profile_chart(
         scale=alt.Scale(
             domain=[who, ALL_ORGS][: 2 if len(n) else 1], range=[PALETTE[0], "#666666"][: 2 if len(n) else 1]
         ),
-        legend=alt.Legend(orient="bottom"),
+        # Full-colour dots, not the first layer's dashed line or the thin interval bars.
+        legend=alt.Legend(orient="bottom", symbolType="circle", symbolOpacity=1),
     )
     layers = _band_layers(ind, dom, y=alt.Y("lo:Q", scale=y_scale, title=y_title), y2="hi:Q")
     if len(n):
         layers.append(
-            alt.Chart(n)
+            alt.Chart(with_year_gaps(n, "series", "year", "value"))
             .mark_line(strokeDash=[5, 3], strokeWidth=1.5)
             .encode(
                 x=x,
