@@ -30,9 +30,22 @@ def headline_text(changes: pd.DataFrame) -> str:
         if len(flipped)
         else "Adding it changed no trend verdict"
     )
+    missing = changes[changes["latest_value"].isna() & changes["previous_year"].notna()]
+    since = (
+        missing.groupby("indicator")["previous_year"].max().astype(int).sort_values(kind="stable")
+        if len(missing)
+        else pd.Series(dtype=int)
+    )
+    stale = (
+        " No figure for it yet: "
+        + "; ".join(f"indicator {i} (none since WRES report {y})" for i, y in since.items())
+        + "."
+        if len(since)
+        else ""
+    )
     return (
         f"**The latest report year in the data is {latest}: {have} of {len(changes)} national series have a "
-        f"figure for it. {changed}.**"
+        f"figure for it. {changed}.**{stale}"
     )
 
 
@@ -58,7 +71,10 @@ def changes_table_html(changes: pd.DataFrame) -> str:
         for f, v, y in zip(fmts, show["previous_value"], show["previous_year"], strict=True)
     ]
     show["latest"] = [
-        f"{number(f)(v)} ({int(y)})" for f, v, y in zip(fmts, show["latest_value"], show["latest_year"], strict=True)
+        f"{number(f)(v)} ({int(y)})"
+        if pd.notna(v)
+        else f"no figure for {int(y)}" + ("" if pd.isna(py) else f": none since {int(py)}")
+        for f, v, y, py in zip(fmts, show["latest_value"], show["latest_year"], show["previous_year"], strict=True)
     ]
     show["change_words"] = [
         "—" if pd.isna(c) else f"{c:+.1f} {u}" for c, u in zip(show["change"], show["change_unit"], strict=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from IPython.display import HTML
 
 from wres import results
 from wres.registry import Indicator, Registry, load_registry
@@ -17,7 +18,7 @@ from wres.report import charts, organisation_section
 from wres.report import words as headline
 from wres.report.csv_safety import to_safe_csv
 from wres.report.html import md_escape
-from wres.report.tables import DASH, Column, html_table, is_missing, number
+from wres.report.tables import DASH, Column, chart_table, chart_title, html_table, is_missing, number
 
 #: The results this page reads (the book hashes them to know when to re-run it), with those
 #: of its "Organisations" part.
@@ -85,6 +86,33 @@ def figures_table_html(df: pd.DataFrame, ind: Indicator, sources: pd.DataFrame |
         caption=f"Published national figures behind indicator {ind.id}, with quality flags and sources "
         f"(input rows are lines of {files})",
         css="wres-figures",
+    )
+
+
+def series_chart_table(chart: object, df: pd.DataFrame, ind: Indicator, unit: str | None = None) -> str:
+    """The "Show as table" view of a series chart (:func:`wres.report.charts.series_chart`):
+    one row per year the chart shows, one column per series, each value as the chart prints
+    it; a figure drawn hollow (kept out of the trend test by its quality flag) says so."""
+    title = chart_title(chart)
+    df = df.sort_values("report_year")
+    labels = list(dict.fromkeys(df["label"]))
+    years = sorted(set(df["report_year"].astype(int)))
+    wide = pd.DataFrame({"year": [ind.year_phrase(y) for y in years]})
+    for i, label in enumerate(labels):
+        s = df[df["label"] == label].set_index(df.loc[df["label"] == label, "report_year"].astype(int))
+        wide[f"s{i}"] = [
+            DASH
+            if y not in s.index
+            else headline.fmt_value(float(s.at[y, "value"]), unit or str(s.at[y, "unit"]))
+            + ("%" if (unit or str(s.at[y, "unit"])) == "percent" else "")
+            + ("" if bool(s.at[y, "testable"]) else " (not in the trend test)")
+            for y in years
+        ]
+    return chart_table(
+        title,
+        wide,
+        [Column("year", "Year"), *(Column(f"s{i}", label) for i, label in enumerate(labels))],
+        row_header=True,
     )
 
 
@@ -359,6 +387,45 @@ class IndicatorChapter:
             else {}
         )
 
+    def main_chart_parts(self) -> list:
+        """The main chart and its "Show as table" view (nothing without figures)."""
+        chart = self.main_chart()
+        if chart is None:
+            return []
+        df = self.series[self.series["series"].isin([s.key for s in self.ind.series])]
+        return [chart, HTML(series_chart_table(chart, df, self.ind))]
+
+    def derived_chart_parts(self) -> list:
+        """Each derived series' chart, each followed by its "Show as table" view."""
+        out = []
+        for d, chart in zip(self._derived_shown(), self.derived_charts(), strict=True):
+            df = self.series[self.series["series"] == d.key]
+            out += [chart, HTML(series_chart_table(chart, df, self.ind, unit=d.unit))]
+        return out
+
+    def region_chart_parts(self) -> list:
+        """The regional chart and its "Show as table" view: one row per region, one column
+        per report year (nothing when the chart is not drawn)."""
+        chart = self.region_chart()
+        if chart is None:
+            return []
+        b = self._region_rows()
+        years = sorted(set(b["report_year"].astype(int)))
+        wide = b.assign(y=b["report_year"].astype(int)).pivot_table(
+            index="category", columns="y", values="value", aggfunc="first", sort=False
+        )
+        wide = wide.reset_index()
+        table = chart_table(
+            chart_title(chart),
+            wide,
+            [
+                Column("category", "NHS England region"),
+                *(Column(y, self.ind.year_phrase(y), fmt=number("{:.2f}"), css="text-right") for y in years),
+            ],
+            row_header=True,
+        )
+        return [chart, HTML(table)]
+
     def main_chart(self):
         """The chart under the headline: the indicator's published series with fitted trends."""
         ind = self.ind
@@ -377,12 +444,14 @@ class IndicatorChapter:
             title = f"Indicator {ind.id}: {ind.title} (% of staff), England"
         return charts.series_chart(df, ind, title, fits=self._fits_for(keys))
 
+    def _derived_shown(self) -> list:
+        """The derived series with a chart: those with at least two figures."""
+        return [d for d in self.ind.derived if (self.series["series"] == d.key).sum() >= 2]
+
     def derived_charts(self) -> list:
         out = []
-        for d in self.ind.derived:
+        for d in self._derived_shown():
             df = self.series[self.series["series"] == d.key]
-            if len(df) < 2:
-                continue
             out.append(
                 charts.series_chart(
                     df, self.ind, f"Indicator {self.ind.id}: {d.label}", fits=self._fits_for([d.key]), unit=d.unit
@@ -390,12 +459,15 @@ class IndicatorChapter:
             )
         return out
 
-    def region_chart(self):
+    def _region_rows(self) -> pd.DataFrame:
         b = self.breakdowns
         if b.empty:
-            return None
-        b = b[(b["dimension"] == "region") & (b["unit"] == "ratio") & b["report_year"].notna()]
-        if b["category"].nunique() < 3:
+            return b
+        return b[(b["dimension"] == "region") & (b["unit"] == "ratio") & b["report_year"].notna()]
+
+    def region_chart(self):
+        b = self._region_rows()
+        if b.empty or b["category"].nunique() < 3:
             return None
         desc = "Bar chart of the relative likelihood by NHS England region and report year. " + "; ".join(
             f"{r.category} {int(r.report_year)}: {r.value:.2f}" for r in b.itertuples()

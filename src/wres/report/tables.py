@@ -143,3 +143,31 @@ def html_table(
         f'<table class="table {_esc(css)}"{ident}><caption id="{cap_id}">{_esc(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
+
+
+#: The class of the "Show as table" toggle after every chart (``book/assets/css/wres.css``).
+CHART_TABLE_CLASS = "wres-chart-table"
+
+
+def chart_title(chart: object) -> str:
+    """A chart's title as plain text ("" if it has none): an Altair chart's ``title`` is a
+    string, a ``Title`` (whose ``text`` may be a list of lines) or undefined."""
+    title = getattr(chart, "title", None)
+    text = getattr(title, "text", title)
+    if isinstance(text, (list, tuple)):
+        text = " ".join(str(t) for t in text)
+    return text if isinstance(text, str) else ""
+
+
+def chart_table(title: str, df: pd.DataFrame, columns: Sequence[Column], **table_args) -> str:
+    """The text view of one chart: a native ``<details>`` toggle ("Show as table: <title>")
+    holding ``df`` as a table of ``columns``. No script: the browser opens and closes it, by
+    mouse or keyboard (Enter or Space on the summary). ``table_args`` go to :func:`html_table`
+    (``caption`` defaults to the chart title)."""
+    table_args.setdefault("caption", f"The figures of the chart: {title}")
+    table_args.setdefault("css", "wres-chart-data")
+    table_args.setdefault("empty", "<p>The chart has no figures.</p>")
+    return (
+        f'<details class="{CHART_TABLE_CLASS}"><summary>Show as table: {_esc(title)}</summary>'
+        f"{html_table(df, columns, **table_args)}</details>"
+    )
