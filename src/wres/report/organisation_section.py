@@ -197,6 +197,7 @@ def funnel_table(
         for n, c in zip(p["org_name"], p["org_code"], strict=True)
     ]
     p["href"] = [profile_link.format(org_code=quote(str(c), safe="")) if profile_link else "" for c in p["org_code"]]
+    p["mine"] = ["wres-this-organisation" if highlight and c == highlight else "" for c in p["org_code"]]
     p["value_t"] = p["value"].map(lambda v: trust_charts.fmt(v, unit))
     p["ci_t"] = [trust_charts.fmt_ci(a, b, unit) for a, b in zip(p["ci_low"], p["ci_high"], strict=True)]
     p["where"] = [limit_words(a, b) for a, b in zip(p["funnel_position_95"], p["funnel_position_998"], strict=True)]
@@ -211,6 +212,7 @@ def funnel_table(
             Column("where", "Against the funnel limits"),
         ],
         row_header=True,
+        row_class="mine",
     )
 
 

@@ -122,7 +122,7 @@ def html_table(
     body = []
     for _, row in df.iterrows():
         attrs = ""
-        if row_class:
+        if row_class and str(row[row_class]):
             attrs += f' class="{_esc(row[row_class])}"'
         for name, key in (row_attrs or {}).items():
             attrs += f' {name}="{_esc(row[key])}"'
