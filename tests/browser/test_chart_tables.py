@@ -161,7 +161,9 @@ def test_demo_funnel_tables_place_every_organisation_and_link_to_real_profiles(r
     assert rows, "no organisation results in the demo build"
     for ind in REG.indicators:
         rel = f"book/generated/{ind.slug}.html"
-        tables = [t for t in _page_tables(reader_browser, site_servers, site, rel) if "organisations compared" in t["summary"]]
+        tables = [
+            t for t in _page_tables(reader_browser, site_servers, site, rel) if "organisations compared" in t["summary"]
+        ]
         _, placed = _placed(rows, ind.id)
         assert len(tables) == 1, (rel, [t["summary"] for t in tables])
         t = tables[0]
