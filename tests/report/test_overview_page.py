@@ -63,4 +63,4 @@ def test_what_changed_says_which_indicators_have_no_figure_for_the_latest_year()
     )
     text = headline_text(changes)
     assert "1 of 4 national series have a figure for it" in text
-    assert text.endswith("No figure for it yet: indicator 4 (none since WRES report 2020).")
+    assert text.endswith(f"No figure for it yet: indicator 4 (none since the {REG.indicator(4).year_phrase(2020)}).")

@@ -62,10 +62,7 @@ def _sources(df: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
 def figures_table_html(df: pd.DataFrame, ind: Indicator, sources: pd.DataFrame | None = None) -> str:
     """The figures behind a chapter, with quality flags and sources, as an HTML table."""
     show = _sources(df.sort_values(["series", "report_year"]), sources if sources is not None else pd.DataFrame())
-    show["year"] = [
-        f"{int(y)}" + (f" (survey {int(s)})" if ind.is_survey and pd.notna(s) else "")
-        for y, s in zip(show["report_year"], show["survey_year"], strict=True)
-    ]
+    show["year"] = [ind.year_phrase(int(y)) for y in show["report_year"]]
     show["shown_value"] = [
         headline.fmt_value(float(v), str(u)) for v, u in zip(show["value"], show["unit"], strict=True)
     ]
@@ -76,7 +73,7 @@ def figures_table_html(df: pd.DataFrame, ind: Indicator, sources: pd.DataFrame |
         show,
         [
             Column("label", "Series"),
-            Column("year", "WRES report year"),
+            Column("year", "Year"),
             Column("shown_value", "Value", css="text-right"),
             Column("quality", "Quality", fmt=_quality),
             Column("used", "Used in trend test"),
@@ -125,12 +122,13 @@ def context_table_html(
         show = _sources(show, sources if sources is not None else pd.DataFrame())
         show["row"] = show["source_line"].map(_line)
         show["group_words"] = show["group"].map(std.label)
+        show["year"] = show["report_year"].map(lambda y: DASH if is_missing(y) else ind.year_phrase(int(y)))
     return html_table(
         show,
         [
             Column("measure", "Figure"),
             Column("group_words", "Group"),
-            Column("report_year", "WRES report year", fmt="{:.0f}"),
+            Column("year", "Year"),
             Column("value", "Value", fmt="{:,.4g}", css="text-right"),
             Column("unit", "Unit"),
             Column("quality", "Quality", fmt=_quality),

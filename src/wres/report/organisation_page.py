@@ -438,9 +438,7 @@ class OrgProfile:
                 {
                     "indicator": f"{int(r.indicator)}. {ind.title}",
                     "meaning": value_label(ind, self.registry),
-                    "year": (
-                        f"{r.year - ind.survey_lag} staff survey (WRES {r.year})" if ind.is_survey else f"WRES {r.year}"
-                    ),
+                    "year": ind.year_phrase(int(r.year)),
                     "value": trust_charts.fmt(r.value, r.unit),
                     "ci": "\n".join(lines),
                     "national": (
