@@ -12,6 +12,7 @@ from IPython.display import HTML
 from wres import results
 from wres.report import charts, words
 from wres.report.indicator_page import series_chart_table
+from wres.report.landing_page import STALE_AFTER_YEARS
 from wres.report.page_view import PageView
 from wres.report.tables import Column, html_table
 
@@ -69,10 +70,11 @@ class Overview(PageView):
         return "; ".join(out)
 
     def stale_sentence(self) -> str:
-        """The indicators whose latest national figure is more than a report year older than
-        the newest data ("" if none): a year's lag is how the WRES publishes."""
+        """The indicators whose latest national figure is :data:`STALE_AFTER_YEARS` or more
+        report years older than the newest data ("" if none), as the landing page calls them
+        out: a year's lag is how the WRES publishes."""
         newest = self.newest_year()
-        s = self.summary[(self.summary["n_years"] > 0) & (self.summary["latest_year"] < (newest or 0) - 1)]
+        s = self.summary[(self.summary["n_years"] > 0) & (self.summary["latest_year"] <= (newest or 0) - STALE_AFTER_YEARS)]
         if s.empty:
             return ""
         items = [
