@@ -74,7 +74,9 @@ class Overview(PageView):
         report years older than the newest data ("" if none), as the landing page calls them
         out: a year's lag is how the WRES publishes."""
         newest = self.newest_year()
-        s = self.summary[(self.summary["n_years"] > 0) & (self.summary["latest_year"] <= (newest or 0) - STALE_AFTER_YEARS)]
+        s = self.summary[
+            (self.summary["n_years"] > 0) & (self.summary["latest_year"] <= (newest or 0) - STALE_AFTER_YEARS)
+        ]
         if s.empty:
             return ""
         items = [
