@@ -254,3 +254,30 @@ def test_profile_first_screens_explain_every_statistical_term(viewport, reader_b
                 continue
             plain = EXPLAINED.get(term)
             assert plain and plain in text, f"{rel} at {viewport['width']} px: {term!r} unexplained in {text[:600]!r}"
+
+
+#: Pages whose toggles are audited open: one of each kind of chart table.
+OPEN_AUDIT = [
+    ("national", "book/generated/overview.html"),
+    ("national", "book/generated/calibration.html"),
+    ("demo", f"book/generated/{REG.indicators[1].slug}.html"),
+    ("demo", "book/generated/orgs/ZZ001.html"),
+]
+
+
+@pytest.mark.parametrize(("site", "rel"), OPEN_AUDIT, ids=[f"{s}:{r}" for s, r in OPEN_AUDIT])
+def test_axe_finds_no_serious_violation_with_every_table_open(site, rel, reader_browser, site_servers):
+    from axe_playwright_python.sync_playwright import Axe
+
+    context, page = open_offline(reader_browser, site_servers.base_url(site), rel, viewport=PHONE)
+    try:
+        assert _open_all(page)
+        found = Axe().run(page).response["violations"]
+    finally:
+        context.close()
+    bad = [
+        f"{v['id']} ({v['impact']}): {len(v['nodes'])} node(s)"
+        for v in found
+        if v.get("impact") in ("critical", "serious")
+    ]
+    assert not bad, f"{site}:{rel}: {bad}"

@@ -310,7 +310,10 @@ def section(
     banner = synthetic_banner_html(results_dir)
     if banner:
         out.append(HTML(banner))
-    out.append(Markdown(_intro(ind, registry, latest, fit, year, deff, min_orgs, n_estimates)))
+    intro = _intro(ind, registry, latest, fit, year, deff, min_orgs, n_estimates)
+    if fit is not None and profile_link:
+        intro += " Select a point, or an organisation in the table under the plot, to open its page."
+    out.append(Markdown(intro))
     if fit is not None:
         funnel = trust_charts.funnel_chart(
             rows, limits, ind, registry, year=year, fit=fit, survey_deff=deff, profile_link=profile_link
