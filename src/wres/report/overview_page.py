@@ -48,7 +48,7 @@ class Overview(PageView):
         return int(years.max()) if len(years) else None
 
     def _which(self, ids: list[int], titles: bool) -> str:
-        """Indicator numbers ("indicators 2, 4 and 9"), with their titles if ``titles``."""
+        """Indicator numbers as :func:`words.id_list` writes them, with their titles if ``titles``."""
         if titles:
             named = [f"{self.registry.indicator(i).title} (indicator {i})" for i in ids]
             return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
