@@ -24,7 +24,11 @@ def _rows(out: str) -> list[list[str]]:
 def test_a_toggle_names_its_chart_and_escapes():
     out = chart_table("A <b> & c", pd.DataFrame({"x": [1]}), [Column("x", "X")])
     assert out.startswith('<details class="wres-chart-table"><summary>Show as table: A &lt;b&gt; &amp; c</summary>')
-    assert '<div class="wres-table-scroll" role="region" tabindex="0"' in out and out.endswith("</div></details>")
+    assert (
+        '<div class="wres-table-scroll" role="region" tabindex="0" aria-label="The figures of the chart: A &lt;b&gt; &amp; c"'
+        in out
+    )
+    assert out.endswith("</div></details>")
     assert "<caption" in out and "The figures of the chart: A &lt;b&gt; &amp; c" in out
     assert chart_title(SimpleNamespace(title=SimpleNamespace(text=["Line 1", "line 2"]))) == "Line 1 line 2"
     assert chart_title(SimpleNamespace(title="Plain")) == "Plain" and chart_title(object()) == ""

@@ -109,13 +109,16 @@ def html_table(
     row_attrs: dict[str, str] | None = None,
     table_id: str | None = None,
     empty: str = "<p>None.</p>",
+    label_region: bool = False,
 ) -> str:
     """``df`` as an HTML table of ``columns`` (``empty`` when it has no rows).
 
     ``caption``: what the table shows (plain text, escaped). ``css``: the ``wres-…`` class.
     ``row_header``: the first column heads its row. ``row_class``: frame column with a class
     for each ``<tr>``; ``row_attrs``: ``<tr>`` attribute name -> frame column (e.g.
-    ``{"data-search": "search"}``). ``table_id``: the table's ``id``."""
+    ``{"data-search": "search"}``). ``table_id``: the table's ``id``. ``label_region``: also
+    name the scroll region with ``aria-label`` (the caption), for a table inside a closed
+    ``<details>``, whose caption is not rendered and so names nothing until it opens."""
     if df.empty:
         return empty
     head = "".join(f'<th scope="col">{_esc(c.title)}</th>' for c in columns)
@@ -139,8 +142,9 @@ def html_table(
     # reader can name (WCAG 2.1.1; axe scrollable-region-focusable): the region is labelled by
     # the caption, whose id is derived from the table so that a page is the same every build.
     cap_id = "wres-cap-" + hashlib.sha1(f"{css}|{caption}|{head}|{len(df)}".encode()).hexdigest()[:12]
+    label = f' aria-label="{_esc(caption)}"' if label_region else ""
     return (
-        f'<div class="wres-table-scroll" role="region" tabindex="0" aria-labelledby="{cap_id}">'
+        f'<div class="wres-table-scroll" role="region" tabindex="0"{label} aria-labelledby="{cap_id}">'
         f'<table class="table {_esc(css)}"{ident}><caption id="{cap_id}">{_esc(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
@@ -168,6 +172,7 @@ def chart_table(title: str, df: pd.DataFrame, columns: Sequence[Column], **table
     table_args.setdefault("caption", f"The figures of the chart: {title}")
     table_args.setdefault("css", "wres-chart-data")
     table_args.setdefault("empty", "<p>The chart has no figures.</p>")
+    table_args.setdefault("label_region", True)
     return (
         f'<details class="{CHART_TABLE_CLASS}"><summary>Show as table: {_esc(title)}</summary>'
         f"{html_table(df, columns, **table_args)}</details>"
