@@ -204,7 +204,7 @@ def test_profile_page_parts(results_dir, tmp_path, monkeypatch):
     prof = OrgProfile.load("ZZ001", results_dir)
     assert BANNER_CLASS in prof.banner_html() and "on this page" in prof.banner_html()
     head = prof.headline()
-    assert "95% funnel limits" in head and "Benjamini" in head
+    assert "chance alone" in head and "funnel limits" not in head and "Benjamini" not in head
     table = prof.table_html()
     assert table.count("<tr>") == 1 + len(REG.ids)
     assert len(prof.charts()) == len(REG.ids)

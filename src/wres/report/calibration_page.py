@@ -12,10 +12,11 @@ from pathlib import Path
 
 import altair as alt
 import pandas as pd
+from IPython.display import HTML
 
 from wres import results
 from wres.report.charts import CHART_WIDTH, PALETTE
-from wres.report.tables import Column, html_table, number
+from wres.report.tables import Column, chart_table, chart_title, html_table, number
 
 READS: tuple[str, ...] = ("calibration",)
 
@@ -148,6 +149,31 @@ class CalibrationView:
                 subtitle=["Simulated worlds with no real change or difference; one point per world and level"],
             ),
         )
+
+    def chart_parts(self) -> list:
+        """The chart and its "Show as table" view: one row per point (test, simulated world
+        and level) with the stated and observed false-alarm rates."""
+        chart = self.chart()
+        t = self.table[self.table["expected"] != "informative"].copy()
+        t["stated"] = t["nominal"].map(number("{:.2%}"))
+        t["observed"] = [
+            f"{100 * r:.2f}% ± {200 * s:.2f}" for r, s in zip(t["false_alarm_rate"], t["mc_se"], strict=True)
+        ]
+        t["times"] = (t["false_alarm_rate"] / t["nominal"]).map(number("{:.2f}"))
+        table = chart_table(
+            chart_title(chart),
+            t,
+            [
+                Column("words", "Test or limit"),
+                Column("scenario", "Simulated world", wrap="code"),
+                Column("level", "Level"),
+                Column("stated", "Stated false-alarm rate", css="text-right"),
+                Column("observed", "Observed (± 2 Monte Carlo SE)", css="text-right"),
+                Column("times", "Multiple of the stated rate", css="text-right"),
+            ],
+            row_header=True,
+        )
+        return [chart, HTML(table)]
 
     def table_html(self) -> str:
         t = self.table.sort_values(["used", "family", "scenario", "test"], ascending=[False, True, True, True]).copy()

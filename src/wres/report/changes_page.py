@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML, Markdown
 
+from wres.registry import Registry, load_registry
 from wres.report.organisation_section import BANNER_READS, synthetic_banner_html
 from wres.report.organisations_page import profile_href
 from wres.report.page_view import PageView
@@ -15,8 +16,10 @@ from wres.report.words import survey_ids
 READS: tuple[str, ...] = ("national_changes", "organisation_changes", *BANNER_READS)
 
 
-def headline_text(changes: pd.DataFrame) -> str:
-    """The page's first sentence: what the newest year changed."""
+def headline_text(changes: pd.DataFrame, registry: Registry | None = None) -> str:
+    """The page's first sentence: what the newest year changed, and which indicators have
+    no figure for it (with the year of their last one)."""
+    registry = registry or load_registry()
     if changes.empty:
         return "No national figures are in the data."
     latest = int(changes["latest_year"].iloc[0])
@@ -30,9 +33,24 @@ def headline_text(changes: pd.DataFrame) -> str:
         if len(flipped)
         else "Adding it changed no trend verdict"
     )
+    missing = changes[changes["latest_value"].isna() & changes["previous_year"].notna()]
+    since = (
+        missing.groupby("indicator")["previous_year"].max().astype(int).sort_values(kind="stable")
+        if len(missing)
+        else pd.Series(dtype=int)
+    )
+    stale = (
+        " No figure for it yet: "
+        + "; ".join(
+            f"indicator {i} (none since the {registry.indicator(int(i)).year_phrase(y)})" for i, y in since.items()
+        )
+        + "."
+        if len(since)
+        else ""
+    )
     return (
         f"**The latest report year in the data is {latest}: {have} of {len(changes)} national series have a "
-        f"figure for it. {changed}.**"
+        f"figure for it. {changed}.**{stale}"
     )
 
 
@@ -40,8 +58,8 @@ def headline_text(changes: pd.DataFrame) -> str:
 _CHANGES_COLUMNS = [
     Column("indicator", "#"),
     Column("label", "Series"),
-    Column("previous", "Previous figure (report year)"),
-    Column("latest", "Latest (report year)"),
+    Column("previous", "Previous figure", note="previous_when"),
+    Column("latest", "Latest", note="latest_when"),
     Column("change_words", "Change"),
     Column("verdict_before", "Verdict without latest year"),
     Column("now", "Verdict now"),
@@ -49,19 +67,28 @@ _CHANGES_COLUMNS = [
 ]
 
 
-def changes_table_html(changes: pd.DataFrame) -> str:
-    """Each national series' latest figure against its previous one, with both verdicts."""
+def changes_table_html(changes: pd.DataFrame, registry: Registry | None = None) -> str:
+    """Each national series' latest figure against its previous one, with both verdicts; each
+    figure's year in its indicator's year language (:meth:`Indicator.year_phrase`)."""
+    registry = registry or load_registry()
     show = changes.copy()
+    phrase = [registry.indicator(int(i)).year_phrase for i in show["indicator"]]
     fmts = ["{:.1f}" if u in ("percent", "percentage points") else "{:.2f}" for u in show["unit"]]
-    show["previous"] = [
-        f"{number(f)(v)} ({'' if pd.isna(y) else int(y)})"
-        for f, v, y in zip(fmts, show["previous_value"], show["previous_year"], strict=True)
+    show["previous"] = [number(f)(v) for f, v in zip(fmts, show["previous_value"], strict=True)]
+    show["previous_when"] = [
+        "" if pd.isna(y) else p(int(y)) for p, y in zip(phrase, show["previous_year"], strict=True)
     ]
     show["latest"] = [
-        f"{number(f)(v)} ({int(y)})" for f, v, y in zip(fmts, show["latest_value"], show["latest_year"], strict=True)
+        number(f)(v) if pd.notna(v) else "no figure" for f, v in zip(fmts, show["latest_value"], strict=True)
+    ]
+    # A missing latest figure: the previous column already gives the year of the last one.
+    show["latest_when"] = [
+        p(int(y)) if pd.notna(v) else f"for the {p(int(y))}"
+        for p, v, y in zip(phrase, show["latest_value"], show["latest_year"], strict=True)
     ]
     show["change_words"] = [
-        "—" if pd.isna(c) else f"{c:+.1f} {u}" for c, u in zip(show["change"], show["change_unit"], strict=True)
+        "—" if pd.isna(c) else f"{c:+.1f}{'' if u == '%' else ' '}{u}"
+        for c, u in zip(show["change"], show["change_unit"], strict=True)
     ]
     show["now"] = [
         f"{v} ⚑ changed" if changed else str(v)
@@ -82,7 +109,7 @@ class ChangesView(PageView):
     orgs: pd.DataFrame
 
     def headline(self) -> str:
-        return headline_text(self.national)
+        return headline_text(self.national, self.registry)
 
     def national_intro(self) -> str:
         return (
@@ -90,12 +117,12 @@ class ChangesView(PageView):
             "without the latest year. National figures come without counts, so a single year's change is not "
             "itself tested: the trend verdict, which uses every year, is the test (see "
             "{ref}`methods-trend-tests`). "
-            f"Staff-survey indicators ({survey_ids(self.registry)}) are labelled by WRES report year; their "
-            "survey ran the year before."
+            f"Staff-survey indicators ({survey_ids(self.registry)}) name both years: the NHS Staff Survey "
+            "and the WRES report that published it a year later."
         )
 
     def national_html(self) -> str:
-        return changes_table_html(self.national)
+        return changes_table_html(self.national, self.registry)
 
     def _counts(self) -> pd.DataFrame:
         o = self.orgs

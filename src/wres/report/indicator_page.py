@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from IPython.display import HTML
 
 from wres import results
 from wres.registry import Indicator, Registry, load_registry
@@ -17,7 +18,7 @@ from wres.report import charts, organisation_section
 from wres.report import words as headline
 from wres.report.csv_safety import to_safe_csv
 from wres.report.html import md_escape
-from wres.report.tables import DASH, Column, html_table, is_missing, number
+from wres.report.tables import DASH, Column, chart_table, chart_title, html_table, is_missing, number
 
 #: The results this page reads (the book hashes them to know when to re-run it), with those
 #: of its "Organisations" part.
@@ -61,10 +62,7 @@ def _sources(df: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
 def figures_table_html(df: pd.DataFrame, ind: Indicator, sources: pd.DataFrame | None = None) -> str:
     """The figures behind a chapter, with quality flags and sources, as an HTML table."""
     show = _sources(df.sort_values(["series", "report_year"]), sources if sources is not None else pd.DataFrame())
-    show["year"] = [
-        f"{int(y)}" + (f" (survey {int(s)})" if ind.is_survey and pd.notna(s) else "")
-        for y, s in zip(show["report_year"], show["survey_year"], strict=True)
-    ]
+    show["year"] = [ind.year_phrase(int(y)) for y in show["report_year"]]
     show["shown_value"] = [
         headline.fmt_value(float(v), str(u)) for v, u in zip(show["value"], show["unit"], strict=True)
     ]
@@ -75,7 +73,7 @@ def figures_table_html(df: pd.DataFrame, ind: Indicator, sources: pd.DataFrame |
         show,
         [
             Column("label", "Series"),
-            Column("year", "WRES report year"),
+            Column("year", "Year"),
             Column("shown_value", "Value", css="text-right"),
             Column("quality", "Quality", fmt=_quality),
             Column("used", "Used in trend test"),
@@ -88,6 +86,33 @@ def figures_table_html(df: pd.DataFrame, ind: Indicator, sources: pd.DataFrame |
     )
 
 
+def series_chart_table(chart: object, df: pd.DataFrame, ind: Indicator, unit: str | None = None) -> str:
+    """The "Show as table" view of a series chart (:func:`wres.report.charts.series_chart`):
+    one row per year the chart shows, one column per series, each value as the chart prints
+    it; a figure drawn hollow (kept out of the trend test by its quality flag) says so."""
+    title = chart_title(chart)
+    df = df.sort_values("report_year")
+    labels = list(dict.fromkeys(df["label"]))
+    years = sorted(set(df["report_year"].astype(int)))
+    wide = pd.DataFrame({"year": [ind.year_phrase(y) for y in years]})
+    for i, label in enumerate(labels):
+        s = df[df["label"] == label].set_index(df.loc[df["label"] == label, "report_year"].astype(int))
+        wide[f"s{i}"] = [
+            DASH
+            if y not in s.index
+            else headline.fmt_value(float(s.at[y, "value"]), unit or str(s.at[y, "unit"]))
+            + ("%" if (unit or str(s.at[y, "unit"])) == "percent" else "")
+            + ("" if bool(s.at[y, "testable"]) else " (not in the trend test)")
+            for y in years
+        ]
+    return chart_table(
+        title,
+        wide,
+        [Column("year", "Year"), *(Column(f"s{i}", label) for i, label in enumerate(labels))],
+        row_header=True,
+    )
+
+
 def context_table_html(
     df: pd.DataFrame, ind: Indicator, sources: pd.DataFrame | None = None, registry: Registry | None = None
 ) -> str:
@@ -97,12 +122,13 @@ def context_table_html(
         show = _sources(show, sources if sources is not None else pd.DataFrame())
         show["row"] = show["source_line"].map(_line)
         show["group_words"] = show["group"].map(std.label)
+        show["year"] = show["report_year"].map(lambda y: DASH if is_missing(y) else ind.year_phrase(int(y)))
     return html_table(
         show,
         [
             Column("measure", "Figure"),
             Column("group_words", "Group"),
-            Column("report_year", "WRES report year", fmt="{:.0f}"),
+            Column("year", "Year"),
             Column("value", "Value", fmt="{:,.4g}", css="text-right"),
             Column("unit", "Unit"),
             Column("quality", "Quality", fmt=_quality),
@@ -359,6 +385,45 @@ class IndicatorChapter:
             else {}
         )
 
+    def main_chart_parts(self) -> list:
+        """The main chart and its "Show as table" view (nothing without figures)."""
+        chart = self.main_chart()
+        if chart is None:
+            return []
+        df = self.series[self.series["series"].isin([s.key for s in self.ind.series])]
+        return [chart, HTML(series_chart_table(chart, df, self.ind))]
+
+    def derived_chart_parts(self) -> list:
+        """Each derived series' chart, each followed by its "Show as table" view."""
+        out = []
+        for d, chart in zip(self._derived_shown(), self.derived_charts(), strict=True):
+            df = self.series[self.series["series"] == d.key]
+            out += [chart, HTML(series_chart_table(chart, df, self.ind, unit=d.unit))]
+        return out
+
+    def region_chart_parts(self) -> list:
+        """The regional chart and its "Show as table" view: one row per region, one column
+        per report year (nothing when the chart is not drawn)."""
+        chart = self.region_chart()
+        if chart is None:
+            return []
+        b = self._region_rows()
+        years = sorted(set(b["report_year"].astype(int)))
+        wide = b.assign(y=b["report_year"].astype(int)).pivot_table(
+            index="category", columns="y", values="value", aggfunc="first", sort=False
+        )
+        wide = wide.reset_index()
+        table = chart_table(
+            chart_title(chart),
+            wide,
+            [
+                Column("category", "NHS England region"),
+                *(Column(y, self.ind.year_phrase(y), fmt=number("{:.2f}"), css="text-right") for y in years),
+            ],
+            row_header=True,
+        )
+        return [chart, HTML(table)]
+
     def main_chart(self):
         """The chart under the headline: the indicator's published series with fitted trends."""
         ind = self.ind
@@ -377,12 +442,14 @@ class IndicatorChapter:
             title = f"Indicator {ind.id}: {ind.title} (% of staff), England"
         return charts.series_chart(df, ind, title, fits=self._fits_for(keys))
 
+    def _derived_shown(self) -> list:
+        """The derived series with a chart: those with at least two figures."""
+        return [d for d in self.ind.derived if (self.series["series"] == d.key).sum() >= 2]
+
     def derived_charts(self) -> list:
         out = []
-        for d in self.ind.derived:
+        for d in self._derived_shown():
             df = self.series[self.series["series"] == d.key]
-            if len(df) < 2:
-                continue
             out.append(
                 charts.series_chart(
                     df, self.ind, f"Indicator {self.ind.id}: {d.label}", fits=self._fits_for([d.key]), unit=d.unit
@@ -390,12 +457,15 @@ class IndicatorChapter:
             )
         return out
 
-    def region_chart(self):
+    def _region_rows(self) -> pd.DataFrame:
         b = self.breakdowns
         if b.empty:
-            return None
-        b = b[(b["dimension"] == "region") & (b["unit"] == "ratio") & b["report_year"].notna()]
-        if b["category"].nunique() < 3:
+            return b
+        return b[(b["dimension"] == "region") & (b["unit"] == "ratio") & b["report_year"].notna()]
+
+    def region_chart(self):
+        b = self._region_rows()
+        if b.empty or b["category"].nunique() < 3:
             return None
         desc = "Bar chart of the relative likelihood by NHS England region and report year. " + "; ".join(
             f"{r.category} {int(r.report_year)}: {r.value:.2f}" for r in b.itertuples()

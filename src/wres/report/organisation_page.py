@@ -20,8 +20,8 @@ from wres.registry import Indicator, Registry, load_registry
 from wres.report import organisation_charts as trust_charts
 from wres.report.csv_safety import to_safe_csv
 from wres.report.html import md_escape
-from wres.report.organisation_section import synthetic_banner_html
-from wres.report.tables import Column, html_table, number
+from wres.report.organisation_section import funnel_placed, funnel_table, limit_words, synthetic_banner_html
+from wres.report.tables import DASH, Column, chart_table, chart_title, html_table, number
 from wres.report.words import VERDICT_ICON, plural, survey_ids
 from wres.report.words import organisation_value_label as value_label
 
@@ -31,9 +31,14 @@ READS: tuple[str, ...] = (
     "organisation_trends",
     "organisation_aggregates",
     "organisation_funnel_fits",
+    "organisation_funnel_limits",
     "organisation_versus_national",
     results.ORGANISATION_META_KEY,
 )
+#: What a 95% confidence interval is, in words, where a profile first names one.
+CI_WORDS = "95% CI: the range that would hold the true figure 95 times in 100"
+#: The funnel plots' 95% limits in words, for the profile's first screen.
+CHANCE_RANGE = "within the range that chance alone would give an organisation of its size"
 VERDICTS = {**VERDICT_ICON, "not estimable": "○ not estimable", "crossed parity": "⇄ crossed parity"}
 #: How the published national figures are named on the page.
 NATIONAL_NAME = "England"
@@ -128,6 +133,9 @@ class OrgProfile:
     meta: dict = field(default_factory=dict)
     n_orgs_total: int = 0
     versus: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Every organisation's rows and the funnel limits, for the funnels the page shows.
+    all_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    limits: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @classmethod
     def load(cls, org_code: str, results_dir: str | Path, registry: Registry | None = None) -> OrgProfile:
@@ -150,6 +158,8 @@ class OrgProfile:
             meta=results.read_meta(results_dir),
             n_orgs_total=int(ti["org_code"].nunique()),
             versus=_rows_of(results.read(results_dir, "organisation_versus_national"), code),
+            all_rows=ti,
+            limits=results.read(results_dir, "organisation_funnel_limits"),
         )
 
     # ------------------------------------------------------------------ facts
@@ -264,8 +274,9 @@ class OrgProfile:
 
     def indicators_intro(self) -> str:
         return (
-            "Each indicator's latest figure with its 95% confidence interval, the pooled figure of all "
-            "organisations in the same year, and where the organisation lies against the funnel limits. The year "
+            f"Each indicator's latest figure with its 95% confidence interval ({CI_WORDS}), the pooled figure "
+            "of all organisations in the same year, and whether the figure stands out from the range chance alone "
+            "would give an organisation of its size. The year "
             f"column says which year a figure means: the staff-survey indicators ({survey_ids(self.registry)}) "
             "come from the NHS Staff Survey of the year before the WRES report."
         )
@@ -308,9 +319,8 @@ class OrgProfile:
                 when += " (the staff-survey indicators come from the previous year's NHS Staff Survey)"
             if out95.empty:
                 parts.append(
-                    f"In {when}, **none of its {len(placed)} indicators** with a comparison lies outside the "
-                    "95% funnel limits: each is within the range expected by chance for an organisation of "
-                    "its size."
+                    f"In {when}, **none of its {len(placed)} indicators** compared with other organisations "
+                    f"stands out: each lies {CHANCE_RANGE}."
                 )
             else:
                 items = "; ".join(
@@ -320,16 +330,15 @@ class OrgProfile:
                 )
                 verb = "lies" if len(out95) == 1 else "lie"
                 parts.append(
-                    f"In {when}, **{len(out95)} of its {len(placed)} indicators** with a comparison {verb} "
-                    f"outside the 95% funnel limits: {items}."
+                    f"In {when}, **{len(out95)} of its {len(placed)} indicators** compared with other organisations "
+                    f"{verb} outside {CHANCE_RANGE.removeprefix('within ')}: {items}."
                 )
                 if len(out998):
                     parts.append(
-                        f"{len(out998)} of them {'is' if len(out998) == 1 else 'are'} also outside the 99.8% "
-                        "limits, a stronger signal."
+                        f"{len(out998)} of them {'is' if len(out998) == 1 else 'are'} far outside it, a strong signal."
                     )
                 else:
-                    parts.append("None is outside the 99.8% limits. " + self._chance_words(placed))
+                    parts.append("None is far outside it. " + self._chance_words(placed))
         vs = self.versus
         if vs is not None and len(vs):
             # Each indicator's latest year with a published national figure.
@@ -358,7 +367,7 @@ class OrgProfile:
             sig = tr[tr["verdict"].isin(["improving", "worsening", "crossed parity", "increasing", "decreasing"])]
             n_tests = int(tr["q_value"].notna().sum())
             corrected = (
-                f"After correcting for testing {self.n_orgs_total} organisations (Benjamini–Hochberg), "
+                f"After allowing for testing all {self.n_orgs_total} organisations at once, "
                 if self.n_orgs_total > 1
                 else "With a single organisation in the data there is nothing to correct across organisations: "
             )
@@ -387,8 +396,8 @@ class OrgProfile:
             return ""
         at_most = "at most " if used.eq("exact_binomial").any() else ""
         return (
-            f"The limits are set so that, with no real differences between organisations, {at_most}about 1 in 20 "
-            "figures would lie outside the 95% limits by chance."
+            f"Even with no real differences between organisations, {at_most}about 1 figure in 20 would lie outside "
+            "that range by chance."
         )
 
     def _has_survey(self, df: pd.DataFrame) -> bool:
@@ -409,9 +418,9 @@ class OrgProfile:
         if r.position_95 == "not estimable":
             return "not compared: " + ("no peers to compare with" if r.funnel_orgs < self.min_orgs else "no estimate")
         if r.position_95 == "inside":
-            return "within the 95% limits"
-        limit = "99.8%" if r.position_998 in ("above", "below") else "95%"
-        return f"{position_words(ind, r.position_95, r.value)}: outside the {limit} limits"
+            return "within the range expected by chance"
+        far = "far " if r.position_998 in ("above", "below") else ""
+        return f"{position_words(ind, r.position_95, r.value)}: {far}outside the range expected by chance"
 
     def table_html(self) -> str:
         """The indicators against all organisations: latest value with its CI (and, for
@@ -429,9 +438,7 @@ class OrgProfile:
                 {
                     "indicator": f"{int(r.indicator)}. {ind.title}",
                     "meaning": value_label(ind, self.registry),
-                    "year": (
-                        f"{r.year - ind.survey_lag} staff survey (WRES {r.year})" if ind.is_survey else f"WRES {r.year}"
-                    ),
+                    "year": ind.year_phrase(int(r.year)),
                     "value": trust_charts.fmt(r.value, r.unit),
                     "ci": "\n".join(lines),
                     "national": (
@@ -450,8 +457,8 @@ class OrgProfile:
                 Column("value", "Value", wrap="strong", note="ci"),
                 Column("national", "All organisations"),
                 Column("england", f"Against {NATIONAL_NAME} (published, same year)"),
-                Column("peers", "Against peers (funnel limits)"),
-                Column("verdict", "Trend (after BH)"),
+                Column("peers", "Against other organisations"),
+                Column("verdict", "Trend (allowing for testing every organisation)"),
             ],
             caption=f"{self.name}: latest figure of each indicator against all organisations",
             css="wres-org-profile",
@@ -467,6 +474,117 @@ class OrgProfile:
             if c is not None:
                 out.append(c)
         return out
+
+    def charts_with_tables(self) -> list[tuple[object, str]]:
+        """Each chart of :meth:`charts` with its "Show as table" view: one row per year with
+        the organisation's value, its 95% confidence interval and the value of all organisations."""
+        out = []
+        for ind in self.indicators():
+            r = self.rows[self.rows["indicator"] == ind.id]
+            nat = self.national[self.national["indicator"] == ind.id] if len(self.national) else self.national
+            c = trust_charts.profile_chart(r, nat, ind, self.registry, org_label=self.name, peers=self.n_orgs_total > 1)
+            if c is not None:
+                out.append((c, self._over_time_table(c, ind, r, nat)))
+        return out
+
+    def _over_time_table(self, chart: object, ind: Indicator, r: pd.DataFrame, nat: pd.DataFrame) -> str:
+        unit = "percent" if ind.trust.kind == "percentage" else "ratio"
+        o = r[pd.to_numeric(r["value"], errors="coerce").notna()].sort_values("year").copy()
+        all_orgs = nat.set_index(nat["year"].astype(int))["value"] if len(nat) else pd.Series(dtype=float)
+        o["year_t"] = o["year"].astype(int).map(ind.year_phrase)
+        o["value_t"] = o["value"].map(lambda v: trust_charts.fmt(v, unit))
+        o["ci_t"] = [trust_charts.fmt_ci(a, b, unit) for a, b in zip(o["ci_low"], o["ci_high"], strict=True)]
+        o["all_t"] = [
+            trust_charts.fmt(all_orgs[y], unit) if y in all_orgs.index else DASH for y in o["year"].astype(int)
+        ]
+        o["where"] = [limit_words(a, b) for a, b in zip(o["funnel_position_95"], o["funnel_position_998"], strict=True)]
+        cols = [
+            Column("year_t", "Year"),
+            Column("value_t", self.name, css="text-right"),
+            Column("ci_t", "95% confidence interval"),
+        ]
+        if self.n_orgs_total > 1:
+            cols += [
+                Column("all_t", "All organisations", css="text-right"),
+                Column("where", "Against the funnel limits"),
+            ]
+        return chart_table(chart_title(chart), o, cols, row_header=True)
+
+    def funnels(self, profile_link: str | None = None) -> list[tuple[str, object, str]]:
+        """Where the organisation sits on each indicator's funnel plot of the latest year (the
+        one its indicator chapter shows), highlighted: (sentence in Markdown, chart, "Show as
+        table" view) for every funnel it is placed on. ``profile_link``: the URL pattern of
+        the profile pages relative to this page (with ``{org_code}``)."""
+        out = []
+        deff = float(self.meta.get("survey_deff", 1.0))
+        for ind in self.indicators():
+            rows = self.all_rows[self.all_rows["indicator"] == ind.id]
+            year = int(rows["year"].max())
+            fit = self._fit(ind.id, year)
+            placed = funnel_placed(rows, year)
+            if fit is None or int(fit["n_orgs"]) < self.min_orgs or self.org_code not in set(placed["org_code"]):
+                continue
+            limits = self.limits[self.limits["indicator"] == ind.id] if len(self.limits) else self.limits
+            chart = trust_charts.funnel_chart(
+                rows,
+                limits,
+                ind,
+                self.registry,
+                year=year,
+                fit=fit,
+                survey_deff=deff,
+                highlight=self.org_code,
+                profile_link=profile_link,
+            )
+            me = placed[placed["org_code"] == self.org_code].iloc[0]
+            table = funnel_table(chart, rows, ind, year, profile_link=profile_link, highlight=self.org_code)
+            out.append((self._funnel_sentence(ind, year, me, fit, len(placed)), chart, table))
+        return out
+
+    def funnels_intro(self, n_funnels: int) -> str:
+        """What the funnel plots below show, in words (or why there are none)."""
+        if not n_funnels:
+            return (
+                f"No funnel plot places this organisation: a plot needs at least {self.min_orgs} organisations "
+                "with a figure in the same year, and this organisation needs a figure of its own."
+            )
+        return (
+            f"Each plot shows every organisation as a point, by its figure (up) and its size (across); "
+            f"{md_escape(self.name)} is the large labelled point. The curves mark how far from the pooled figure "
+            "of all organisations chance alone would take an organisation of that size: about 1 organisation in "
+            "20 lies outside the inner (dashed) curves by chance, the 95% limits, and about 1 in 500 outside "
+            "the outer (dotted) curves, the 99.8% limits. Smaller organisations scatter more, so the curves "
+            "narrow to the right. Select a point to open that organisation's page."
+        )
+
+    def _fit(self, indicator: int, year: int) -> pd.Series | None:
+        f = self.fits
+        if f is None or f.empty:
+            return None
+        f = f[(f["indicator"] == indicator) & (f["year"] == year)]
+        return f.iloc[0] if len(f) and pd.notna(f["target"].iloc[0]) else None
+
+    def _funnel_sentence(self, ind: Indicator, year: int, me: pd.Series, fit: pd.Series, n: int) -> str:
+        """One plain sentence: where the organisation's figure lies among all organisations."""
+        unit = "percent" if ind.trust.kind == "percentage" else "ratio"
+        pos95, pos998 = me["funnel_position_95"], me["funnel_position_998"]
+        if pos95 == "inside":
+            where = "within the range that chance alone would give an organisation of its size"
+        else:
+            side = "higher" if pos95 == "above" else "lower"
+            judged = position_words(ind, pos95, me["value"])
+            judgement = judged[judged.index("(") :] if "(" in judged else ""
+            where = (
+                f"far {side} than chance alone would give an organisation of its size, a strong signal"
+                if pos998 in ("above", "below")
+                else f"{side} than chance alone would usually give an organisation of its size "
+                "(about 1 organisation in 20 lies this far out by chance)"
+            ) + (f" {judgement}" if judgement else "")
+        return (
+            f"**Indicator {ind.id}: {md_escape(ind.title)}**, {ind.year_phrase(year)}. "
+            f"The figure of {md_escape(self.name)}, {trust_charts.fmt(me['value'], unit)}, lies {where}; "
+            f"the pooled figure of the {n:,} organisations on the plot is {trust_charts.fmt(float(fit['target']), unit)}."
+        )
 
     def trends_html(self) -> str:
         """Trend tests of the gap between the groups, per indicator, with BH q-values."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
 from IPython.display import HTML, Markdown
@@ -27,7 +28,9 @@ from wres.registry import Indicator, Registry, load_registry
 from wres.report import organisation_charts as trust_charts
 from wres.report.csv_safety import to_safe_csv
 from wres.report.html import md_escape
+from wres.report.tables import Column, chart_table, chart_title, number
 from wres.report.words import organisation_value_label as value_label
+from wres.results import ALL_ORGANISATIONS
 
 #: The results this part reads ("organisation_meta" is ``trust_meta.json``, read with
 #: :func:`wres.results.read_meta`).
@@ -152,6 +155,110 @@ def _intro(
     return " ".join(parts)
 
 
+def _unit(ind: Indicator) -> str:
+    return "percent" if ind.trust.kind == "percentage" else "ratio"
+
+
+def funnel_placed(rows: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The organisations a funnel plot of ``year`` draws: those with a finite value and a
+    positive finite precision (the rest have no estimate and are not shown)."""
+    r = rows[rows["year"] == year]
+    v, prec = pd.to_numeric(r["value"], errors="coerce"), pd.to_numeric(r["funnel_precision"], errors="coerce")
+    ok = v.notna() & prec.notna() & (prec > 0) & (v.abs() != float("inf")) & (prec != float("inf"))
+    return r[ok]
+
+
+def limit_words(pos95: object, pos998: object) -> str:
+    """Where a point lies against the funnel limits, in words."""
+    for pos, limit in ((pos998, "99.8%"), (pos95, "95%")):
+        if pos == "above":
+            return f"above the upper {limit} limit"
+        if pos == "below":
+            return f"below the lower {limit} limit"
+    return "within the 95% limits" if pos95 == "inside" else "not placed"
+
+
+def funnel_table(
+    chart: object,
+    rows: pd.DataFrame,
+    ind: Indicator,
+    year: int,
+    *,
+    profile_link: str | None = None,
+    highlight: str | None = None,
+) -> str:
+    """The "Show as table" view of a funnel plot: one row per organisation placed on it, with
+    its value, 95% confidence interval, position against the limits and a link to its profile
+    (``profile_link``: the URL pattern with ``{org_code}``)."""
+    unit = _unit(ind)
+    p = funnel_placed(rows, year).sort_values(["org_name", "org_code"]).copy()
+    p["who"] = [
+        f"{n} (this organisation)" if highlight and c == highlight else str(n)
+        for n, c in zip(p["org_name"], p["org_code"], strict=True)
+    ]
+    p["href"] = [profile_link.format(org_code=quote(str(c), safe="")) if profile_link else "" for c in p["org_code"]]
+    p["mine"] = ["wres-this-organisation" if highlight and c == highlight else "" for c in p["org_code"]]
+    p["value_t"] = p["value"].map(lambda v: trust_charts.fmt(v, unit))
+    p["ci_t"] = [trust_charts.fmt_ci(a, b, unit) for a, b in zip(p["ci_low"], p["ci_high"], strict=True)]
+    p["where"] = [limit_words(a, b) for a, b in zip(p["funnel_position_95"], p["funnel_position_998"], strict=True)]
+    return chart_table(
+        chart_title(chart),
+        p,
+        [
+            Column("who", "Organisation", link="href"),
+            Column("org_code", "Code"),
+            Column("value_t", "Value", css="text-right"),
+            Column("ci_t", "95% confidence interval"),
+            Column("where", "Against the funnel limits"),
+        ],
+        row_header=True,
+        row_class="mine",
+    )
+
+
+def breakdown_table(chart: object, aggregates: pd.DataFrame, ind: Indicator, level: str, year: int) -> str:
+    """The "Show as table" view of a breakdown chart: each region (or type of organisation)
+    of ``year`` with its pooled value, 95% CI and number of organisations, then all
+    organisations (the chart's dashed line)."""
+    unit = _unit(ind)
+    a = aggregates[(aggregates["indicator"] == ind.id) & (aggregates["year"] == year)]
+    sub = a[a["level"] == level].sort_values("value", ascending=False)
+    nat = a[a["level"] == "national"].assign(category=ALL_ORGANISATIONS)
+    show = pd.concat([sub, nat], ignore_index=True)
+    show["value_t"] = show["value"].map(lambda v: trust_charts.fmt(v, unit))
+    show["ci_t"] = [trust_charts.fmt_ci(x, y, unit) for x, y in zip(show["ci_low"], show["ci_high"], strict=True)]
+    words = trust_charts.LEVEL_WORDS.get(level, level)
+    return chart_table(
+        chart_title(chart),
+        show,
+        [
+            Column("category", words[0].upper() + words[1:]),
+            Column("value_t", "Pooled value", css="text-right"),
+            Column("ci_t", "95% confidence interval"),
+            Column("n_orgs", "Organisations", fmt=number("{:,.0f}"), css="text-right"),
+        ],
+        row_header=True,
+    )
+
+
+def share_table(chart: object, share: pd.DataFrame, ind: Indicator) -> str:
+    """The "Show as table" view of the share-in-range chart: one row per report year."""
+    s = share[share["indicator"] == ind.id].sort_values("year").copy()
+    s["year_t"] = s["year"].astype(int).map(ind.year_phrase)
+    s["counts"] = [f"{int(a):,} of {int(b):,}" for a, b in zip(s["n_in_range"], s["n_orgs"], strict=True)]
+    return chart_table(
+        chart_title(chart),
+        s,
+        [
+            Column("year_t", "Year"),
+            Column("counts", "Organisations in the non-adverse range"),
+            Column("share", "Share", fmt=lambda v: _fmt_pct(v), css="text-right"),
+            Column("n_not_estimable", "Without an estimate", fmt=number("{:,.0f}"), css="text-right"),
+        ],
+        row_header=True,
+    )
+
+
 def section(
     indicator_id: int,
     results_dir: str | Path,
@@ -160,6 +267,7 @@ def section(
     heading: bool = True,
     download_folder: str | Path = "downloads",
     index_link: str | None = None,
+    profile_link: str | None = None,
 ) -> list:
     """Displayable parts (Markdown, HTML, charts) for the "Organisations" part of a chapter.
 
@@ -168,6 +276,9 @@ def section(
     likelihoods), and a CSV download of the organisations' figures (written to
     ``download_folder`` relative to the working directory). ``index_link``: a relative URL
     of the organisations index page (e.g. ``"organisations.html"``), linked if given.
+    ``profile_link``: the URL pattern of the profile pages relative to this page (with
+    ``{org_code}``); the funnel's points and its table then link to each organisation's profile.
+    Every chart is followed by its "Show as table" view.
     One Markdown note if there are no organisation data for this indicator.
 
     ``heading``: start with a ``## Organisations`` Markdown output. myst-nb renders a
@@ -199,18 +310,23 @@ def section(
     banner = synthetic_banner_html(results_dir)
     if banner:
         out.append(HTML(banner))
-    out.append(Markdown(_intro(ind, registry, latest, fit, year, deff, min_orgs, n_estimates)))
+    intro = _intro(ind, registry, latest, fit, year, deff, min_orgs, n_estimates)
+    if fit is not None and profile_link:
+        intro += " Select a point, or an organisation in the table under the plot, to open its page."
+    out.append(Markdown(intro))
     if fit is not None:
-        out.append(trust_charts.funnel_chart(rows, limits, ind, registry, year=year, fit=fit, survey_deff=deff))
+        funnel = trust_charts.funnel_chart(
+            rows, limits, ind, registry, year=year, fit=fit, survey_deff=deff, profile_link=profile_link
+        )
+        out += [funnel, HTML(funnel_table(funnel, rows, ind, year, profile_link=profile_link))]
 
     agg = results.read(results_dir, "organisation_aggregates")
     agg = agg[agg["indicator"] == ind.id] if len(agg) else agg
-    breakdowns = (
-        [trust_charts.breakdown_chart(agg, ind, registry, level=lv, year=year) for lv in ("region", "org_type")]
-        if len(agg)
-        else []
-    )
-    breakdowns = [c for c in breakdowns if c is not None]
+    breakdowns = []
+    for lv in ("region", "org_type") if len(agg) else ():
+        chart = trust_charts.breakdown_chart(agg, ind, registry, level=lv, year=year)
+        if chart is not None:
+            breakdowns += [chart, HTML(breakdown_table(chart, agg, ind, lv, year))]
     if breakdowns:
         out.append(
             Markdown(
@@ -239,7 +355,7 @@ def section(
                     "from parity: for a small organisation the interval around its figure is wide."
                 )
             )
-            out.append(chart)
+            out += [chart, HTML(share_table(chart, s, ind))]
 
     out.append(Markdown(_download(rows, ind, registry, download_folder)))
     if index_link:

@@ -7,14 +7,31 @@ from pathlib import Path
 
 import altair as alt
 import pandas as pd
+from IPython.display import HTML
 
 from wres import results
 from wres.report import charts, words
+from wres.report.indicator_page import series_chart_table
+from wres.report.landing_page import STALE_AFTER_YEARS
 from wres.report.page_view import PageView
 from wres.report.tables import Column, html_table
 
 #: The results this page reads (the book hashes them to know when to re-run it).
 READS: tuple[str, ...] = ("national_summary", "national_series", "national_trends")
+
+
+#: The verdicts that name no change, listed after the significant ones.
+_QUIET = ("no significant change", "too few years")
+#: Each verdict as the verb of a sentence: (one indicator, several).
+_VERDICT_VERBS = {
+    "improving": ("is improving", "are improving"),
+    "worsening": ("is worsening", "are worsening"),
+    "increasing": ("is increasing", "are increasing"),
+    "decreasing": ("is decreasing", "are decreasing"),
+    "crossed parity": ("has crossed parity", "have crossed parity"),
+    "no significant change": ("shows no significant change", "show no significant change"),
+    "too few years": ("has too few years to test", "have too few years to test"),
+}
 
 
 class Overview(PageView):
@@ -25,12 +42,61 @@ class Overview(PageView):
     def title(self) -> str:
         return f"# Overview: the {words.count_words(len(self.registry.indicators))} indicators at a glance"
 
-    def headline(self) -> str:
-        counts = self.summary["verdict"].value_counts()
-        parts = [f"{n} {v}" for v, n in counts.items()]
-        n = words.count_words(len(self.registry.indicators))
+    def newest_year(self) -> int | None:
+        """The newest WRES report year with a national figure of any indicator."""
+        years = self.summary.loc[self.summary["n_years"] > 0, "latest_year"]
+        return int(years.max()) if len(years) else None
+
+    def _which(self, ids: list[int], titles: bool) -> str:
+        """Indicator numbers as :func:`words.id_list` writes them, with their titles if ``titles``."""
+        if titles:
+            named = [f"{self.registry.indicator(i).title} (indicator {i})" for i in ids]
+            return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+        return f"indicator{'s' if len(ids) > 1 else ''} {words.id_list(ids)}"
+
+    def verdict_sentences(self) -> str:
+        """Each verdict with the indicators that have it: a significant verdict first, with the
+        indicators' titles; then no significant change; then too few years."""
+        order = [v for v in self.summary["verdict"].unique() if v not in _QUIET] + [
+            v for v in _QUIET if v in set(self.summary["verdict"])
+        ]
+        out = []
+        for verdict in order:
+            ids = [int(i) for i in self.summary.loc[self.summary["verdict"] == verdict, "indicator"]]
+            one, many = _VERDICT_VERBS.get(verdict, (f"is {verdict}", f"are {verdict}"))
+            which = self._which(ids, titles=verdict not in _QUIET)
+            verb = f"{words.count_words(len(ids))} {one if len(ids) == 1 else many}"
+            out.append(f"{verb} ({which})" if verdict in _QUIET else f"{verb}: {which}")
+        return "; ".join(out)
+
+    def stale_sentence(self) -> str:
+        """The indicators whose latest national figure is :data:`STALE_AFTER_YEARS` or more
+        report years older than the newest data ("" if none), as the landing page calls them
+        out: a year's lag is how the WRES publishes."""
+        newest = self.newest_year()
+        s = self.summary[
+            (self.summary["n_years"] > 0) & (self.summary["latest_year"] <= (newest or 0) - STALE_AFTER_YEARS)
+        ]
+        if s.empty:
+            return ""
+        items = [
+            f"indicator {int(r.indicator)} since the {self.registry.indicator(int(r.indicator)).year_phrase(int(r.latest_year))}"
+            for r in s.sort_values(["latest_year", "indicator"]).itertuples()
+        ]
         return (
-            f"**Of the {n} {self.registry.standard.short_name} indicators' headline series, {'; '.join(parts)}.** "
+            f"Some figures are old: the newest data are for WRES report {newest}, but there is no national figure for "
+            + ", ".join(items[:-1])
+            + (" or " if len(items) > 1 else "")
+            + items[-1]
+            + "."
+        )
+
+    def headline(self) -> str:
+        n = words.count_words(len(self.registry.indicators))
+        stale = self.stale_sentence()
+        return (
+            f"**Of the {n} {self.registry.standard.short_name} indicators' headline series, "
+            f"{self.verdict_sentences()}.** {stale + ' ' if stale else ''}"
             "A trend is called real only when it passes a significance test with the false discovery rate "
             "controlled across this family of headline series, one for each indicator; for ratios and gaps "
             'between groups, improving means moving towards parity. "Too few years" means fewer comparable '
@@ -43,10 +109,11 @@ class Overview(PageView):
             ind = self.registry.indicator(int(r.indicator))
             pct = "%" if r.unit == "percent" else ""
             if int(r.n_years) == 0:
-                latest, change = "no figure", "—"
+                latest, change, when = "no figure", "—", ""
             else:
-                latest = f"{words.fmt_value(r.latest_value, r.unit)}{pct} ({ind.year_phrase(int(r.latest_year))})"
-                unit = "points" if r.unit in ("percent", "percentage points") else ""
+                latest = f"{words.fmt_value(r.latest_value, r.unit)}{pct}"
+                when = self.age_words(ind, int(r.latest_year))
+                unit = "percentage points" if r.unit in ("percent", "percentage points") else ""
                 change = (
                     f"{r.change:+.2f} {unit} since {ind.year_phrase(int(r.first_year))} "
                     f"({words.fmt_value(r.first_value, r.unit)}{pct})"
@@ -58,6 +125,7 @@ class Overview(PageView):
                     "href": f"{ind.slug}.html",
                     "series": r.label,
                     "latest": latest,
+                    "when": when,
                     "change": change,
                     "verdict": words.VERDICT_ICON.get(r.verdict, r.verdict),
                     "row_class": f"verdict-{r.verdict.replace(' ', '-')}",
@@ -71,7 +139,7 @@ class Overview(PageView):
             [
                 Column("id", "#"),
                 Column("title", "Indicator", link="href", note="series"),
-                Column("latest", "Latest"),
+                Column("latest", "Latest", note="when"),
                 Column("change", "Change"),
                 Column("verdict", "Trend verdict", wrap="strong"),
             ],
@@ -81,13 +149,32 @@ class Overview(PageView):
             row_class="row_class",
         )
 
-    def relative_likelihood_chart(self) -> alt.LayerChart:
+    def age_words(self, ind, year: int) -> str:
+        """Which year a latest figure is, and how old against the newest data."""
+        newest = self.newest_year() or year
+        if year >= newest:
+            return f"{ind.year_phrase(year)}, the newest data"
+        gap = newest - year
+        return f"{ind.year_phrase(year)}: no figure since, {gap} report {'year' if gap == 1 else 'years'} old"
+
+    def relative_likelihood_chart_parts(self) -> list:
+        """The relative-likelihood chart and its "Show as table" view."""
+        chart = self.relative_likelihood_chart()
         rl = [i for i in self.registry.indicators if i.is_relative_likelihood]
+        df = self._rl_series(rl)
+        return [chart, HTML(series_chart_table(chart, df, rl[0], unit="ratio"))]
+
+    def _rl_series(self, rl: list) -> pd.DataFrame:
         df = self.series[
             self.series["indicator"].isin([i.id for i in rl])
             & self.series["series"].isin([i.headline_series for i in rl])
         ].copy()
         df["label"] = df["indicator"].map({i.id: f"Indicator {i.id}: {i.title}" for i in rl})
+        return df
+
+    def relative_likelihood_chart(self) -> alt.LayerChart:
+        rl = [i for i in self.registry.indicators if i.is_relative_likelihood]
+        df = self._rl_series(rl)
         ids = words.id_list([i.id for i in rl])
         return charts.series_chart(df, rl[0], f"Relative likelihoods for indicators {ids}, England", unit="ratio")
 

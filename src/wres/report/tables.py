@@ -82,7 +82,7 @@ def _anchor(text: str, href: object) -> str:
     return f'<a href="{_esc(href)}"{rel}>{_esc(text)}</a>'
 
 
-def _cell(col: Column, row: pd.Series) -> str:
+def _cell(col: Column, row: dict) -> str:
     v = row[col.key]
     if isinstance(v, (list, tuple)):
         hrefs = row[col.link] if col.link else [None] * len(v)
@@ -109,20 +109,24 @@ def html_table(
     row_attrs: dict[str, str] | None = None,
     table_id: str | None = None,
     empty: str = "<p>None.</p>",
+    label_region: bool = False,
 ) -> str:
     """``df`` as an HTML table of ``columns`` (``empty`` when it has no rows).
 
     ``caption``: what the table shows (plain text, escaped). ``css``: the ``wres-…`` class.
     ``row_header``: the first column heads its row. ``row_class``: frame column with a class
     for each ``<tr>``; ``row_attrs``: ``<tr>`` attribute name -> frame column (e.g.
-    ``{"data-search": "search"}``). ``table_id``: the table's ``id``."""
+    ``{"data-search": "search"}``). ``table_id``: the table's ``id``. ``label_region``: also
+    name the scroll region with ``aria-label`` (the caption), for a table inside a closed
+    ``<details>``, whose caption is not rendered and so names nothing until it opens."""
     if df.empty:
         return empty
     head = "".join(f'<th scope="col">{_esc(c.title)}</th>' for c in columns)
     body = []
-    for _, row in df.iterrows():
+    # Plain dicts, not iterrows' Series: a profile's tables hold thousands of cells.
+    for row in df.to_dict("records"):
         attrs = ""
-        if row_class:
+        if row_class and str(row[row_class]):
             attrs += f' class="{_esc(row[row_class])}"'
         for name, key in (row_attrs or {}).items():
             attrs += f' {name}="{_esc(row[key])}"'
@@ -138,8 +142,38 @@ def html_table(
     # reader can name (WCAG 2.1.1; axe scrollable-region-focusable): the region is labelled by
     # the caption, whose id is derived from the table so that a page is the same every build.
     cap_id = "wres-cap-" + hashlib.sha1(f"{css}|{caption}|{head}|{len(df)}".encode()).hexdigest()[:12]
+    label = f' aria-label="{_esc(caption)}"' if label_region else ""
     return (
-        f'<div class="wres-table-scroll" role="region" tabindex="0" aria-labelledby="{cap_id}">'
+        f'<div class="wres-table-scroll" role="region" tabindex="0"{label} aria-labelledby="{cap_id}">'
         f'<table class="table {_esc(css)}"{ident}><caption id="{cap_id}">{_esc(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+#: The class of the "Show as table" toggle after every chart (``book/assets/css/wres.css``).
+CHART_TABLE_CLASS = "wres-chart-table"
+
+
+def chart_title(chart: object) -> str:
+    """A chart's title as plain text ("" if it has none): an Altair chart's ``title`` is a
+    string, a ``Title`` (whose ``text`` may be a list of lines) or undefined."""
+    title = getattr(chart, "title", None)
+    text = getattr(title, "text", title)
+    if isinstance(text, (list, tuple)):
+        text = " ".join(str(t) for t in text)
+    return text if isinstance(text, str) else ""
+
+
+def chart_table(title: str, df: pd.DataFrame, columns: Sequence[Column], **table_args) -> str:
+    """The text view of one chart: a native ``<details>`` toggle ("Show as table: <title>")
+    holding ``df`` as a table of ``columns``. No script: the browser opens and closes it, by
+    mouse or keyboard (Enter or Space on the summary). ``table_args`` go to :func:`html_table`
+    (``caption`` defaults to the chart title)."""
+    table_args.setdefault("caption", f"The figures of the chart: {title}")
+    table_args.setdefault("css", "wres-chart-data")
+    table_args.setdefault("empty", "<p>The chart has no figures.</p>")
+    table_args.setdefault("label_region", True)
+    return (
+        f'<details class="{CHART_TABLE_CLASS}"><summary>Show as table: {_esc(title)}</summary>'
+        f"{html_table(df, columns, **table_args)}</details>"
     )
