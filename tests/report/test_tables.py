@@ -38,7 +38,11 @@ def test_table_is_accessible_and_escapes_every_value():
     )
     assert region and region.group(1) == region.group(2)  # the scroll region is named by the caption
     assert out.endswith("</table></div>")
-    assert '<th scope="col">Name &lt;1&gt;</th><th scope="col">Value</th>' in out
+    assert '<th scope="col">Name &lt;1&gt;</th> <th scope="col">Value</th>' in out
+    # Search snippets are the page's textContent: cells must not run together.
+    from bs4 import BeautifulSoup
+
+    assert "Name <1> Value" in BeautifulSoup(out, "html.parser").get_text()
     assert "<script>" not in out and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in out
     assert 'href="https://x.example/?a=1&amp;b=&quot;2&quot;" rel="noopener"' in out
     assert '<th scope="row"><a ' in out  # first column heads its row

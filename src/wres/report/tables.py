@@ -121,7 +121,10 @@ def html_table(
     ``<details>``, whose caption is not rendered and so names nothing until it opens."""
     if df.empty:
         return empty
-    head = "".join(f'<th scope="col">{_esc(c.title)}</th>' for c in columns)
+    # Cells and rows apart by whitespace, which a table's layout ignores: Sphinx's search
+    # makes its result snippets from the page's textContent, which would run "a</td><td>b"
+    # together as "ab".
+    head = " ".join(f'<th scope="col">{_esc(c.title)}</th>' for c in columns)
     body = []
     # Plain dicts, not iterrows' Series: a profile's tables hold thousands of cells.
     for row in df.to_dict("records"):
@@ -136,7 +139,7 @@ def html_table(
             scope = ' scope="row"' if tag == "th" else ""
             cls = f' class="{_esc(c.css)}"' if c.css else ""
             cells.append(f"<{tag}{scope}{cls}>{_cell(c, row)}</{tag}>")
-        body.append(f"<tr{attrs}>{''.join(cells)}</tr>")
+        body.append(f"<tr{attrs}>{' '.join(cells)}</tr>")
     ident = f' id="{_esc(table_id)}"' if table_id else ""
     # A table wider than a phone scrolls inside a region a keyboard can reach and a screen
     # reader can name (WCAG 2.1.1; axe scrollable-region-focusable): the region is labelled by
@@ -146,7 +149,7 @@ def html_table(
     return (
         f'<div class="wres-table-scroll" role="region" tabindex="0"{label} aria-labelledby="{cap_id}">'
         f'<table class="table {_esc(css)}"{ident}><caption id="{cap_id}">{_esc(caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+        f"<thead><tr>{head}</tr></thead><tbody>{chr(10).join(body)}</tbody></table></div>"
     )
 
 
