@@ -151,7 +151,7 @@ _CHROME_JS = r"""() => {
       return r.width > 0 && r.height > 0 && cs.visibility !== 'hidden'; };
   const name = (e) => window.__wres_describe(e) + ' "' + e.innerText.replace(/\s+/g, ' ').trim().slice(0, 40) + '"';
   return {
-    search: Array.from(document.querySelectorAll('.search-button-field, .search-button, input[type="search"]'))
+    search: Array.from(document.querySelectorAll('.search-button-field, .search-button, form.bd-search input'))
       .filter(shown).map(name),
     h1: Array.from(document.querySelectorAll('h1')).filter(shown).map(name),
   };
@@ -248,6 +248,51 @@ def _tab_through(page) -> list[dict]:
     return out
 
 
+# Charts and toggles in document order, with what the test needs of each.
+_SEQUENCE_JS = r"""() => Array.from(document.querySelectorAll(
+    '.bd-article .wres-chart, .bd-article details.wres-chart-table')).map(e => e.matches('details')
+  ? {kind: 'table', summary: e.querySelector(':scope > summary').innerText.trim(),
+     tabindex: e.querySelector(':scope > summary').tabIndex}
+  : {kind: 'chart', label: (e.querySelector('[role="img"]') || e).getAttribute('aria-label') || ''})"""
+
+# The open toggles' tables: rows of cell texts, with each cell's link.
+_CHART_TABLES_JS = r"""() => Array.from(document.querySelectorAll('.bd-article details.wres-chart-table')).map(d => ({
+  summary: d.querySelector(':scope > summary').innerText.trim(),
+  open: d.open,
+  height: d.querySelector('table') ? d.querySelector('table').getBoundingClientRect().height : 0,
+  head: Array.from(d.querySelectorAll('thead th')).map(c => c.innerText.trim()),
+  rows: Array.from(d.querySelectorAll('tbody tr')).map(r => Array.from(r.cells).map(c => ({
+    text: c.innerText.trim(), href: c.querySelector('a') ? c.querySelector('a').getAttribute('href') : null})))
+}))"""
+
+
+# The text of the article that the first screen shows (not inside a closed toggle or a chart).
+_FIRST_SCREEN_JS = r"""(h) => {
+  const out = [];
+  const walk = document.createTreeWalker(document.querySelector('.bd-article') || document.querySelector('main') || document.body,
+      NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const el = n.parentElement;
+    if (!el || el.closest('details:not([open]), script, style, .wres-chart')) continue;
+    const range = document.createRange();
+    range.selectNodeContents(n);
+    const r = range.getBoundingClientRect();
+    if (r.height && r.top < h && r.bottom > 0 && getComputedStyle(el).visibility !== 'hidden') out.push(n.textContent);
+  }
+  return out.join(' ');
+}"""
+
+
+def open_chart_tables(page) -> list[dict]:
+    """Open every toggle with the keyboard (focus its summary, press Enter); return the tables."""
+    summaries = page.locator(".bd-article details.wres-chart-table > summary")
+    for i in range(summaries.count()):
+        s = summaries.nth(i)
+        s.focus()
+        page.keyboard.press("Enter")
+    return page.evaluate(_CHART_TABLES_JS)
+
+
 _UNSCROLL_JS = """() => { window.scrollTo(0, 0);
   for (const e of document.querySelectorAll('.wres-table-scroll')) e.scrollLeft = 0; }"""
 
@@ -260,8 +305,10 @@ class PageAudit:
 
         self.rel = rel
         self.violations: dict[str, list[dict]] = {}
+        self.first_screen: dict[str, str] = {}
         context, page = open_offline(browser, base_url, rel, viewport=DESKTOP)
         try:
+            self.first_screen["1280 px"] = page.evaluate(_FIRST_SCREEN_JS, DESKTOP["height"])
             page.evaluate(_COMMON_JS)
             self.desktop_tables = page.evaluate(_TABLES_JS)
             self.desktop_verdicts = page.evaluate(_VERDICT_JS)
@@ -275,10 +322,16 @@ class PageAudit:
             page.set_viewport_size({"width": PRINT_WIDTH, "height": 1000})
             page.wait_for_timeout(100)
             self.print = page.evaluate(_PRINT_JS, CHART_SELECTOR)
+            # Last, as they change the page: every chart's "Show as table" toggle, opened by keyboard.
+            page.emulate_media(media="screen")
+            page.set_viewport_size(DESKTOP)
+            self.chart_sequence = page.evaluate(_SEQUENCE_JS)
+            self.chart_tables = open_chart_tables(page)
         finally:
             context.close()
         context, page = open_offline(browser, base_url, rel, viewport=PHONE)
         try:
+            self.first_screen["390 px"] = page.evaluate(_FIRST_SCREEN_JS, PHONE["height"])
             page.evaluate(_COMMON_JS)
             self.phone_tables = page.evaluate(_TABLES_JS)
             self.phone_charts = page.evaluate(_CHARTS_JS, CHART_SELECTOR)

@@ -20,29 +20,11 @@ import pytest
 from wres.registry import load_registry
 
 from .conftest import READER_SITES, REPO_ROOT, open_offline
+from .page_audit import PHONE, VIEWPORTS, audit_of, open_chart_tables
 
 pytestmark = pytest.mark.browser
 
 REG = load_registry()
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-
-# Charts and toggles in document order, with what the test needs of each.
-_SEQUENCE_JS = r"""() => Array.from(document.querySelectorAll(
-    '.bd-article .wres-chart, .bd-article details.wres-chart-table')).map(e => e.matches('details')
-  ? {kind: 'table', summary: e.querySelector(':scope > summary').innerText.trim(),
-     tabindex: e.querySelector(':scope > summary').tabIndex}
-  : {kind: 'chart', label: (e.querySelector('[role="img"]') || e).getAttribute('aria-label') || ''})"""
-
-# The open toggles' tables: rows of cell texts, with each cell's link.
-_TABLES_JS = r"""() => Array.from(document.querySelectorAll('.bd-article details.wres-chart-table')).map(d => ({
-  summary: d.querySelector(':scope > summary').innerText.trim(),
-  open: d.open,
-  height: d.querySelector('table') ? d.querySelector('table').getBoundingClientRect().height : 0,
-  head: Array.from(d.querySelectorAll('thead th')).map(c => c.innerText.trim()),
-  rows: Array.from(d.querySelectorAll('tbody tr')).map(r => Array.from(r.cells).map(c => ({
-    text: c.innerText.trim(), href: c.querySelector('a') ? c.querySelector('a').getAttribute('href') : null})))
-}))"""
 
 
 def _results_dir(site: str) -> Path:
@@ -57,16 +39,6 @@ def _csv(site: str, name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-def _open_all(page) -> list[dict]:
-    """Open every toggle with the keyboard (focus its summary, press Enter); return the tables."""
-    summaries = page.locator(".bd-article details.wres-chart-table > summary")
-    for i in range(summaries.count()):
-        s = summaries.nth(i)
-        s.focus()
-        page.keyboard.press("Enter")
-    return page.evaluate(_TABLES_JS)
-
-
 def _shown(value: float, unit: str) -> str:
     """A series value as the chart's table prints it (worked out here, not by the package)."""
     return f"{value:.1f}%" if unit == "percent" else (f"{value:.1f}" if unit == "percentage points" else f"{value:.2f}")
@@ -76,33 +48,26 @@ def test_every_chart_is_followed_by_a_keyboard_table_toggle(reader_page, reader_
     site, rel = reader_page
     if rel == "<site-missing>":
         pytest.fail(f"{site} site not built: {READER_SITES[site]()}", pytrace=False)
-    context, page = open_offline(reader_browser, site_servers.base_url(site), rel, viewport=DESKTOP)
-    try:
-        seq = page.evaluate(_SEQUENCE_JS)
-        for i, item in enumerate(seq):
-            if item["kind"] != "chart":
-                continue
-            nxt = seq[i + 1] if i + 1 < len(seq) else None
-            assert nxt and nxt["kind"] == "table", f"{site}:{rel}: chart {item['label'][:80]!r} has no table toggle"
-            assert nxt["summary"].startswith("Show as table: "), nxt["summary"]
-            title = nxt["summary"].removeprefix("Show as table: ")
-            assert title and title in item["label"], (title, item["label"][:160])
-            assert nxt["tabindex"] >= 0  # the summary is in the tab order
-        assert sum(s["kind"] == "table" for s in seq) == sum(s["kind"] == "chart" for s in seq), seq
-        tables = _open_all(page)
-        for t in tables:
-            assert t["open"], f"{site}:{rel}: Enter on the summary did not open {t['summary']!r}"
-            assert t["height"] > 0 and t["rows"], f"{site}:{rel}: {t['summary']!r} shows no rows"
-    finally:
-        context.close()
+    audit = audit_of(site, rel, reader_browser, site_servers)
+    seq = audit.chart_sequence
+    for i, item in enumerate(seq):
+        if item["kind"] != "chart":
+            continue
+        nxt = seq[i + 1] if i + 1 < len(seq) else None
+        assert nxt and nxt["kind"] == "table", f"{site}:{rel}: chart {item['label'][:80]!r} has no table toggle"
+        assert nxt["summary"].startswith("Show as table: "), nxt["summary"]
+        title = nxt["summary"].removeprefix("Show as table: ")
+        assert title and title in item["label"], (title, item["label"][:160])
+        assert nxt["tabindex"] >= 0  # the summary is in the tab order
+    assert sum(s["kind"] == "table" for s in seq) == sum(s["kind"] == "chart" for s in seq), seq
+    for t in audit.chart_tables:
+        assert t["open"], f"{site}:{rel}: Enter on the summary did not open {t['summary']!r}"
+        assert t["height"] > 0 and t["rows"], f"{site}:{rel}: {t['summary']!r} shows no rows"
 
 
-def _page_tables(browser, servers, site: str, rel: str, viewport=DESKTOP) -> list[dict]:
-    context, page = open_offline(browser, servers.base_url(site), rel, viewport=viewport)
-    try:
-        return _open_all(page)
-    finally:
-        context.close()
+def _page_tables(browser, servers, site: str, rel: str) -> list[dict]:
+    """The page's chart tables, opened by keyboard (measured once per page, see page_audit)."""
+    return audit_of(site, rel, browser, servers).chart_tables
 
 
 @pytest.mark.parametrize("site", ["national", "demo"])
@@ -223,37 +188,19 @@ TERMS = (
     *EXPLAINED,
 )
 
-_FIRST_SCREEN_JS = r"""(h) => {
-  const out = [];
-  const walk = document.createTreeWalker(document.querySelector('.bd-article'), NodeFilter.SHOW_TEXT);
-  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
-    const el = n.parentElement;
-    if (!el || el.closest('details:not([open]), script, style, .wres-chart')) continue;
-    const range = document.createRange();
-    range.selectNodeContents(n);
-    const r = range.getBoundingClientRect();
-    if (r.height && r.top < h && r.bottom > 0 && getComputedStyle(el).visibility !== 'hidden') out.push(n.textContent);
-  }
-  return out.join(' ');
-}"""
 
-
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280x900", "390x844"])
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_profile_first_screens_explain_every_statistical_term(viewport, reader_browser, site_servers):
     site_dir = READER_SITES["demo"]()
     profiles = sorted(p.relative_to(site_dir).as_posix() for p in (site_dir / "book/generated/orgs").glob("*.html"))
     assert profiles
     for rel in profiles:
-        context, page = open_offline(reader_browser, site_servers.base_url("demo"), rel, viewport=viewport)
-        try:
-            text = re.sub(r"\s+", " ", page.evaluate(_FIRST_SCREEN_JS, viewport["height"]))
-        finally:
-            context.close()
+        text = re.sub(r"\s+", " ", audit_of("demo", rel, reader_browser, site_servers).first_screen[viewport])
         for term in TERMS:
             if not re.search(term, text):
                 continue
             plain = EXPLAINED.get(term)
-            assert plain and plain in text, f"{rel} at {viewport['width']} px: {term!r} unexplained in {text[:600]!r}"
+            assert plain and plain in text, f"{rel} at {viewport}: {term!r} unexplained in {text[:600]!r}"
 
 
 #: Pages whose toggles are audited open: one of each kind of chart table.
@@ -271,7 +218,7 @@ def test_axe_finds_no_serious_violation_with_every_table_open(site, rel, reader_
 
     context, page = open_offline(reader_browser, site_servers.base_url(site), rel, viewport=PHONE)
     try:
-        assert _open_all(page)
+        assert open_chart_tables(page)
         found = Axe().run(page).response["violations"]
     finally:
         context.close()

@@ -120,7 +120,8 @@ def test_every_verdict_is_visible(audit, viewport):
 
 @pytest.mark.parametrize("viewport", ["1280 px", "390 px"])
 def test_one_search_box_and_one_title(audit, viewport):
-    """A reader sees one search control and one page title (h1), not two of either."""
+    """A reader sees one control for searching the site and one page title (h1), not two of
+    either. (A box that filters a page's own table, as on the organisations index, is not one.)"""
     chrome = audit.desktop_chrome if viewport == "1280 px" else audit.phone_chrome
     problems = [
         f"{viewport}: {len(chrome[k])} visible {what}: {chrome[k]}"
