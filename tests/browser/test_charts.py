@@ -245,6 +245,21 @@ def funnel_site(tmp_path_factory):
     shutil.rmtree(root, ignore_errors=True)
 
 
+def _point_centre(page, which: str) -> dict:
+    """Screen position of a point of the first chart's symbol marks: the first point of the
+    first mark group (an organisation), or the ``last`` group's (the ringed organisation)."""
+    return page.evaluate(
+        """(which) => {
+          const groups = document.querySelector('.wres-chart svg').querySelectorAll('g.mark-symbol.role-mark');
+          const p = groups[which === 'last' ? groups.length - 1 : 0].querySelector('path');
+          p.scrollIntoView({block: 'center'});
+          const r = p.getBoundingClientRect();
+          return {x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2};
+        }""",
+        which,
+    )
+
+
 def test_funnel_points_link_to_profiles_under_the_page_policy(reader_browser, funnel_site):
     root, biggest = funnel_site
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
@@ -261,14 +276,7 @@ def test_funnel_points_link_to_profiles_under_the_page_policy(reader_browser, fu
             ".map(t => t.textContent)"
         )
         assert labels == [biggest]
-        target = page.evaluate(
-            """() => {
-              const p = document.querySelector('.wres-chart svg g.mark-symbol.role-mark path');
-              p.scrollIntoView({block: 'center'});
-              const r = p.getBoundingClientRect();
-              return {x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2};
-            }"""
-        )
+        target = _point_centre(page, "first")
         # Vega shows the pointer while the mouse is over a linked point.
         page.mouse.move(target["x"], target["y"])
         page.wait_for_timeout(200)
@@ -277,15 +285,7 @@ def test_funnel_points_link_to_profiles_under_the_page_policy(reader_browser, fu
         )
         assert cursor == "pointer"
         # The ringed organisation's tooltip gives its counts, legibly and inside the screen.
-        ring = page.evaluate(
-            """() => {
-              const groups = document.querySelector('.wres-chart svg').querySelectorAll('g.mark-symbol.role-mark');
-              const p = groups[groups.length - 1].querySelector('path');
-              p.scrollIntoView({block: 'center'});
-              const r = p.getBoundingClientRect();
-              return {x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2};
-            }"""
-        )
+        ring = _point_centre(page, "last")
         page.mouse.move(ring["x"], ring["y"])
         page.wait_for_selector("#vg-tooltip-element.visible", timeout=5_000)
         tip = page.evaluate(
@@ -294,14 +294,7 @@ def test_funnel_points_link_to_profiles_under_the_page_policy(reader_browser, fu
         )
         assert biggest in tip["text"] and "Size" in tip["text"] and " of " in tip["text"], tip["text"]
         assert tip["size"] >= 12 and tip["left"] >= 0 and tip["right"] <= WIDTHS["phone"]["width"], tip
-        target = page.evaluate(
-            """() => {
-              const p = document.querySelector('.wres-chart svg g.mark-symbol.role-mark path');
-              p.scrollIntoView({block: 'center'});
-              const r = p.getBoundingClientRect();
-              return {x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2};
-            }"""
-        )
+        target = _point_centre(page, "first")
         page.mouse.move(target["x"], target["y"])
         page.wait_for_timeout(200)
         with page.expect_navigation(timeout=10_000):

@@ -466,25 +466,21 @@ class OrgProfile:
 
     def charts(self) -> list:
         """One small chart per indicator: its value over time against all organisations."""
-        out = []
-        for ind in self.indicators():
-            r = self.rows[self.rows["indicator"] == ind.id]
-            nat = self.national[self.national["indicator"] == ind.id] if len(self.national) else self.national
-            c = trust_charts.profile_chart(r, nat, ind, self.registry, org_label=self.name, peers=self.n_orgs_total > 1)
-            if c is not None:
-                out.append(c)
-        return out
+        return [chart for chart, _ in self._charts(with_tables=False)]
 
     def charts_with_tables(self) -> list[tuple[object, str]]:
         """Each chart of :meth:`charts` with its "Show as table" view: one row per year with
         the organisation's value, its 95% confidence interval and the value of all organisations."""
+        return self._charts(with_tables=True)
+
+    def _charts(self, with_tables: bool) -> list[tuple[object, str]]:
         out = []
         for ind in self.indicators():
             r = self.rows[self.rows["indicator"] == ind.id]
             nat = self.national[self.national["indicator"] == ind.id] if len(self.national) else self.national
             c = trust_charts.profile_chart(r, nat, ind, self.registry, org_label=self.name, peers=self.n_orgs_total > 1)
             if c is not None:
-                out.append((c, self._over_time_table(c, ind, r, nat)))
+                out.append((c, self._over_time_table(c, ind, r, nat) if with_tables else ""))
         return out
 
     def _over_time_table(self, chart: object, ind: Indicator, r: pd.DataFrame, nat: pd.DataFrame) -> str:
