@@ -2,7 +2,7 @@
 version, and links to the changes-and-corrections page, which exists."""
 
 import re
-from datetime import date
+from datetime import date, datetime
 from importlib.metadata import version
 
 import pytest
@@ -41,7 +41,12 @@ def test_every_page_has_date_latest_year_version_and_the_corrections_link(site, 
         href = re.search(r'href="([^"]+)">Changes and corrections', meta.group(1)).group(1)
         assert (page.parent / href).resolve().is_file(), (page, href)
     corrections = (site / "book" / "corrections.html").read_text(encoding="utf-8")
-    assert "Changes and corrections" in corrections and "<table" in corrections
+    assert "Changes and corrections" in corrections
+    # Entries under dated headings, newest first (a list reads on a phone; a table scrolled).
+    dates = [
+        datetime.strptime(d, "%d %B %Y").date() for d in re.findall(r"<h2>(\d{1,2} [A-Z][a-z]+ \d{4})<a", corrections)
+    ]
+    assert len(dates) >= 2 and dates == sorted(dates, reverse=True), dates
 
 
 def test_meta_line_escapes_what_it_prints():
