@@ -10,7 +10,6 @@ import pytest
 
 from wres.book import reads
 from wres.book.reads import (
-    FALLBACK_FILES,
     ReadsError,
     chapter_files,
     keys_to_files,
@@ -78,13 +77,7 @@ def test_union_over_pages_keeps_first_seen_order(toy_package):
     )
 
 
-def test_absent_reads_fall_back_to_the_old_lists(toy_package, monkeypatch):
-    monkeypatch.setitem(FALLBACK_FILES, "silent", ("national_figures.csv",))
-    assert page_files("silent", toy_package) == ("national_figures.csv",)
-
-
-def test_absent_reads_without_fallback_is_an_error(toy_package, monkeypatch):
-    monkeypatch.delitem(FALLBACK_FILES, "silent", raising=False)
+def test_absent_reads_is_an_error(toy_package):
     with pytest.raises(ReadsError, match="declares no READS"):
         page_files("silent", toy_package)
 

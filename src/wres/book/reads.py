@@ -20,36 +20,6 @@ from pathlib import Path
 
 REPORT_PACKAGE = "wres.report"
 
-# Until every page module declares READS, the files each one read in the single-module
-# pipeline (file names in results/), so the incremental build stays as safe as it was.
-_NATIONAL = (
-    "national_figures.csv",
-    "national_series.csv",
-    "national_trends.csv",
-    "national_fits.csv",
-    "breakdowns.csv",
-)
-_ORGANISATION = (
-    "trust_indicators.csv",
-    "trust_trends.csv",
-    "trust_aggregates.csv",
-    "trust_share_in_range.csv",
-    "trust_funnel_fits.csv",
-    "trust_funnel_limits.csv",
-    "trust_orgs.csv",
-    "trust_meta.json",
-)
-_QUALITY = ("quality_accounts.csv", "quality_reasons.csv", "quality_churn.csv", "quality_unknown_ethnicity.csv")
-FALLBACK_FILES: dict[str, tuple[str, ...]] = {
-    "overview_page": (*_NATIONAL, *_ORGANISATION),
-    "indicator_page": (*_NATIONAL, *_ORGANISATION),
-    "changes_page": ("national_changes.csv", "trust_changes.csv", *_ORGANISATION),
-    "data_page": ("national_figures.csv",),
-    "quality_page": (*_QUALITY, *_ORGANISATION),
-    "organisation_page": _ORGANISATION,
-    "organisation_section": _ORGANISATION,
-}
-
 
 class ReadsError(ValueError):
     """A page module's READS cannot be found or worked out from its source."""
@@ -142,9 +112,7 @@ def page_files(page: str, package: str = REPORT_PACKAGE) -> tuple[str, ...]:
     """The results files (names in ``results/``) the page module ``package.page`` reads."""
     keys = declared_reads(f"{package}.{page}")
     if keys is None:
-        if page not in FALLBACK_FILES:
-            raise ReadsError(f"{package}.{page} declares no READS (a tuple of wres.results keys)")
-        return FALLBACK_FILES[page]
+        raise ReadsError(f"{package}.{page} declares no READS (a tuple of wres.results keys)")
     return keys_to_files(keys, where=f"{package}.{page}.READS")
 
 
