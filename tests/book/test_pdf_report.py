@@ -132,17 +132,9 @@ def test_report_fetches_nothing_from_a_network():
 
 def test_names_from_data_are_escaped(tmp_path):
     """An organisation called like markup reaches the HTML as text, never as elements."""
-    from wres.report.pdf_report import Stamp, organisation_report_html
+    from wres.report.pdf_report import ORGANISATION_READS, Stamp, organisation_report_html
 
-    for key in (
-        "organisation_indicators",
-        "organisation_trends",
-        "organisation_aggregates",
-        "organisation_funnel_fits",
-        "organisations",
-        "national_series",
-        "national_summary",
-    ):
+    for key in ORGANISATION_READS:
         shutil.copy(results.path(DEMO_RESULTS, key), tmp_path)
     shutil.copy(DEMO_RESULTS / results.ORGANISATION_META, tmp_path)
     ti = pd.read_csv(results.path(tmp_path, "organisation_indicators"), dtype=str, keep_default_na=False)

@@ -522,19 +522,20 @@ def _table(head: list[str], rows: list[list[str]], caption: str) -> str:
     return f"<table><caption>{caption}</caption><thead><tr>{th}</tr></thead><tbody>{trs}</tbody></table>"
 
 
+#: The results an organisation's report reads (catalogue keys).
+ORGANISATION_READS: tuple[str, ...] = (
+    "organisation_indicators",
+    "organisation_trends",
+    "organisation_aggregates",
+    "organisation_funnel_fits",
+    "organisations",
+    "national_series",
+    "national_summary",
+)
+
+
 def _load_organisation(results_dir: Path, org_code: str) -> dict[str, pd.DataFrame]:
-    frames = {
-        k: results.read(results_dir, k)
-        for k in (
-            "organisation_indicators",
-            "organisation_trends",
-            "organisation_aggregates",
-            "organisation_funnel_fits",
-            "organisations",
-            "national_series",
-            "national_summary",
-        )
-    }
+    frames = {k: results.read(results_dir, k) for k in ORGANISATION_READS}
     ti = frames["organisation_indicators"]
     if ti.empty:
         raise ReportInputError(
