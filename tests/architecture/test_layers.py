@@ -29,6 +29,9 @@ FORBIDDEN = {
     ),
     "inputs": ("wres.analysis", "wres.report", "wres.book"),
     "analysis": ("wres.report", "wres.book", "altair", "jinja2", "IPython"),
+    # Kinds describe an indicator's organisation figure for analysis and report alike; they
+    # may use pure statistics (analysis asks them to compute), never files, pages or the book.
+    "kinds": ("wres.inputs", "wres.analysis", "wres.report", "wres.book", "altair", "jinja2", "IPython"),
     "report": ("wres.stats", "wres.analysis", "wres.inputs", "scipy", "statsmodels", "wres.book.pipeline"),
 }
 # Shared top-level modules sit below every layer.

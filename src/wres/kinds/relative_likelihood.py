@@ -1,0 +1,44 @@
+"""Relative likelihood: one group's rate divided by another's (WRES indicators 2-4: being
+appointed from shortlisting, entering formal disciplinary process, accessing non-mandatory
+training). Both rates come from counts of people (numerator out of denominator); 1.0 is
+parity and NHS England's non-adverse range (the four-fifths rule) applies.
+"""
+
+from __future__ import annotations
+
+from wres.kinds.base import Kind
+
+
+class RelativeLikelihood(Kind):
+    name = "relative_likelihood"
+    unit = "ratio"
+    measure = "relative_likelihood"
+    likelihood = True
+    # The axis is the statistical precision of the ratio, which grows with the staff in the
+    # comparison; its numbers mean nothing to a reader, so the tooltip gives the counts.
+    size_axis_numbers = False
+    size_words = "staff in the comparison"
+    versus_national_test = "z-test on the log relative likelihood (Katz SE), national figure fixed"
+    change_unit = "% change in the relative likelihood"
+
+    def value_label(self) -> str:
+        return self.ind.series[0].label
+
+    def value_direction(self) -> str:
+        return self.ind.trust.improvement or self.ind.series[0].improvement
+
+    def tested_words(self) -> str:
+        g1, g2 = self.groups
+        std = self.standard
+        return f"{std.label(g1)} vs {std.label(g2)} rate ({self.ind.rate_words or 'odds ratio'})"
+
+    def value_axis_title(self, short: bool = False) -> str:
+        if short:
+            return "Ratio (log scale; 1 = parity)"
+        return f"{self.value_label()} (ratio, log scale; 1 = parity)"
+
+    def size_axis_title(self, survey_deff: float) -> str:
+        return "Organisation size: staff in the comparison (log scale; larger organisations further right)"
+
+
+KIND = RelativeLikelihood

@@ -1,0 +1,113 @@
+"""Representation: a group's share of a senior band (very senior managers, the board)
+against its share of the organisation's whole workforce (WRES indicators 1 and 9). The
+value is the ratio of the two shares (1 = in proportion); senior groups are small, so
+placement uses exact binomial limits rather than a normal approximation.
+"""
+
+from __future__ import annotations
+
+from wres.kinds.base import Kind
+
+
+class Representation(Kind):
+    name = "representation"
+    unit = "ratio"
+    measure = "representation"
+    funnel_method = "exact_binomial"
+    parity_words = True
+    versus_national_test = (
+        "exact binomial test of the senior group's members against workforce share x national "
+        "representation ratio, national figure fixed"
+    )
+    change_unit = "% change in the representation ratio"
+
+    @property
+    def groups(self) -> tuple[str, str]:
+        # The senior share is always the minority group's, against the majority.
+        return (self.standard.minority_group, self.standard.majority_group)
+
+    @property
+    def senior_label(self) -> str:
+        """The senior band in words (the registry's comparison label, else the band code)."""
+        return self.ind.comparison.senior_label if self.ind.comparison else str(self.ind.trust.band)
+
+    @property
+    def size_words(self) -> str:  # type: ignore[override]
+        return f"members of the {self.senior_label}"
+
+    def value_label(self) -> str:
+        d = self.derived("ratio")
+        return d.label if d else "Representation ratio"
+
+    def value_direction(self) -> str:
+        if self.ind.trust.improvement:
+            return self.ind.trust.improvement
+        d = self.derived("ratio")
+        return d.improvement if d else "none"
+
+    def trend_improvement(self) -> str:
+        if self.ind.trust.improvement:
+            return self.ind.trust.improvement
+        d = self.derived("ratio")
+        if d is not None:
+            return d.improvement
+        return self.ind.series_by_key(self.ind.headline_series).improvement
+
+    def tested_words(self) -> str:
+        m = self.standard.label(self.groups[0])
+        return f"{m} share of {self.senior_label} relative to the {m} share of the whole workforce (odds ratio)"
+
+    def national_series(self) -> tuple[str, str] | None:
+        d = self.derived("ratio")
+        return (d.key, "ratio") if d else None
+
+    def value_axis_title(self, short: bool = False) -> str:
+        if short:
+            return "Ratio (log scale; 1 = in proportion)"
+        return "Representation ratio (log scale; 1 = in proportion)"
+
+    def size_axis_title(self, survey_deff: float) -> str:
+        return f"Organisation size: members of the {self.senior_label} (log scale)"
+
+    def count_columns(self) -> list[tuple[str, str, str]]:
+        m = self.groups[0]
+        label = self.standard.label(m)
+        return [
+            (f"{label}, {self.senior_label}", f"numerator_{m}", f"denominator_{m}"),
+            (f"{label}, whole workforce", f"workforce_numerator_{m}", f"workforce_denominator_{m}"),
+        ]
+
+    def size_columns(self) -> list[str]:
+        return [f"denominator_{self.groups[0]}"]
+
+    def funnel_caveats(self, survey_deff: float) -> list[str]:
+        return [
+            "A ratio of 1 means the group is represented in proportion to its share of the "
+            "organisation's whole workforce. Senior groups are small, so intervals are wide and few "
+            "organisations can be told apart from the pooled value."
+        ]
+
+    def allowed_bands(self, pay_bands: tuple[str, ...]) -> tuple[str, ...]:
+        spec = self.ind.trust
+        own = tuple(b for b in (spec.band, spec.workforce_band) if b)
+        # A band-by-band indicator (pay bands) takes every band; a board-only one its own band.
+        # The registry says which through the national measure it publishes.
+        if self.ind.measure_kind == "representation":
+            return pay_bands + own
+        return (spec.band,) if spec.band else ("",)
+
+    @property
+    def row_band(self) -> str | None:
+        return self.ind.trust.band
+
+    def change_counts(self, num):
+        m = self.groups[0]
+        return (
+            num(f"numerator_{m}"),
+            num(f"denominator_{m}"),
+            num(f"workforce_numerator_{m}"),
+            num(f"workforce_denominator_{m}"),
+        )
+
+
+KIND = Representation
