@@ -1,6 +1,5 @@
-"""Relative likelihood: one group's rate divided by another's (WRES indicators 2-4: being
-appointed from shortlisting, entering formal disciplinary process, accessing non-mandatory
-training). Both rates come from counts of people (numerator out of denominator); 1.0 is
+"""Relative likelihood: one group's rate divided by another's (in the WRES: being appointed
+from shortlisting, entering the formal disciplinary process, accessing non-mandatory training). Both rates come from counts of people (numerator out of denominator); 1.0 is
 parity and NHS England's non-adverse range (the four-fifths rule) applies.
 """
 

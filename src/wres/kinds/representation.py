@@ -1,5 +1,6 @@
 """Representation: a group's share of a senior band (very senior managers, the board)
-against its share of the organisation's whole workforce (WRES indicators 1 and 9). The
+against its share of the organisation's whole workforce (in the WRES: very senior
+managers and board members). The
 value is the ratio of the two shares (1 = in proportion); senior groups are small, so
 placement uses exact binomial limits rather than a normal approximation.
 """
