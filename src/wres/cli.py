@@ -24,11 +24,6 @@ console = Console(stderr=False, markup=False, emoji=False, highlight=False)
 err_console = Console(stderr=True, markup=False, emoji=False, highlight=False)
 
 
-@app.callback()
-def _root() -> None:
-    """Build and maintain the WRES analysis book."""
-
-
 def _fail(message: str, code: int = 1) -> None:
     # Messages quote data (names, cells, paths): printed as plain text, never as Rich markup
     # or emoji codes, so "[/]" or ":x:" in a file reach the terminal exactly as written.
@@ -46,9 +41,26 @@ REGISTRY_OPTION = typer.Option(
 
 
 def _choose_registry(registry: Path | None) -> None:
+    """Choose the registry (``--registry``, else ``WRES_REGISTRY``, else the shipped one) and
+    check it before anything is read or written: a bad registry stops every command with
+    one error naming the file, line and key."""
+    from wres.registry import RegistryError, load_registry
+
     # Through the environment, so that chapter kernels and the Sphinx process see it too.
     if registry is not None:
         os.environ[REGISTRY_ENV] = str(registry.resolve())
+    try:
+        load_registry()
+    except RegistryError as err:
+        where = "--registry" if registry is not None else (REGISTRY_ENV if os.environ.get(REGISTRY_ENV) else "registry")
+        _fail(f"the indicator registry ({where}) cannot be used. {err}\nNothing was read or written.", 2)
+
+
+@app.callback()
+def _root() -> None:
+    """Build and maintain the WRES analysis book."""
+    # WRES_REGISTRY reaches every command, so every command checks it first.
+    _choose_registry(None)
 
 
 WAIT_OPTION = typer.Option(

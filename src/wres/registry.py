@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from wres.errors import DataError, Problem
 
 Transform = Literal["log", "logit", "identity"]
 #: Which way counts as improvement: up, down, none (no good direction), or parity (towards
@@ -95,15 +97,19 @@ class TrustSpec(_Model):
     synthetic: SyntheticSpec | None = None
 
 
+#: A slug becomes a file and URL name: lower-case words joined by hyphens, nothing else.
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
 class Indicator(_Model):
-    id: int
-    slug: str
+    id: int = Field(ge=1, le=999)
+    slug: str = Field(pattern=SLUG, max_length=60)
     title: str
     wording: str
     measure_kind: Literal["representation", "relative_likelihood", "percentage_by_group", "representation_gap"]
     source: str
     year_basis: Literal["report", "survey"]
-    survey_lag: int
+    survey_lag: int = Field(ge=0, le=10)
     numerator_group: str | None = None
     comparison_group: str | None = None
     rate_words: str | None = None
@@ -157,9 +163,14 @@ class Quality(_Model):
 
 
 class TrendTests(_Model):
-    alpha: float
-    min_years: int
-    multiple_comparisons: str
+    #: Significance level of every trend test (two-sided); 0.05 gives 95% intervals.
+    alpha: float = Field(gt=0, le=0.2)
+    #: Fewest comparable years a series needs before it is tested (a line through fewer
+    #: points has almost no power and its residual variance is barely estimable).
+    min_years: int = Field(ge=3, le=100)
+    #: The multiple-comparison rule across the headline series: Benjamini-Hochberg (the
+    #: only one the analysis implements; another name is an error, not silently ignored).
+    multiple_comparisons: Literal["fdr_bh"]
 
 
 class Registry(_Model):
@@ -167,6 +178,23 @@ class Registry(_Model):
     quality: Quality
     trend_tests: TrendTests
     indicators: list[Indicator]
+
+    @model_validator(mode="after")
+    def _unique_and_known(self) -> Registry:
+        # Ids and slugs name files, pages and results rows: two indicators with one name
+        # would overwrite each other's chapter.
+        for attr in ("id", "slug"):
+            seen: set = set()
+            for ind in self.indicators:
+                value = getattr(ind, attr)
+                if value in seen:
+                    raise ValueError(f"two indicators have the {attr} {value!r}")
+                seen.add(value)
+        std = self.standard
+        for code in (std.minority_group, std.majority_group):
+            if code not in std.groups:
+                raise ValueError(f"group {code!r} is not one of standard.groups ({', '.join(std.groups)})")
+        return self
 
     def indicator(self, indicator_id: int) -> Indicator:
         for ind in self.indicators:
@@ -186,6 +214,25 @@ class Registry(_Model):
 #: Names a registry file to use instead of the shipped one (``wres build --registry FILE``
 #: sets it, so chapter kernels and the Sphinx process read the same standard).
 REGISTRY_ENV = "WRES_REGISTRY"
+#: A registry is a page or two of YAML; anything far larger is not one (and reading it whole
+#: would be the first step of exhausting memory).
+MAX_REGISTRY_BYTES = 1_000_000
+#: Problems listed in one error; the rest are counted.
+MAX_SHOWN = 20
+
+
+class RegistryProblem(Problem):
+    """A problem in a registry file: its position is a line and a key path (``trend_tests.alpha``)."""
+
+    def __str__(self) -> str:
+        where = [self.file] + ([f"line {self.line}"] if self.line is not None else [])
+        where += [f"key '{self.column}'"] if self.column is not None else []
+        value = "" if self.value is None else f": value {self.value!r}"
+        return f"{', '.join(where)}{value}: {self.reason}"
+
+
+class RegistryError(DataError):
+    """A registry file that cannot be used: every problem names the file, the line and the key."""
 
 
 def registry_file() -> Path | None:
@@ -196,21 +243,101 @@ def registry_file() -> Path | None:
 
 def load_registry(path: str | Path | None = None) -> Registry:
     """Read and check a registry file (default: :func:`registry_file`, else the WRES registry
-    shipped with the package)."""
+    shipped with the package). A file that cannot be used raises :class:`RegistryError`
+    before anything else happens."""
     path = path or registry_file()
     if path is None:
         return _default_registry()
     path = Path(path).resolve()
-    return _registry_at(str(path), path.stat().st_mtime_ns)
+    try:
+        stamp = path.stat()
+    except OSError as err:
+        raise _error(str(path), None, None, None, f"cannot read the registry file ({err.strerror or err})") from None
+    if not path.is_file():
+        raise _error(str(path), None, None, None, "the registry must be a regular file (this is a folder or a device)")
+    return _registry_at(str(path), stamp.st_mtime_ns, stamp.st_size)
 
 
 @lru_cache(maxsize=4)
-def _registry_at(path: str, _mtime: int) -> Registry:
-    with open(path, encoding="utf-8") as fh:
-        return Registry.model_validate(yaml.safe_load(fh))
+def _registry_at(path: str, _mtime: int, _size: int) -> Registry:
+    if _size > MAX_REGISTRY_BYTES:
+        raise _error(
+            path, None, None, _size, f"the file is {_size:,} bytes; a registry may be at most {MAX_REGISTRY_BYTES:,}"
+        )
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_REGISTRY_BYTES + 1)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise _error(path, None, None, None, f"not UTF-8 text (byte {err.start})") from None
+    except OSError as err:
+        raise _error(path, None, None, None, f"cannot read the registry file ({err.strerror or err})") from None
+    return parse_registry(text, path)
 
 
 @lru_cache(maxsize=1)
 def _default_registry() -> Registry:
     text = resources.files("wres").joinpath("indicators.yml").read_text(encoding="utf-8")
-    return Registry.model_validate(yaml.safe_load(text))
+    return parse_registry(text, "src/wres/indicators.yml")
+
+
+def _error(file: str, line: int | None, key: str | None, value: object, reason: str) -> RegistryError:
+    return RegistryError([RegistryProblem(file, line, key, value, reason)])
+
+
+def parse_registry(text: str, file: str = "<registry>") -> Registry:
+    """A :class:`Registry` from YAML text, never trusting it: YAML anchors and aliases are
+    refused (a few hundred bytes of nested aliases expand to gigabytes), so are tags that
+    name Python objects (safe loading); the structure and every value are checked by the
+    models above, and each problem names ``file``, its line and the key."""
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                line = event.start_mark.line + 1
+                raise _error(file, line, None, None, "YAML anchors and aliases (& and *) are not allowed in a registry")
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+        reason = " ".join(str(x) for x in (getattr(err, "context", None), getattr(err, "problem", None)) if x)
+        raise _error(file, mark.line + 1 if mark else None, None, None, f"not valid YAML: {reason or err}") from None
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else f"a {type(data).__name__}"
+        raise _error(
+            file,
+            1,
+            None,
+            None,
+            f"the registry must be a mapping of standard, quality, trend_tests and indicators; this file is {kind}",
+        )
+    try:
+        return Registry.model_validate(data)
+    except ValidationError as err:
+        problems = []
+        for e in err.errors(include_url=False)[:MAX_SHOWN]:
+            loc = [str(p) for p in e["loc"]]
+            value = e.get("input")
+            shown = value if isinstance(value, (int, float, str, bool)) and len(str(value)) <= 80 else None
+            problems.append(RegistryProblem(file, _line_of(root, e["loc"]), ".".join(loc) or None, shown, e["msg"]))
+        if err.error_count() > MAX_SHOWN:
+            problems.append(
+                RegistryProblem(file, None, None, None, f"... and {err.error_count() - MAX_SHOWN} more problems")
+            )
+        raise RegistryError(problems) from None
+
+
+def _line_of(node, loc: tuple) -> int | None:
+    """The line (1-based) of the YAML node at the path ``loc`` of a validation error: the
+    deepest node of the path that exists (a missing key points at its parent)."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            found = next((v for k, v in node.value if getattr(k, "value", None) == str(part)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            found = node.value[part]
+        else:
+            found = None
+        if found is None:
+            break
+        node, line = found, found.start_mark.line + 1
+    return line
