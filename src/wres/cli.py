@@ -312,6 +312,7 @@ def report(
     from importlib.metadata import PackageNotFoundError, version
 
     from wres.book.pdf import render_pdf
+    from wres.inputs.organisations import ORG_CODE
     from wres.report.pdf_report import ReportInputError, Stamp, national_report_html, organisation_report_html
 
     if national == bool(org_code):
@@ -322,6 +323,8 @@ def report(
     except PackageNotFoundError:
         made_by = "unknown"
     stamp = Stamp(made_on=datetime.date.today().isoformat(), version=made_by)
+    if org_code is not None and not ORG_CODE.fullmatch(org_code):
+        _fail(f"{org_code!r} is not an organisation code (2-10 capital letters and digits, as in the files)", 2)
     name = "national" if national else org_code
     out = paths.results.parent / "reports" / f"{name}.pdf" if demo else paths.build / "reports" / f"{name}.pdf"
     with err_console.status(f"Writing the report for {name} ...", spinner="line"):
@@ -334,7 +337,12 @@ def report(
         except ReportInputError as err:
             _fail(str(err), 2)
         err_console.print(f"Composed the report for {name} from {paths.results}")
-        pages = render_pdf(html, out)
+        try:
+            pages = render_pdf(html, out, within=paths.root)
+        except ValueError as err:  # the report folder resolves outside the repository
+            _fail(f"{err}; nothing was written", 2)
+        except OSError as err:
+            _fail(f"cannot write {err.filename or out}: {err.strerror or err}. Nothing was changed.", 2)
     console.print(f"Wrote {out} ({pages} pages)")
 
 

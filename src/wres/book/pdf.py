@@ -15,6 +15,8 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from wres.io import atomic_write_bytes, inside
+
 STYLESHEET = "pdf_report.css"
 
 
@@ -40,16 +42,25 @@ def stylesheet_text() -> str:
     return resources.files("wres.book").joinpath(STYLESHEET).read_text(encoding="utf-8")
 
 
-def render_pdf(html: str, out: str | Path) -> int:
-    """Write ``html`` as a PDF to ``out`` (its folder is made); return the number of pages."""
+def render_pdf(html: str, out: str | Path, within: str | Path | None = None) -> int:
+    """Write ``html`` as a PDF to ``out`` (its folder is made); return the number of pages.
+
+    Written like the site: to a temporary file in the output folder, renamed into place, so
+    an interrupted report leaves the old one and a symbolic link at ``out`` is replaced, never
+    written through. ``within``: the folder the output must lie in after resolving links (the
+    repository); a report folder linked to somewhere else is refused (ValueError)."""
     # WeasyPrint loads Pango and fonts on import: only when a report is asked for.
     from weasyprint import CSS, HTML
 
-    fetcher = _fetcher()
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    if within is not None:
+        inside(out.parent, Path(within))
+    fetcher = _fetcher()
     doc = HTML(string=html, base_url=str(out.parent), url_fetcher=fetcher).render(
         stylesheets=[CSS(string=stylesheet_text(), url_fetcher=fetcher)]
     )
-    doc.write_pdf(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if within is not None:
+        inside(out.parent, Path(within))  # made now: check what it resolves to once it exists
+    atomic_write_bytes(out, doc.write_pdf())
     return len(doc.pages)
