@@ -223,14 +223,19 @@ def accept(
     root: Path = ROOT_OPTION,
 ) -> None:
     """Record a raw file's current md5 in its sidecar, after checking the change is intended."""
+    from wres.analysis.run import load_inputs
     from wres.inputs.sidecars import accept as record_md5
+    from wres.registry import load_registry
 
     paths = Paths.discover(root)
     target = file if file.is_absolute() else Path.cwd() / file
     try:
+        # Validate first: an md5 recorded for a file the build would refuse would only
+        # move the error from "changed file" to the next build.
+        load_inputs(paths, load_registry())
         old, new = record_md5(target, paths.root)
     except DataError as err:
-        _fail(str(err), 2)
+        _fail(f"{err}\nThe sidecar was not changed.", 2)
     console.print(f"Recorded the new md5 of {file} in its sidecar: was {old or '(none)'}, now {new}")
 
 

@@ -41,9 +41,12 @@ def _fits_table(fits: dict) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)[FIT_COLUMNS] if rows else pd.DataFrame()
 
 
-def analyse(paths: Paths, registry: Registry, results_dir: Path) -> dict[str, Path]:
-    """Validate the inputs and write every results table. Raises DataError before writing
-    anything if an input is malformed. Returns file name -> path of every file written."""
+def load_inputs(paths: Paths, registry: Registry) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Read and validate every input a build reads (national figures, breakdowns,
+    organisation files, sources and their citations), without the sidecars' md5 check.
+    Returns (figures, breakdowns, trusts, sources); raises DataError naming file, line,
+    column and value. ``wres accept`` runs it before recording a new md5, so it never
+    records a file the build would refuse."""
     figures = load_national(paths.national_csv, registry)
     breakdowns = load_breakdowns(paths.breakdowns_csv, registry) if paths.breakdowns_csv.exists() else pd.DataFrame()
     trusts = load_trust_folder(paths.trusts, registry, root=paths.root)
@@ -55,6 +58,13 @@ def analyse(paths: Paths, registry: Registry, results_dir: Path) -> dict[str, Pa
         ),
         paths.sources_csv.name,
     )
+    return figures, breakdowns, trusts, sources
+
+
+def analyse(paths: Paths, registry: Registry, results_dir: Path) -> dict[str, Path]:
+    """Validate the inputs and write every results table. Raises DataError before writing
+    anything if an input is malformed. Returns file name -> path of every file written."""
+    figures, breakdowns, trusts, sources = load_inputs(paths, registry)
     # Every sidecar under data/: the raw inputs and the recorded calibration run.
     sidecars = read_sidecars(paths.data, paths.root)
     series = all_series(figures, registry)
