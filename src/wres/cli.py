@@ -107,13 +107,13 @@ def _report(paths: Paths, workers: int, force: bool, wait: bool = False) -> None
     except BuildError as err:
         _fail(str(err), 1)
     except OSError as err:
-        if not is_disk_full(err):
-            raise
-        _fail(
-            f"no space left on device while writing {err.filename or '(unknown file)'}; the previous site and "
-            "results are unchanged. Free some space and build again.",
-            1,
-        )
+        if is_disk_full(err):
+            _fail(
+                f"no space left on device while writing {err.filename or '(unknown file)'}; the previous site and "
+                "results are unchanged. Free some space and build again.",
+                1,
+            )
+        _fail(_environment_fault(err), 1)
     table = Table(title="Build timing (wall-clock seconds, this machine)")
     table.add_column("step")
     table.add_column("seconds", justify="right")
@@ -134,6 +134,19 @@ def _report(paths: Paths, workers: int, force: bool, wait: bool = False) -> None
     console.print(table)
     state = "built" if report.book_built else "unchanged (nothing to rebuild)"
     console.print(f"Site {state}: {report.site}/index.html")
+
+
+def _environment_fault(err: OSError) -> str:
+    """An operating-system error as one line a person can act on: the path, what went wrong,
+    what to check (no traceback: the cause is the machine, not the code)."""
+    where = err.filename or "(a file the build writes)"
+    if err.filename2:
+        where = f"{where} -> {err.filename2}"
+    what = err.strerror or type(err).__name__
+    return (
+        f"cannot use {where}: {what}. Nothing was published; the previous site is unchanged. Check that the "
+        "folder exists, is a folder, and that you may write to it (permissions, a read-only disk)."
+    )
 
 
 @app.command()
