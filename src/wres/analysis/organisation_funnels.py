@@ -1,6 +1,14 @@
 """Funnel positions, fits and limit curves of the organisation layer, one indicator and year
 at a time (:func:`_funnel_year`, called by :func:`wres.analysis.organisations.analyse_trusts`).
 
+The method comes from the registry of funnel methods (:mod:`wres.stats.funnels`): the
+indicator kind's own ``funnel_method`` unless the build asks for another that the kind can
+give inputs for (:func:`method_for`; so a build asking for ``multiplicative`` keeps the exact
+binomial funnel of representation indicators, while the FunnelPlotR-compatible option, which
+takes any estimate with its standard error, applies to every indicator). What the method
+takes in decides how one year's rows become its inputs (:data:`_YEAR`); the kind object
+answers the questions about the indicator (groups, one group or two, pooled counts).
+
 Kept apart from :mod:`wres.analysis.organisations` so the funnel methods can change without
 touching the rest of the organisation analysis; the columns these functions add are
 documented in that module's docstring.
@@ -11,22 +19,21 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from wres import kinds
 from wres.analysis import notes
-from wres.kinds import kind_of
 from wres.registry import Indicator, Registry
-from wres.stats import funnel
-
-# The same defaults as wres.analysis.organisations (which imports this module, so cannot be
-# imported from here).
-#: The default funnel: additive tau2 by DerSimonian-Laird, spread at the target.
-FUNNEL_METHOD = "additive"
-#: ``method`` of a representation funnel fit: exact binomial limits on the member counts.
-REPRESENTATION_METHOD = "exact_binomial"
+from wres.stats import funnel, funnels
 
 
-def groups_for(ind: Indicator, registry: Registry) -> tuple[str, str]:
-    """(numerator group, comparison group) of an indicator at organisation level."""
-    return kind_of(ind, registry).groups
+def method_for(kind: kinds.Kind, requested: str | None = None) -> funnels.FunnelMethod:
+    """The funnel method of ``kind``'s indicators: ``requested`` (a method name, from the
+    build) when the kind can give that method's inputs, else the kind's own
+    ``funnel_method``. An unknown name raises :class:`wres.stats.funnels.UnknownFunnelMethod`."""
+    if requested is not None:
+        asked = funnels.get(requested)
+        if asked.inputs in kind.funnel_inputs:
+            return asked
+    return funnels.get(kind.funnel_method)
 
 
 def _join(*parts) -> np.ndarray:
@@ -37,6 +44,11 @@ def _join(*parts) -> np.ndarray:
     for i in range(len(out)):
         out[i] = "; ".join(dict.fromkeys(str(a[i]) for a in arrays if isinstance(a[i], str) and a[i]))
     return out
+
+
+def _scale(kind: kinds.Kind) -> float:
+    """Natural-scale factor of funnel values and limits: 100 for percentages."""
+    return 100.0 if kind.unit == "percent" else 1.0
 
 
 def _limits_frame(lim: pd.DataFrame, ind: Indicator, year: int, target: float, scale: float) -> pd.DataFrame:
@@ -61,18 +73,17 @@ def _funnel_year(
     deff: float,
     min_orgs: int,
     grid_points: int,
-    method: str = FUNNEL_METHOD,
+    method: str | None = None,
 ) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
     """Funnel positions, fit and limit curves of one indicator in one year.
 
-    ``method``: a :data:`wres.stats.overdispersion.METHODS` name; ``"funnelplotr"`` keeps the
-    FunnelPlotR-compatible funnel of :mod:`wres.stats.funnel` (own Katz SE, winsorised phi),
-    which flags more than its nominal share (``data/calibration/calibration.csv``)."""
-    if ind.trust.kind == "representation" and method != "funnelplotr":
-        return _representation_year(rows, ind, registry, year, min_orgs, grid_points)
-    if method == "funnelplotr":
-        return _funnelplotr_year(rows, ind, registry, year, deff, min_orgs, grid_points)
-    return _additive_year(rows, ind, registry, year, deff, min_orgs, grid_points, method)
+    ``method``: a :data:`wres.stats.funnels.METHODS` name the build asks for, or None for the
+    kind's own (see :func:`method_for`). ``"funnelplotr"`` keeps the FunnelPlotR-compatible
+    funnel (own Katz SE, winsorised phi), which flags more than its nominal share
+    (``data/calibration/calibration.csv``)."""
+    kind = kinds.kind_of(ind, registry)
+    chosen = method_for(kind, method)
+    return _YEAR[chosen.inputs](rows, ind, kind, chosen, year, deff, min_orgs, grid_points)
 
 
 def _not_placed(rows: pd.DataFrame, fit: dict, n_ok: int, min_orgs: int):
@@ -87,20 +98,13 @@ def _not_placed(rows: pd.DataFrame, fit: dict, n_ok: int, min_orgs: int):
     return out, fit, pd.DataFrame()
 
 
-def _two_sided_p(z) -> np.ndarray:
-    from scipy import stats
-
-    z = np.asarray(z, dtype=float)
-    return np.where(np.isfinite(z), 2 * stats.norm.sf(np.abs(z)), np.nan)
-
-
-def _additive_year(rows, ind, registry, year, deff, min_orgs, grid_points, method):
-    """Spread at the target, DL tau2 on unwinsorised z, exact placement for small counts
-    (:mod:`wres.stats.overdispersion`)."""
+def _counts_year(rows, ind, kind, method, year, deff, min_orgs, grid_points):
+    """Counts judged at the target's variance (the additive family): one group's proportion
+    (arcsine scale) or two groups' rates (log scale), as the kind says."""
     from wres.stats import overdispersion as od
 
-    kind = ind.trust.kind
-    g1, g2 = groups_for(ind, registry)
+    one_group = kind.funnel_one_group
+    g1, g2 = kind.groups
 
     def col(c):
         return pd.to_numeric(rows[c], errors="coerce").to_numpy(float)
@@ -108,11 +112,11 @@ def _additive_year(rows, ind, registry, year, deff, min_orgs, grid_points, metho
     fit = {
         "indicator": ind.id,
         "year": year,
-        "transform": "asin" if kind == "percentage" else "log",
-        "method": method,
+        "transform": "asin" if one_group else "log",
+        "method": method.name,
         "min_orgs": min_orgs,
     }
-    if kind == "percentage":
+    if one_group:
         k, n = col(f"numerator_{g1}"), col(f"denominator_{g1}")
         ok = np.isfinite(k) & np.isfinite(n) & (n > 0) & (k >= 0) & (k <= n)
         p0 = k[ok].sum() / n[ok].sum() if ok.any() else np.nan
@@ -121,8 +125,7 @@ def _additive_year(rows, ind, registry, year, deff, min_orgs, grid_points, metho
         fit["n_orgs"] = n_ok
         if n_ok < min_orgs:
             return _not_placed(rows, fit, n_ok, min_orgs)
-        res = od.proportion_funnel(k, n, p0, deff=deff, method=method, min_orgs=min_orgs)
-        precision = n / deff
+        data = funnels.ProportionCounts(k, n, p0, deff)
         nat_target = 100 * p0
     else:
         k1, n1, k2, n2 = (col(f"{q}_{g}") for g in (g1, g2) for q in ("numerator", "denominator"))
@@ -138,20 +141,18 @@ def _additive_year(rows, ind, registry, year, deff, min_orgs, grid_points, metho
         if n_ok < min_orgs:
             return _not_placed(rows, fit, n_ok, min_orgs)
         k1, n1, k2, n2 = (np.where(ok, a, np.nan) for a in (k1, n1, k2, n2))
-        res = od.rl_funnel(k1, n1, k2, n2, r1, r2, method=method, min_orgs=min_orgs)
-        precision = res["precision"].to_numpy()
+        data = funnels.RatioCounts(k1, n1, k2, n2, r1, r2)
         nat_target = r1 / r2
-    info = res.attrs["funnel"]
-    t = info["target"]
-    tau2 = info["tau2"] if method == "additive" and np.isfinite(info["tau2"]) else 0.0
-    placed = res["position_95"].to_numpy() != "not estimable"
+    res = method.fit(data, min_orgs=min_orgs)
+    pl = res.placed
+    placed = pl["position_95"].to_numpy() != "not estimable"
     tab = rows.assign(
-        funnel_precision=np.where(placed, precision, np.nan),
-        funnel_z=res["z_adjusted"].to_numpy(),
-        funnel_p=_two_sided_p(res["z_adjusted"]),
-        funnel_position_95=res["position_95"].to_numpy(),
-        funnel_position_998=res["position_998"].to_numpy(),
-        funnel_exact=res["exact"].to_numpy(bool) & placed,
+        funnel_precision=pl["precision"].to_numpy(),
+        funnel_z=pl["z"].to_numpy(),
+        funnel_p=pl["p"].to_numpy(),
+        funnel_position_95=pl["position_95"].to_numpy(),
+        funnel_position_998=pl["position_998"].to_numpy(),
+        funnel_exact=pl["exact"].to_numpy(),
     )
     tab["note"] = _join(
         tab["note"].to_numpy(object),
@@ -160,63 +161,56 @@ def _additive_year(rows, ind, registry, year, deff, min_orgs, grid_points, metho
     )
     fit.update(
         target=nat_target,
-        target_transformed=t,
-        phi=info["phi"],
-        tau2=info["tau2"],
-        overdispersion=bool(tau2 > 0),
-        n_exact=int(tab["funnel_exact"].sum()),
+        target_transformed=res.target,
+        phi=res.phi,
+        tau2=res.tau2,
+        overdispersion=res.overdispersion,
+        n_exact=res.n_exact,
         fitted=True,
         note="",
     )
-    grid = funnel.precision_grid(precision[placed], num=grid_points)
-    lim = funnel.funnel_limits(t, tau2, grid, fit["transform"])
-    scale = 100.0 if kind == "percentage" else 1.0
-    return tab, fit, _limits_frame(lim, ind, year, nat_target, scale)
+    return tab, fit, _limits_frame(method.limits(res, grid_points), ind, year, nat_target, _scale(kind))
 
 
-def _representation_year(rows, ind, registry, year, min_orgs, grid_points):
-    """Exact binomial representation funnels (:mod:`wres.stats.representation`): minority
-    members ``k`` of a senior group of ``n`` against ``Binomial(n, workforce share x national
-    ratio)`` (``funnel_*``, the national-ratio view; the ratio is the pooled one of the
-    organisations, so it needs peers) and ``Binomial(n, workforce share)`` (``parity_*``,
-    every organisation, peers or not)."""
-    from wres.stats import representation as rep
-
-    m = registry.standard.minority_group
+def _members_year(rows, ind, kind, method, year, deff, min_orgs, grid_points):
+    """Member counts of a senior group against the workforce share (:mod:`wres.stats.funnels.exact_binomial`):
+    ``funnel_*`` against ``share x pooled ratio`` (the national-ratio view; the ratio is the
+    pooled one of the organisations, so it needs peers) and ``parity_*`` against the share
+    (every organisation, peers or not)."""
+    m = kind.groups[0]
     k = pd.to_numeric(rows[f"numerator_{m}"], errors="coerce").to_numpy(float)
     n = pd.to_numeric(rows[f"denominator_{m}"], errors="coerce").to_numpy(float)
     share = pd.to_numeric(rows[f"workforce_rate_{m}"], errors="coerce").to_numpy(float)
-    parity = rep.representation_funnel(k, n, share, view="parity")
-    ok = parity["position_95"].to_numpy() != "not estimable"
-    pooled = _pooled_ratio(rows, ind, registry)
-    n_ok = int(ok.sum()) if np.isfinite(pooled) else 0
+    pooled = _pooled_ratio(rows, kind)
+    res = method.fit(funnels.MemberCounts(k, n, share, pooled), min_orgs=min_orgs)
+    pl = res.placed
+    ok = pl["precision"].notna().to_numpy()
     fit = {
         "indicator": ind.id,
         "year": year,
-        "transform": "binomial",
-        "method": REPRESENTATION_METHOD,
+        "transform": res.transform,
+        "method": method.name,
         "min_orgs": min_orgs,
-        "n_orgs": n_ok,
-        "n_exact": n_ok,
+        "n_orgs": res.n_orgs,
+        "n_exact": res.n_exact,
     }
     out = rows.assign(
-        funnel_precision=np.where(ok, n, np.nan),
-        parity_p=parity["p_two_sided"].to_numpy(),
-        parity_expected=parity["expected"].to_numpy(),
-        parity_position_95=parity["position_95"].to_numpy(),
-        parity_position_998=parity["position_998"].to_numpy(),
+        funnel_precision=pl["precision"].to_numpy(),
+        parity_p=pl["parity_p"].to_numpy(),
+        parity_expected=pl["parity_expected"].to_numpy(),
+        parity_position_95=pl["parity_position_95"].to_numpy(),
+        parity_position_998=pl["parity_position_998"].to_numpy(),
     )
-    if n_ok < min_orgs:
-        out, fit, lim = _not_placed(out, fit, n_ok, min_orgs)
+    if not res.fitted:
+        out, fit, lim = _not_placed(out, fit, res.n_orgs, min_orgs)
         return out.assign(expected_members=np.nan), fit, lim
-    nat = rep.representation_funnel(k, n, share, national_ratio=pooled, view="national_ratio")
     out = out.assign(
         funnel_z=np.nan,
-        funnel_p=nat["p_two_sided"].to_numpy(),
-        expected_members=nat["expected"].to_numpy(),
-        funnel_position_95=nat["position_95"].to_numpy(),
-        funnel_position_998=nat["position_998"].to_numpy(),
-        funnel_exact=ok,
+        funnel_p=pl["p"].to_numpy(),
+        expected_members=pl["expected"].to_numpy(),
+        funnel_position_95=pl["position_95"].to_numpy(),
+        funnel_position_998=pl["position_998"].to_numpy(),
+        funnel_exact=pl["exact"].to_numpy(),
     )
     out["note"] = _join(out["note"].to_numpy(object), np.where(ok, "", notes.NOT_PLACED).astype(object))
     fit.update(
@@ -228,99 +222,75 @@ def _representation_year(rows, ind, registry, year, min_orgs, grid_points):
         fitted=True,
         note="",
     )
-    wf_share = float(np.nansum(np.where(ok, share * n, 0)) / np.nansum(np.where(ok, n, 0)))
-    lim = _representation_limits(n[ok], wf_share, pooled, grid_points)
+    lim = method.limits(res, grid_points)
     lim.insert(0, "year", year)
     lim.insert(0, "indicator", ind.id)
     return out, fit, lim
 
 
-def _representation_limits(sizes, workforce_share: float, ratio: float, grid_points: int) -> pd.DataFrame:
-    """Exact binomial limits on the representation ratio for groups of each size, drawn at
-    the size-weighted workforce share of the organisations (each organisation is placed at
-    its own share, so a point near a drawn limit may lie on the other side of its own).
-
-    Ratio limits are ``q / (n share)`` with ``q`` the binomial quantile of
-    ``Binomial(n, share x ratio)`` at ``alpha / 2`` and ``1 - alpha / 2``."""
-    from scipy import stats
-
-    lo, hi = int(max(1, np.nanmin(sizes))), int(max(1, np.nanmax(sizes)))
-    grid = np.unique(np.round(np.linspace(lo, hi, min(grid_points, hi - lo + 1))).astype(int))
-    p0 = min(1.0, workforce_share * ratio)
-    out = {"precision": grid.astype(float), "target": ratio}
-    for name, a in (("95", 0.05), ("998", 0.002)):
-        out[f"ll{name}"] = stats.binom.ppf(a / 2, grid, p0) / (grid * workforce_share)
-        out[f"ul{name}"] = stats.binom.isf(a / 2, grid, p0) / (grid * workforce_share)
-    return pd.DataFrame(out)
-
-
-def _funnelplotr_year(rows, ind, registry, year, deff, min_orgs, grid_points):
-    """The FunnelPlotR-compatible funnel (:func:`wres.stats.funnel.funnel_table`)."""
-    kind = ind.trust.kind
-    transform = "asin" if kind == "percentage" else "log"
-    scale = 100.0 if kind == "percentage" else 1.0
-    g1, _ = groups_for(ind, registry)
-    if kind == "percentage":
+def _estimates_year(rows, ind, kind, method, year, deff, min_orgs, grid_points):
+    """Estimates with their own standard errors (the FunnelPlotR-compatible funnel): the
+    arcsine square-root proportion (FunnelPlotR ``PR``, :func:`wres.stats.funnel.proportion_funnel_inputs`)
+    for one group, else the rows' log ratio and Katz SE around the log pooled ratio."""
+    one_group = kind.funnel_one_group
+    transform = "asin" if one_group else "log"
+    scale = _scale(kind)
+    g1, _ = kind.groups
+    if one_group:
         rows = funnel.proportion_funnel_inputs(
             rows, numerator=f"numerator_{g1}", denominator=f"denominator_{g1}", deff=deff
         )
         rows["funnel_precision"] = rows["n_eff"]
         target = float(rows["target"].iloc[0]) if len(rows) else np.nan
     else:
-        pooled = _pooled_ratio(rows, ind, registry)
+        pooled = _pooled_ratio(rows, kind)
         target = float(np.log(pooled)) if np.isfinite(pooled) and pooled > 0 else None
-    ok = (
-        np.isfinite(rows["y"].to_numpy(float))
-        & np.isfinite(rows["s"].to_numpy(float))
-        & (rows["s"].to_numpy(float) > 0)
-    )
+    y, s = rows["y"].to_numpy(float), rows["s"].to_numpy(float)
+    ok = np.isfinite(y) & np.isfinite(s) & (s > 0)
     n_ok = int(ok.sum())
     fit = {
         "indicator": ind.id,
         "year": year,
         "transform": transform,
         "n_orgs": n_ok,
-        "method": "funnelplotr",
+        "method": method.name,
         "min_orgs": min_orgs,
         "n_exact": 0,
     }
     if n_ok < min_orgs:
         return _not_placed(rows, fit, n_ok, min_orgs)
-    tab = funnel.funnel_table(rows, y="y", s="s", target=target if kind != "percentage" else None)
-    info = tab.attrs["funnel"]
-    t = info["target"]
+    res = method.fit(
+        funnels.Estimates(y, s, target, transform, rows["funnel_precision"].to_numpy(float)), min_orgs=min_orgs
+    )
+    pl = res.placed
+    tab = rows.assign(
+        funnel_z=pl["z"].to_numpy(),
+        funnel_position_95=pl["position_95"].to_numpy(),
+        funnel_position_998=pl["position_998"].to_numpy(),
+        funnel_p=pl["p"].to_numpy(),
+    )
+    t = res.target
     nat_target = (np.sin(t) ** 2 * scale) if transform == "asin" else float(np.exp(t))
     fit.update(
         target=nat_target,
         target_transformed=t,
-        phi=info["phi"],
-        tau2=info["tau2"],
-        overdispersion=info["overdispersion"],
-        note=notes.funnel_note(info["note_codes"]),
+        phi=res.phi,
+        tau2=res.tau2,
+        overdispersion=res.overdispersion,
+        note=notes.funnel_note(res.note_codes),
         fitted=True,
     )
-    tab["funnel_p"] = _two_sided_p(tab["funnel_z"])
     tab["note"] = _join(tab["note"].to_numpy(object), np.where(~ok, notes.NOT_PLACED, "").astype(object))
-    grid = funnel.precision_grid(tab.loc[ok, "funnel_precision"], num=grid_points)
-    lim = funnel.funnel_limits(t, info["tau2"] if info["overdispersion"] else 0.0, grid, transform)
-    return tab, fit, _limits_frame(lim, ind, year, nat_target, scale)
+    return tab, fit, _limits_frame(method.limits(res, grid_points), ind, year, nat_target, scale)
 
 
-def _pooled_ratio(rows: pd.DataFrame, ind: Indicator, registry: Registry) -> float:
-    """Pooled ratio of one year's rows (sums of counts, then rates)."""
-    if ind.trust.kind == "relative_likelihood":
-        g1, g2 = groups_for(ind, registry)
-        k1, n1 = rows[f"numerator_{g1}"].sum(), rows[f"denominator_{g1}"].sum()
-        k2, n2 = rows[f"numerator_{g2}"].sum(), rows[f"denominator_{g2}"].sum()
-    else:
-        # Representation: the senior and whole-workforce counts of the organisations that
-        # have both (``_wf_k``/``_wf_n`` are attached by analyse_trusts for this purpose).
-        m = registry.standard.minority_group
-        if "_wf_k" not in rows.columns:
-            return float("nan")
-        both = rows["_wf_n"].notna() & rows[f"denominator_{m}"].notna()
-        k1, n1 = rows.loc[both, f"numerator_{m}"].sum(), rows.loc[both, f"denominator_{m}"].sum()
-        k2, n2 = rows.loc[both, "_wf_k"].sum(), rows.loc[both, "_wf_n"].sum()
+#: How one year's rows become a method's inputs, by what the method takes in.
+_YEAR = {funnels.COUNTS: _counts_year, funnels.MEMBERS: _members_year, funnels.ESTIMATES: _estimates_year}
+
+
+def _pooled_ratio(rows: pd.DataFrame, kind: kinds.Kind) -> float:
+    """Pooled ratio of one year's rows (sums of the kind's counts, then rates)."""
+    k1, n1, k2, n2 = kind.funnel_pooled_counts(rows)
     with np.errstate(divide="ignore", invalid="ignore"):
         v = (k1 / n1) / (k2 / n2) if n1 > 0 and n2 > 0 and k2 > 0 else np.nan
     return float(v)
