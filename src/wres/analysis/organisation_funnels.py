@@ -78,9 +78,8 @@ def _funnel_year(
     """Funnel positions, fit and limit curves of one indicator in one year.
 
     ``method``: a :data:`wres.stats.funnels.METHODS` name the build asks for, or None for the
-    kind's own (see :func:`method_for`). ``"funnelplotr"`` keeps the FunnelPlotR-compatible
-    funnel (own Katz SE, winsorised phi), which flags more than its nominal share
-    (``data/calibration/calibration.csv``)."""
+    kind's own (see :func:`method_for`); the FunnelPlotR-compatible option (own Katz SE,
+    winsorised phi) flags more than its nominal share (``data/calibration/calibration.csv``)."""
     kind = kinds.kind_of(ind, registry)
     chosen = method_for(kind, method)
     return _YEAR[chosen.inputs](rows, ind, kind, chosen, year, deff, min_orgs, grid_points)
@@ -173,8 +172,8 @@ def _counts_year(rows, ind, kind, method, year, deff, min_orgs, grid_points):
 
 
 def _members_year(rows, ind, kind, method, year, deff, min_orgs, grid_points):
-    """Member counts of a senior group against the workforce share (:mod:`wres.stats.funnels.exact_binomial`):
-    ``funnel_*`` against ``share x pooled ratio`` (the national-ratio view; the ratio is the
+    """Member counts of a senior group against the workforce share (the exact binomial funnel
+    of :mod:`wres.stats.funnels`): ``funnel_*`` against ``share x pooled ratio`` (the national-ratio view; the ratio is the
     pooled one of the organisations, so it needs peers) and ``parity_*`` against the share
     (every organisation, peers or not)."""
     m = kind.groups[0]

@@ -151,11 +151,11 @@ def national(rng, reps: int, n_points=N_POINTS_QUICK) -> list[dict]:
                 )
             if window == 1:
                 continue
-            for method in (m for m in serial.METHODS if m in ROLLING_EXPECTED):
-                p0 = serial.slope_tests(years, z0, window, method)["p_value"]
-                p1 = serial.slope_tests(years, z1, window, method)["p_value"]
-                expected = ROLLING_EXPECTED[method]
-                rows.append(_row(f"rolling_{method}", scen, ALPHA, p0 < ALPHA, p1 < ALPHA, effect, expected))
+            for slope_test in [m for m in serial.METHODS if m in ROLLING_EXPECTED]:
+                p0 = serial.slope_tests(years, z0, window, slope_test)["p_value"]
+                p1 = serial.slope_tests(years, z1, window, slope_test)["p_value"]
+                expected = ROLLING_EXPECTED[slope_test]
+                rows.append(_row(f"rolling_{slope_test}", scen, ALPHA, p0 < ALPHA, p1 < ALPHA, effect, expected))
     return rows
 
 
@@ -226,6 +226,11 @@ def _rate_methods() -> list[funnels.FunnelMethod]:
     return [m for m in funnels.METHODS.values() if m.inputs != funnels.MEMBERS]
 
 
+def _member_methods() -> list[funnels.FunnelMethod]:
+    """The funnel methods on member counts, calibrated on boards and VSM groups."""
+    return [m for m in funnels.METHODS.values() if m.inputs == funnels.MEMBERS]
+
+
 def _panels(d: dict, method: funnels.FunnelMethod, loop_reps: int) -> dict:
     # A method that fits one panel at a time gets the first loop_reps panels only.
     return d if method.vectorised else {k: v[:loop_reps] for k, v in d.items()}
@@ -257,7 +262,7 @@ def senior(rng, reps: int) -> list[dict]:
     """Funnel methods on member counts (the exact binomial representation funnel) on boards
     and VSM groups, national-ratio view. The rows keep their ``representation_`` codes."""
     rows = []
-    for method in (m for m in funnels.METHODS.values() if m.inputs == funnels.MEMBERS):
+    for method in _member_methods():
         rows += _senior_rows(rng, reps, method)
     return rows
 

@@ -492,7 +492,7 @@ def rl_funnel(
         :func:`additive_variance` (the default): limits ``target +/- z sqrt(s0^2 + tau2)``;
         :func:`multiplicative_variance`: ``target +/- z sqrt(phi) s0`` with phi floored at 1;
         :func:`null_variance`: binomial limits only. The FunnelPlotR-compatible funnel
-        (own Katz SE, winsorised phi) is :mod:`wres.stats.funnels.funnelplotr`.
+        (own Katz SE, winsorised phi) is a method of :mod:`wres.stats.funnels`.
     min_orgs : int
         Below this many usable organisations no funnel is fitted: ``z_adjusted`` NaN,
         positions ``"not estimable"``, ``attrs["funnel"]["note"] == "too_few_orgs"``.
