@@ -77,9 +77,9 @@ def describe(fit: Mapping, minority_label: str = "") -> str:
 def chance_share(names: Iterable[str]) -> str | None:
     """How many figures chance alone puts outside the 95% limits when funnels of these
     methods are read together: ``"about"`` (1 in 20), ``"at most about"`` when any is an
-    exact method on whole counts, None when any method does not keep its nominal share (or
-    there are none)."""
-    shares = [get(str(n)).nominal_share for n in names]
+    exact method on whole counts, None when any method does not keep its nominal share, is
+    not a method of this registry (a results file from elsewhere), or there are none."""
+    shares = [getattr(METHODS.get(str(n)), "nominal_share", None) for n in names]
     if not shares or any(s is None for s in shares):
         return None
     return AT_MOST if AT_MOST in shares else ABOUT
