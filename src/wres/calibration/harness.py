@@ -45,6 +45,7 @@ from wres.stats import (
     funnels,
     gap_trend,
     multiple,
+    representation,
     serial,
     trends,
     versus_national,
@@ -68,8 +69,6 @@ SENIOR_FACTOR = 0.2
 #: Overdispersion of yearly counts in the change-test and gap-trend worlds.
 COUNT_DISPERSION = 1.5
 GAP_YEARS = 7
-#: Two-sided significance of the 95% and 99.8% limits of an exact funnel.
-LEVEL_ALPHAS = {"95": 0.05, "998": 0.002}
 MIN_ORGS_GRID = (5, 10, 15, 20, 30, 50, 100)
 ALPHA = 0.05
 #: What the rolling-average rows of each :data:`wres.stats.serial.METHODS` test are known to
@@ -278,7 +277,7 @@ def _senior_rows(rng, reps: int, method) -> list[dict]:
         d1 = sc.senior_panels(rng, reps, group, factor=SENIOR_FACTOR)
         t0, t1 = _member_tails(d0, method), _member_tails(d1, method)
         effect = f"member probability x{SENIOR_FACTOR} in {sc.N_PLANTED} of {sc.N_ORGS}"
-        for level, alpha in LEVEL_ALPHAS.items():
+        for level, alpha in representation.LEVELS.items():
             for side, tail in (("below", "lower"), ("above", "upper")):
                 null = (t0[tail] < alpha / 2).mean(1)
                 power = (t1["lower"][:, : sc.N_PLANTED] < alpha / 2).mean(1) if side == "below" else None

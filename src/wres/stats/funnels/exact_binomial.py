@@ -19,9 +19,6 @@ import pandas as pd
 
 from wres.stats.funnels.base import AT_MOST, MEMBERS, FunnelFit, FunnelMethod, MemberCounts
 
-#: Two-sided significance of each limit.
-ALPHAS = {"95": 0.05, "998": 0.002}
-
 
 class ExactBinomial(FunnelMethod):
     name = "exact_binomial"
@@ -128,11 +125,13 @@ def binomial_limits(sizes, workforce_share: float, ratio: float, num: int) -> pd
     ``ll95, ul95, ll998, ul998`` (ratios)."""
     from scipy import stats
 
+    from wres.stats.representation import LEVELS
+
     lo, hi = int(max(1, np.nanmin(sizes))), int(max(1, np.nanmax(sizes)))
     grid = np.unique(np.round(np.linspace(lo, hi, min(num, hi - lo + 1))).astype(int))
     p0 = min(1.0, workforce_share * ratio)
     out = {"precision": grid.astype(float), "target": ratio}
-    for name, a in ALPHAS.items():
+    for name, a in LEVELS.items():
         out[f"ll{name}"] = stats.binom.ppf(a / 2, grid, p0) / (grid * workforce_share)
         out[f"ul{name}"] = stats.binom.isf(a / 2, grid, p0) / (grid * workforce_share)
     return pd.DataFrame(out)
