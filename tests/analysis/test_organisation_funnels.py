@@ -188,3 +188,10 @@ def test_a_board_funnel_asked_for_funnelplotr_is_funnelplotrs():
     assert fits.loc[BOARD.id, "method"] == "funnelplotr"
     out = analyse_trusts(_board_panel([2, 4, 6, 8, 10] * 5), REG, trends=False, funnel_method="multiplicative")
     assert out["trust_funnel_fits"].set_index("indicator").loc[BOARD.id, "method"] == "exact_binomial"
+
+
+def test_every_kind_names_a_method_it_can_give_inputs_for():
+    for ind in REG.indicators:
+        kind = kinds.kind_of(ind, REG)
+        assert set(kind.funnel_inputs) <= set(funnels.INPUTS), ind.id
+        assert funnels.get(kind.funnel_method).inputs in kind.funnel_inputs, ind.id

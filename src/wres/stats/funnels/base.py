@@ -182,7 +182,11 @@ def exact_words(fit: Mapping) -> str:
 
 
 class FunnelMethod:
-    """A funnel method: class attributes describe it, methods fit it and say what it found."""
+    """A funnel method: class attributes describe it, methods fit it and say what it found.
+
+    For the calibration harness, a method on counts or estimates also fits many stacked
+    panels at once (``panel_z(data)``: adjusted deviates ``(reps, N)``), and a method on
+    members gives their exact tails (``panel_tails(data)``)."""
 
     #: The name a build and the results' ``method`` column use.
     name: ClassVar[str] = ""
