@@ -17,7 +17,6 @@ from wres.stats.funnel import (
     funnel_table,
     precision_grid,
     proportion_funnel_inputs,
-    rl_funnel_inputs,
 )
 
 TOL = 1e-6
@@ -200,15 +199,6 @@ def test_few_organisations_fall_back_without_crashing():
 
 
 # --------------------------------------------------------------------------- inputs
-
-
-def test_rl_funnel_inputs():
-    rates = pd.DataFrame({"log_rl": [math.log(2.0), np.nan], "se_log_rl": [0.3, np.nan]})
-    out = rl_funnel_inputs(rates, pooled_rl=1.5)
-    assert out["target"].iloc[0] == pytest.approx(math.log(1.5))
-    assert out["y"].iloc[0] == pytest.approx(math.log(2.0)) and out["s"].iloc[0] == 0.3
-    with pytest.raises(ValueError):
-        rl_funnel_inputs(rates, pooled_rl=0.0)
 
 
 def test_proportion_inputs_follow_funnelplotr_pr():

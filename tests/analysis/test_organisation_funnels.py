@@ -6,9 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from wres import kinds
+from wres.analysis.organisation_funnels import method_for
 from wres.analysis.organisations import MIN_ORGS_FOR_FUNNEL, analyse_trusts
 from wres.registry import load_registry
-from wres.stats import overdispersion
+from wres.stats import funnels, overdispersion
 
 REG = load_registry()
 BOARD = REG.indicator(9)
@@ -163,3 +165,33 @@ def test_funnelplotr_stays_an_option():
     fit = out["trust_funnel_fits"].iloc[0]
     assert fit["method"] == "funnelplotr"
     assert set(out["trust_indicators"]["funnel_method"]) == {"funnelplotr"}
+
+
+def test_the_builds_method_applies_where_the_kind_can_give_its_inputs():
+    # Today's rule, expressed by what methods take in and what kinds can give: representation
+    # keeps its exact binomial funnel unless the FunnelPlotR-compatible option is asked for.
+    rl = kinds.kind_of(next(i for i in REG.indicators if kinds.kind_of(i, REG).likelihood), REG)
+    board = kinds.kind_of(BOARD, REG)
+    assert method_for(rl).name == "additive"
+    assert method_for(rl, "multiplicative").name == "multiplicative"
+    assert method_for(rl, "exact_binomial").name == "additive"  # no member counts to give
+    assert method_for(board).name == "exact_binomial"
+    assert method_for(board, "additive").name == "exact_binomial"
+    assert method_for(board, "funnelplotr").name == "funnelplotr"
+    with pytest.raises(funnels.UnknownFunnelMethod, match="additive, multiplicative"):
+        method_for(board, "winsorised")
+
+
+def test_a_board_funnel_asked_for_funnelplotr_is_funnelplotrs():
+    out = analyse_trusts(_board_panel([2, 4, 6, 8, 10] * 5), REG, trends=False, funnel_method="funnelplotr")
+    fits = out["trust_funnel_fits"].set_index("indicator")
+    assert fits.loc[BOARD.id, "method"] == "funnelplotr"
+    out = analyse_trusts(_board_panel([2, 4, 6, 8, 10] * 5), REG, trends=False, funnel_method="multiplicative")
+    assert out["trust_funnel_fits"].set_index("indicator").loc[BOARD.id, "method"] == "exact_binomial"
+
+
+def test_every_kind_names_a_method_it_can_give_inputs_for():
+    for ind in REG.indicators:
+        kind = kinds.kind_of(ind, REG)
+        assert set(kind.funnel_inputs) <= set(funnels.INPUTS), ind.id
+        assert funnels.get(kind.funnel_method).inputs in kind.funnel_inputs, ind.id

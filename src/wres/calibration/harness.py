@@ -23,9 +23,9 @@ going on, and how often does it find a planted effect?
     What the method is known to do, asserted by the tests: ``nominal`` (within 3 Monte
     Carlo SE of nominal), ``at_most_nominal`` (exact discrete tests, tests whose variance
     is deliberately floored, normal approximations that are conservative for small counts),
-    ``approximately_nominal`` (the additive funnel: within :data:`FUNNEL_TOLERANCE`, see
-    :func:`_expected_funnel` for why not 3 MC SE), ``anti_conservative`` (flags more: kept
-    to show the difference), ``informative`` (a row that informs a choice or only
+    ``approximately_nominal`` (the additive funnel: within :data:`FUNNEL_TOLERANCE`; see
+    :meth:`wres.stats.funnels.additive.Additive.calibration_expected` for why not 3 MC
+    SE), ``anti_conservative`` (flags more: kept to show the difference), ``informative`` (a row that informs a choice or only
     describes, e.g. panel size).
 
 Everything is drawn from one ``numpy.random.default_rng(seed)`` in a fixed order.
@@ -42,6 +42,7 @@ from wres import results
 from wres.calibration import scenarios as sc
 from wres.stats import (
     change_test,
+    funnels,
     gap_trend,
     multiple,
     representation,
@@ -70,6 +71,9 @@ COUNT_DISPERSION = 1.5
 GAP_YEARS = 7
 MIN_ORGS_GRID = (5, 10, 15, 20, 30, 50, 100)
 ALPHA = 0.05
+#: What the rolling-average rows of each :data:`wres.stats.serial.METHODS` test are known to
+#: do; plain OLS has no row of its own there (the ``national_ols`` row is the same test).
+ROLLING_EXPECTED = {"gls": "nominal", "hac": "anti_conservative", "nonoverlap": "nominal"}
 
 
 def _row(test, scenario, nominal, null_shares, power_shares=None, effect="", expected="nominal"):
@@ -146,13 +150,11 @@ def national(rng, reps: int, n_points=N_POINTS_QUICK) -> list[dict]:
                 )
             if window == 1:
                 continue
-            for method in serial.METHODS:
-                if method == "ols":
-                    continue  # the existing ols_trend row above is the same test
-                p0 = serial.slope_tests(years, z0, window, method)["p_value"]
-                p1 = serial.slope_tests(years, z1, window, method)["p_value"]
-                expected = "anti_conservative" if method == "hac" else "nominal"
-                rows.append(_row(f"rolling_{method}", scen, ALPHA, p0 < ALPHA, p1 < ALPHA, effect, expected))
+            for slope_test in [m for m in serial.METHODS if m in ROLLING_EXPECTED]:
+                p0 = serial.slope_tests(years, z0, window, slope_test)["p_value"]
+                p1 = serial.slope_tests(years, z1, window, slope_test)["p_value"]
+                expected = ROLLING_EXPECTED[slope_test]
+                rows.append(_row(f"rolling_{slope_test}", scen, ALPHA, p0 < ALPHA, p1 < ALPHA, effect, expected))
     return rows
 
 
@@ -176,7 +178,7 @@ def _side_shares(z, crit, planted: bool):
     return {"above": above, "below": below, "outside": (above + below) / 2}
 
 
-def _funnel_rows(scen, method, z_null, z_power, effect) -> list[dict]:
+def _funnel_rows(scen, method: funnels.FunnelMethod, z_null, z_power, effect) -> list[dict]:
     rows = []
     for level, crit in od.LEVELS.items():
         nom_side = (1 - {"95": 0.95, "998": 0.998}[level]) / 2
@@ -185,32 +187,16 @@ def _funnel_rows(scen, method, z_null, z_power, effect) -> list[dict]:
             nominal = nom_side * (2 if side == "outside" else 1)
             rows.append(
                 _row(
-                    f"funnel_{method}_{level}_{side}",
+                    f"funnel_{method.name}_{level}_{side}",
                     scen,
                     nominal,
                     s0[side],
                     s1[side],
                     effect,
-                    _expected_funnel(method, level, side),
+                    method.calibration_expected(level, side),
                 )
             )
     return rows
-
-
-def _expected_funnel(method: str, level: str, side: str) -> str:
-    """Known behaviour. The additive method is ``approximately_nominal``: its rows are
-    checked against the funnel tolerances (:data:`FUNNEL_TOLERANCE`), not 3 MC SE, because
-    200 organisations x hundreds of panels make the MC SE a few hundredths of a point while
-    two small, explained biases remain (the pooled target is not the centre of the
-    organisations when tau2 is large; mid-p deviates of very small counts). The
-    multiplicative method (variance proportional to the binomial one, although the
-    simulated spread is additive) flags too many at 99.8% in every shape; at 95% it depends
-    on the shape, so those rows only inform."""
-    if method == "additive":
-        return "approximately_nominal"
-    if method == "multiplicative" and not (level == "998" and side == "outside"):
-        return "informative"
-    return "anti_conservative"
 
 
 #: Tolerances for ``approximately_nominal`` funnel rows: absolute distance from nominal of
@@ -225,76 +211,71 @@ FUNNEL_TOLERANCE = {
 }
 
 
-def _rl_z(d, method):
-    inp = od.rl_null_inputs(d["k1"], d["n1"], d["k2"], d["n2"])
-    if method == "funnelplotr":
-        return np.vstack(
-            [
-                od.rl_funnel(*(d[c][i] for c in ("k1", "n1", "k2", "n2")), method="funnelplotr", min_orgs=1)[
-                    "z_adjusted"
-                ].to_numpy()
-                for i in range(d["k1"].shape[0])
-            ]
-        )
-    return od.adjusted_z(inp["y"], inp["s0"], inp["target"][..., 0], inp["exact"], inp["z_exact"], method)["z_adjusted"]
+def _rl_z(d, method: funnels.FunnelMethod) -> np.ndarray:
+    return method.panel_z(funnels.RatioCounts(d["k1"], d["n1"], d["k2"], d["n2"]))
 
 
-def _survey_z(d, method, deff):
-    if method == "funnelplotr":
-        return np.vstack(
-            [
-                od.proportion_funnel(d["k"][i], d["n"][i], d["target"][i], deff=deff, method="funnelplotr", min_orgs=1)[
-                    "z_adjusted"
-                ].to_numpy()
-                for i in range(d["k"].shape[0])
-            ]
-        )
-    inp = od.proportion_null_inputs(d["k"], d["n"], d["target"][:, None], deff=deff)
-    return od.adjusted_z(inp["y"], inp["s0"], inp["target"][..., 0], inp["exact"], inp["z_exact"], method)["z_adjusted"]
+def _survey_z(d, method: funnels.FunnelMethod, deff: float) -> np.ndarray:
+    return method.panel_z(funnels.ProportionCounts(d["k"], d["n"], d["target"][:, None], deff))
 
 
-FUNNEL_METHODS = ("additive", "multiplicative", "none", "funnelplotr")
+def _rate_methods() -> list[funnels.FunnelMethod]:
+    """The funnel methods the rate and survey panels calibrate, in the registry's order;
+    methods on member counts have their own block (:func:`senior`)."""
+    return [m for m in funnels.METHODS.values() if m.inputs != funnels.MEMBERS]
 
 
-def funnels(rng, reps: int, loop_reps: int) -> list[dict]:
-    """Every funnel kind, both levels, above/below/outside; ``loop_reps`` panels for the
-    FunnelPlotR option (one call of the existing module per panel)."""
+def _member_methods() -> list[funnels.FunnelMethod]:
+    """The funnel methods on member counts, calibrated on boards and VSM groups."""
+    return [m for m in funnels.METHODS.values() if m.inputs == funnels.MEMBERS]
+
+
+def _panels(d: dict, method: funnels.FunnelMethod, loop_reps: int) -> dict:
+    # A method that fits one panel at a time gets the first loop_reps panels only.
+    return d if method.vectorised else {k: v[:loop_reps] for k, v in d.items()}
+
+
+def funnel_panels(rng, reps: int, loop_reps: int) -> list[dict]:
+    """Every funnel method on rates and survey percentages (``wres.stats.funnels``), both
+    levels, above/below/outside; ``loop_reps`` panels for a method that fits one panel at a
+    time (the FunnelPlotR option)."""
     rows = []
     effect = f"log RL +/-{FUNNEL_EFFECT:.3f} in {sc.N_PLANTED} of {sc.N_ORGS}, tau2 {sc.TAU2}"
     for shape in sc.RATE_SHAPES:
         d0, d1 = sc.rl_panels(rng, reps, shape), sc.rl_panels(rng, reps, shape, planted=FUNNEL_EFFECT)
-        for method in FUNNEL_METHODS:
-            if method == "funnelplotr":
-                sub0 = {k: v[:loop_reps] for k, v in d0.items()}
-                sub1 = {k: v[:loop_reps] for k, v in d1.items()}
-                z0, z1 = _rl_z(sub0, method), _rl_z(sub1, method)
-            else:
-                z0, z1 = _rl_z(d0, method), _rl_z(d1, method)
+        for method in _rate_methods():
+            z0, z1 = _rl_z(_panels(d0, method, loop_reps), method), _rl_z(_panels(d1, method, loop_reps), method)
             rows += _funnel_rows(shape.name, method, z0, z1, effect)
     deff = sc.syn.SURVEY_DEFF
     d0 = sc.survey_panels(rng, reps)
     d1 = sc.survey_panels(rng, reps, planted=0.7)
     effect = f"logit +/-0.7 in {sc.N_PLANTED} of {sc.N_ORGS}, logit SD {sc.SURVEY_LOGIT_SD}, deff {deff}"
-    for method in FUNNEL_METHODS:
-        if method == "funnelplotr":
-            z0 = _survey_z({k: v[:loop_reps] for k, v in d0.items()}, method, deff)
-            z1 = _survey_z({k: v[:loop_reps] for k, v in d1.items()}, method, deff)
-        else:
-            z0, z1 = _survey_z(d0, method, deff), _survey_z(d1, method, deff)
+    for method in _rate_methods():
+        z0 = _survey_z(_panels(d0, method, loop_reps), method, deff)
+        z1 = _survey_z(_panels(d1, method, loop_reps), method, deff)
         rows += _funnel_rows("survey", method, z0, z1, effect)
     return rows
 
 
 def senior(rng, reps: int) -> list[dict]:
-    """Exact binomial representation funnels of boards and VSM groups (national-ratio view)."""
+    """Funnel methods on member counts (the exact binomial representation funnel) on boards
+    and VSM groups, national-ratio view. The rows keep their ``representation_`` codes."""
+    rows = []
+    for method in _member_methods():
+        rows += _senior_rows(rng, reps, method)
+    return rows
+
+
+def _member_tails(d: dict, method) -> dict:
+    return method.panel_tails(funnels.MemberCounts(d["k"], d["n"], d["share"], d["ratio"]))
+
+
+def _senior_rows(rng, reps: int, method) -> list[dict]:
     rows = []
     for group in ("board", "vsm"):
         d0 = sc.senior_panels(rng, reps, group)
         d1 = sc.senior_panels(rng, reps, group, factor=SENIOR_FACTOR)
-        p0 = representation.expected_share(d0["share"], d0["ratio"])
-        p1 = representation.expected_share(d1["share"], d1["ratio"])
-        t0 = representation.tails(d0["k"], d0["n"], p0)
-        t1 = representation.tails(d1["k"], d1["n"], p1)
+        t0, t1 = _member_tails(d0, method), _member_tails(d1, method)
         effect = f"member probability x{SENIOR_FACTOR} in {sc.N_PLANTED} of {sc.N_ORGS}"
         for level, alpha in representation.LEVELS.items():
             for side, tail in (("below", "lower"), ("above", "upper")):
@@ -308,26 +289,27 @@ def senior(rng, reps: int) -> list[dict]:
                         null,
                         power,
                         effect if power is not None else "",
-                        "at_most_nominal",
+                        method.calibration_expected(level, side),
                     )
                 )
     return rows
 
 
 def min_orgs(rng, reps: int) -> list[dict]:
-    """Additive funnel on panels of few organisations (appointment shape), to choose
-    :data:`wres.stats.overdispersion.MIN_ORGS_FOR_FUNNEL`."""
+    """The default (additive) funnel on panels of few organisations (appointment shape), to
+    choose :data:`wres.stats.overdispersion.MIN_ORGS_FOR_FUNNEL`."""
     rows = []
     shape = sc.RATE_SHAPES[0]
+    method = funnels.get(funnels.DEFAULT)
     for n in MIN_ORGS_GRID:
         d = sc.rl_panels(rng, reps, shape, n_orgs=n)
-        z = _rl_z(d, "additive")
+        z = _rl_z(d, method)
         for level, crit in od.LEVELS.items():
             nominal = 0.05 if level == "95" else 0.002
             expected = "approximately_nominal" if n >= od.MIN_ORGS_FOR_FUNNEL else "informative"
             rows.append(
                 _row(
-                    f"funnel_additive_{level}_outside",
+                    f"funnel_{method.name}_{level}_outside",
                     f"min_orgs_{n}",
                     nominal,
                     (np.abs(z) > crit).mean(1),
@@ -545,7 +527,7 @@ def run(reps: int = 2000, *, quick: bool = False, seed: int = SEED) -> pd.DataFr
     rows = []
     for name, fn in (
         ("national", lambda: national(rng, national_reps, n_points)),
-        ("funnels", lambda: funnels(rng, reps, loop_reps)),
+        ("funnels", lambda: funnel_panels(rng, reps, loop_reps)),
         ("senior", lambda: senior(rng, reps)),
         ("min_orgs", lambda: min_orgs(rng, reps)),
         ("changes", lambda: changes(rng, reps)),

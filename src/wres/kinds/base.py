@@ -167,3 +167,24 @@ class Kind:
 
     def series_for_group(self, group: str) -> Series | None:
         return next((s for s in self.ind.series if s.group == group), None)
+
+    # -- funnels --
+
+    #: What this kind can give a funnel method (``wres.stats.funnels`` ``inputs``): a build
+    #: that asks for a method gets it for this kind's indicators when the kind can give its
+    #: inputs, else the kind keeps its own ``funnel_method``.
+    funnel_inputs: ClassVar[tuple[str, ...]] = ("counts", "estimates")
+    #: True when the funnel is on one group's proportion (arcsine square-root scale) rather
+    #: than on the ratio of two groups' rates (log scale).
+    funnel_one_group: ClassVar[bool] = False
+
+    def funnel_pooled_counts(self, rows) -> tuple[float, float, float, float]:
+        """``(k1, n1, k2, n2)``: one year's organisation rows summed, for the pooled ratio the
+        funnel is centred on."""
+        g1, g2 = self.groups
+        return (
+            rows[f"numerator_{g1}"].sum(),
+            rows[f"denominator_{g1}"].sum(),
+            rows[f"numerator_{g2}"].sum(),
+            rows[f"denominator_{g2}"].sum(),
+        )

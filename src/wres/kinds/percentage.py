@@ -48,5 +48,9 @@ class Percentage(Kind):
         g1 = self.standard.minority_group
         return num(f"numerator_{g1}"), num(f"denominator_{g1}")
 
+    # -- funnels --
+
+    funnel_one_group = True
+
 
 KIND = Percentage

@@ -110,5 +110,26 @@ class Representation(Kind):
             num(f"workforce_denominator_{m}"),
         )
 
+    # -- funnels --
+
+    # Senior groups are too small for the normal approximation the counts methods need: the
+    # exact binomial funnel on member counts, or an estimate with its standard error for the
+    # FunnelPlotR-compatible option.
+    funnel_inputs = ("members", "estimates")
+
+    def funnel_pooled_counts(self, rows) -> tuple[float, float, float, float]:
+        # The senior and whole-workforce counts of the organisations that have both
+        # (``_wf_k``/``_wf_n`` are attached by analyse_trusts while the funnel is built).
+        m = self.groups[0]
+        if "_wf_k" not in rows.columns:
+            return (float("nan"),) * 4
+        both = rows["_wf_n"].notna() & rows[f"denominator_{m}"].notna()
+        return (
+            rows.loc[both, f"numerator_{m}"].sum(),
+            rows.loc[both, f"denominator_{m}"].sum(),
+            rows.loc[both, "_wf_k"].sum(),
+            rows.loc[both, "_wf_n"].sum(),
+        )
+
 
 KIND = Representation

@@ -9,7 +9,8 @@ Every organisation has an estimate ``y`` on a scale where it is roughly normal, 
 standard error ``s`` and a common ``target``:
 
 * relative likelihoods: ``y = log RL``, ``s`` = Katz standard error of log RL,
-  ``target = log`` of the pooled (national) RL (:func:`rl_funnel_inputs`);
+  ``target = log`` of the pooled (national) RL (the analysis layer's organisation rows
+  carry ``y`` and ``s``);
 * proportions (staff-survey percentages): FunnelPlotR's ``data_type="PR"`` variance-stabilising
   arcsine square-root transform, ``y = asin(sqrt(p))``, ``s = 1 / (2 sqrt(n))``,
   ``target = asin(sqrt(sum k / sum n))`` (:func:`proportion_funnel_inputs`); limits are
@@ -58,22 +59,6 @@ NO_ESTIMATES = "no_estimates"
 FEW_ORGS = "few_orgs"
 EQUAL_PRECISION = "equal_precision"
 ADJUSTMENT_OFF = "adjustment_off"
-
-
-def rl_funnel_inputs(rates: pd.DataFrame, pooled_rl: float) -> pd.DataFrame:
-    """Funnel inputs for relative likelihoods: adds ``y``, ``s`` and ``target``.
-
-    ``rates`` has ``log_rl`` and ``se_log_rl`` (e.g. from ``wres.stats.rates.org_rates``, which
-    has already applied the zero-cell rule); ``pooled_rl`` is the national pooled relative
-    likelihood for the same year (ratio scale, e.g. ``aggregate_rates(df, ["year"], comparison)``).
-    """
-    if not (np.isfinite(pooled_rl) and pooled_rl > 0):
-        raise ValueError(f"pooled_rl must be a positive finite ratio, not {pooled_rl!r}")
-    return rates.assign(
-        y=rates["log_rl"].astype(float),
-        s=rates["se_log_rl"].astype(float),
-        target=float(np.log(pooled_rl)),
-    )
 
 
 def proportion_funnel_inputs(
@@ -167,7 +152,7 @@ def funnel_table(
     """Place every organisation on a funnel (one cross-section, e.g. one indicator-year).
 
     ``df`` has ``y`` and ``s`` columns on the transformed scale (see
-    :func:`rl_funnel_inputs`, :func:`proportion_funnel_inputs`). ``target`` (same scale)
+    :func:`proportion_funnel_inputs`). ``target`` (same scale)
     defaults to the ``target`` column if there is one (it must be constant), else to the
     inverse-variance weighted mean of ``y``.
 

@@ -57,7 +57,6 @@ import pandas as pd
 from scipy import stats
 
 from wres.stats import funnel
-from wres.stats.rates import relative_likelihood
 
 Z95 = funnel.Z95
 Z998 = funnel.Z998
@@ -86,20 +85,20 @@ RARE_RATE = 0.2
 #: of nominal. (Unlike FunnelPlotR's limits, small panels err on the conservative side.)
 MIN_ORGS_FOR_FUNNEL = 20
 
-METHODS = ("additive", "multiplicative", "none", "funnelplotr")
-
 __all__ = [
     "EXACT_BELOW_EXPECTED",
     "LEVELS",
-    "METHODS",
     "MIN_ORGS_FOR_FUNNEL",
     "RARE_RATE",
     "Z95",
     "Z998",
+    "additive_variance",
     "adjusted_z",
     "dersimonian_laird",
     "katz",
     "log_rl",
+    "multiplicative_variance",
+    "null_variance",
     "pooled_rates",
     "positions",
     "proportion_funnel",
@@ -349,9 +348,32 @@ def positions(z_adjusted) -> dict[str, np.ndarray]:
     return {f"position_{name}": _codes(z, crit) for name, crit in LEVELS.items()}
 
 
-def adjusted_z(
-    y, s0, target, exact, z_exact, method: str = "additive", centre: str = "target"
-) -> dict[str, np.ndarray]:
+# How the limits are widened for differences between organisations: each takes a panel's
+# ``phi`` and DL ``tau2`` and gives ``(phi_used, tau2_used)`` for the limit variance
+# ``phi_used s0^2 + tau2_used`` (Spiegelhalter 2005, Stat Med, sections 5.1-5.2). The funnel
+# methods of :mod:`wres.stats.funnels` choose one; they are functions, not names, so this
+# module stays free of the method registry.
+
+
+def additive_variance(phi, tau2) -> tuple[np.ndarray, np.ndarray]:
+    """Additive random effects: ``s0^2 + tau2`` (tau2 NaN, i.e. not estimable, counts as 0)."""
+    tau2 = np.asarray(tau2, dtype=float)
+    return np.zeros_like(tau2) + 1, np.nan_to_num(tau2)
+
+
+def multiplicative_variance(phi, tau2) -> tuple[np.ndarray, np.ndarray]:
+    """Multiplicative overdispersion: ``phi s0^2`` with phi floored at 1 (never narrowed)."""
+    phi = np.asarray(phi, dtype=float)
+    return np.maximum(1.0, np.nan_to_num(phi, nan=1.0)), np.zeros_like(np.asarray(tau2, dtype=float))
+
+
+def null_variance(phi, tau2) -> tuple[np.ndarray, np.ndarray]:
+    """No widening: the binomial (null) variance ``s0^2`` alone."""
+    tau2 = np.asarray(tau2, dtype=float)
+    return np.zeros_like(tau2) + 1, np.zeros_like(tau2)
+
+
+def adjusted_z(y, s0, target, exact, z_exact, widen=additive_variance, centre: str = "target") -> dict[str, np.ndarray]:
     """Null z-scores and their overdispersion-adjusted values, panel by panel.
 
     Parameters
@@ -363,7 +385,9 @@ def adjusted_z(
         Target on the scale of ``y``, one per panel.
     exact, z_exact : array_like, shape (..., N)
         Rows decided by an exact test and its normal deviate (see :func:`rl_null_inputs`).
-    method : {"additive", "multiplicative", "none"}
+    widen : callable
+        ``(phi, tau2) -> (phi_used, tau2_used)``: :func:`additive_variance` (the default),
+        :func:`multiplicative_variance` or :func:`null_variance`.
     centre : {"target", "random_effects"}
         ``"target"``: limits around the target. ``"random_effects"``: around the DL
         random-effects mean of the organisations (Spiegelhalter 2005 Stat Med section 5.2:
@@ -377,8 +401,8 @@ def adjusted_z(
     -------
     dict
         ``z`` (exact deviate where ``exact``, else ``(y - target) / s0``), ``z_adjusted``
-        (``z s0 / sqrt(phi s0^2 + tau2)`` with tau2 for "additive", phi floored at 1 for
-        "multiplicative", both neutral for "none"), ``funnel_sd`` (``sqrt(phi s0^2 + tau2)``),
+        (``z s0 / sqrt(phi s0^2 + tau2)`` with ``phi`` and ``tau2`` as ``widen`` gives them),
+        ``funnel_sd`` (``sqrt(phi s0^2 + tau2)``),
         and per panel ``phi``, ``tau2`` (unwinsorised DL over every row's z; an exact row's
         deviate times ``s0`` stands in for its ``y - target``), ``n_orgs`` (rows with a z) and
         ``centre`` (scale of ``y``).
@@ -394,9 +418,7 @@ def adjusted_z(
     if centre == "random_effects":
         with np.errstate(invalid="ignore", divide="ignore"):
             zraw = zraw - fit["re_shift"][..., None] / s0
-    zero = np.zeros_like(fit["tau2"])
-    tau2 = np.nan_to_num(fit["tau2"]) if method == "additive" else zero
-    phi = np.maximum(1.0, np.nan_to_num(fit["phi"], nan=1.0)) if method == "multiplicative" else zero + 1
+    phi, tau2 = widen(fit["phi"], fit["tau2"])
     var = phi[..., None] * s0**2 + tau2[..., None]
     with np.errstate(invalid="ignore", divide="ignore"):
         shrink = np.where(np.isfinite(s0), s0 / np.sqrt(var), 1.0)
@@ -411,12 +433,11 @@ def adjusted_z(
     }
 
 
-def _adjusted_z(y, s0, target, exact, z_exact, method, min_orgs, centre):
-    a = adjusted_z(y, s0, target, exact, z_exact, method, centre)
+def _adjusted_z(y, s0, target, exact, z_exact, widen, min_orgs, centre):
+    a = adjusted_z(y, s0, target, exact, z_exact, widen, centre)
     fitted = int(a["n_orgs"]) >= min_orgs
     zadj = a["z_adjusted"] if fitted else np.full_like(a["z"], np.nan)
     info = {
-        "method": method,
         "phi": float(a["phi"]),
         "tau2": float(a["tau2"]),
         "n_orgs": int(a["n_orgs"]),
@@ -447,40 +468,6 @@ def _frame(y, s0, exact, zraw, zadj, sd, info) -> pd.DataFrame:
     return out
 
 
-def _funnelplotr(y, s, target, min_orgs) -> pd.DataFrame:
-    # The FunnelPlotR-compatible option is the existing module, called, not re-implemented.
-    tab = funnel.funnel_table(
-        pd.DataFrame({"y": y, "s": s}), y="y", s="s", target=target, min_orgs=min(min_orgs, funnel.MIN_ORGS_FOR_TAU2)
-    )
-    f = tab.attrs["funnel"]
-    fitted = f["n_orgs"] >= min_orgs
-    zadj = tab["funnel_z"].to_numpy() if fitted else np.full(len(tab), np.nan)
-    out = pd.DataFrame(
-        {
-            "y": y,
-            "s0": s,
-            "precision": 1 / s**2,
-            "exact": False,
-            "z": (y - target) / s,
-            "funnel_sd": tab["funnel_sd"].to_numpy(),
-            "z_adjusted": zadj,
-            **positions(zadj),
-        }
-    )
-    out.attrs["funnel"] = {
-        "method": "funnelplotr",
-        "phi": f["phi"],
-        "tau2": f["tau2"],
-        "n_orgs": f["n_orgs"],
-        "n_exact": 0,
-        "fitted": fitted,
-        "min_orgs": min_orgs,
-        "target": target,
-        "note": "" if fitted else "too_few_orgs",
-    }
-    return out
-
-
 def rl_funnel(
     k1,
     n1,
@@ -488,7 +475,7 @@ def rl_funnel(
     n2,
     rate1=None,
     rate2=None,
-    method: str = "additive",
+    widen=additive_variance,
     min_orgs: int = MIN_ORGS_FOR_FUNNEL,
     centre: str = "target",
 ) -> pd.DataFrame:
@@ -501,12 +488,11 @@ def rl_funnel(
     rate1, rate2 : float, optional
         Target rate of each group (proportions), e.g. the pooled national rates of the
         same year; default: pooled over the organisations given. Target RL = rate1 / rate2.
-    method : {"additive", "multiplicative", "none", "funnelplotr"}
-        ``"additive"``: limits ``target +/- z sqrt(s0^2 + tau2)`` (the default);
-        ``"multiplicative"``: ``target +/- z sqrt(phi) s0`` with phi floored at 1;
-        ``"none"``: binomial limits only; ``"funnelplotr"``: the existing
-        :func:`wres.stats.funnel.funnel_table` (own Katz SE, winsorised phi), kept for
-        comparison with FunnelPlotR; it flags more than its nominal share.
+    widen : callable
+        :func:`additive_variance` (the default): limits ``target +/- z sqrt(s0^2 + tau2)``;
+        :func:`multiplicative_variance`: ``target +/- z sqrt(phi) s0`` with phi floored at 1;
+        :func:`null_variance`: binomial limits only. The FunnelPlotR-compatible funnel
+        (own Katz SE, winsorised phi) is a method of :mod:`wres.stats.funnels`.
     min_orgs : int
         Below this many usable organisations no funnel is fitted: ``z_adjusted`` NaN,
         positions ``"not estimable"``, ``attrs["funnel"]["note"] == "too_few_orgs"``.
@@ -517,21 +503,16 @@ def rl_funnel(
     Returns
     -------
     DataFrame
-        One row per organisation, input order: ``y`` (log RL), ``s0`` (null SE of log RL,
-        own Katz SE for ``"funnelplotr"``), ``precision`` (``1/s0^2``, the funnel's x),
+        One row per organisation, input order: ``y`` (log RL), ``s0`` (null SE of log RL),
+        ``precision`` (``1/s0^2``, the funnel's x),
         ``exact``, ``z``, ``funnel_sd``, ``z_adjusted``, ``position_95``, ``position_998``;
-        the fit (``method, phi, tau2, n_orgs, n_exact, fitted, min_orgs, target`` on the
+        the fit (``phi, tau2, n_orgs, n_exact, fitted, min_orgs, target`` on the
         log scale, ``note``) in ``attrs["funnel"]``. Limit curves for drawing:
         :func:`wres.stats.funnel.funnel_limits` with this ``target`` and ``tau2``.
     """
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}")
     d = rl_null_inputs(k1, n1, k2, n2, rate1, rate2)
     t = float(np.squeeze(d["target"]))
-    if method == "funnelplotr":
-        rl = relative_likelihood(*(np.atleast_1d(np.asarray(a, float)) for a in (k1, n1, k2, n2)))
-        return _funnelplotr(rl["log_rl"].to_numpy(), rl["se_log_rl"].to_numpy(), t, min_orgs)
-    zraw, zadj, sd, info = _adjusted_z(d["y"], d["s0"], t, d["exact"], d["z_exact"], method, min_orgs, centre)
+    zraw, zadj, sd, info = _adjusted_z(d["y"], d["s0"], t, d["exact"], d["z_exact"], widen, min_orgs, centre)
     return _frame(d["y"], d["s0"], d["exact"], zraw, zadj, sd, info)
 
 
@@ -540,7 +521,7 @@ def proportion_funnel(
     n,
     target_p: float,
     deff: float = 1.0,
-    method: str = "additive",
+    widen=additive_variance,
     scale: str = "asin",
     min_orgs: int = MIN_ORGS_FOR_FUNNEL,
     centre: str = "target",
@@ -548,14 +529,9 @@ def proportion_funnel(
     """Funnel positions of proportions (percentages) against a target proportion.
 
     Parameters as :func:`rl_funnel`, and ``k, n`` counts, ``target_p`` (0-1), ``deff``
-    (design effect), ``scale`` (see :func:`proportion_null_inputs`). For
-    ``method="funnelplotr"`` the existing FunnelPlotR ``PR`` inputs are used (arcsine scale).
-    Returns the same columns; ``y`` and ``s0`` on the chosen scale.
+    (design effect), ``scale`` (see :func:`proportion_null_inputs`). Returns the same
+    columns; ``y`` and ``s0`` on the chosen scale.
     """
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}")
-    d = proportion_null_inputs(k, n, target_p, deff, "asin" if method == "funnelplotr" else scale)
-    if method == "funnelplotr":
-        return _funnelplotr(d["y"], d["s0"], float(d["target"]), min_orgs)
-    zraw, zadj, sd, info = _adjusted_z(d["y"], d["s0"], d["target"], d["exact"], d["z_exact"], method, min_orgs, centre)
+    d = proportion_null_inputs(k, n, target_p, deff, scale)
+    zraw, zadj, sd, info = _adjusted_z(d["y"], d["s0"], d["target"], d["exact"], d["z_exact"], widen, min_orgs, centre)
     return _frame(d["y"], d["s0"], d["exact"], zraw, zadj, sd, info)
