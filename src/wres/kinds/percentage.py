@@ -1,10 +1,12 @@
 """Percentage by group: the share of each group's staff answering yes in the NHS Staff
-Survey (WRES indicators 5-8). Figures are weighted survey estimates, so the counts are
+Survey (the WRES staff-survey indicators). Figures are weighted survey estimates, so the counts are
 ``percent x respondents`` and intervals and limits allow for a design effect (an assumption:
 the survey does not publish one; ``docs/design.md``).
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from wres.kinds.base import Kind
 
@@ -47,6 +49,34 @@ class Percentage(Kind):
         # The change test compares the first group's percentage between years.
         g1 = self.standard.minority_group
         return num(f"numerator_{g1}"), num(f"denominator_{g1}")
+
+    # -- analysis -----------------------------------------------------------------------
+
+    rates_measure = "percentage"
+    change_test = "pooled two-proportion z-test, percentage points, survey design effect"
+    change_scale = "percentage points"
+
+    def versus_national(self, num, national, *, deff, alpha):
+        # Score test of the first group's percent on the effective sample size, one national
+        # value at a time (the test takes a scalar).
+        from wres.stats import versus_national as vn
+
+        g1, _ = self.groups
+        k, n = num(f"numerator_{g1}"), num(f"denominator_{g1}")
+        z, p = np.full(len(k), np.nan), np.full(len(k), np.nan)
+        for year_value in np.unique(national[(national > 0) & (national < 100)]):
+            at = national == year_value
+            r = vn.percentage_versus_national(k[at], n[at], float(year_value), deff=deff, alpha=alpha)
+            z[at], p[at] = r["z"], r["p_value"]
+        return z, p, z
+
+    def change_test_result(self, earlier, later, *, deff, alpha):
+        # Percentage points on the effective sizes n / deff; ``dispersion`` records the deff.
+        from wres.stats.change_test import percentage_change
+
+        res = percentage_change(earlier, later, deff=deff, alpha=alpha)
+        res["dispersion"] = np.full(len(np.asarray(later[0])), deff)
+        return res, res["estimate"]
 
 
 KIND = Percentage
