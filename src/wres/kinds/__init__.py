@@ -13,16 +13,13 @@ Nothing outside this package branches on the kind: code asks the kind object
 from __future__ import annotations
 
 import importlib
-import re
 from functools import lru_cache
 
 from wres.kinds.base import Kind
-from wres.registry import Indicator, Registry
+from wres.registry import KIND_NAME, Indicator, Registry
 
 #: The kinds shipped with the package (module names in ``wres.kinds``).
 BUILT_IN = ("relative_likelihood", "percentage", "representation")
-#: What a kind name may look like: a module path, so a registry cannot name a file or code.
-KIND_NAME = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*")
 
 
 class UnknownKind(LookupError):
