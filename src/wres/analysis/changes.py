@@ -31,8 +31,8 @@ def national_changes(
     pair figures year by year), so the verdicts without the latest year use them.
 
     National figures come without counts, so a single year-on-year change is not tested: the
-    trend verdicts are the test. ``change`` is in percentage points for percentages and in %
-    for ratios (100 × (latest / previous − 1)).
+    trend verdicts are the test. ``change`` is in percentage points for percentages, in % for
+    ratios (100 × (latest / previous − 1)), else in the series' own unit (:func:`difference_unit`).
     """
     latest = latest_report_year(figures)
     before = figures[figures["report_year"] < latest]
@@ -71,7 +71,7 @@ def national_changes(
                 row["change_unit"] = "%"
             else:
                 row["change"] = row["latest_value"] - row["previous_value"]
-                row["change_unit"] = "percentage points"
+                row["change_unit"] = difference_unit(unit)
         elif not len(now):
             row["note"] = f"no published figure for report year {latest}"
         else:
@@ -91,6 +91,12 @@ def national_changes(
 #: scale-aware tests (``scale`` names what ``estimate`` and its interval are in).
 #: The columns of ``organisation_changes`` as the results catalogue names them (one list, in wres.results).
 ORG_CHANGE_COLUMNS = list(results.table("organisation_changes").columns)
+
+
+def difference_unit(unit: str) -> str:
+    """The unit of the difference of two figures in ``unit``: percentage points for a percent
+    (or a gap already in points), else the unit itself (a score difference is in points)."""
+    return "percentage points" if unit in ("percent", "percentage points") else unit
 
 
 def _counts_of(frame: pd.DataFrame, kind, suffix: str = "") -> tuple:

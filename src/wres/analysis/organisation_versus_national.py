@@ -3,7 +3,8 @@ report year (``organisation_versus_national``, file ``trust_versus_national.csv`
 
 The national series is the one on the organisation value's scale (``Kind.national_series``);
 the test is the kind's (``Kind.versus_national``, named by ``Kind.versus_national_test``),
-with the national value treated as fixed.
+with the national value treated as fixed; the kind also says which national values it can
+test against (a ratio must be positive; a difference may be any number).
 """
 
 from __future__ import annotations
@@ -60,8 +61,6 @@ def versus_national(
 
         with np.errstate(invalid="ignore", divide="ignore"):
             z, p, side = kind.versus_national(num, nv, deff=survey_deff, alpha=alpha)
-        ok = np.isfinite(nv) & (nv > 0)
-        p = np.where(ok, p, np.nan)
         side = np.where(np.isfinite(side), side, np.nan)
         code = vn.verdict_codes(side, p, alpha)
         parts.append(

@@ -440,7 +440,9 @@ def analyse_trusts(
             rows = rows.merge(workforce_counts(df, kind), on=["year", "org_code"], how="left")
         placed = []
         for year, yr in rows.groupby("year", sort=True):
-            tab, fit, lim = _funnel_year(
+            # A kind that is not a comparison of counts places its organisations itself.
+            own = kind.funnel_year(yr.copy(), int(year), min_orgs=min_orgs_for_funnel, grid_points=grid_points)
+            tab, fit, lim = own or _funnel_year(
                 yr.copy(), ind, registry, int(year), survey_deff, min_orgs_for_funnel, grid_points, funnel_method
             )
             tab["funnel_method"] = fit["method"]

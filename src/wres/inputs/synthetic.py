@@ -539,7 +539,8 @@ def make_panel(
     extra = [kinds[ind.id].synthetic_rows(orgs, years, seed) for ind in registry.indicators]
     extra = [e for e in extra if e is not None and len(e)]
     if extra:
-        df = pd.concat([df, *(e.reindex(columns=df.columns) for e in extra)], ignore_index=True)
+        typed = [e.reindex(columns=df.columns).astype(df.dtypes.to_dict()) for e in extra]
+        df = pd.concat([df, *typed], ignore_index=True)
     band_rank = {
         b: i for i, b in enumerate([*PAY_BANDS, senior_band, all_band, *([board_band] if board_band else []), ""])
     }

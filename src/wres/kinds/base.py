@@ -227,12 +227,14 @@ class Kind:
         ``national`` (on :attr:`unit`'s scale, treated as fixed): ``side`` is signed (> 0:
         the organisation is higher) and decides the verdict with ``p``; ``z`` is what the
         results show (NaN when the test has none). Default: the z-test on the log relative
-        likelihood of the two groups (Katz SE)."""
+        likelihood of the two groups (Katz SE). ``p`` is NaN where ``national`` cannot be
+        tested against (a ratio must be positive)."""
         from wres.stats import versus_national as vn
 
         k1, n1, k2, n2 = self.change_counts(num)
-        r = vn.rl_versus_national(k1, n1, k2, n2, np.where(national > 0, national, 1.0), alpha)
-        return r["z"], r["p_value"], r["z"]
+        usable = np.isfinite(national) & (national > 0)
+        r = vn.rl_versus_national(k1, n1, k2, n2, np.where(usable, national, 1.0), alpha)
+        return r["z"], np.where(usable, r["p_value"], np.nan), r["z"]
 
     def change_test_result(self, earlier: tuple, later: tuple, *, deff: float, alpha: float):
         """(result, change) of the test of each organisation's change between two years from
@@ -247,6 +249,18 @@ class Kind:
         with np.errstate(invalid="ignore"):
             change = 100 * np.expm1(res["estimate"])
         return res, change
+
+    def funnel_year(self, rows, year: int, *, min_orgs: int, grid_points: int):
+        """(placed rows, fit, limit curves) of one year's funnel when the kind places its own
+        organisations (``trust_indicators`` funnel columns, a ``trust_funnel_fits`` row as a
+        dict, ``trust_funnel_limits`` rows on the value's scale), or None for the funnels of
+        ``wres.analysis`` (chosen by :attr:`funnel_method`)."""
+        return None
+
+    #: How a value is written (``str.format``), in :attr:`unit`: pages and tables format with it.
+    value_format: ClassVar[str] = "{:.2f}"
+    #: The value of no difference between the groups (ratios 1, differences 0).
+    parity_value: ClassVar[float] = 1.0
 
     def synthetic_rows(self, orgs, years: list[int], seed: int):
         """Long-format input rows (``wres.inputs.organisations.TRUST_COLUMNS``) of this

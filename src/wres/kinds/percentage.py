@@ -53,6 +53,7 @@ class Percentage(Kind):
     # -- analysis -----------------------------------------------------------------------
 
     rates_measure = "percentage"
+    value_format = "{:.1f}%"
     change_test = "pooled two-proportion z-test, percentage points, survey design effect"
     change_scale = "percentage points"
 

@@ -163,7 +163,8 @@ class Representation(Kind):
             f = rep.representation_funnel(k[at], n[at], share[at], national_ratio=float(year_value))
             p[at] = f["p_two_sided"].to_numpy()
             z[at] = np.sign(value[at] - year_value)
-        return np.full(len(k), np.nan), p, z
+        # A national ratio of 0 cannot be compared with.
+        return np.full(len(k), np.nan), np.where(national > 0, p, np.nan), z
 
 
 KIND = Representation
