@@ -160,8 +160,9 @@ class Kind:
     # -- analysis inputs ----------------------------------------------------------------
 
     def change_counts(self, num: Column) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(k1, n1, k2, n2) behind the value, for the change test between two years:
-        ``num(column)`` gives an ``organisation_indicators`` column as floats."""
+        """(k1, n1, k2, n2) behind the value (or (k, n) of one group), for the change test
+        between two years and the comparison with the national figure: ``num(column)`` gives an
+        ``organisation_indicators`` column as floats."""
         g1, g2 = self.groups
         return num(f"numerator_{g1}"), num(f"denominator_{g1}"), num(f"numerator_{g2}"), num(f"denominator_{g2}")
 
@@ -186,6 +187,12 @@ class Kind:
     change_test: ClassVar[str] = ""
     change_scale: ClassVar[str] = ""
     change_unit: ClassVar[str] = ""
+    # How a value in :attr:`unit` is written and where no difference lies: with them a page
+    # can show a unit it does not know (the report layer reads these; no statistics).
+    #: ``str.format`` pattern of one value (``"{:.1f}%"`` for a percent).
+    value_format: ClassVar[str] = "{:.2f}"
+    #: The value of no difference between the groups (ratios 1, differences 0).
+    parity_value: ClassVar[float] = 1.0
 
     @property
     def workforce_indicator(self) -> int:
@@ -256,11 +263,6 @@ class Kind:
         dict, ``trust_funnel_limits`` rows on the value's scale), or None for the funnels of
         ``wres.analysis`` (chosen by :attr:`funnel_method`)."""
         return None
-
-    #: How a value is written (``str.format``), in :attr:`unit`: pages and tables format with it.
-    value_format: ClassVar[str] = "{:.2f}"
-    #: The value of no difference between the groups (ratios 1, differences 0).
-    parity_value: ClassVar[float] = 1.0
 
     def synthetic_rows(self, orgs, years: list[int], seed: int):
         """Long-format input rows (``wres.inputs.organisations.TRUST_COLUMNS``) of this
