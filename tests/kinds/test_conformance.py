@@ -56,6 +56,13 @@ def registries(tmp_path_factory):
         kind_class.cache_clear()
 
 
+#: The long trust-level input contract's columns (``wres.inputs.organisations.TRUST_COLUMNS``).
+INPUT_COLUMNS = [
+    *("year", "org_code", "org_name", "region", "org_type", "indicator", "band", "group"),
+    *("numerator", "denominator", "percent", "missing_reason"),
+]
+
+
 def _frame(rows: list[tuple]) -> pd.DataFrame:
     """A long trust-level frame of one organisation in 2024: (indicator, band, group,
     numerator, denominator)."""
@@ -280,6 +287,27 @@ def test_every_protocol_method_answers(registries, which, ind_id):
     for key in ("estimate", "se", "ci_low", "ci_high", "p_value", "dispersion"):
         assert len(np.asarray(res[key])) == 2, key
     assert len(np.asarray(change)) == 2
+
+    # The analysis hooks: a frame (or None for the built-in code), and the national test's
+    # three arrays, one value per organisation-year.
+    empty = prepare(pd.DataFrame(columns=INPUT_COLUMNS))
+    trend = kind.trend_counts(empty)
+    assert trend is None or (isinstance(trend[0], pd.DataFrame) and len(trend[1]) == 2 and isinstance(trend[2], dict))
+    for hook in (
+        kind.organisation_rows(empty, deff=1.5, alpha=0.05),
+        kind.aggregate_rows(empty, ["year"], deff=1.5, alpha=0.05),
+    ):
+        assert hook is None or isinstance(hook, pd.DataFrame)
+
+    def rates(c):
+        return np.array([0.5, 0.5]) if "rate" in c else np.array([5.0, 10.0]) if c != "value" else np.array([1.0, 1.0])
+
+    z, p, side = kind.versus_national(rates, np.array([1.0, 1.0]), deff=1.5, alpha=0.05)
+    assert all(len(np.asarray(a)) == 2 for a in (z, p, side))
+    assert np.all((np.asarray(p) >= 0) & (np.asarray(p) <= 1) | np.isnan(np.asarray(p, dtype=float)))
+    orgs = pd.DataFrame({"org_code": ["ZZ001"], "org_name": ["A"], "region": ["London"], "org_type": ["acute"]})
+    rows = kind.synthetic_rows(orgs.assign(size0=1000.0), [2024], 1)
+    assert rows is None or {"year", "org_code", "indicator", "group", "numerator", "denominator"} <= set(rows.columns)
 
     assert isinstance(kind.funnel_method, str) and kind.funnel_method
     assert kind.workforce_indicator in reg.ids
