@@ -8,6 +8,14 @@ a registry entry. Each module exposes ``KIND``, a subclass of :class:`wres.kinds
 
 Nothing outside this package branches on the kind: code asks the kind object
 (:func:`kind_of`) for words, units, directions, counts and chart settings instead.
+
+Writing a kind: subclass :class:`~wres.kinds.base.Kind`, give its ``name``, ``unit``,
+``measure`` and words, then either steer the analysis's count code with its attributes
+(``likelihood``, ``weighted_survey``, ``versus_workforce``, ``rates_measure``) or answer the
+analysis hooks yourself (``organisation_rows``, ``aggregate_rows``, ``trend_counts``,
+``versus_national``, ``change_test_result``, ``funnel_year``, ``synthetic_rows``).
+``tests/kinds/toy_kind/toy_score_gap.py`` is a complete kind outside the package (a score
+difference); ``tests/kinds/test_conformance.py`` holds the checks every kind must pass.
 """
 
 from __future__ import annotations
