@@ -2,6 +2,7 @@
 
 from wres.config import Paths
 from wres.inputs.national import load_national
+from wres.kinds import kind_of
 from wres.registry import load_registry
 
 
@@ -14,7 +15,7 @@ def test_nine_indicators_with_unique_slugs():
 def test_relative_likelihoods_have_groups_and_band():
     reg = load_registry()
     for ind in reg.indicators:
-        if ind.is_relative_likelihood:
+        if kind_of(ind, reg).likelihood:
             assert {ind.numerator_group, ind.comparison_group} == {
                 reg.standard.minority_group,
                 reg.standard.majority_group,

@@ -12,14 +12,11 @@ from scipy.stats.contingency import relative_risk
 from statsmodels.stats.proportion import proportion_confint
 
 from wres import results as catalogue
-from wres.analysis.organisations import (
-    analyse_trusts,
-    groups_for,
-    improvement_for,
-    write_trust_results,
-)
+from wres.analysis.organisation_results import write_trust_results
+from wres.analysis.organisations import analyse_trusts
 from wres.inputs.national import load_national
 from wres.inputs.synthetic import make_panel
+from wres.kinds import kind_of
 from wres.registry import load_registry
 from wres.stats.funnel import Z95
 
@@ -111,7 +108,7 @@ def test_relative_likelihood_matches_scipy(panel, results):
     ti = results["trust_indicators"]
     for ind_id in RL_IDS:
         ind = REG.indicator(ind_id)
-        g1, g2 = groups_for(ind, REG)
+        g1, g2 = kind_of(ind, REG).groups
         row = ti[(ti["indicator"] == ind_id)].iloc[5]
         y, org = int(row["year"]), row["org_code"]
         k1, n1 = _raw(panel, y, org, ind_id, "", g1), _raw(panel, y, org, ind_id, "", g1, "denominator")
@@ -172,7 +169,7 @@ def test_funnel_positions_follow_z(results):
     assert ((z[ok].abs() > Z95) == ti.loc[ok, "funnel_position_95"].isin(["above", "below"])).all()
     # The RL funnel is centred on the log of the pooled ratio of all organisations that year.
     ind_id = RL_IDS[0]
-    g1, g2 = groups_for(REG.indicator(ind_id), REG)
+    g1, g2 = kind_of(REG.indicator(ind_id), REG).groups
     agg = results["trust_aggregates"]
     nat = agg[(agg["level"] == "national") & (agg["indicator"] == ind_id)].set_index("year")["value"]
     f = fits[fits["indicator"] == ind_id].set_index("year")["target"]
@@ -182,7 +179,7 @@ def test_funnel_positions_follow_z(results):
 def test_aggregates_pool_counts(panel, results):
     ind_id = RL_IDS[1]
     ind = REG.indicator(ind_id)
-    g1, g2 = groups_for(ind, REG)
+    g1, g2 = kind_of(ind, REG).groups
     y = int(panel["year"].max())
     p = panel[(panel["indicator"] == ind_id) & (panel["year"] == y)]
     s = p.groupby("group")[["numerator", "denominator"]].sum().astype(float)
@@ -218,7 +215,7 @@ def test_trends_from_registry(results):
     # Every organisation trend is judged against parity (the gap closing), not by the sign.
     assert set(tr["improvement"]) == {"towards parity"}
     # Indicator 7 (believing in equal opportunities): a rise counts as improvement.
-    assert improvement_for(REG.indicator(7)) == "up"
+    assert kind_of(REG.indicator(7), REG).trend_improvement() == "up"
 
 
 def test_single_organisation_says_why_peers_are_missing(panel):

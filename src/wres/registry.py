@@ -7,13 +7,14 @@ tests) asks this module; nothing else hard-codes an indicator, group word or thr
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from wres.errors import DataError, Problem
 
@@ -21,6 +22,10 @@ Transform = Literal["log", "logit", "identity"]
 #: Which way counts as improvement: up, down, none (no good direction), or parity (towards
 #: the value of equal treatment: 1 for a ratio, 0 for a gap; see ``wres.stats.parity``).
 Direction = Literal["up", "down", "none", "parity"]
+#: What a ``trust.kind`` may look like: a module name, bare (a built-in kind of
+#: ``wres.kinds``, or a top-level module) or dotted (``my_package.score_kind``), so a registry
+#: can name a kind module but never a file or code (``wres.kinds.kind_class`` imports it).
+KIND_NAME = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*")
 
 
 class _Model(BaseModel):
@@ -90,11 +95,20 @@ class SyntheticSpec(_Model):
 
 
 class TrustSpec(_Model):
-    kind: Literal["representation", "relative_likelihood", "percentage"]
+    kind: str
     band: str | None = None
     workforce_band: str | None = None
     improvement: Direction | None = None
     synthetic: SyntheticSpec | None = None
+
+    @field_validator("kind")
+    @classmethod
+    def _kind_is_a_module_name(cls, v: str) -> str:
+        # Checked here so a typo fails when the registry is read; whether the module exists
+        # is checked when the kind is first asked for (wres.kinds.kind_of).
+        if not KIND_NAME.fullmatch(v):
+            raise ValueError(f"kind {v!r} is not a module name (lower-case letters, digits, _ and dots)")
+        return v
 
 
 #: A slug becomes a file and URL name: lower-case words joined by hyphens, nothing else.
@@ -125,10 +139,6 @@ class Indicator(_Model):
     @property
     def is_survey(self) -> bool:
         return self.year_basis == "survey"
-
-    @property
-    def is_relative_likelihood(self) -> bool:
-        return self.measure_kind == "relative_likelihood"
 
     def organisation_groups(self, standard: Standard) -> tuple[str, str]:
         """(numerator group, comparison group) of the indicator at organisation level: the

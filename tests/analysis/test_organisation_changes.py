@@ -152,3 +152,13 @@ def test_representation_ratio_change_is_a_ratio_and_untested_rows_say_why():
     new = out.loc["NEW"]
     assert np.isnan(new["p_value"]) and new["note"] == "no figure in 2023"
     assert not out["note"].astype(str).str.contains("nan").any()
+
+
+def test_a_national_difference_keeps_its_own_unit():
+    # A change of a percent is in percentage points; of a gap already in points, points; of a
+    # series in any other unit (a mean score), that unit: never "percentage points" for it.
+    from wres.analysis.changes import difference_unit
+
+    assert difference_unit("percent") == "percentage points"
+    assert difference_unit("percentage points") == "percentage points"
+    assert difference_unit("score") == "score"

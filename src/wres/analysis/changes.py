@@ -8,6 +8,7 @@ import pandas as pd
 
 from wres import results
 from wres.analysis.national import national_trends
+from wres.kinds import kind_of
 from wres.registry import Registry
 from wres.stats.multiple import bh_adjust
 
@@ -30,8 +31,8 @@ def national_changes(
     pair figures year by year), so the verdicts without the latest year use them.
 
     National figures come without counts, so a single year-on-year change is not tested: the
-    trend verdicts are the test. ``change`` is in percentage points for percentages and in %
-    for ratios (100 × (latest / previous − 1)).
+    trend verdicts are the test. ``change`` is in percentage points for percentages, in % for
+    ratios (100 × (latest / previous − 1)), else in the series' own unit (:func:`difference_unit`).
     """
     latest = latest_report_year(figures)
     before = figures[figures["report_year"] < latest]
@@ -70,7 +71,7 @@ def national_changes(
                 row["change_unit"] = "%"
             else:
                 row["change"] = row["latest_value"] - row["previous_value"]
-                row["change_unit"] = "percentage points"
+                row["change_unit"] = difference_unit(unit)
         elif not len(now):
             row["note"] = f"no published figure for report year {latest}"
         else:
@@ -91,62 +92,26 @@ def national_changes(
 #: The columns of ``organisation_changes`` as the results catalogue names them (one list, in wres.results).
 ORG_CHANGE_COLUMNS = list(results.table("organisation_changes").columns)
 
-#: What each test compares, in the ``test`` column.
-CHANGE_TESTS = {
-    "relative_likelihood": "z-test on the log relative likelihood, Katz variance x Pearson dispersion across "
-    "organisations",
-    "representation": "z-test on the log representation ratio, Katz variance x Pearson dispersion across organisations",
-    "percentage": "pooled two-proportion z-test, percentage points, survey design effect",
-}
-#: ``scale`` of each kind's ``estimate``.
-CHANGE_SCALES = {
-    "relative_likelihood": "log relative likelihood",
-    "representation": "log representation ratio",
-    "percentage": "percentage points",
-}
-#: ``change_unit`` of each kind's ``change``.
-CHANGE_UNITS = {
-    "relative_likelihood": "% change in the relative likelihood",
-    "representation": "% change in the representation ratio",
-    "percentage": "percentage points",
-}
+
+def difference_unit(unit: str) -> str:
+    """The unit of the difference of two figures in ``unit``: percentage points for a percent
+    (or a gap already in points), else the unit itself (a score difference is in points)."""
+    return "percentage points" if unit in ("percent", "percentage points") else unit
 
 
-def _counts_of(frame: pd.DataFrame, ind, registry: Registry, suffix: str = "") -> tuple:
-    """The counts an indicator's change test needs, from ``trust_indicators`` columns."""
-    from wres.analysis.organisations import groups_for
+def _counts_of(frame: pd.DataFrame, kind, suffix: str = "") -> tuple:
+    """The counts an indicator's change test needs (``Kind.change_counts``), from
+    ``trust_indicators`` columns (``suffix``: ``_prev`` for the earlier year)."""
 
     def num(c):
         return pd.to_numeric(frame[c + suffix], errors="coerce").to_numpy(float)
 
-    m = registry.standard.minority_group
-    if ind.trust.kind == "relative_likelihood":
-        g1, g2 = groups_for(ind, registry)
-        return num(f"numerator_{g1}"), num(f"denominator_{g1}"), num(f"numerator_{g2}"), num(f"denominator_{g2}")
-    if ind.trust.kind == "representation":
-        return (
-            num(f"numerator_{m}"),
-            num(f"denominator_{m}"),
-            num(f"workforce_numerator_{m}"),
-            num(f"workforce_denominator_{m}"),
-        )
-    return num(f"numerator_{m}"), num(f"denominator_{m}")
+    return kind.change_counts(num)
 
 
-def _change_one(m: pd.DataFrame, ind, registry: Registry, deff: float, alpha: float) -> pd.DataFrame:
-    from wres.stats.change_test import percentage_change, rl_change
-
-    kind = ind.trust.kind
-    earlier, later = _counts_of(m, ind, registry, "_prev"), _counts_of(m, ind, registry)
-    if kind == "percentage":
-        res = percentage_change(earlier, later, deff=deff, alpha=alpha)
-        res["dispersion"] = np.full(len(m), deff)
-        change = res["estimate"]
-    else:
-        res = rl_change(earlier, later, dispersion="pearson", alpha=alpha)
-        res["dispersion"] = np.full(len(m), float(res["dispersion"]))
-        with np.errstate(invalid="ignore"):
-            change = 100 * np.expm1(res["estimate"])
+def _change_one(m: pd.DataFrame, kind, deff: float, alpha: float) -> pd.DataFrame:
+    earlier, later = _counts_of(m, kind, "_prev"), _counts_of(m, kind)
+    res, change = kind.change_test_result(earlier, later, deff=deff, alpha=alpha)
     usable = np.isfinite(res["estimate"]) & np.isfinite(res["se"]) & (res["se"] > 0)
 
     def est(a):
@@ -154,14 +119,14 @@ def _change_one(m: pd.DataFrame, ind, registry: Registry, deff: float, alpha: fl
 
     return m.assign(
         change=est(change),
-        change_unit=CHANGE_UNITS[kind],
+        change_unit=kind.change_unit,
         p_value=est(res["p_value"]),
-        scale=CHANGE_SCALES[kind],
+        scale=kind.change_scale,
         estimate=est(res["estimate"]),
         estimate_ci_low=est(res["ci_low"]),
         estimate_ci_high=est(res["ci_high"]),
         dispersion=res["dispersion"],
-        test=CHANGE_TESTS[kind],
+        test=kind.change_test,
         note=_change_notes(m, usable),
     )
 
@@ -217,8 +182,7 @@ def org_changes(
     m["previous_year"] = prev_year
     parts = []
     for ind_id, grp in m.groupby("indicator", sort=False):
-        ind = registry.indicator(int(ind_id))
-        g = _change_one(grp, ind, registry, deff, alpha)
+        g = _change_one(grp, kind_of(registry.indicator(int(ind_id)), registry), deff, alpha)
         g["q_value"] = bh_adjust(g["p_value"].to_numpy(dtype=float))
         parts.append(g)
     out = pd.concat(parts).loc[m.index] if parts else m

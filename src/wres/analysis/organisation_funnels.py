@@ -21,6 +21,7 @@ import pandas as pd
 
 from wres import kinds
 from wres.analysis import notes
+from wres.analysis.organisation_rows import join_notes as _join
 from wres.registry import Indicator, Registry
 from wres.stats import funnel, funnels
 
@@ -34,16 +35,6 @@ def method_for(kind: kinds.Kind, requested: str | None = None) -> funnels.Funnel
         if asked.inputs in kind.funnel_inputs:
             return asked
     return funnels.get(kind.funnel_method)
-
-
-def _join(*parts) -> np.ndarray:
-    """Notes joined per row with "; ", empty and repeated parts left out (the same rule as
-    ``wres.analysis.organisations._join``, which cannot be imported from here)."""
-    arrays = [np.asarray(p, dtype=object) for p in parts]
-    out = np.empty(len(arrays[0]), dtype=object)
-    for i in range(len(out)):
-        out[i] = "; ".join(dict.fromkeys(str(a[i]) for a in arrays if isinstance(a[i], str) and a[i]))
-    return out
 
 
 def _scale(kind: kinds.Kind) -> float:

@@ -16,11 +16,8 @@ from wres.analysis import quality
 from wres.analysis.calibration import calibration_table
 from wres.analysis.changes import national_changes, org_changes
 from wres.analysis.national import national_trends
-from wres.analysis.organisations import (
-    analyse_trusts,
-    remove_trust_results,
-    write_trust_results,
-)
+from wres.analysis.organisation_results import remove_trust_results, write_trust_results
+from wres.analysis.organisations import analyse_trusts
 from wres.analysis.provenance import sources_table
 from wres.analysis.series import all_series, context_figures
 from wres.analysis.summary import national_summary

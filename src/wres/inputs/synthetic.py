@@ -46,6 +46,7 @@ from scipy.optimize import brentq
 from scipy.special import expit, logit
 
 from wres.inputs.organisations import PAY_BANDS, TRUST_COLUMNS
+from wres.kinds import kind_of, kinds_of
 from wres.registry import Indicator, Registry, Series, load_registry
 from wres.stats.survey import SURVEY_DEFF
 
@@ -154,7 +155,7 @@ def _interp(points: dict[int, float], years: np.ndarray) -> np.ndarray:
 def _pairs(ind: Indicator, registry: Registry) -> list[tuple[Series, Series | None]]:
     """(primary, secondary) series: the secondary is filled relative to the primary."""
     series = list(ind.series)
-    if ind.measure_kind == "percentage_by_group":
+    if kind_of(ind, registry).weighted_survey:
         std = registry.standard
         primary = next(s for s in series if s.group == std.minority_group)
         secondary = next((s for s in series if s.group == std.majority_group), None)
@@ -420,23 +421,28 @@ def make_panel(
     shortlist_uplift = rng.normal(0.5, 0.2, n)
     # Each relative-likelihood indicator's denominator and base rate come from the registry
     # (`trust.synthetic`), so a second standard needs a registry entry, not a code change.
+    kinds = kinds_of(registry)
     rl_base = {
         ind.id: (ind.trust.synthetic.denominator, ind.trust.synthetic.base_rate)
         for ind in registry.indicators
-        if ind.is_relative_likelihood and ind.trust.synthetic
+        if kinds[ind.id].likelihood and ind.trust.synthetic
     }
     rl_u = {i: rng.normal(0, 0.3, n) for i in rl_base}
     rl_v = {i: rng.normal(0, LOG_RL_SD, n) for i in rl_base}
     response = rng.uniform(*RESPONSE_RATE, n)
-    survey_ids = [ind.id for ind in registry.indicators if ind.measure_kind == "percentage_by_group"]
+    survey_ids = [ind.id for ind in registry.indicators if kinds[ind.id].weighted_survey]
     survey_u = {i: rng.normal(0, 0.2, n) for i in survey_ids}
     survey_e = {(i, g): rng.normal(0, 0.1, n) for i in survey_ids for g in (minority, majority)}
     board_size = np.clip(np.round(rng.normal(11, 2, n)), 7, 18).astype(int)
     board_u = rng.normal(0, 0.5, n)
 
-    ind_rep = next(ind for ind in registry.indicators if ind.measure_kind == "representation")
-    # A standard without board figures (no representation-gap indicator) gets no board rows.
-    ind_board = next((ind for ind in registry.indicators if ind.measure_kind == "representation_gap"), None)
+    # The workforce by pay band comes from the representation indicator that holds it; a
+    # standard without board figures (no senior band borrowing that workforce) gets no board rows.
+    ind_rep = next(ind for ind in registry.indicators if kinds[ind.id].holds_workforce)
+    ind_board = next(
+        (ind for ind in registry.indicators if kinds[ind.id].versus_workforce and not kinds[ind.id].holds_workforce),
+        None,
+    )
     senior_band, all_band = ind_rep.trust.band, ind_rep.trust.workforce_band
     board_band = ind_board.trust.band if ind_board is not None else None
 
@@ -528,6 +534,13 @@ def make_panel(
         rows.add(y, ind_board.id, board_band, minority, b_bme, bsize)
 
     df = rows.frame()
+    # A kind the generator does not know makes its own rows from its own random stream,
+    # after every draw above, so the built-in indicators' figures do not change.
+    extra = [kinds[ind.id].synthetic_rows(orgs, years, seed) for ind in registry.indicators]
+    extra = [e for e in extra if e is not None and len(e)]
+    if extra:
+        typed = [e.reindex(columns=df.columns).astype(df.dtypes.to_dict()) for e in extra]
+        df = pd.concat([df, *typed], ignore_index=True)
     band_rank = {
         b: i for i, b in enumerate([*PAY_BANDS, senior_band, all_band, *([board_band] if board_band else []), ""])
     }

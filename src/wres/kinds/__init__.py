@@ -8,21 +8,26 @@ a registry entry. Each module exposes ``KIND``, a subclass of :class:`wres.kinds
 
 Nothing outside this package branches on the kind: code asks the kind object
 (:func:`kind_of`) for words, units, directions, counts and chart settings instead.
+
+Writing a kind: subclass :class:`~wres.kinds.base.Kind`, give its ``name``, ``unit``,
+``measure`` and words, then either steer the analysis's count code with its attributes
+(``likelihood``, ``weighted_survey``, ``versus_workforce``, ``rates_measure``) or answer the
+analysis hooks yourself (``organisation_rows``, ``aggregate_rows``, ``trend_counts``,
+``versus_national``, ``change_test_result``, ``funnel_year``, ``synthetic_rows``).
+``tests/kinds/toy_kind/toy_score_gap.py`` is a complete kind outside the package (a score
+difference); ``tests/kinds/test_conformance.py`` holds the checks every kind must pass.
 """
 
 from __future__ import annotations
 
 import importlib
-import re
 from functools import lru_cache
 
 from wres.kinds.base import Kind
-from wres.registry import Indicator, Registry
+from wres.registry import KIND_NAME, Indicator, Registry
 
 #: The kinds shipped with the package (module names in ``wres.kinds``).
 BUILT_IN = ("relative_likelihood", "percentage", "representation")
-#: What a kind name may look like: a module path, so a registry cannot name a file or code.
-KIND_NAME = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*")
 
 
 class UnknownKind(LookupError):

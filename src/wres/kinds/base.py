@@ -160,8 +160,9 @@ class Kind:
     # -- analysis inputs ----------------------------------------------------------------
 
     def change_counts(self, num: Column) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(k1, n1, k2, n2) behind the value, for the change test between two years:
-        ``num(column)`` gives an ``organisation_indicators`` column as floats."""
+        """(k1, n1, k2, n2) behind the value (or (k, n) of one group), for the change test
+        between two years and the comparison with the national figure: ``num(column)`` gives an
+        ``organisation_indicators`` column as floats."""
         g1, g2 = self.groups
         return num(f"numerator_{g1}"), num(f"denominator_{g1}"), num(f"numerator_{g2}"), num(f"denominator_{g2}")
 
@@ -188,3 +189,106 @@ class Kind:
             rows[f"numerator_{g2}"].sum(),
             rows[f"denominator_{g2}"].sum(),
         )
+
+    # -- analysis -----------------------------------------------------------------------
+    # What wres.analysis asks a kind. The built-in kinds are computed from counts by generic
+    # code in wres.analysis, steered by the attributes below; a kind whose figure is not a
+    # comparison of counts answers the hooks (``organisation_rows`` ...) itself. Statistics
+    # are imported inside the methods: the report layer imports kinds for their words.
+
+    #: The value compares the minority group's share of a senior band (``trust.band``) with
+    #: its share of the whole workforce (``trust.workforce_band``), not two groups' rates.
+    versus_workforce: ClassVar[bool] = False
+    #: The ``wres.stats.rates`` measure the count code computes for two groups:
+    #: ``relative_likelihood`` (ratio of the groups' rates) or ``percentage`` (the first
+    #: group's percent, with the gap in percentage points).
+    rates_measure: ClassVar[str] = "relative_likelihood"
+    #: ``organisation_changes``: the test in words, the scale of ``estimate`` and the unit of
+    #: ``change``.
+    change_test: ClassVar[str] = ""
+    change_scale: ClassVar[str] = ""
+    change_unit: ClassVar[str] = ""
+    # How a value in :attr:`unit` is written and where no difference lies: with them a page
+    # can show a unit it does not know (the report layer reads these; no statistics).
+    #: ``str.format`` pattern of one value (``"{:.1f}%"`` for a percent).
+    value_format: ClassVar[str] = "{:.2f}"
+    #: The value of no difference between the groups (ratios 1, differences 0).
+    parity_value: ClassVar[float] = 1.0
+
+    @property
+    def workforce_indicator(self) -> int:
+        """The indicator whose ``trust.workforce_band`` rows hold the whole workforce (the
+        ``from_indicator`` of the registry's workforce series, else this indicator)."""
+        if self.ind.comparison is not None:
+            try:
+                s = self.ind.series_by_key(self.ind.comparison.workforce)
+            except KeyError:
+                return self.ind.id
+            return getattr(s, "from_indicator", None) or self.ind.id
+        return self.ind.id
+
+    @property
+    def holds_workforce(self) -> bool:
+        """Whether this indicator's own rows hold the whole workforce by pay band."""
+        return False
+
+    def organisation_rows(self, trusts, *, deff: float, alpha: float):
+        """One row per year and organisation (``organisation_indicators`` columns before the
+        funnel: ``value, ci_low, ci_high`` in :attr:`unit`, ``note``...) computed by the kind
+        itself from the long input frame, or None for the count-based rows of
+        ``wres.analysis.organisation_rows``."""
+        return None
+
+    def aggregate_rows(self, trusts, by: list[str], *, deff: float, alpha: float):
+        """Pooled rows by ``by`` (``year`` and maybe ``region`` or ``org_type``) computed by the
+        kind itself, or None for the count-based aggregates of ``wres.analysis``."""
+        return None
+
+    def trend_counts(self, trusts):
+        """(long frame, (numerator label, comparison label), keyword arguments) for the
+        organisation trend test (:func:`wres.stats.gap_trend.trends_for_all`), or None when
+        the kind has no trend test. Default: this indicator's rows of the two groups."""
+        return trusts[trusts["indicator"] == self.ind.id], self.groups, {}
+
+    def versus_national(self, num: Column, national: np.ndarray, *, deff: float, alpha: float):
+        """(z, p, side) of each organisation-year against the published national value
+        ``national`` (on :attr:`unit`'s scale, treated as fixed): ``side`` is signed (> 0:
+        the organisation is higher) and decides the verdict with ``p``; ``z`` is what the
+        results show (NaN when the test has none). Default: the z-test on the log relative
+        likelihood of the two groups (Katz SE). ``p`` is NaN where ``national`` cannot be
+        tested against (a ratio must be positive)."""
+        from wres.stats import versus_national as vn
+
+        k1, n1, k2, n2 = self.change_counts(num)
+        usable = np.isfinite(national) & (national > 0)
+        r = vn.rl_versus_national(k1, n1, k2, n2, np.where(usable, national, 1.0), alpha)
+        return r["z"], np.where(usable, r["p_value"], np.nan), r["z"]
+
+    def change_test_result(self, earlier: tuple, later: tuple, *, deff: float, alpha: float):
+        """(result, change) of the test of each organisation's change between two years from
+        :meth:`change_counts` of each: ``result`` has ``estimate, se, ci_low, ci_high, p_value``
+        (on :attr:`change_scale`) and ``dispersion``; ``change`` is in :attr:`change_unit`.
+        Default: difference of log ratios, Katz variance times the Pearson dispersion across
+        organisations; change = % change in the ratio, 100 (exp(estimate) - 1)."""
+        from wres.stats.change_test import rl_change
+
+        res = rl_change(earlier, later, dispersion="pearson", alpha=alpha)
+        res["dispersion"] = np.full(len(np.asarray(later[0])), float(res["dispersion"]))
+        with np.errstate(invalid="ignore"):
+            change = 100 * np.expm1(res["estimate"])
+        return res, change
+
+    def funnel_year(self, rows, year: int, *, min_orgs: int, grid_points: int):
+        """(placed rows, fit, limit curves) of one year's funnel when the kind places its own
+        organisations (``trust_indicators`` funnel columns, a ``trust_funnel_fits`` row as a
+        dict, ``trust_funnel_limits`` rows on the value's scale), or None for the funnels of
+        ``wres.analysis`` (chosen by :attr:`funnel_method`)."""
+        return None
+
+    def synthetic_rows(self, orgs, years: list[int], seed: int):
+        """Long-format input rows (``wres.inputs.organisations.TRUST_COLUMNS``) of this
+        indicator for the synthetic panel's organisations ``orgs`` (``org_code, org_name,
+        region, org_type, size0``) in ``years``, drawn from the kind's OWN random stream
+        (e.g. ``numpy.random.default_rng([seed, ind.id])``) so the other indicators' figures
+        do not change; None when the panel's built-in generator makes them."""
+        return None

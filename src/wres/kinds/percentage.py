@@ -1,10 +1,14 @@
 """Percentage by group: the share of each group's staff answering yes in the NHS Staff
 Survey (in the WRES, the staff-survey indicators). Figures are weighted survey estimates, so the counts are
+
+Survey (the WRES staff-survey indicators). Figures are weighted survey estimates, so the counts are
 ``percent x respondents`` and intervals and limits allow for a design effect (an assumption:
 the survey does not publish one; ``docs/design.md``).
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from wres.kinds.base import Kind
 
@@ -51,6 +55,35 @@ class Percentage(Kind):
     # -- funnels --
 
     funnel_one_group = True
+
+    # -- analysis -----------------------------------------------------------------------
+
+    rates_measure = "percentage"
+    value_format = "{:.1f}%"
+    change_test = "pooled two-proportion z-test, percentage points, survey design effect"
+    change_scale = "percentage points"
+
+    def versus_national(self, num, national, *, deff, alpha):
+        # Score test of the first group's percent on the effective sample size, one national
+        # value at a time (the test takes a scalar).
+        from wres.stats import versus_national as vn
+
+        g1, _ = self.groups
+        k, n = num(f"numerator_{g1}"), num(f"denominator_{g1}")
+        z, p = np.full(len(k), np.nan), np.full(len(k), np.nan)
+        for year_value in np.unique(national[(national > 0) & (national < 100)]):
+            at = national == year_value
+            r = vn.percentage_versus_national(k[at], n[at], float(year_value), deff=deff, alpha=alpha)
+            z[at], p[at] = r["z"], r["p_value"]
+        return z, p, z
+
+    def change_test_result(self, earlier, later, *, deff, alpha):
+        # Percentage points on the effective sizes n / deff; ``dispersion`` records the deff.
+        from wres.stats.change_test import percentage_change
+
+        res = percentage_change(earlier, later, deff=deff, alpha=alpha)
+        res["dispersion"] = np.full(len(np.asarray(later[0])), deff)
+        return res, res["estimate"]
 
 
 KIND = Percentage

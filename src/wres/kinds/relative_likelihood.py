@@ -1,5 +1,6 @@
-"""Relative likelihood: one group's rate divided by another's (in the WRES: being appointed
-from shortlisting, entering the formal disciplinary process, accessing non-mandatory training). Both rates come from counts of people (numerator out of denominator); 1.0 is
+"""Relative likelihood: one group's rate divided by another's (the WRES likelihood indicators: being
+appointed from shortlisting, entering formal disciplinary process, accessing non-mandatory
+training). Both rates come from counts of people (numerator out of denominator); 1.0 is
 parity and NHS England's non-adverse range (the four-fifths rule) applies.
 """
 
@@ -38,6 +39,11 @@ class RelativeLikelihood(Kind):
 
     def size_axis_title(self, survey_deff: float) -> str:
         return "Organisation size: staff in the comparison (log scale; larger organisations further right)"
+
+    # -- analysis -----------------------------------------------------------------------
+
+    change_test = "z-test on the log relative likelihood, Katz variance x Pearson dispersion across organisations"
+    change_scale = "log relative likelihood"
 
 
 KIND = RelativeLikelihood

@@ -1,11 +1,15 @@
 """Representation: a group's share of a senior band (very senior managers, the board)
 against its share of the organisation's whole workforce (in the WRES: very senior
 managers and board members). The
+
+against its share of the organisation's whole workforce (the WRES pay-band and board indicators). The
 value is the ratio of the two shares (1 = in proportion); senior groups are small, so
 placement uses exact binomial limits rather than a normal approximation.
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from wres.kinds.base import Kind
 
@@ -91,9 +95,9 @@ class Representation(Kind):
     def allowed_bands(self, pay_bands: tuple[str, ...]) -> tuple[str, ...]:
         spec = self.ind.trust
         own = tuple(b for b in (spec.band, spec.workforce_band) if b)
-        # A band-by-band indicator (pay bands) takes every band; a board-only one its own band.
-        # The registry says which through the national measure it publishes.
-        if self.ind.measure_kind == "representation":
+        # The indicator whose rows hold the whole workforce (pay bands) takes every band; one
+        # that borrows its workforce from another (board) only its own band.
+        if self.holds_workforce:
             return pay_bands + own
         return (spec.band,) if spec.band else ("",)
 
@@ -130,6 +134,61 @@ class Representation(Kind):
             rows.loc[both, "_wf_k"].sum(),
             rows.loc[both, "_wf_n"].sum(),
         )
+
+    # -- analysis -----------------------------------------------------------------------
+
+    versus_workforce = True
+    change_test = "z-test on the log representation ratio, Katz variance x Pearson dispersion across organisations"
+    change_scale = "log representation ratio"
+
+    @property
+    def holds_workforce(self) -> bool:
+        return bool(self.ind.trust.workforce_band) and self.workforce_indicator == self.ind.id
+
+    def senior_and_workforce(self, trusts):
+        """The minority group's senior and workforce counts as a two-"group" long frame: the
+        group codes are the two band codes; ``numerator`` = minority-group headcount,
+        ``denominator`` = everyone in the band (all groups, as the contract gives it). Only
+        organisation-years with a senior row are kept."""
+        import pandas as pd
+
+        minority = self.standard.minority_group
+        senior_band, wf_band = self.ind.trust.band, self.ind.trust.workforce_band
+        senior = trusts[
+            (trusts["indicator"] == self.ind.id) & (trusts["band"] == senior_band) & (trusts["group"] == minority)
+        ]
+        work = trusts[
+            (trusts["indicator"] == self.workforce_indicator)
+            & (trusts["band"] == wf_band)
+            & (trusts["group"] == minority)
+        ]
+        work = work[work.set_index(["year", "org_code"]).index.isin(senior.set_index(["year", "org_code"]).index)]
+        out = pd.concat([senior.assign(group=senior_band), work.assign(group=wf_band)], ignore_index=True)
+        return out.assign(indicator=self.ind.id, band="")
+
+    def trend_counts(self, trusts):
+        # The two "groups" are the senior band and the whole workforce: the slope is the
+        # yearly change in the log odds ratio of being in the minority group among senior
+        # staff vs among all staff.
+        spec = self.ind.trust
+        return self.senior_and_workforce(trusts), (spec.band, spec.workforce_band), {"band": ""}
+
+    def versus_national(self, num, national, *, deff, alpha):
+        # Exact binomial: the senior group's minority members against workforce share x the
+        # published ratio; the signed difference of the ratios decides the side.
+        from wres.stats import representation as rep
+
+        m = self.groups[0]
+        k, n, share = num(f"numerator_{m}"), num(f"denominator_{m}"), num(f"workforce_rate_{m}")
+        value = num("value")
+        z, p = np.full(len(k), np.nan), np.full(len(k), np.nan)
+        for year_value in np.unique(national[np.isfinite(national) & (national >= 0)]):
+            at = national == year_value
+            f = rep.representation_funnel(k[at], n[at], share[at], national_ratio=float(year_value))
+            p[at] = f["p_two_sided"].to_numpy()
+            z[at] = np.sign(value[at] - year_value)
+        # A national ratio of 0 cannot be compared with.
+        return np.full(len(k), np.nan), np.where(national > 0, p, np.nan), z
 
 
 KIND = Representation
