@@ -1,7 +1,6 @@
 """Percentage by group: the share of each group's staff answering yes in the NHS Staff
-Survey (in the WRES, the staff-survey indicators). Figures are weighted survey estimates, so the counts are
-
-Survey (the WRES staff-survey indicators). Figures are weighted survey estimates, so the counts are
+Survey (in the WRES, the staff-survey indicators). Figures are weighted survey estimates,
+so the counts are
 ``percent x respondents`` and intervals and limits allow for a design effect (an assumption:
 the survey does not publish one; ``docs/design.md``).
 """

@@ -1,9 +1,6 @@
 """Representation: a group's share of a senior band (very senior managers, the board)
 against its share of the organisation's whole workforce (in the WRES: very senior
-managers and board members). The
-
-against its share of the organisation's whole workforce (the WRES pay-band and board indicators). The
-value is the ratio of the two shares (1 = in proportion); senior groups are small, so
+managers and board members). The value is the ratio of the two shares (1 = in proportion); senior groups are small, so
 placement uses exact binomial limits rather than a normal approximation.
 """
 
