@@ -9,8 +9,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from wres.errors import DataError
 from wres.inputs.importer import import_wide, load_mapping, shipped_mapping, write_long
-from wres.inputs.organisations import KEY, TRUST_COLUMNS, DataError, load_trust_file
+from wres.inputs.organisations import load_trust_file
+from wres.inputs.schema import KEY, TRUST_COLUMNS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "trusts"
 SHEET = FIXTURES / "org_level_fixture.xlsx"

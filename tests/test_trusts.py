@@ -10,17 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wres.inputs.organisations import (
-    SOURCE_COLUMNS,
-    TRUST_COLUMNS,
-    DataError,
-    apply_successors,
-    check_trusts,
-    load_trust_file,
-    load_trust_folder,
-    parse_count,
-    parse_year,
-)
+from wres.errors import DataError
+from wres.inputs.cells import parse_count, parse_year
+from wres.inputs.organisations import load_trust_file, load_trust_folder
+from wres.inputs.schema import SOURCE_COLUMNS, TRUST_COLUMNS, check_trusts
+from wres.inputs.successors import apply_successors
 from wres.registry import load_registry
 
 HEADER = "year,org_code,org_name,region,org_type,indicator,band,group,numerator,denominator,percent,missing_reason"

@@ -21,25 +21,26 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from wres.inputs.organisations import (
+from wres.inputs.cells import (
     BLANK_REASON,
-    KEY,
-    SOURCE_COLUMNS,
-    TRUST_COLUMNS,
-    SheetProblem,
-    allowed_bands,
-    band_lookup,
     compose_missing_reason,
-    duplicate_problems,
-    group_lookup,
     parse_count,
     parse_percent,
     parse_year,
+    value_missing_reason,
+)
+from wres.inputs.grid import SheetProblem, read_grid
+from wres.inputs.schema import (
+    KEY,
+    SOURCE_COLUMNS,
+    TRUST_COLUMNS,
+    allowed_bands,
+    band_lookup,
+    duplicate_problems,
+    group_lookup,
     percent_indicators,
-    read_grid,
     schema_problems,
     typed_frame,
-    value_missing_reason,
 )
 from wres.inputs.validate import DataError, Problem
 from wres.registry import Registry, load_registry
