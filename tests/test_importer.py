@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from wres.errors import DataError
-from wres.inputs.importer import import_wide, load_mapping, shipped_mapping, write_long
+from wres.inputs.importer import import_wide, shipped_mapping, write_long
+from wres.inputs.mapping import load_mapping
 from wres.inputs.organisations import load_trust_file
 from wres.inputs.schema import KEY, TRUST_COLUMNS
 
