@@ -1,4 +1,4 @@
-"""Loader: one job, organisation files in the long format (one CSV or XLSX file, or a
+"""Loader: one job, organisation files in the long format (one CSV, XLSX or XLS file, or a
 folder of them) read into one typed, validated table with ``source_file`` and ``source_line``.
 
 What a valid table is lives in :mod:`wres.inputs.schema`; reading cells in
@@ -40,7 +40,7 @@ from wres.inputs.validate import DataError, Problem
 from wres.registry import Registry, load_registry
 
 #: Files a trusts folder may hold, besides READMEs, sidecars and the successor table.
-SUPPORTED_SUFFIXES = (".csv", ".xlsx")
+SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".xls")
 
 _REQUIRED = ("year", "org_code", "indicator", "group", "denominator")
 _OPTIONAL_TEXT = ("org_name", "region", "org_type", "band", "missing_reason")
@@ -69,7 +69,7 @@ def _header_problems(header: list[str], label: str, line: int, problem_cls: type
 
 
 def load_trust_file(path: str | Path, registry: Registry | None = None) -> pd.DataFrame:
-    """One CSV or XLSX file in the long format as a typed, validated table.
+    """One CSV, XLSX or XLS file in the long format as a typed, validated table.
 
     The first non-blank row is the header (column names as in the contract, any case;
     ``org_name``, ``region``, ``org_type``, ``band``, ``percent`` and ``missing_reason`` may be
@@ -222,11 +222,11 @@ def _parse_long_text(
 
 
 def trust_files(folder: str | Path, root: str | Path | None = None) -> list[Path]:
-    """The data files of a trusts folder: every *.csv and *.xlsx except READMEs, sidecars
+    """The data files of a trusts folder: every *.csv, *.xlsx and *.xls except READMEs, sidecars
     (``*.meta.yml``), the successor table, Excel lock files (``~$...``) and hidden files,
     sorted by name.
 
-    Any other file is refused by name (a ``.ods``, ``.csv.gz`` or ``.xls`` would otherwise be
+    Any other file is refused by name (a ``.ods`` or ``.csv.gz`` would otherwise be
     skipped without a word), and so is a link that points outside ``root`` (default: the
     folder itself): the build reads only files inside the repository."""
     folder = Path(folder)
@@ -255,7 +255,7 @@ def trust_files(folder: str | Path, root: str | Path | None = None) -> list[Path
                     None,
                     None,
                     "is not a supported file type: organisation files must be CSV (UTF-8) "
-                    "or Excel .xlsx (an .ods, .xls or compressed file must be converted)",
+                    "or Excel .xlsx or .xls (an .ods or compressed file must be converted)",
                 )
             )
             continue
