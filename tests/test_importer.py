@@ -243,8 +243,40 @@ def test_shipped_mapping_is_valid_and_documented():
 
 
 def test_unfound_code_header_is_reported_alone(tmp_path):
-    mapping = renamed_mapping(tmp_path, "org_code: Organisation code", "org_code: Org code")
+    # The mapping names an unusual header (so only it is searched) that the sheet lacks:
+    # only this is reported, with the nearest header.
+    sheet = tmp_path / "provider.csv"
+    sheet.write_text("Title line\n\nProvider ref,Name,B5 BME,B5 all\nZQ1,Quay Demo,3,10\n")
+    mapping = tmp_path / "provider.yml"
+    mapping.write_text(
+        "year: 2024\norganisation: {org_code: Provider code, org_name: Name}\n"
+        "figures:\n  - {indicator: 1, band: 5, group: bme, numerator: B5 BME, denominator: B5 all}\n"
+        "  - {indicator: 1, band: 5, group: white, numerator: B5 White, denominator: B5 all}\n"
+    )
     with pytest.raises(DataError) as err:
-        import_wide(SHEET, mapping)
+        import_wide(sheet, mapping)
     (problem,) = err.value.problems
-    assert "organisation.org_code" in problem.reason and "'Organisation code' (row 3)" in problem.reason
+    assert problem.file == "provider.yml" and problem.line == 2
+    assert "organisation.org_code" in problem.reason and "'Provider ref' (row 3)" in problem.reason
+    assert "'ODS code'" not in problem.reason
+
+
+def test_unfound_usual_code_header_lists_every_synonym(tmp_path):
+    sheet = tmp_path / "provider.csv"
+    sheet.write_text("Provider ref,Name,B5 BME,B5 all\nZQ1,Quay Demo,3,10\n")
+    mapping = tmp_path / "usual.yml"
+    mapping.write_text(
+        "year: 2024\norganisation: {org_name: Name}\n"
+        "figures:\n  - {indicator: 1, band: 5, group: bme, numerator: B5 BME, denominator: B5 all}\n"
+    )
+    with pytest.raises(DataError) as err:
+        import_wide(sheet, mapping)
+    (problem,) = err.value.problems
+    for name in ("'ODS code'", "'Organisation code'", "'Org code'", "'Trust code'"):
+        assert name in problem.reason
+
+
+def test_code_header_synonym_is_used_when_the_mapping_names_another(tmp_path):
+    # The shipped mapping says "Organisation code"; a sheet saying "ODS code" still imports.
+    mapping = renamed_mapping(tmp_path, "org_code: Organisation code", "org_code: Org code")
+    assert import_wide(SHEET, mapping)["org_code"].unique().tolist() == ["ZX101", "ZX202", "ZX303"]

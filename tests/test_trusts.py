@@ -236,7 +236,7 @@ def test_folder_concatenates_and_ignores_readme_and_successors(tmp_path):
 
 def test_folder_reports_problems_of_all_files(tmp_path):
     write(tmp_path, "a.csv", [f"{BASE},3,,bme,-1,9,,"])
-    write(tmp_path, "b.csv", [f"{BASE},3,,bme,x,9,,"])
+    write(tmp_path, "b.csv", [f"{BASE},3,,bme,y,9,,"])
     with pytest.raises(DataError) as err:
         load_trust_folder(tmp_path)
     assert {p.file for p in err.value.problems} == {"a.csv", "b.csv"}

@@ -12,14 +12,37 @@ import re
 from functools import lru_cache
 
 #: Cell contents that mean "no figure here", and the reason recorded for each. They are never
-#: an error: publishers suppress small numbers and leave cells blank when not reported.
+#: an error, and never zero: publishers suppress small numbers and leave cells blank when not
+#: reported. Matched ignoring case and surrounding spaces (``[C]``, ``X`` and ``N/A`` too).
 SUPPRESSION_TOKENS: dict[str, str] = {
     "*": "suppressed (*)",
     "-": "suppressed (-)",
     "..": "not available (..)",
     "": "not reported (blank)",
+    # The Government Statistical Service's shorthand for a missing figure (Analysis Function
+    # guidance "Symbols, figures and numbers in tables"), used by NHS England's statistics.
+    "[c]": "suppressed ([c]: confidential)",
+    "[x]": "not available ([x])",
+    "[z]": "not applicable ([z])",
+    "[w]": "no data ([w])",
+    "[low]": "suppressed ([low]: rounds to zero)",
+    # Other publishers' markers, e.g. the NHS Staff Survey's "x" for fewer than 11 respondents.
+    "x": "suppressed (x)",
+    "n/a": "not applicable (n/a)",
 }
+#: ``<5``, ``< 10``: a count below a threshold, suppressed. Hand-written because no library
+#: reads publishers' suppression markers; the reason keeps the threshold as written.
+_BELOW = re.compile(r"<\s*[0-9]+")
 BLANK_REASON = SUPPRESSION_TOKENS[""]
+
+
+def suppression_reason(text: str) -> str | None:
+    """The ``missing_reason`` of a cell that means "no figure" (stripped text), else None."""
+    reason = SUPPRESSION_TOKENS.get(text.casefold())
+    if reason is None and _BELOW.fullmatch(text):
+        reason = f"suppressed ({text})"
+    return reason
+
 
 # ASCII digits only: Python's \d also matches Arabic-Indic and other digits, and float()
 # accepts "1e3", "1_0" and "inf"; a count must be written as plain decimal digits.
@@ -42,8 +65,9 @@ def parse_count(text: str) -> tuple[int | None, str | None, str | None]:
     """A count cell: ``(value, None, None)``, ``(None, reason, None)`` for a suppressed or
     blank cell, or ``(None, None, error)``. Thousands separators (``1,234``) are accepted."""
     t = text.strip()
-    if t in SUPPRESSION_TOKENS:
-        return None, SUPPRESSION_TOKENS[t], None
+    reason = suppression_reason(t)
+    if reason is not None:
+        return None, reason, None
     if _THOUSANDS.fullmatch(t):
         t = t.replace(",", "")
     if _INTEGRAL.fullmatch(t):
@@ -58,7 +82,7 @@ def parse_count(text: str) -> tuple[int | None, str | None, str | None]:
         None,
         (
             "not a number in plain digits (write a count as digits, e.g. 1000; a suppressed cell may be "
-            f"written {', '.join(repr(k) for k in SUPPRESSION_TOKENS if k)} or left blank)"
+            f"written {', '.join(repr(k) for k in SUPPRESSION_TOKENS if k)}, '<5' or left blank)"
         ),
     )
 
@@ -67,8 +91,9 @@ def parse_count(text: str) -> tuple[int | None, str | None, str | None]:
 def parse_percent(text: str) -> tuple[float | None, str | None, str | None]:
     """A percentage cell (0-100; a trailing ``%`` is accepted), like :func:`parse_count`."""
     t = text.strip()
-    if t in SUPPRESSION_TOKENS:
-        return None, SUPPRESSION_TOKENS[t], None
+    reason = suppression_reason(t)
+    if reason is not None:
+        return None, reason, None
     t = t.removesuffix("%").strip()
     if not _DECIMAL.fullmatch(t):
         return None, None, "not a number in plain digits (a percent is a number from 0 to 100, e.g. 27.5)"

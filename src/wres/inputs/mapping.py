@@ -19,8 +19,32 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+#: Headers that name the organisation code column in publishers' files, matched ignoring case
+#: and repeated spaces; tried after the mapping's own ``organisation.org_code``.
+ORG_CODE_SYNONYMS: tuple[str, ...] = (
+    "org_code",
+    "ODS code",
+    "Organisation code",
+    "Organization code",
+    "Org code",
+    "Trust code",
+)
+
+#: Headers of the organisation name column, used in a file that lacks the mapping's own
+#: ``organisation.org_name`` header (another file read with ``also_read:``).
+ORG_NAME_SYNONYMS: tuple[str, ...] = (
+    "org_name",
+    "Organisation name",
+    "Organization name",
+    "Org name",
+    "Trust name",
+    "Name",
+)
+
+
 class OrganisationColumns(_Model):
-    org_code: str
+    # None: the column is found by ORG_CODE_SYNONYMS alone.
+    org_code: str | None = None
     org_name: str | None = None
     region: str | None = None
     org_type: str | None = None
@@ -51,12 +75,22 @@ class FigureColumns(_Model):
         return f"indicator {self.indicator}{band}, group {self.group}"
 
 
+class AlsoRead(_Model):
+    """Another file or sheet with figures for the same year, merged on organisation code."""
+
+    # Relative to the folder of the spreadsheet being imported; None: that spreadsheet.
+    file: str | None = None
+    sheet: str | None = None
+    header_row: int | None = None
+
+
 class Mapping(_Model):
     description: str = ""
     year: int | None = None
     year_column: str | None = None
     sheet: str | None = None
     header_row: int | None = None
+    also_read: list[AlsoRead] = []
     skip_codes: list[str] = []
     organisation: OrganisationColumns
     fixed: Fixed = Fixed()
@@ -149,6 +183,17 @@ def load_mapping(path: str | Path, registry: Registry | None = None) -> tuple[Ma
                 "give exactly one of `year:` (a fixed report year) or `year_column:` (a header)",
             )
         )
+    for k, extra in enumerate(mapping.also_read):
+        if extra.file is None and extra.sheet is None:
+            problems.append(
+                Problem(
+                    label,
+                    lines.get(("also_read", k), 1),
+                    None,
+                    None,
+                    f"mapping key 'also_read[{k}]': give a `file:`, a `sheet:` or both (another file or sheet to read)",
+                )
+            )
     seen: dict[tuple, int] = {}
     for i, fig in enumerate(mapping.figures):
         line = lines.get(("figures", i))
