@@ -363,3 +363,34 @@ def test_unquoted_comma_is_reported(tmp_path):
     rows = ["2023,RAA,Alpha, Beta Demo Trust,London,acute,3,,bme,4,900,,"]
     with pytest.raises(DataError, match=r"comma\.csv, line 2: .*a comma inside a name must be quoted"):
         load_trust_file(write(tmp_path, "comma.csv", rows))
+
+
+@pytest.mark.parametrize(
+    "cell, reason",
+    [
+        ("[c]", "suppressed ([c]: confidential)"),
+        ("[C]", "suppressed ([c]: confidential)"),
+        ("[x]", "not available ([x])"),
+        ("[z]", "not applicable ([z])"),
+        ("[w]", "no data ([w])"),
+        ("[low]", "suppressed ([low]: rounds to zero)"),
+        (" x ", "suppressed (x)"),
+        ("X", "suppressed (x)"),
+        ("<5", "suppressed (<5)"),
+        ("< 10", "suppressed (< 10)"),
+        ("n/a", "not applicable (n/a)"),
+        ("N/A", "not applicable (n/a)"),
+    ],
+)
+def test_publishers_suppression_markers_are_missing_never_zero(tmp_path, cell, reason):
+    assert parse_count(cell) == (None, reason, None)
+    # Through the loader: the figure is missing (not 0) and the reason is the marker's.
+    path = write(tmp_path, "marks.csv", [f'{BASE},3,,bme,"{cell}",900,,'])
+    row = load_trust_file(path).iloc[0]
+    assert pd.isna(row["numerator"]) and row["denominator"] == 900 and row["missing_reason"] == reason
+
+
+@pytest.mark.parametrize("cell", ["x1", "<5a", "[q]", "n/a/"])
+def test_near_markers_are_errors(cell):
+    value, reason, error = parse_count(cell)
+    assert value is None and reason is None and error.startswith("not a number in plain digits")
