@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -394,3 +395,19 @@ def test_publishers_suppression_markers_are_missing_never_zero(tmp_path, cell, r
 def test_near_markers_are_errors(cell):
     value, reason, error = parse_count(cell)
     assert value is None and reason is None and error.startswith("not a number in plain digits")
+
+
+def test_old_style_xls_matches_csv(tmp_path):
+    # tests/fixtures/trusts/long_format.xls holds GOOD_ROWS, numbers stored as numbers.
+    xls = Path(__file__).parent / "fixtures" / "trusts" / "long_format.xls"
+    csv_df = load_trust_file(write(tmp_path, "same.csv", GOOD_ROWS))
+    xls_df = load_trust_file(xls)
+    cols = list(TRUST_COLUMNS)
+    pd.testing.assert_frame_equal(csv_df[cols], xls_df[cols])
+    assert xls_df["source_file"].iloc[0] == "long_format.xls [sheet 'Figures']"
+    assert xls_df["source_line"].tolist() == list(range(2, 11))
+    # A folder takes .xls files too.
+    folder = tmp_path / "trusts"
+    folder.mkdir()
+    shutil.copy(xls, folder / "old.xls")
+    assert len(load_trust_folder(folder)) == len(GOOD_ROWS)
