@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from wres.inputs.cells import ORG_CODE
 from wres.inputs.grid import SheetProblem
+from wres.inputs.mapping import key_text
 from wres.inputs.validate import Problem
 
 #: How far down a sheet to look for the header row when the mapping does not say.
@@ -101,7 +102,7 @@ def find_table(
                 lines.get(header_key),
                 None,
                 header_row,
-                f"mapping key '{'.'.join(map(str, header_key))}': row {header_row} of {label} is empty",
+                f"mapping key '{key_text(header_key)}': row {header_row} of {label} is empty",
             )
         candidates = found
     else:
