@@ -11,8 +11,9 @@ Writers (each cheap to run: the large parts are streamed in chunks, never held w
 
 Run as a script, it measures one refusal in a fresh process, so the figures are the
 process's own (``python hostile_sheets.py load FILE`` or ``... cli FILE OUT [ARGS]``) and prints one
-JSON line: the exit code, the message, wall seconds, the seconds (wall and CPU) spent in the
-refusal itself, and the peak resident memory (MB) before and after it.
+JSON line: the exit code, the message, wall and CPU seconds of the whole process (for
+``cli``, of the ``wres import`` child), the seconds (wall and CPU) spent in the refusal
+itself, and the peak resident memory (MB) before and after it.
 """
 
 from __future__ import annotations
@@ -116,6 +117,12 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu(who: int) -> float:
+    """User plus system CPU seconds of this process (RUSAGE_SELF) or its waited children."""
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _measure_load(file: str) -> dict:
     """Refuse ``file`` through the organisation loader in this process."""
     from wres.errors import DataError
@@ -149,6 +156,7 @@ def _measure_cli(file: str, out: str, *extra: str) -> dict:
         "message": done.stdout + done.stderr,
         "seconds": time.perf_counter() - start,
         "peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "cpu_seconds": _cpu(resource.RUSAGE_CHILDREN),
     }
 
 
@@ -157,4 +165,5 @@ if __name__ == "__main__":
     started = time.perf_counter()
     result = _measure_load(*args) if mode == "load" else _measure_cli(*args)
     result.setdefault("seconds", time.perf_counter() - started)
+    result.setdefault("cpu_seconds", _cpu(resource.RUSAGE_SELF))
     print(json.dumps(result))

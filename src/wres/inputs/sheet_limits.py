@@ -52,6 +52,8 @@ _EOCD = b"PK\x05\x06"
 #: A shared-string entry's opening tag, with or without a namespace prefix ("<si>", "<x:si ").
 #: Matching only the end of a prefix (":si") is twice as fast and can only over-count.
 _SI = re.compile(rb"[<:]si[\s/>]")
+#: A cell's opening tag ("<c r=...>", "<x:c>"); "<col" and "<cols" do not match.
+_CELL = re.compile(rb"[<:]c[\s/>]")
 _SST_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sst\b[^>]*>")
 _DECLARED = re.compile(rb'uniqueCount\s*=\s*["\']([0-9]+)["\']')
 
@@ -127,32 +129,45 @@ def check_xlsx(path: Path) -> None:
             )
         strings = next((i for i in infos if i.filename.lower().endswith("sharedstrings.xml")), None)
         if strings is not None:
-            n = _shared_string_count(zf, strings)
+            n = _count(zf, strings, _SI, MAX_SHARED_STRINGS, _SST_TAG)
             if n > MAX_SHARED_STRINGS:
                 raise _refuse(
                     path, n, f"the workbook holds {n:,} shared strings or more; the limit is {MAX_SHARED_STRINGS:,}"
                 )
+        # Cells of every other XML part (the sheets, wherever the workbook's links put them),
+        # counted before openpyxl opens the file: for a sheet without a <dimension>, opening
+        # it parses the whole sheet to size it, keeping a record of every cell.
+        for info in infos:
+            if info is not strings and info.filename.lower().endswith(".xml"):
+                n = _count(zf, info, _CELL, MAX_SHEET_CELLS)
+                if n > MAX_SHEET_CELLS:
+                    raise _refuse(
+                        path, n, f"member {info.filename} holds {n:,} cells or more; the limit is {MAX_SHEET_CELLS:,}"
+                    )
 
 
-def _shared_string_count(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
-    """The number of shared strings: the count the ``<sst>`` tag declares if that is over the
-    limit (refused at once, having inflated one chunk), otherwise the ``<si>`` entries counted
-    by streaming, stopping past the limit (a declared count may lie low).
+def _count(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, pattern: re.Pattern, limit: int, root: re.Pattern | None = None
+) -> int:
+    """Opening tags matching ``pattern`` in a member, counted by streaming and stopping past
+    ``limit``. With ``root``, a ``uniqueCount`` declared on that tag and over the limit is
+    returned at once, having inflated one chunk (a declared count may also lie low, so a
+    count under the limit is not trusted).
 
     Counted with a byte pattern rather than an XML parser: expat calls back into Python for
     every element (2.6 s for a million strings), a regular expression runs in C (0.3 s). A
-    "<" cannot appear unescaped inside text, so no entry is missed; a stray ":si>" in a
+    "<" cannot appear unescaped inside text, so no element is missed; a stray ":si>" in a
     text could only make a refusal come sooner.
     """
-    n, tail, first = 0, b"", True
+    n, tail, first = 0, b"", root is not None
     with zf.open(info) as fh:
         while chunk := fh.read(2**20):
             data = tail + chunk
             if first:
                 first = False
-                tag = _SST_TAG.search(data)
+                tag = root.search(data)
                 declared = _DECLARED.search(tag.group(0)) if tag else None
-                if declared and int(declared.group(1)) > MAX_SHARED_STRINGS:
+                if declared and int(declared.group(1)) > limit:
                     return int(declared.group(1))
             # Count up to the last "<" and keep the rest: a tag may straddle two chunks, and a
             # match (one "<", then no other) always ends before the next "<".
@@ -160,11 +175,11 @@ def _shared_string_count(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
             if cut < 0:
                 tail = b""
                 continue
-            n += len(_SI.findall(data, 0, cut))
+            n += len(pattern.findall(data, 0, cut))
             tail = data[cut:]
-            if n > MAX_SHARED_STRINGS:
+            if n > limit:
                 return n
-    return n + len(_SI.findall(tail))
+    return n + len(pattern.findall(tail))
 
 
 def check_dimension(label: str, max_row: int | None, max_column: int | None) -> None:
