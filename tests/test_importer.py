@@ -430,6 +430,8 @@ def test_a_code_that_is_not_an_organisation_code_is_an_error(tmp_path):
         ("National average", True),
         ("Sector median", True),
         ("Total", True),
+        ("Grand total", True),
+        ("London region totals", True),
         ("Harbour Demo NHS Trust", False),
         ("Royal National Orthopaedic Hospital NHS Trust", False),
         ("NHS England", False),

@@ -23,13 +23,13 @@ HEADER_SEARCH_ROWS = 30
 #: their name (or code) cell, ignoring case: the whole cell is "England", "National",
 #: "Total", "Average", "Median" or "All"; or it begins with "All ", "National " or
 #: "England " ("All trusts", "National average", "England median"); or it ends with
-#: " trusts", " organisations", " average" or " median" ("Acute Trusts", "Acute and Acute &
-#: Community Trusts", "Sector average"). An organisation's own name ends in the singular
-#: ("... NHS Trust"), so none is taken for a group.
+#: " trusts", " organisations", " average", " median" or " total(s)" ("Acute Trusts", "Acute
+#: and Acute & Community Trusts", "Sector average", "Grand total"). An organisation's own
+#: name ends in the singular ("... NHS Trust"), so none is taken for a group.
 BENCHMARK = re.compile(
     r"(england|national|total|average|median|all)"
     r"|(all|national|england)\s.*"
-    r"|.*\s(trusts|organisations|organizations|average|median)",
+    r"|.*\s(trusts|organisations|organizations|average|median|total|totals)",
     re.IGNORECASE,
 )
 
