@@ -359,7 +359,7 @@ def write_long(df: pd.DataFrame, out_path: str | Path) -> Path:
     """Write the long format as CSV (UTF-8, the contract's columns in order, sorted by key;
     missing values are empty cells with ``missing_reason`` kept). Returns the path.
 
-    The file reads back with :func:`wres.trusts.load_trust_file` to the same figures.
+    The file reads back with :func:`wres.inputs.organisations.load_trust_file` to the same figures.
     """
     out_path = Path(out_path)
     if out_path.suffix.lower() != ".csv":
