@@ -195,3 +195,19 @@ def test_cells_of_a_sheet_without_dimension_are_counted_before_openpyxl_opens_it
     monkeypatch.setattr(sheet_limits, "MAX_SHEET_CELLS", 2_000)
     _, got, _ = read_grid(path)
     assert len(got) == 400 and got[-1] == (400, ["399", "400", "401"])
+
+
+def test_shared_strings_are_counted_whatever_the_part_is_called(tmp_path, monkeypatch):
+    # openpyxl finds the table through [Content_Types].xml, so its name proves nothing.
+    monkeypatch.setattr(sheet_limits, "MAX_SHARED_STRINGS", 1_000)
+    base = tmp_path / "base.xlsx"
+    openpyxl.Workbook().save(base)
+    entries = "".join(f"<si><t>s{i}</t></si>" for i in range(1_001))
+
+    def table(fh) -> None:
+        fh.write(f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{entries}</sst>'.encode())
+
+    path = tmp_path / "renamed.xlsx"
+    hostile_sheets._rewrite(base, path, {"xl/texts.xml": table})
+    with pytest.raises(DataError, match=r"renamed\.xlsx: value 1001: the workbook holds 1,001 shared strings or more"):
+        read_grid(path)

@@ -49,11 +49,10 @@ MAX_SHEET_CELLS = 5_000_000
 MAX_SHARED_STRINGS = 1_000_000
 
 _EOCD = b"PK\x05\x06"
-#: A shared-string entry's opening tag, with or without a namespace prefix ("<si>", "<x:si ").
-#: Matching only the end of a prefix (":si") is twice as fast and can only over-count.
-_SI = re.compile(rb"[<:]si[\s/>]")
-#: A cell's opening tag ("<c r=...>", "<x:c>"); "<col" and "<cols" do not match.
-_CELL = re.compile(rb"[<:]c[\s/>]")
+#: The opening tag of a shared-string entry ("<si>", "<x:si ") or of a cell ("<c r=...>");
+#: "<col" and "<cols" do not match. Matching only the end of a prefix (":si") is twice as
+#: fast as matching the prefix, and can only over-count.
+_TAG = re.compile(rb"[<:](si|c)[\s/>]")
 _SST_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sst\b[^>]*>")
 _DECLARED = re.compile(rb'uniqueCount\s*=\s*["\']([0-9]+)["\']')
 
@@ -127,59 +126,64 @@ def check_xlsx(path: Path) -> None:
             raise _refuse(
                 path, total, f"the workbook would inflate to {total:,} bytes; the limit is {MAX_TOTAL_BYTES:,} bytes"
             )
-        strings = next((i for i in infos if i.filename.lower().endswith("sharedstrings.xml")), None)
-        if strings is not None:
-            n = _count(zf, strings, _SI, MAX_SHARED_STRINGS, _SST_TAG)
-            if n > MAX_SHARED_STRINGS:
-                raise _refuse(
-                    path, n, f"the workbook holds {n:,} shared strings or more; the limit is {MAX_SHARED_STRINGS:,}"
-                )
-        # Cells of every other XML part (the sheets, wherever the workbook's links put them),
-        # counted before openpyxl opens the file: for a sheet without a <dimension>, opening
-        # it parses the whole sheet to size it, keeping a record of every cell.
+        # Shared strings and cells of every XML part, wherever the workbook's content types
+        # put them (a shared-strings table need not be called sharedStrings.xml), counted
+        # before openpyxl opens the file: it loads every shared string, and sizes a sheet
+        # without a <dimension> by parsing all of it, keeping a record of every cell.
         for info in infos:
-            if info is not strings and info.filename.lower().endswith(".xml"):
-                n = _count(zf, info, _CELL, MAX_SHEET_CELLS)
-                if n > MAX_SHEET_CELLS:
-                    raise _refuse(
-                        path, n, f"member {info.filename} holds {n:,} cells or more; the limit is {MAX_SHEET_CELLS:,}"
-                    )
+            if not info.filename.lower().endswith(".xml"):
+                continue
+            strings, cells = _count_tags(zf, info)
+            if strings > MAX_SHARED_STRINGS:
+                raise _refuse(
+                    path,
+                    strings,
+                    f"the workbook holds {strings:,} shared strings or more; the limit is {MAX_SHARED_STRINGS:,}",
+                )
+            if cells > MAX_SHEET_CELLS:
+                raise _refuse(
+                    path,
+                    cells,
+                    f"member {info.filename} holds {cells:,} cells or more; the limit is {MAX_SHEET_CELLS:,}",
+                )
 
 
-def _count(
-    zf: zipfile.ZipFile, info: zipfile.ZipInfo, pattern: re.Pattern, limit: int, root: re.Pattern | None = None
-) -> int:
-    """Opening tags matching ``pattern`` in a member, counted by streaming and stopping past
-    ``limit``. With ``root``, a ``uniqueCount`` declared on that tag and over the limit is
-    returned at once, having inflated one chunk (a declared count may also lie low, so a
-    count under the limit is not trusted).
+def _count_tags(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
+    """(shared-string entries, cells) of one XML member, counted by streaming and stopping as
+    soon as either is past its limit. A ``uniqueCount`` declared on an ``<sst>`` tag and over
+    the limit is returned at once, having inflated one chunk; a declared count under the
+    limit is not trusted (it may lie low), the entries are counted.
 
     Counted with a byte pattern rather than an XML parser: expat calls back into Python for
     every element (2.6 s for a million strings), a regular expression runs in C (0.3 s). A
-    "<" cannot appear unescaped inside text, so no element is missed; a stray ":si>" in a
-    text could only make a refusal come sooner.
+    "<" cannot appear unescaped inside text, so no element is missed; a stray ":si>" or ":c "
+    in a text could only make a refusal come sooner.
     """
-    n, tail, first = 0, b"", root is not None
+    strings = cells = 0
+    tail, first = b"", True
     with zf.open(info) as fh:
         while chunk := fh.read(2**20):
             data = tail + chunk
             if first:
                 first = False
-                tag = root.search(data)
+                tag = _SST_TAG.search(data)
                 declared = _DECLARED.search(tag.group(0)) if tag else None
-                if declared and int(declared.group(1)) > limit:
-                    return int(declared.group(1))
+                if declared and int(declared.group(1)) > MAX_SHARED_STRINGS:
+                    return int(declared.group(1)), 0
             # Count up to the last "<" and keep the rest: a tag may straddle two chunks, and a
             # match (one "<", then no other) always ends before the next "<".
             cut = data.rfind(b"<")
             if cut < 0:
                 tail = b""
                 continue
-            n += len(pattern.findall(data, 0, cut))
+            names = _TAG.findall(data, 0, cut)
+            strings += names.count(b"si")
+            cells += len(names) - names.count(b"si")
             tail = data[cut:]
-            if n > limit:
-                return n
-    return n + len(pattern.findall(tail))
+            if strings > MAX_SHARED_STRINGS or cells > MAX_SHEET_CELLS:
+                return strings, cells
+    names = _TAG.findall(tail)
+    return strings + names.count(b"si"), cells + len(names) - names.count(b"si")
 
 
 def check_dimension(label: str, max_row: int | None, max_column: int | None) -> None:
