@@ -148,26 +148,26 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[str, list[tuple[int, list
                 )
             ]
         ) from None
+    label = path.name
     try:
 
         def has_data(name: str) -> bool:
+            nonlocal label
             label = f"{path.name} [sheet '{name}']"
             return any(any(_cell_text(v) for v in values) for _, values in _sheet_values(wb[name], label))
 
-        title = _choose_sheet(path, wb.sheetnames, sheet, has_data)
+        # Worksheets only: a chart sheet has no cells.
+        title = _choose_sheet(path, [ws.title for ws in wb.worksheets], sheet, has_data)
         label = f"{path.name} [sheet '{title}']"
         rows: list[tuple[int, list[str]]] = []
-        try:
-            for number, values in _sheet_values(wb[title], label):
-                cells = _trimmed([_cell_text(v) for v in values])
-                if cells:
-                    rows.append((number, cells))
-        except DataError:
-            raise
-        except Exception as err:
-            raise DataError(
-                [Problem(label, None, None, None, f"cannot be read ({type(err).__name__}: {err})")]
-            ) from None
+        for number, values in _sheet_values(wb[title], label):
+            cells = _trimmed([_cell_text(v) for v in values])
+            if cells:
+                rows.append((number, cells))
+    except DataError:
+        raise
+    except Exception as err:  # damaged XML inside a sheet surfaces only when it is read
+        raise DataError([Problem(label, None, None, None, f"cannot be read ({type(err).__name__}: {err})")]) from None
     finally:
         wb.close()
     problems = _formulas_without_values(path, title, rows, label)
