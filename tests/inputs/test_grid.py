@@ -50,3 +50,14 @@ def test_a_sheet_damaged_inside_is_named_not_a_traceback(tmp_path):
     (problem,) = err.value.problems
     assert problem.file == "damaged.xlsx [sheet 'Figures']"
     assert problem.reason.startswith("cannot be read (ParseError: mismatched tag")
+
+
+def test_an_xlsx_named_xls_is_named_and_a_non_workbook_xls_is_refused(tmp_path):
+    renamed = tmp_path / "renamed.xls"
+    _with_chart_sheet(tmp_path / "real.xlsx").rename(renamed)
+    with pytest.raises(DataError, match=r"renamed\.xls: is an \.xlsx workbook named \.xls; rename it to \.xlsx"):
+        read_grid(renamed)
+    text = tmp_path / "text.xls"
+    text.write_text("code,count\nRAA,12\n")
+    with pytest.raises(DataError, match=r"text\.xls: cannot be opened as an Excel \.xls workbook \(XLRDError"):
+        read_grid(text)

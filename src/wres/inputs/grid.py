@@ -6,6 +6,8 @@ on two sheets, formulas without saved values, a file over a limit of
 from __future__ import annotations
 
 import csv
+import io
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -214,10 +216,13 @@ def _read_xls(path: Path, sheet: str | None) -> tuple[str, list[tuple[int, list[
     import xlrd  # imported here: only .xls users pay for it
 
     check_file_size(path, MAX_XLS_BYTES)  # xlrd holds the whole file and all its cells in memory
+    if zipfile.is_zipfile(path):
+        raise DataError([Problem(path.name, None, None, None, "is an .xlsx workbook named .xls; rename it to .xlsx")])
     try:
         # ragged_rows: rows are not padded to the widest row (a cell at IV65536 would make
-        # 16.7 million padding cells).
-        book = xlrd.open_workbook(path, on_demand=True, ragged_rows=True)
+        # 16.7 million padding cells). logfile: xlrd prints its warnings to standard output,
+        # which would mix them into the command line's own.
+        book = xlrd.open_workbook(path, on_demand=True, ragged_rows=True, logfile=io.StringIO())
     except Exception as err:  # xlrd raises many types for a damaged file
         raise DataError(
             [
@@ -230,11 +235,13 @@ def _read_xls(path: Path, sheet: str | None) -> tuple[str, list[tuple[int, list[
                 )
             ]
         ) from None
+    label = path.name
     try:
 
         def sheet_rows(name: str) -> list[tuple[int, list[str]]]:
-            ws = book.sheet_by_name(name)
+            nonlocal label
             label = f"{path.name} [sheet '{name}']"
+            ws = book.sheet_by_name(name)
             check_dimension(label, ws.nrows, ws.ncols)
             out = []
             for i in range(ws.nrows):
@@ -247,6 +254,10 @@ def _read_xls(path: Path, sheet: str | None) -> tuple[str, list[tuple[int, list[
 
         title = _choose_sheet(path, book.sheet_names(), sheet, lambda name: bool(sheet_rows(name)))
         return f"{path.name} [sheet '{title}']", sheet_rows(title), True
+    except DataError:
+        raise
+    except Exception as err:  # a damaged sheet surfaces only when it is loaded
+        raise DataError([Problem(label, None, None, None, f"cannot be read ({type(err).__name__}: {err})")]) from None
     finally:
         book.release_resources()
 
