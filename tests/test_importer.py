@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 from pathlib import Path
 
@@ -9,8 +10,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from wres.inputs.importer import import_wide, load_mapping, shipped_mapping, write_long
-from wres.inputs.organisations import KEY, TRUST_COLUMNS, DataError, load_trust_file
+from wres.errors import DataError
+from wres.inputs.grid import read_grid
+from wres.inputs.importer import import_wide, shipped_mapping, write_long
+from wres.inputs.mapping import load_mapping
+from wres.inputs.organisations import load_trust_file
+from wres.inputs.schema import KEY, TRUST_COLUMNS
+from wres.inputs.wide_table import is_benchmark
 
 FIXTURES = Path(__file__).parent / "fixtures" / "trusts"
 SHEET = FIXTURES / "org_level_fixture.xlsx"
@@ -240,8 +246,206 @@ def test_shipped_mapping_is_valid_and_documented():
 
 
 def test_unfound_code_header_is_reported_alone(tmp_path):
-    mapping = renamed_mapping(tmp_path, "org_code: Organisation code", "org_code: Org code")
+    # The mapping names an unusual header (so only it is searched) that the sheet lacks:
+    # only this is reported, with the nearest header.
+    sheet = tmp_path / "provider.csv"
+    sheet.write_text("Title line\n\nProvider ref,Name,B5 BME,B5 all\nZQ1,Quay Demo,3,10\n")
+    mapping = tmp_path / "provider.yml"
+    mapping.write_text(
+        "year: 2024\norganisation: {org_code: Provider code, org_name: Name}\n"
+        "figures:\n  - {indicator: 1, band: 5, group: bme, numerator: B5 BME, denominator: B5 all}\n"
+        "  - {indicator: 1, band: 5, group: white, numerator: B5 White, denominator: B5 all}\n"
+    )
     with pytest.raises(DataError) as err:
-        import_wide(SHEET, mapping)
+        import_wide(sheet, mapping)
     (problem,) = err.value.problems
-    assert "organisation.org_code" in problem.reason and "'Organisation code' (row 3)" in problem.reason
+    assert problem.file == "provider.yml" and problem.line == 2
+    assert "organisation.org_code" in problem.reason and "'Provider ref' (row 3)" in problem.reason
+    assert "'ODS code'" not in problem.reason
+
+
+def test_unfound_usual_code_header_lists_every_synonym(tmp_path):
+    sheet = tmp_path / "provider.csv"
+    sheet.write_text("Provider ref,Name,B5 BME,B5 all\nZQ1,Quay Demo,3,10\n")
+    mapping = tmp_path / "usual.yml"
+    mapping.write_text(
+        "year: 2024\norganisation: {org_name: Name}\n"
+        "figures:\n  - {indicator: 1, band: 5, group: bme, numerator: B5 BME, denominator: B5 all}\n"
+    )
+    with pytest.raises(DataError) as err:
+        import_wide(sheet, mapping)
+    (problem,) = err.value.problems
+    for name in ("'ODS code'", "'Organisation code'", "'Org code'", "'Trust code'"):
+        assert name in problem.reason
+
+
+def test_code_header_synonym_is_used_when_the_mapping_names_another(tmp_path):
+    # The shipped mapping says "Organisation code"; a sheet saying "ODS code" still imports.
+    mapping = renamed_mapping(tmp_path, "org_code: Organisation code", "org_code: Org code")
+    assert import_wide(SHEET, mapping)["org_code"].unique().tolist() == ["ZX101", "ZX202", "ZX303"]
+
+
+# --- Files as they come: one year from two files (tests/fixtures/trusts/survey_2024) -------
+
+SURVEY = FIXTURES / "survey_2024"
+SURVEY_SHEET = "staff_survey_2024_orgs.xlsx [sheet 'Organisation results']"
+WORKFORCE_SHEET = "wres_2024_workforce.xls [sheet 'Workforce']"
+
+# Worked out by hand from the two files (see make_fixtures.py): indicator 2 from the .xls,
+# 5 and 6 from the survey file; "Ind 5 BME base" is in both and agrees (ZS303 is blank in
+# the .xls, which makes no claim). Suppressed cells are missing, never zero, with their reason.
+SURVEY_EXPECTED = """\
+org_code,indicator,group,numerator,denominator,percent,missing_reason,source_file,source_line
+ZS101,2,bme,40,400,,,W,4
+ZS101,2,white,120,800,,,W,4
+ZS101,5,bme,,212,28.4,,S,6
+ZS101,5,white,,1650,24.1,,S,6
+ZS101,6,bme,,212,30.2,,S,6
+ZS202,2,bme,,31,,suppressed (<5),W,5
+ZS202,2,white,25,150,,,W,5
+ZS202,5,bme,,9,,suppressed ([c]: confidential),S,7
+ZS202,5,white,,480,22.0,,S,7
+ZS202,6,bme,,9,,suppressed (x),S,7
+ZS303,2,bme,,,,not applicable (n/a),W,6
+ZS303,2,white,,,,not applicable ([z]),W,6
+ZS303,5,bme,,64,19.5,,S,8
+ZS303,5,white,,,,suppressed ([c]: confidential),S,8
+ZS303,6,bme,,64,21.0,,S,8
+"""
+
+
+def import_survey(mapping: Path = SURVEY / "survey_2024.yml", sheet: Path = SURVEY / "staff_survey_2024_orgs.xlsx"):
+    with pytest.warns(UserWarning, match="are not organisations") as caught:
+        df = import_wide(sheet, mapping)
+    return df, caught
+
+
+def test_two_files_for_one_year_import_through_one_mapping():
+    got, _ = import_survey()
+    want = pd.read_csv(io.StringIO(SURVEY_EXPECTED), dtype=str, keep_default_na=False)
+    want["source_file"] = want["source_file"].map({"W": WORKFORCE_SHEET, "S": SURVEY_SHEET})
+    names = {
+        "ZS101": "Harbour Demo NHS Trust",
+        "ZS202": "Moor Demo NHS Foundation Trust",
+        "ZS303": "Valley Demo Community Trust",
+    }
+    assert got["year"].eq(2024).all() and got["band"].eq("").all()
+    assert got["org_name"].tolist() == [names[c] for c in got["org_code"]]
+    cols = list(want.columns)
+    shown = got[cols].astype(object).where(got[cols].notna(), "").astype(str)
+    # Percents print as written in the expected table (one decimal).
+    shown["percent"] = [f"{float(v):.1f}" if v else "" for v in shown["percent"]]
+    pd.testing.assert_frame_equal(shown.reset_index(drop=True), want)
+
+
+def test_benchmark_rows_are_skipped_and_listed():
+    got, caught = import_survey()
+    assert got.attrs["notes"] == [
+        f"{SURVEY_SHEET} row 9: skipped 'Acute Trusts': a benchmark group or total, not an organisation",
+        f"{SURVEY_SHEET} row 10: skipped 'National average': a benchmark group or total, not an organisation",
+        f"{WORKFORCE_SHEET} row 7: skipped 'All trusts': a benchmark group or total, not an organisation",
+    ]
+    (warning,) = caught
+    assert str(warning.message).startswith("3 row(s) are not organisations and were skipped:")
+    # "Acute Trusts" in the benchmark-group column of a real organisation's row is not a skip.
+    assert "ENG" not in set(got["org_code"]) and "ZS101" in set(got["org_code"])
+
+
+def test_files_that_disagree_name_both_files_the_organisation_and_the_column(tmp_path):
+    for name in ("staff_survey_2024_orgs.xlsx", "survey_2024.yml"):
+        shutil.copy(SURVEY / name, tmp_path / name)
+    (tmp_path / "survey_2024.yml").write_text(
+        (SURVEY / "survey_2024.yml").read_text().replace("wres_2024_workforce.xls", "workforce.csv")
+    )
+    (tmp_path / "workforce.csv").write_text(
+        "WRES 2024 workforce counts\n\n"
+        "Org code,Name,Ind 5 BME base,Ind 2 BME appointed,Ind 2 BME shortlisted,"
+        "Ind 2 White appointed,Ind 2 White shortlisted\n"
+        "ZS101,Harbour Demo NHS Trust,213,40,400,120,800\n"
+        "ZS202,Moor Demo NHS Foundation Trust,9,<5,31,25,150\n"
+        "ZS303,Valley Demo Community Trust,,n/a,n/a,[z],[z]\n"
+    )
+    with pytest.raises(DataError) as err:
+        import_wide(tmp_path / "staff_survey_2024_orgs.xlsx", tmp_path / "survey_2024.yml")
+    (problem,) = err.value.problems  # one cell, although two figures use the header
+    assert (problem.file, problem.line, problem.column, problem.value) == ("workforce.csv", 4, "Ind 5 BME base", "213")
+    assert problem.reason.startswith(f"organisation ZS101: {SURVEY_SHEET} row 6 has '212' in column 'Ind 5 BME base'")
+    assert "the files disagree" in str(problem)
+
+
+def test_a_name_given_differently_in_two_files_is_a_disagreement(tmp_path):
+    mapping = tmp_path / "m.yml"
+    mapping.write_text(
+        "year: 2024\nalso_read: [{file: b.csv}]\norganisation: {org_name: Organisation name}\n"
+        "figures:\n  - {indicator: 2, group: bme, numerator: Appointed, denominator: Shortlisted}\n"
+    )
+    (tmp_path / "a.csv").write_text("Trust code,Organisation name,Appointed\nZQ1,Quay Demo NHS Trust,4\n")
+    (tmp_path / "b.csv").write_text("ODS code,Name,Shortlisted\nZQ1,Pier Demo NHS Trust,40\n")
+    with pytest.raises(DataError) as err:
+        import_wide(tmp_path / "a.csv", mapping)
+    (problem,) = err.value.problems
+    assert (problem.file, problem.line, problem.column, problem.value) == ("b.csv", 2, "Name", "Pier Demo NHS Trust")
+    assert "organisation ZQ1: a.csv line 2 has 'Quay Demo NHS Trust' in column 'Organisation name'" in problem.reason
+    # Agreeing files merge: the numerator from one, the denominator from the other.
+    (tmp_path / "b.csv").write_text("ODS code,Name,Shortlisted\nzq1,Quay Demo NHS Trust,40\n")
+    got = import_wide(tmp_path / "a.csv", mapping)
+    assert got[["org_code", "numerator", "denominator"]].values.tolist() == [["ZQ1", 4, 40]]
+
+
+def test_also_read_file_that_does_not_exist_names_the_mapping_line(tmp_path):
+    mapping = tmp_path / "m.yml"
+    mapping.write_text(
+        "year: 2024\nalso_read:\n  - {file: missing.xls}\norganisation: {org_code: ODS code}\n"
+        "figures:\n  - {indicator: 2, group: bme, numerator: Appointed, denominator: Shortlisted}\n"
+    )
+    (tmp_path / "a.csv").write_text("ODS code,Appointed,Shortlisted\nZQ1,4,40\n")
+    with pytest.raises(DataError) as err:
+        import_wide(tmp_path / "a.csv", mapping)
+    (problem,) = err.value.problems
+    assert (problem.file, problem.line, problem.value) == ("m.yml", 3, "missing.xls")
+    assert "also_read[0].file" in problem.reason and "no such file" in problem.reason
+
+
+def test_a_code_that_is_not_an_organisation_code_is_an_error(tmp_path):
+    mapping = tmp_path / "m.yml"
+    mapping.write_text(
+        "year: 2024\norganisation: {org_name: Name}\n"
+        "figures:\n  - {indicator: 2, group: bme, numerator: Appointed, denominator: Shortlisted}\n"
+    )
+    (tmp_path / "a.csv").write_text("Org code,Name,Appointed,Shortlisted\nZQ1,Quay Demo NHS Trust,4,40\nR-1,Odd,1,2\n")
+    with pytest.raises(DataError) as err:
+        import_wide(tmp_path / "a.csv", mapping)
+    (problem,) = err.value.problems
+    assert (problem.file, problem.line, problem.column, problem.value) == ("a.csv", 3, "Org code", "R-1")
+    assert problem.reason.startswith("not an organisation code")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Acute Trusts", True),
+        ("Acute and Acute & Community Trusts", True),
+        ("All trusts", True),
+        ("england", True),
+        ("National average", True),
+        ("Sector median", True),
+        ("Total", True),
+        ("Grand total", True),
+        ("London region totals", True),
+        ("Harbour Demo NHS Trust", False),
+        ("Royal National Orthopaedic Hospital NHS Trust", False),
+        ("NHS England", False),
+        ("Totalcare Demo NHS Trust", False),
+    ],
+)
+def test_benchmark_rule(text, expected):
+    assert is_benchmark(text) is expected
+
+
+def test_xls_cells_read_as_the_text_a_person_sees():
+    label, rows, is_sheet = read_grid(SURVEY / "wres_2024_workforce.xls")
+    assert label == WORKFORCE_SHEET and is_sheet
+    # Row 2 is blank and left out; whole numbers lose Excel's ".0"; text stays text.
+    assert [n for n, _ in rows] == [1, 3, 4, 5, 6, 7]
+    assert rows[2] == (4, ["ZS101", "Harbour Demo NHS Trust", "212", "40", "400", "120", "800"])
+    assert rows[4] == (6, ["ZS303", "Valley Demo Community Trust", "", "n/a", "n/a", "[z]", "[z]"])

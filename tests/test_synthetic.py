@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from wres.inputs.national import load_national
-from wres.inputs.organisations import TRUST_COLUMNS, check_trusts
+from wres.inputs.schema import TRUST_COLUMNS, check_trusts
 from wres.inputs.synthetic import make_panel, national_targets
 from wres.registry import load_registry
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -10,17 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wres.inputs.organisations import (
-    SOURCE_COLUMNS,
-    TRUST_COLUMNS,
-    DataError,
-    apply_successors,
-    check_trusts,
-    load_trust_file,
-    load_trust_folder,
-    parse_count,
-    parse_year,
-)
+from wres.errors import DataError
+from wres.inputs.cells import parse_count, parse_year
+from wres.inputs.organisations import load_trust_file, load_trust_folder
+from wres.inputs.schema import SOURCE_COLUMNS, TRUST_COLUMNS, check_trusts
+from wres.inputs.successors import apply_successors
 from wres.registry import load_registry
 
 HEADER = "year,org_code,org_name,region,org_type,indicator,band,group,numerator,denominator,percent,missing_reason"
@@ -242,7 +237,7 @@ def test_folder_concatenates_and_ignores_readme_and_successors(tmp_path):
 
 def test_folder_reports_problems_of_all_files(tmp_path):
     write(tmp_path, "a.csv", [f"{BASE},3,,bme,-1,9,,"])
-    write(tmp_path, "b.csv", [f"{BASE},3,,bme,x,9,,"])
+    write(tmp_path, "b.csv", [f"{BASE},3,,bme,y,9,,"])
     with pytest.raises(DataError) as err:
         load_trust_folder(tmp_path)
     assert {p.file for p in err.value.problems} == {"a.csv", "b.csv"}
@@ -369,3 +364,50 @@ def test_unquoted_comma_is_reported(tmp_path):
     rows = ["2023,RAA,Alpha, Beta Demo Trust,London,acute,3,,bme,4,900,,"]
     with pytest.raises(DataError, match=r"comma\.csv, line 2: .*a comma inside a name must be quoted"):
         load_trust_file(write(tmp_path, "comma.csv", rows))
+
+
+@pytest.mark.parametrize(
+    "cell, reason",
+    [
+        ("[c]", "suppressed ([c]: confidential)"),
+        ("[C]", "suppressed ([c]: confidential)"),
+        ("[x]", "not available ([x])"),
+        ("[z]", "not applicable ([z])"),
+        ("[w]", "no data ([w])"),
+        ("[low]", "suppressed ([low]: rounds to zero)"),
+        (" x ", "suppressed (x)"),
+        ("X", "suppressed (x)"),
+        ("<5", "suppressed (<5)"),
+        ("< 10", "suppressed (< 10)"),
+        ("n/a", "not applicable (n/a)"),
+        ("N/A", "not applicable (n/a)"),
+    ],
+)
+def test_publishers_suppression_markers_are_missing_never_zero(tmp_path, cell, reason):
+    assert parse_count(cell) == (None, reason, None)
+    # Through the loader: the figure is missing (not 0) and the reason is the marker's.
+    path = write(tmp_path, "marks.csv", [f'{BASE},3,,bme,"{cell}",900,,'])
+    row = load_trust_file(path).iloc[0]
+    assert pd.isna(row["numerator"]) and row["denominator"] == 900 and row["missing_reason"] == reason
+
+
+@pytest.mark.parametrize("cell", ["x1", "<5a", "[q]", "n/a/"])
+def test_near_markers_are_errors(cell):
+    value, reason, error = parse_count(cell)
+    assert value is None and reason is None and error.startswith("not a number in plain digits")
+
+
+def test_old_style_xls_matches_csv(tmp_path):
+    # tests/fixtures/trusts/long_format.xls holds GOOD_ROWS, numbers stored as numbers.
+    xls = Path(__file__).parent / "fixtures" / "trusts" / "long_format.xls"
+    csv_df = load_trust_file(write(tmp_path, "same.csv", GOOD_ROWS))
+    xls_df = load_trust_file(xls)
+    cols = list(TRUST_COLUMNS)
+    pd.testing.assert_frame_equal(csv_df[cols], xls_df[cols])
+    assert xls_df["source_file"].iloc[0] == "long_format.xls [sheet 'Figures']"
+    assert xls_df["source_line"].tolist() == list(range(2, 11))
+    # A folder takes .xls files too.
+    folder = tmp_path / "trusts"
+    folder.mkdir()
+    shutil.copy(xls, folder / "old.xls")
+    assert len(load_trust_folder(folder)) == len(GOOD_ROWS)

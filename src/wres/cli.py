@@ -330,7 +330,7 @@ def report(
     from importlib.metadata import PackageNotFoundError, version
 
     from wres.book.pdf import render_pdf
-    from wres.inputs.organisations import ORG_CODE
+    from wres.inputs.cells import ORG_CODE
     from wres.report.pdf_report import ReportInputError, Stamp, national_report_html, organisation_report_html
 
     if national == bool(org_code):

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import hostile_sheets
 import pytest
 
 from conftest import edit_national, replace_line
@@ -215,6 +216,11 @@ CASES = [
         ["orgs.xlsx", "row 2", "'numerator'", "=2+3"],
     ),
     ("organisations: data on a second sheet", xlsx(_second_sheet), ["orgs.xlsx", "More figures"]),
+    (
+        "organisations: a sheet declaring 17 billion cells",
+        xlsx(hostile_sheets.dimension_lie),
+        ["orgs.xlsx [sheet 'Sheet']", "17,179,869,184 cells", "the limit is 5,000,000"],
+    ),
     ("organisations: symlink outside the repository", _outside_symlink, ["linked.csv", "outside"]),
 ]
 

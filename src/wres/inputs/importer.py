@@ -1,268 +1,117 @@
-"""Turn a wide organisation-level spreadsheet into the long trust-level format.
+"""Turn wide organisation-level spreadsheets into the long trust-level format.
 
-A wide table (CSV or XLSX) has one row per organisation and one column per count or
+A wide table (CSV, XLSX or XLS) has one row per organisation and one column per count or
 percentage, under whatever headers the publisher chose that year. A YAML *mapping file*
 says which header holds which figure, so when next year's headers are renamed an analyst
-edits the mapping, not the code. The format is documented in the shipped mapping
-(``wres/mappings/nhse_org_level.yml``) and in ``data/README.md`` (section "Importing a wide spreadsheet").
+edits the mapping, not the code. One mapping may read several files or sheets for one
+year (``also_read:``), merged on organisation code. The format is documented in the
+shipped mapping (``wres/inputs/mappings/nhse_org_level.yml``) and in ``data/README.md``
+(section "Importing a wide spreadsheet").
 
-Every problem names the file it is in: a header the mapping names but the spreadsheet
-lacks is reported against the mapping file, its line and key, with the nearest headers the
-spreadsheet does have; a bad cell is reported against the spreadsheet row and header.
+Every problem names the file it is in: a header the mapping names but no spreadsheet has
+is reported against the mapping file, its line and key, with the nearest headers the
+spreadsheets do have; a bad cell against the spreadsheet row and header; two files that
+disagree about an organisation's cell against both files, the organisation and the column.
 """
 
 from __future__ import annotations
 
 import difflib
+import warnings
 from importlib import resources
 from pathlib import Path
 
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from wres.inputs.organisations import (
+from wres.inputs.cells import (
     BLANK_REASON,
-    KEY,
-    SOURCE_COLUMNS,
-    TRUST_COLUMNS,
-    SheetProblem,
-    allowed_bands,
-    band_lookup,
     compose_missing_reason,
-    duplicate_problems,
-    group_lookup,
     parse_count,
     parse_percent,
     parse_year,
-    percent_indicators,
-    read_grid,
-    schema_problems,
-    typed_frame,
     value_missing_reason,
 )
+from wres.inputs.grid import SheetProblem, read_grid
+from wres.inputs.mapping import ORG_CODE_SYNONYMS, ORG_NAME_SYNONYMS, key_text, load_mapping
+from wres.inputs.schema import (
+    KEY,
+    SOURCE_COLUMNS,
+    TRUST_COLUMNS,
+    duplicate_problems,
+    percent_indicators,
+    schema_problems,
+    typed_frame,
+)
 from wres.inputs.validate import DataError, Problem
+from wres.inputs.wide_table import WideTable, column_letter, find_table, norm, read_rows
 from wres.registry import Registry, load_registry
 
-#: How far down a sheet to look for the header row when the mapping does not say.
-HEADER_SEARCH_ROWS = 30
 NOT_IN_SOURCE = "not in the source spreadsheet"
 
-
-class _Model(BaseModel):
-    # A misspelt key in a mapping must fail loudly, not be ignored.
-    model_config = ConfigDict(extra="forbid")
+#: Where a mapped header is: (table index, column index) in every table that has it.
+Places = list[tuple[int, int]]
 
 
-class OrganisationColumns(_Model):
-    org_code: str
-    org_name: str | None = None
-    region: str | None = None
-    org_type: str | None = None
-
-
-class Fixed(_Model):
-    org_name: str | None = None
-    region: str | None = None
-    org_type: str | None = None
-
-
-class FigureColumns(_Model):
-    indicator: int
-    band: str = ""
-    group: str
-    numerator: str | list[str] | None = None
-    denominator: str | list[str] | None = None
-    percent: str | None = None
-
-    @field_validator("band", mode="before")
-    @classmethod
-    def _band_text(cls, v: object) -> object:
-        # YAML reads `band: 5` as a number; bands are text in the long format.
-        return "" if v is None else str(v) if isinstance(v, (int, float)) else v
-
-    def describe(self) -> str:
-        band = f", band {self.band!r}" if self.band else ""
-        return f"indicator {self.indicator}{band}, group {self.group}"
-
-
-class Mapping(_Model):
-    description: str = ""
-    year: int | None = None
-    year_column: str | None = None
-    sheet: str | None = None
-    header_row: int | None = None
-    skip_codes: list[str] = []
-    organisation: OrganisationColumns
-    fixed: Fixed = Fixed()
-    figures: list[FigureColumns]
+class SkippedRows(UserWarning):
+    """Rows of a wide spreadsheet left out because they are not organisations."""
 
 
 def shipped_mapping(name: str = "nhse_org_level") -> Path:
-    """Path of a mapping shipped with the package (``wres/mappings/<name>.yml``)."""
+    """Path of a mapping shipped with the package (``wres/inputs/mappings/<name>.yml``)."""
     return Path(str(resources.files("wres.inputs").joinpath("mappings", f"{name}.yml")))
 
 
-def _yaml_lines(text: str) -> dict[tuple, int]:
-    """File line of every key and list item of a YAML document, by path: errors in a
-    mapping can then say which line to edit."""
-    lines: dict[tuple, int] = {}
-
-    def walk(node: yaml.Node, path: tuple) -> None:
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                p = (*path, k.value)
-                lines[p] = k.start_mark.line + 1
-                walk(v, p)
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                p = (*path, i)
-                lines[p] = item.start_mark.line + 1
-                walk(item, p)
-
-    root = yaml.compose(text)
-    if root is not None:
-        walk(root, ())
-    return lines
-
-
-def _key_text(path: tuple) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def load_mapping(path: str | Path, registry: Registry | None = None) -> tuple[Mapping, dict[tuple, int]]:
-    """Read and check a mapping file; returns the mapping and the line of each key.
-
-    Checked against the registry: indicators, groups (code or label, any case) and bands
-    must exist; each entry needs a numerator or (staff-survey indicators only) a percent,
-    not both; no figure may be mapped twice. Raises DataError naming file, line and key.
-    """
-    registry = registry or load_registry()
-    path = Path(path)
-    label = path.name
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-        data = yaml.safe_load(text)
-        lines = _yaml_lines(text)
-    except OSError as err:
-        raise DataError([Problem(label, None, None, None, f"cannot read the mapping file: {err}")]) from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise DataError(
-            [Problem(label, mark.line + 1 if mark else None, None, None, f"is not valid YAML: {err}")]
-        ) from None
-    if not isinstance(data, dict):
-        raise DataError([Problem(label, 1, None, None, "a mapping file must be a YAML mapping (key: value lines)")])
-    try:
-        mapping = Mapping.model_validate(data)
-    except ValidationError as err:
-        problems = []
-        for e in err.errors():
-            loc = tuple(e["loc"])
-            # Point at the deepest part of the path that exists in the file.
-            # (A key missing at the top level has no line of its own: point at the start.)
-            line = next((lines[loc[:k]] for k in range(len(loc), 0, -1) if loc[:k] in lines), 1)
-            problems.append(
-                Problem(
-                    label,
-                    line,
-                    None,
-                    e.get("input") if e["type"] != "missing" else None,
-                    f"mapping key '{_key_text(loc)}': {e['msg']}",
-                )
-            )
-        raise DataError(problems) from None
-
-    problems = []
-    groups, bands = group_lookup(registry), band_lookup(registry)
-    allowed, pct_ids = allowed_bands(registry), percent_indicators(registry)
-    if (mapping.year is None) == (mapping.year_column is None):
-        problems.append(
-            Problem(
-                label,
-                lines.get(("year",), lines.get(("year_column",), 1)),
-                None,
-                None,
-                "give exactly one of `year:` (a fixed report year) or `year_column:` (a header)",
-            )
-        )
-    seen: dict[tuple, int] = {}
-    for i, fig in enumerate(mapping.figures):
-        line = lines.get(("figures", i))
-
-        def bad(key: str, value: object, reason: str, i: int = i, line: int | None = line, fig=fig) -> None:
-            problems.append(
-                Problem(
-                    label,
-                    lines.get(("figures", i, key), line),
-                    None,
-                    value,
-                    f"mapping key 'figures[{i}].{key}' ({fig.describe()}): {reason}",
-                )
-            )
-
-        if fig.indicator not in registry.ids:
-            bad("indicator", fig.indicator, f"unknown indicator; the registry has {registry.ids}")
-            continue
-        code = groups.get(fig.group.strip().casefold())
-        if code is None:
-            bad("group", fig.group, f"unknown group; allowed: {', '.join(sorted(registry.standard.groups))}")
-        else:
-            fig.group = code
-        fig.band = bands.get(fig.band.strip().casefold(), fig.band.strip())
-        if fig.band not in allowed[fig.indicator]:
-            bad(
-                "band",
-                fig.band,
-                f"not a band of indicator {fig.indicator}; allowed: "
-                f"{', '.join(repr(b) for b in allowed[fig.indicator])}",
-            )
-        if fig.numerator is None and fig.percent is None:
-            bad(
-                "numerator",
-                None,
-                "give the header of a numerator" + (" or a percent" if fig.indicator in pct_ids else ""),
-            )
-        if fig.numerator is not None and fig.percent is not None:
-            bad("percent", fig.percent, "give a numerator or a percent, not both")
-        if fig.percent is not None and fig.indicator not in pct_ids:
-            bad("percent", fig.percent, f"a percent is only allowed for indicators {sorted(pct_ids)}")
-        key = (fig.indicator, fig.band, fig.group)
-        if key in seen:
-            bad("group", fig.group, f"this figure is already mapped by figures[{seen[key]}]")
-        seen.setdefault(key, i)
-    if problems:
-        raise DataError(problems)
-    return mapping, lines
-
-
-def _norm(header: str) -> str:
-    """Headers match ignoring case and repeated/edge whitespace."""
-    return " ".join(str(header).split()).casefold()
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 class _ImportLocator:
-    """Points a long-format row/column back at the spreadsheet row and original header."""
+    """Points a long-format row/column back at the spreadsheet, row and original header."""
 
-    def __init__(self, label: str, is_sheet: bool, rows: list[int], cells: list[dict[str, tuple[str, str]]]):
-        self.label, self.is_sheet, self.rows, self.cells = label, is_sheet, rows, cells
+    def __init__(self, refs: list[dict[str, tuple[WideTable, int, str, str]]], home: list[tuple[WideTable, int]]):
+        self.refs, self.home = refs, home
 
     def problem(self, idx: int, column: str | None, value: object, reason: str) -> Problem:
-        cls = SheetProblem if self.is_sheet else Problem
-        header, where = self.cells[idx].get(column, (column, ""))
-        return cls(self.label, self.rows[idx], header, value, f"{reason}{where}")
+        table, row = self.home[idx]
+        table, row, header, where = self.refs[idx].get(column, (table, row, column, ""))
+        return table.problem(row, header, value, f"{reason}{where}")
+
+
+def _read_tables(spreadsheet: Path, sheet: str | None, mapping, map_label: str, lines: dict) -> list[WideTable]:
+    """The spreadsheet's table and every ``also_read`` table, each with its header found."""
+    # A mapping that names the code column by one of its usual names (or not at all) accepts
+    # any of them; one that names an unusual header ("Provider ref") means that header only.
+    own = mapping.organisation.org_code
+    synonyms = [norm(s) for s in ORG_CODE_SYNONYMS]
+    if own is None or norm(own) in synonyms:
+        code_headers = list(dict.fromkeys([h for h in [own] if h] + list(ORG_CODE_SYNONYMS)))
+    else:
+        code_headers = [own]
+    specs = [(spreadsheet, sheet or mapping.sheet, mapping.header_row, ("header_row",), None)]
+    for k, extra in enumerate(mapping.also_read):
+        path = spreadsheet if extra.file is None else spreadsheet.parent / extra.file
+        specs.append((path, extra.sheet, extra.header_row, ("also_read", k, "header_row"), ("also_read", k, "file")))
+    tables, problems = [], []
+    for path, sheet_name, header_row, header_key, file_key in specs:
+        if file_key is not None and not path.is_file():
+            problems.append(
+                Problem(
+                    map_label,
+                    lines.get(file_key),
+                    None,
+                    str(path.name),
+                    f"mapping key '{key_text(file_key)}': no such file beside {spreadsheet.name} ({path})",
+                )
+            )
+            continue
+        label, grid, is_sheet = read_grid(path, sheet_name)
+        if not grid:
+            problems.append((SheetProblem if is_sheet else Problem)(label, 1, None, None, "the spreadsheet is empty"))
+            continue
+        found = find_table(label, grid, is_sheet, code_headers, header_row, map_label, lines, header_key)
+        if isinstance(found, Problem):
+            problems.append(found)
+        else:
+            tables.append(found)
+    if problems:
+        raise DataError(problems)
+    return tables
 
 
 def import_wide(
@@ -273,187 +122,187 @@ def import_wide(
     year: int | None = None,
     registry: Registry | None = None,
 ) -> pd.DataFrame:
-    """A wide spreadsheet as the long trust-level format, through a mapping file.
+    """Wide spreadsheets as the long trust-level format, through a mapping file.
 
-    ``sheet`` overrides the mapping's ``sheet:``; ``year`` overrides its ``year:``. Returns the
-    contract columns (``wres.trusts.TRUST_COLUMNS``) plus ``source_file`` and ``source_line``
-    (the spreadsheet row), one row per organisation and mapped figure, in spreadsheet order.
-    Suppressed and blank cells become missing with ``missing_reason`` recorded. Raises
-    DataError naming the mapping file, key and missing header (with near matches) for a
-    header the spreadsheet lacks, and the spreadsheet file, row, header and value for a
-    malformed cell; all problems are reported together.
+    Reads ``spreadsheet_path`` and every file or sheet the mapping's ``also_read:`` names,
+    merged on organisation code. ``sheet`` overrides the mapping's ``sheet:``; ``year`` its
+    ``year:``. Returns the contract columns (:data:`wres.inputs.schema.TRUST_COLUMNS`) plus
+    ``source_file`` and ``source_line`` (the file and row the figure's value came from), one
+    row per organisation and mapped figure, in spreadsheet order. Suppressed and blank cells
+    become missing with ``missing_reason`` recorded. Rows that are not organisations are
+    skipped and listed in ``attrs["notes"]`` (and a :class:`SkippedRows` warning).
+
+    Raises DataError, with every problem found: a header no spreadsheet has (mapping file,
+    key, near matches); a malformed cell (file, row, header, value); two files that
+    disagree about a cell (both files, the organisation, the column).
     """
     registry = registry or load_registry()
     mapping, lines = load_mapping(mapping_path, registry)
     map_label = Path(mapping_path).name
-    label, grid, is_sheet = read_grid(spreadsheet_path, sheet or mapping.sheet)
-    cls = SheetProblem if is_sheet else Problem
-    if not grid:
-        raise DataError([cls(label, 1, None, None, "the spreadsheet is empty")])
-
-    # --- find the header row and every header the mapping names
-    code_header = mapping.organisation.org_code
-    if mapping.header_row is not None:
-        found = [(n, cells) for n, cells in grid if n == mapping.header_row]
-        if not found:
-            raise DataError(
-                [
-                    Problem(
-                        map_label,
-                        lines.get(("header_row",)),
-                        None,
-                        mapping.header_row,
-                        f"mapping key 'header_row': row {mapping.header_row} of {label} is empty",
-                    )
-                ]
-            )
-        header_no, header = found[0]
-    else:
-        candidates = [
-            (n, cells) for n, cells in grid[:HEADER_SEARCH_ROWS] if _norm(code_header) in {_norm(c) for c in cells}
-        ]
-        if not candidates:
-            # Without the header row every other header would be "missing" too: report only this.
-            cells = {c: n for n, row in reversed(grid[:HEADER_SEARCH_ROWS]) for c in row if c.strip()}
-            near = difflib.get_close_matches(_norm(code_header), [_norm(c) for c in cells], n=3, cutoff=0.5)
-            near_orig = [f"{c!r} (row {cells[c]})" for c in cells if _norm(c) in near]
-            hint = f"; near matches: {', '.join(near_orig)}" if near_orig else ""
-            raise DataError(
-                [
-                    Problem(
-                        map_label,
-                        lines.get(("organisation", "org_code")),
-                        None,
-                        code_header,
-                        f"mapping key 'organisation.org_code': no row among the first "
-                        f"{HEADER_SEARCH_ROWS} of {label} holds this header, so the header row "
-                        f"cannot be found (or set `header_row:`){hint}",
-                    )
-                ]
-            )
-        header_no, header = candidates[0]
-    index: dict[str, int] = {}
-    for j, h in enumerate(header):
-        if h.strip():
-            index.setdefault(_norm(h), j)
-    originals = [h for h in header if h.strip()]
-
+    tables = _read_tables(Path(spreadsheet_path), sheet, mapping, map_label, lines)
     problems: list[Problem] = []
 
-    def resolve(path: tuple, header_text: str, what: str) -> int | None:
-        j = index.get(_norm(header_text))
-        if j is None:
-            near = difflib.get_close_matches(_norm(header_text), [_norm(h) for h in originals], n=3, cutoff=0.5)
-            near_orig = [next(h for h in originals if _norm(h) == n) for n in near]
+    def resolve(path: tuple, header_text: str, what: str) -> Places:
+        places = [(t, tab.index[norm(header_text)]) for t, tab in enumerate(tables) if norm(header_text) in tab.index]
+        if not places:
+            originals = [h for tab in tables for h in tab.header if h.strip()]
+            near = difflib.get_close_matches(norm(header_text), [norm(h) for h in originals], n=3, cutoff=0.5)
+            near_orig = list(dict.fromkeys(next(h for h in originals if norm(h) == n) for n in near))
             hint = f"; near matches: {', '.join(map(repr, near_orig))}" if near_orig else "; no similar header"
+            where = " or ".join(f"{tab.label} (header row {tab.header_no})" for tab in tables)
             problems.append(
                 Problem(
                     map_label,
                     lines.get(path),
                     None,
                     header_text,
-                    f"mapping key '{_key_text(path)}'{what}: header not found in {label} "
-                    f"(header row {header_no}){hint}",
+                    f"mapping key '{key_text(path)}'{what}: header not found in {where}{hint}",
                 )
             )
-        return j
+        return places
 
-    org_cols: dict[str, int | None] = {}
-    for field in ("org_code", "org_name", "region", "org_type"):
-        h = getattr(mapping.organisation, field)
-        org_cols[field] = resolve(("organisation", field), h, "") if h is not None else None
-    year_col = resolve(("year_column",), mapping.year_column, "") if mapping.year_column and year is None else None
-
-    fig_cols: list[dict[str, list[int | None] | None]] = []
+    org_cols: dict[str, Places | None] = {}
+    for name in ("org_name", "region", "org_type"):
+        h = getattr(mapping.organisation, name)
+        org_cols[name] = resolve(("organisation", name), h, "") if h is not None else None
+    if org_cols["org_name"] is not None:
+        # A table without the mapping's name header may name it otherwise ("Name"): the
+        # names must then agree too, and benchmark rows are recognised by it.
+        named = {t for t, _ in org_cols["org_name"]}
+        for t, tab in enumerate(tables):
+            j = next((tab.index[norm(s)] for s in ORG_NAME_SYNONYMS if norm(s) in tab.index), None)
+            if t not in named and j is not None:
+                org_cols["org_name"].append((t, j))
+    year_places = resolve(("year_column",), mapping.year_column, "") if mapping.year_column and year is None else None
+    fig_cols: list[dict[str, list[Places] | None]] = []
     for i, fig in enumerate(mapping.figures):
-        cols: dict[str, list[int | None] | None] = {}
-        for field in ("numerator", "denominator", "percent"):
-            spec = getattr(fig, field)
-            if spec is None:
-                cols[field] = None
-                continue
-            headers = [spec] if isinstance(spec, str) else spec
-            cols[field] = [
-                resolve(
-                    ("figures", i, field) if isinstance(spec, str) else ("figures", i, field, k),
-                    h,
-                    f" ({fig.describe()})",
-                )
-                for k, h in enumerate(headers)
-            ]
+        cols: dict[str, list[Places] | None] = {}
+        for name in ("numerator", "denominator", "percent"):
+            spec = getattr(fig, name)
+            headers = None if spec is None else [spec] if isinstance(spec, str) else spec
+            cols[name] = (
+                None
+                if headers is None
+                else [
+                    resolve(
+                        ("figures", i, name) if isinstance(spec, str) else ("figures", i, name, k),
+                        h,
+                        f" ({fig.describe()})",
+                    )
+                    for k, h in enumerate(headers)
+                ]
+            )
         fig_cols.append(cols)
     if problems:
         raise DataError(problems)
 
-    # --- read the data rows
+    # --- the organisation rows of every table
     skip = {c.strip().upper() for c in mapping.skip_codes}
+    notes: list[str] = []
+    for t, tab in enumerate(tables):
+        mapped = {
+            j for cols in fig_cols for spec in cols.values() if spec for places in spec for tt, j in places if tt == t
+        }
+        name_col = next((j for tt, j in org_cols["org_name"] or [] if tt == t), None)
+        found, skipped = read_rows(tab, name_col, mapped, skip)
+        problems += found
+        notes += skipped
+    codes = list(dict.fromkeys(code for tab in tables for code in tab.rows))
+    reported: set[tuple] = set()
+
+    def get(code: str, places: Places, parse=None) -> tuple[str, int | None, int]:
+        """The organisation's cell under a header: (text, table, column). Tables that have the
+        header and the organisation must agree; a blank cell makes no claim."""
+        present = [(t, j) for t, j in places if code in tables[t].rows]
+        if not present:
+            return "", None, -1
+        values = [(_cell(tables[t].rows[code][1], j), t, j) for t, j in present]
+        filled = [v for v in values if v[0]]
+        if not filled:
+            return values[0]
+        first = filled[0]
+        for text, t, j in filled[1:]:
+            same = text == first[0] or (parse is not None and parse(text)[:2] == parse(first[0])[:2])
+            if not same and (code, t, j) not in reported:
+                reported.add((code, t, j))
+                a, b = tables[first[1]], tables[t]
+                problems.append(
+                    b.problem(
+                        b.rows[code][0],
+                        b.header[j],
+                        text,
+                        f"organisation {code}: {a.where(a.rows[code][0])} has {first[0]!r} in column "
+                        f"{a.header[first[2]]!r}; the files disagree (correct one of them)",
+                    )
+                )
+        return first
+
     pct_ids = percent_indicators(registry)
-    mapped_cols = {j for cols in fig_cols for spec in cols.values() if spec for j in spec}
     records: dict[str, list] = {c: [] for c in [*TRUST_COLUMNS, *SOURCE_COLUMNS]}
-    row_numbers: list[int] = []
-    cell_refs: list[dict[str, tuple[str, str]]] = []
-
-    def cell(cells: list[str], j: int | None) -> str:
-        return cells[j].strip() if j is not None and j < len(cells) else ""
-
-    def ref(j: int, row_no: int) -> str:
-        return f" (cell {_column_letter(j)}{row_no})" if is_sheet else ""
-
-    for row_no, cells in grid:
-        if row_no <= header_no:
-            continue
-        code = cell(cells, org_cols["org_code"]).upper()
-        if not code or code in skip:
-            continue
-        if not any(cell(cells, j) for j in mapped_cols) and not cell(cells, org_cols["org_name"]):
-            continue  # a note under the table: text in the code column only
+    home: list[tuple[WideTable, int]] = []
+    refs_all: list[dict[str, tuple[WideTable, int, str, str]]] = []
+    for code in codes:
+        t0 = next(t for t, tab in enumerate(tables) if code in tab.rows)
+        org_home = (tables[t0], tables[t0].rows[code][0])
         if year is not None:
             row_year: int | None = int(year)
         elif mapping.year is not None:
             row_year = mapping.year
         else:
-            row_year, err = parse_year(cell(cells, year_col))
+            text, t, j = get(code, year_places or [], lambda s: parse_year(s))
+            row_year, err = parse_year(text)
             if err:
-                problems.append(
-                    cls(label, row_no, header[year_col], cell(cells, year_col), f"{err}{ref(year_col, row_no)}")
-                )
+                tab = tables[t if t is not None else t0]
+                row = tab.rows[code][0]
+                column = tab.header[j] if j >= 0 else mapping.year_column
+                problems.append(tab.problem(row, column, text, f"{err}{_ref(tab, max(j, 0), row)}"))
         attrs = {
-            f: (cell(cells, org_cols[f]) if org_cols[f] is not None else (getattr(mapping.fixed, f) or ""))
-            for f in ("org_name", "region", "org_type")
+            name: (get(code, org_cols[name])[0] if org_cols[name] is not None else (getattr(mapping.fixed, name) or ""))
+            for name in ("org_name", "region", "org_type")
         }
         for fig, cols in zip(mapping.figures, fig_cols, strict=False):
             values: dict[str, object] = {}
             reasons: dict[str, str | None] = {}
-            refs: dict[str, tuple[str, str]] = {}
-            for field, parse in (("numerator", parse_count), ("denominator", parse_count), ("percent", parse_percent)):
-                spec = cols[field]
+            refs: dict[str, tuple[WideTable, int, str, str]] = {}
+            # Where each cell was found: the output row's source is its value's cell.
+            origin: dict[str, tuple[WideTable, int]] = {}
+            for name, parse in (("numerator", parse_count), ("denominator", parse_count), ("percent", parse_percent)):
+                spec = cols[name]
                 if spec is None:
-                    values[field] = None
-                    reasons[field] = NOT_IN_SOURCE if field == "denominator" else BLANK_REASON
+                    values[name] = None
+                    reasons[name] = NOT_IN_SOURCE if name == "denominator" else BLANK_REASON
                     continue
-                heads = [header[j] for j in spec]
-                refs[field] = (" + ".join(heads), f" ({fig.describe()}, {field}){ref(spec[0], row_no)}")
-                total, reason = 0, None
-                for j in spec:
-                    text = cell(cells, j)
+                total, reason, cells = 0, None, []
+                for places in spec:
+                    text, t, j = get(code, places, parse)
+                    tab = tables[t] if t is not None else None
+                    row = tab.rows[code][0] if tab is not None else None
+                    cells.append((tab, row, j))
                     value, why, err = parse(text)
                     if err:
                         problems.append(
-                            cls(label, row_no, header[j], text, f"{err} ({fig.describe()}, {field}){ref(j, row_no)}")
+                            tab.problem(
+                                row, tab.header[j], text, f"{err} ({fig.describe()}, {name}){_ref(tab, j, row)}"
+                            )
                         )
                         reason = reason or "error"
                     elif value is None:
                         reason = why if reason in (None, BLANK_REASON) else reason
                     else:
                         total += value
-                values[field] = None if reason else total
-                reasons[field] = reason
+                tab, row, j = next((c for c in cells if c[0] is not None), (None, None, -1))
+                if tab is not None:
+                    origin[name] = (tab, row)
+                    heads = " + ".join(tables[t].header[jj] for places in spec for t, jj in places[:1])
+                    refs[name] = (tab, row, heads, f" ({fig.describe()}, {name}){_ref(tab, j, row)}")
+                values[name] = None if reason else total
+                reasons[name] = reason
             if fig.indicator in pct_ids:
                 value_r = value_missing_reason(reasons["numerator"], reasons["percent"])
             else:
                 value_r = reasons["numerator"]
-            den_r = reasons["denominator"]
-            missing = compose_missing_reason([("value", value_r or ""), ("denominator", den_r or "")])
+            missing = compose_missing_reason([("value", value_r or ""), ("denominator", reasons["denominator"] or "")])
+            source = origin.get("numerator") or origin.get("percent") or origin.get("denominator") or org_home
             for col, v in (
                 ("year", row_year),
                 ("org_code", code),
@@ -467,30 +316,50 @@ def import_wide(
                 ("denominator", values["denominator"]),
                 ("percent", values["percent"]),
                 ("missing_reason", missing),
-                ("source_file", label),
-                ("source_line", row_no),
+                ("source_file", source[0].label),
+                ("source_line", source[1]),
             ):
                 records[col].append(v)
-            row_numbers.append(row_no)
-            refs["org_code"] = (header[org_cols["org_code"]], "")
-            cell_refs.append(refs)
+            refs["org_code"] = (org_home[0], org_home[1], org_home[0].header[org_home[0].code_col], "")
+            home.append(source)
+            refs_all.append(refs)
     if problems:
         raise DataError(problems)
 
     df = typed_frame(records)
-    locate = _ImportLocator(label, is_sheet, row_numbers, cell_refs)
+    locate = _ImportLocator(refs_all, home)
+    label = tables[0].label
     problems = schema_problems(df, registry, locate, label)
     dup_problems, drop = duplicate_problems(df, locate, label)
     if problems or dup_problems:
         raise DataError(problems + dup_problems)
-    return df[~drop].reset_index(drop=True)
+    out = df[~drop].reset_index(drop=True)
+    out.attrs["notes"] = notes
+    if notes:
+        warnings.warn(SkippedRows(_notes_text(notes)), stacklevel=2)
+    return out
+
+
+def _notes_text(notes: list[str]) -> str:
+    shown = "\n".join(f"  - {n}" for n in notes[:25])
+    more = f"\n  ... and {len(notes) - 25} more" if len(notes) > 25 else ""
+    return f"{len(notes)} row(s) are not organisations and were skipped:\n{shown}{more}"
+
+
+def _cell(cells: list[str], j: int) -> str:
+    return cells[j].strip() if 0 <= j < len(cells) else ""
+
+
+def _ref(table: WideTable, j: int, row: int) -> str:
+    """`` (cell C7)`` for a spreadsheet, nothing for a CSV (its lines have no letters)."""
+    return f" (cell {column_letter(j)}{row})" if table.is_sheet else ""
 
 
 def write_long(df: pd.DataFrame, out_path: str | Path) -> Path:
     """Write the long format as CSV (UTF-8, the contract's columns in order, sorted by key;
     missing values are empty cells with ``missing_reason`` kept). Returns the path.
 
-    The file reads back with :func:`wres.trusts.load_trust_file` to the same figures.
+    The file reads back with :func:`wres.inputs.organisations.load_trust_file` to the same figures.
     """
     out_path = Path(out_path)
     if out_path.suffix.lower() != ".csv":

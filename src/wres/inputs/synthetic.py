@@ -45,7 +45,7 @@ import pandas as pd
 from scipy.optimize import brentq
 from scipy.special import expit, logit
 
-from wres.inputs.organisations import PAY_BANDS, TRUST_COLUMNS
+from wres.inputs.schema import PAY_BANDS, TRUST_COLUMNS
 from wres.kinds import kind_of, kinds_of
 from wres.registry import Indicator, Registry, Series, load_registry
 from wres.stats.survey import SURVEY_DEFF
