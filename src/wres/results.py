@@ -510,11 +510,14 @@ TABLES: tuple[Table, ...] = (
             "p_value",
             "comparison",
             "note",
+            "tau2",
+            "tau2_source",
         ),
         "Every organisation-year against the published national figure of the same report year and indicator "
-        "(national_series; the national figure treated as fixed): comparison is higher, lower, "
+        "(national_series; the national figure treated as fixed), allowing for the ordinary spread between "
+        "organisations (tau2, on the funnel's scale, and where it came from): comparison is higher, lower, "
         "not_significant or not_estimable.",
-        text=(*_ORG_TEXT, "series", "test", "comparison"),
+        text=(*_ORG_TEXT, "series", "test", "comparison", "tau2_source"),
     ),
     Table(
         "calibration",

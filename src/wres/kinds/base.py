@@ -44,6 +44,12 @@ class Kind:
     funnel_method: ClassVar[str] = "additive"
     #: ``test`` column of ``organisation_versus_national``: the test named in words.
     versus_national_test: ClassVar[str] = ""
+    #: Between-organisation variance (on the funnel's scale) the comparison with England
+    #: allows for when too few organisations give a funnel to estimate it; None: the test
+    #: allows for none (said in the results' ``tau2_source``).
+    default_tau2: ClassVar[float | None] = None
+    #: Where :attr:`default_tau2` comes from, in words.
+    default_tau2_source: ClassVar[str] = ""
 
     def __init__(self, ind: Indicator, registry: Registry):
         self.ind = ind
@@ -250,19 +256,29 @@ class Kind:
         the kind has no trend test. Default: this indicator's rows of the two groups."""
         return trusts[trusts["indicator"] == self.ind.id], self.groups, {}
 
-    def versus_national(self, num: Column, national: np.ndarray, *, deff: float, alpha: float):
+    def versus_national(self, num: Column, national: np.ndarray, *, deff: float, alpha: float, tau2=None):
         """(z, p, side) of each organisation-year against the published national value
         ``national`` (on :attr:`unit`'s scale, treated as fixed): ``side`` is signed (> 0:
         the organisation is higher) and decides the verdict with ``p``; ``z`` is what the
-        results show (NaN when the test has none). Default: the z-test on the log relative
-        likelihood of the two groups (Katz SE). ``p`` is NaN where ``national`` cannot be
-        tested against (a ratio must be positive)."""
+        results show (NaN when the test has none). ``tau2`` (per row, on the funnel's scale,
+        or None): the ordinary spread between organisations the test allows for (a
+        prediction interval, :mod:`wres.stats.versus_national`). Default: the z-test on the
+        log relative likelihood of the two groups (Katz SE). ``p`` is NaN where ``national``
+        cannot be tested against (a ratio must be positive)."""
         from wres.stats import versus_national as vn
 
         k1, n1, k2, n2 = self.change_counts(num)
         usable = np.isfinite(national) & (national > 0)
-        r = vn.rl_versus_national(k1, n1, k2, n2, np.where(usable, national, 1.0), alpha)
+        r = vn.rl_versus_national(k1, n1, k2, n2, np.where(usable, national, 1.0), alpha, tau2=tau2)
         return r["z"], np.where(usable, r["p_value"], np.nan), r["z"]
+
+    def spread_inputs(self, num: Column, *, deff: float) -> tuple[np.ndarray, np.ndarray] | None:
+        """(estimate, sampling variance) of each organisation on the scale its comparison with
+        England allows for ordinary spread (the log relative likelihood and its Katz variance
+        by default), or None when the test allows for none."""
+        from wres.stats.overdispersion import katz
+
+        return katz(*self.change_counts(num))
 
     def change_test_result(self, earlier: tuple, later: tuple, *, deff: float, alpha: float):
         """(result, change) of the test of each organisation's change between two years from

@@ -19,7 +19,10 @@ class Percentage(Kind):
     weighted_survey = True
     accepts_percent = True
     size_words = "respondents"
-    versus_national_test = "score test on the effective sample size (design effect), national figure fixed"
+    versus_national_test = (
+        "z-test on the arcsine square-root scale with the effective sample size (design effect) against the "
+        "spread of ordinary organisations (prediction interval with the funnel's tau2), national figure fixed"
+    )
     change_unit = "percentage points"
 
     def value_label(self) -> str:
@@ -62,7 +65,7 @@ class Percentage(Kind):
     change_test = "pooled two-proportion z-test, percentage points, survey design effect"
     change_scale = "percentage points"
 
-    def versus_national(self, num, national, *, deff, alpha):
+    def versus_national(self, num, national, *, deff, alpha, tau2=None):
         # Score test of the first group's percent on the effective sample size, one national
         # value at a time (the test takes a scalar).
         from wres.stats import versus_national as vn
@@ -72,9 +75,18 @@ class Percentage(Kind):
         z, p = np.full(len(k), np.nan), np.full(len(k), np.nan)
         for year_value in np.unique(national[(national > 0) & (national < 100)]):
             at = national == year_value
-            r = vn.percentage_versus_national(k[at], n[at], float(year_value), deff=deff, alpha=alpha)
+            spread = None if tau2 is None else np.asarray(tau2, dtype=float)[at]
+            r = vn.percentage_versus_national(k[at], n[at], float(year_value), deff=deff, alpha=alpha, tau2=spread)
             z[at], p[at] = r["z"], r["p_value"]
         return z, p, z
+
+    def spread_inputs(self, num, *, deff):
+        # The arcsine square-root scale the funnels and the comparison with England use:
+        # y = asin(sqrt(p)), variance 1 / (4 n_eff).
+        g1, _ = self.groups
+        k, n = num(f"numerator_{g1}"), num(f"denominator_{g1}")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.arcsin(np.sqrt(k / n)), deff / (4 * n)
 
     def change_test_result(self, earlier, later, *, deff, alpha):
         # Percentage points on the effective sizes n / deff; ``dispersion`` records the deff.

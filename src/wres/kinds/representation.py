@@ -22,6 +22,7 @@ class Representation(Kind):
         "representation ratio, national figure fixed"
     )
     change_unit = "% change in the representation ratio"
+    default_tau2_source = "none: exact binomial test of the members (for boards sampling error dominates)"
 
     @property
     def groups(self) -> tuple[str, str]:
@@ -170,9 +171,14 @@ class Representation(Kind):
         spec = self.ind.trust
         return self.senior_and_workforce(trusts), (spec.band, spec.workforce_band), {"band": ""}
 
-    def versus_national(self, num, national, *, deff, alpha):
+    def spread_inputs(self, num, *, deff):
+        return None  # exact binomial on the members: no spread allowed for (see versus_national)
+
+    def versus_national(self, num, national, *, deff, alpha, tau2=None):
         # Exact binomial: the senior group's minority members against workforce share x the
-        # published ratio; the signed difference of the ratios decides the side.
+        # published ratio; the signed difference of the ratios decides the side. No spread
+        # between organisations is allowed for (the funnel on counts estimates none): boards
+        # are small, so sampling error dominates; the harness measures the cost.
         from wres.stats import representation as rep
 
         m = self.groups[0]

@@ -118,7 +118,7 @@ class ScoreGap(Kind):
     def trend_counts(self, trusts):
         return None
 
-    def versus_national(self, num, national, *, deff, alpha):
+    def versus_national(self, num, national, *, deff, alpha, tau2=None):
         d, se, _, _ = _difference(*self.change_counts(num), alpha)
         with np.errstate(divide="ignore", invalid="ignore"):
             z = (d - national) / se
