@@ -326,10 +326,15 @@ TABLES: tuple[Table, ...] = (
             "dispersion",
             "test",
             "note",
+            "national_change",
+            "relative_change",
+            "change_tau2",
         ),
         "Each organisation's latest figure against its previous year, tested on its own scale (estimate in "
         "`scale` units: log ratio, or percentage points), overdispersion or design effect in `dispersion`, "
-        "with BH across organisations.",
+        "with BH across organisations. The test is of the change beyond the change all organisations share "
+        "(`national_change`, `relative_change`, both in `change_unit`) against ordinary year-to-year movement "
+        "between organisations (`change_tau2`, on `scale`).",
         text=(*_ORG_TEXT, "change_unit", "scale", "test"),
         booleans=("significant",),
     ),

@@ -65,17 +65,20 @@ def test_each_indicator_is_compared_with_the_national_figure_of_the_same_year(on
                 (series["indicator"] == ind_id) & (series["series"] == r.series) & (series["report_year"] == r.year)
             ]["value"]
             assert r.national_value == pytest.approx(float(nat.iloc[0]))
-    # Indicator 3 by hand: RL = (30/1500) / (40/3500) = 1.75, Katz SE
-    # sqrt(1/30 - 1/1500 + 1/40 - 1/3500) = 0.2401; z against the national RL of the same year.
+    # Indicator 3 by hand: RL = (30/1500) / (40/3500) = 1.75, Katz variance
+    # 1/30 - 1/1500 + 1/40 - 1/3500 = 0.0577; a lone organisation cannot estimate the spread
+    # between organisations, so the documented default 0.2 (log scale) is added: z against
+    # the national RL of the same year is (log 1.75 - log national) / sqrt(0.0577 + 0.2).
     import math
 
     from scipy import stats
 
     r3 = vs[vs["indicator"] == 3].sort_values("year").iloc[-1]
-    se = math.sqrt(1 / 30 - 1 / 1500 + 1 / 40 - 1 / 3500)
+    se = math.sqrt(1 / 30 - 1 / 1500 + 1 / 40 - 1 / 3500 + 0.2)
     z = (math.log(1.75) - math.log(r3["national_value"])) / se
     assert r3["value"] == pytest.approx(1.75)
     assert r3["p_value"] == pytest.approx(2 * stats.norm.sf(abs(z)))
+    assert r3["tau2"] == 0.2 and r3["tau2_source"].startswith("default 0.2")
 
 
 def test_profile_says_it_in_words_without_an_all_organisations_line(one_org):

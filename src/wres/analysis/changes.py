@@ -117,7 +117,16 @@ def _change_one(m: pd.DataFrame, kind, deff: float, alpha: float) -> pd.DataFram
     def est(a):
         return np.where(usable, a, np.nan)
 
+    n = len(m)
+
+    def extra(key):
+        return np.broadcast_to(np.asarray(res.get(key, np.nan), dtype=float), (n,))
+
+    relative = extra("relative")
     return m.assign(
+        national_change=kind.relative_change(np.full(n, extra("common")[0] if n else np.nan)),
+        relative_change=est(kind.relative_change(relative)),
+        change_tau2=extra("tau2"),
         change=est(change),
         change_unit=kind.change_unit,
         p_value=est(res["p_value"]),

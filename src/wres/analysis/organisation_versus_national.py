@@ -133,7 +133,7 @@ def _spread(kind, rows: pd.DataFrame, num, deff: float) -> tuple[np.ndarray | No
         at = years == year
         ok = at & np.isfinite(y) & np.isfinite(v) & (v > 0)
         if ok.sum() >= MIN_ORGS_FOR_SPREAD:
-            tau2[at] = float(combine_effects(y[ok], v[ok], method_re="pm").tau2)
+            tau2[at] = max(0.0, float(combine_effects(y[ok], v[ok], method_re="pm").tau2))
             src[at] = ESTIMATED
     missing = np.isnan(tau2)
     if kind.default_tau2 is not None:

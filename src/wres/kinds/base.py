@@ -20,6 +20,24 @@ from wres.registry import Derived, Indicator, Registry, Series
 Column = Callable[[str], np.ndarray]
 
 
+def _relative_to_common(res: dict, variance: np.ndarray, additive_change, alpha: float) -> None:
+    """Replace ``res``'s test by the additive random-effects test of the change beyond the
+    common one (keeping ``estimate`` and its interval, the organisation's own change). With
+    fewer organisations than the spread can be estimated from, ``res`` keeps its own test
+    (the Pearson-dispersion or pooled test) and no common change is given."""
+    add = additive_change(res["estimate"], variance, alpha=alpha)
+    if not add["estimated"]:
+        return
+    res.update(
+        p_value=add["p_value"],
+        relative=add["relative"],
+        relative_ci_low=add["ci_low"],
+        relative_ci_high=add["ci_high"],
+        common=add["common"],
+        tau2=add["tau2"],
+    )
+
+
 class Kind:
     """One indicator's kind. Class attributes describe the kind; methods answer for ``ind``."""
 
@@ -273,26 +291,36 @@ class Kind:
         return r["z"], np.where(usable, r["p_value"], np.nan), r["z"]
 
     def spread_inputs(self, num: Column, *, deff: float) -> tuple[np.ndarray, np.ndarray] | None:
-        """(estimate, sampling variance) of each organisation on the scale its comparison with
-        England allows for ordinary spread (the log relative likelihood and its Katz variance
-        by default), or None when the test allows for none."""
-        from wres.stats.overdispersion import katz
-
-        return katz(*self.change_counts(num))
+        """(estimate, sampling variance) of each organisation on the scale on which its
+        comparison with England allows for ordinary spread between organisations, or None
+        (the default) when the kind's test allows for none."""
+        return None
 
     def change_test_result(self, earlier: tuple, later: tuple, *, deff: float, alpha: float):
         """(result, change) of the test of each organisation's change between two years from
         :meth:`change_counts` of each: ``result`` has ``estimate, se, ci_low, ci_high, p_value``
         (on :attr:`change_scale`) and ``dispersion``; ``change`` is in :attr:`change_unit`.
-        Default: difference of log ratios, Katz variance times the Pearson dispersion across
-        organisations; change = % change in the ratio, 100 (exp(estimate) - 1)."""
-        from wres.stats.change_test import rl_change
+        A kind may add ``relative`` (the change beyond the one all organisations share, same
+        scale), ``common`` and ``tau2`` (see :func:`wres.stats.change_test.additive_change`);
+        then ``p_value`` tests the relative change. Default: difference of log ratios with its
+        Katz variance, tested by :func:`~wres.stats.change_test.additive_change` (the change
+        beyond the common one, against ordinary year-to-year movement between organisations);
+        change = % change in the ratio, 100 (exp(estimate) - 1); ``dispersion`` records the
+        Pearson dispersion of the changes (information only: the test allows for the spread
+        additively)."""
+        from wres.stats.change_test import additive_change, rl_change
 
         res = rl_change(earlier, later, dispersion="pearson", alpha=alpha)
         res["dispersion"] = np.full(len(np.asarray(later[0])), float(res["dispersion"]))
+        _relative_to_common(res, res["se"] ** 2 / res["dispersion"], additive_change, alpha)
         with np.errstate(invalid="ignore"):
             change = 100 * np.expm1(res["estimate"])
         return res, change
+
+    def relative_change(self, relative: np.ndarray) -> np.ndarray:
+        """A change beyond the common one (on :attr:`change_scale`) in :attr:`change_unit`."""
+        with np.errstate(invalid="ignore"):
+            return 100 * np.expm1(relative)
 
     def funnel_year(self, rows, year: int, *, min_orgs: int, grid_points: int):
         """(placed rows, fit, limit curves) of one year's funnel when the kind places its own

@@ -62,7 +62,10 @@ class Percentage(Kind):
 
     rates_measure = "percentage"
     value_format = "{:.1f}%"
-    change_test = "pooled two-proportion z-test, percentage points, survey design effect"
+    change_test = (
+        "change beyond the common change, percentage points, against ordinary movement between organisations "
+        "(DerSimonian-Laird random effects), pooled null variance with the survey design effect"
+    )
     change_scale = "percentage points"
 
     def versus_national(self, num, national, *, deff, alpha, tau2=None):
@@ -90,11 +93,22 @@ class Percentage(Kind):
 
     def change_test_result(self, earlier, later, *, deff, alpha):
         # Percentage points on the effective sizes n / deff; ``dispersion`` records the deff.
-        from wres.stats.change_test import percentage_change
+        # The test: the change beyond the common one against ordinary movement between
+        # organisations (additive), with each change's null variance (pooled proportion).
+        from wres.kinds.base import _relative_to_common
+        from wres.stats.change_test import additive_change, percentage_change
 
         res = percentage_change(earlier, later, deff=deff, alpha=alpha)
         res["dispersion"] = np.full(len(np.asarray(later[0])), deff)
+        (ka, na), (kb, nb) = ((np.asarray(x, dtype=float) for x in pair) for pair in (earlier, later))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            pooled = (ka + kb) / (na + nb)
+            null_variance = 100**2 * pooled * (1 - pooled) * deff * (1 / na + 1 / nb)
+        _relative_to_common(res, null_variance, additive_change, alpha)
         return res, res["estimate"]
+
+    def relative_change(self, relative):
+        return relative
 
 
 KIND = Percentage

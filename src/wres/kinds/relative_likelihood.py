@@ -33,6 +33,12 @@ class RelativeLikelihood(Kind):
     )
     change_unit = "% change in the relative likelihood"
 
+    def spread_inputs(self, num, *, deff):
+        # The log relative likelihood and its Katz variance: the funnel's scale.
+        from wres.stats.overdispersion import katz
+
+        return katz(*self.change_counts(num))
+
     def value_label(self) -> str:
         return self.ind.series[0].label
 
@@ -54,7 +60,10 @@ class RelativeLikelihood(Kind):
 
     # -- analysis -----------------------------------------------------------------------
 
-    change_test = "z-test on the log relative likelihood, Katz variance x Pearson dispersion across organisations"
+    change_test = (
+        "change in the log relative likelihood beyond the common change, against ordinary movement between "
+        "organisations (DerSimonian-Laird random effects), Katz variance"
+    )
     change_scale = "log relative likelihood"
 
 

@@ -136,7 +136,10 @@ class Representation(Kind):
     # -- analysis -----------------------------------------------------------------------
 
     versus_workforce = True
-    change_test = "z-test on the log representation ratio, Katz variance x Pearson dispersion across organisations"
+    change_test = (
+        "change in the log representation ratio beyond the common change, against ordinary movement between "
+        "organisations (DerSimonian-Laird random effects), Katz variance"
+    )
     change_scale = "log representation ratio"
 
     @property

@@ -180,7 +180,11 @@ def additive_change(d, v, alpha: float = 0.05, tau2_default: float = 0.0, min_or
     n = int(use.sum())
     if n >= max(min_orgs, 3):
         fit = combine_effects(d[use], v[use], method_re="dl")
-        mu, tau2, estimated = float(fit.mean_effect_re), float(fit.tau2), True
+        # statsmodels leaves the DerSimonian-Laird moment estimate untruncated (negative when
+        # the changes vary less than sampling error alone would make them): a variance is >= 0.
+        tau2 = max(0.0, float(fit.tau2))
+        w = 1 / (v[use] + tau2)
+        mu, estimated = float(np.sum(w * d[use]) / np.sum(w)), True
     else:
         mu, tau2, estimated = 0.0, float(tau2_default), False
     se = np.where(use, np.sqrt(np.where(use, v, 0.0) + tau2), np.nan)
