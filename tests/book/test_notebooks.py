@@ -19,7 +19,7 @@ from wres.config import Paths
 
 papermill = pytest.importorskip("papermill")
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NATIONAL = Paths(ROOT)
 DEMO = Paths(ROOT, demo=True)
 
