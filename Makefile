@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test lint demo bench chromium clean
+.PHONY: book test test-fast lint demo bench chromium clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ test: $(STAMP) chromium lint
 	$(BIN)/wres build
 	$(BIN)/wres demo --orgs 20
 	$(BIN)/python -m pytest
+
+# The fast lane: ruff and every test not marked slow. It builds nothing first, so it works on
+# a clean clone; whole builds, the demonstration, PDFs and the browser tests are left to
+# `make test` (the marker is explained in tests/conftest.py).
+test-fast: $(STAMP) lint
+	$(BIN)/python -m pytest -m "not slow"
 
 # ruff: lint and format check (configured in pyproject.toml).
 lint: $(STAMP)

@@ -11,6 +11,21 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+BROWSER = Path(__file__).resolve().parent / "browser"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark as ``slow`` every test that needs a whole build: those that use the shared
+    ``built_repo`` (its first use builds the national book), and every browser test (they
+    drive the sites ``make test`` builds). Done here rather than file by file so that a new
+    test using ``built_repo`` cannot slip into ``make test-fast``; tests that build or read
+    a build some other way carry ``pytest.mark.slow`` themselves."""
+    slow = pytest.mark.slow
+    for item in items:
+        if "built_repo" in getattr(item, "fixturenames", ()) or BROWSER in item.path.parents:
+            item.add_marker(slow)
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT

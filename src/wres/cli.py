@@ -78,10 +78,17 @@ def build(
     force: bool = FORCE_OPTION,
     registry: Path = REGISTRY_OPTION,
     wait: bool = WAIT_OPTION,
+    timings_json: Path = typer.Option(
+        None,
+        "--timings-json",
+        dir_okay=False,
+        metavar="FILE",
+        help="Also write the timing table's numbers (each step and chapter, unrounded) as JSON to FILE.",
+    ),
 ) -> None:
     """Validate the data, execute every chapter and build the book into _build/html."""
     _choose_registry(registry)
-    _report(Paths.discover(root), workers, force, wait)
+    _report(Paths.discover(root), workers, force, wait, timings_json)
 
 
 #: Exit code when another build holds the checkout's lock.
@@ -92,7 +99,7 @@ def _warn(message: str) -> None:
     err_console.print(Text.assemble(("warning:", "bold yellow"), " ", message), soft_wrap=True)
 
 
-def _report(paths: Paths, workers: int, force: bool, wait: bool = False) -> None:
+def _report(paths: Paths, workers: int, force: bool, wait: bool = False, timings_json: Path | None = None) -> None:
     from wres.book.guard import BuildBusy
     from wres.book.pipeline import BuildError
     from wres.book.pipeline import build as run_build
@@ -132,6 +139,13 @@ def _report(paths: Paths, workers: int, force: bool, wait: bool = False) -> None
     for step, secs in report.timings.items():
         table.add_row(step, f"{secs:.1f}")
     console.print(table)
+    if timings_json is not None:
+        import json
+
+        from wres.io import atomic_write_text
+
+        record = {**report.timings_record(), "workers": workers, "force": force}
+        atomic_write_text(timings_json, json.dumps(record, indent=2) + "\n")
     state = "built" if report.book_built else "unchanged (nothing to rebuild)"
     console.print(f"Site {state}: {report.site}/index.html")
 

@@ -13,6 +13,9 @@ import yaml
 
 from conftest import FIXTURES, IGNORE, ROOT, run_build
 
+# Runs `wres demo` on a second standard: a whole national and demonstration build.
+pytestmark = pytest.mark.slow
+
 SECOND = FIXTURES / "second_registry"
 
 

@@ -27,6 +27,8 @@ REPORTS = ROOT / "_build" / "demo" / "reports"
 ORG = "ZZ001"
 
 pytestmark = [
+    # Reads the demo build that `make test` makes, and renders PDFs through WeasyPrint.
+    pytest.mark.slow,
     pytest.mark.skipif(
         results.read(DEMO_RESULTS, "organisation_indicators").empty,
         reason=f"no demo build in {DEMO_RESULTS}: run `wres demo --orgs 20` first",

@@ -130,6 +130,7 @@ def test_raw_markup_in_a_search_index_title_is_reported(tmp_path):
     assert [(f.page, f.value) for f in found] == [("searchindex.js", "<img src=x>")]
 
 
+@pytest.mark.slow  # scans the national site that `wres build` leaves in _build/html
 def test_the_built_site_has_no_finding(tmp_path):
     built = ROOT / "_build" / "html"
     if not (built / "index.html").is_file():

@@ -19,7 +19,9 @@ import pytest
 from wres.calibration import harness
 
 
-@pytest.fixture(scope="module", params=["quick run", "recorded full run"])
+# The reduced run costs about a minute of CPU: it is slow-marked, so `make test-fast` judges
+# only the recorded full run (read from data/calibration/), and `make test` both.
+@pytest.fixture(scope="module", params=[pytest.param("quick run", marks=pytest.mark.slow), "recorded full run"])
 def quick(request):
     """The reduced harness run now, and the full run the book shows (data/calibration/),
     judged by the same rules."""

@@ -17,6 +17,11 @@ from conftest import edit_national, replace_line
 
 ROOT = Path(__file__).resolve().parents[2]
 WRES = str(Path(sys.executable).with_name("wres"))
+
+# One `wres build` process per case (start-up, imports, validation): minutes in all, so it
+# runs in `make test` and not in `make test-fast`; the readers' own tests cover the rules fast.
+pytestmark = pytest.mark.slow
+
 ORGS = "data/raw/trusts"
 HEADER = "year,org_code,org_name,region,org_type,indicator,band,group,numerator,denominator,percent\n"
 

@@ -15,6 +15,9 @@ from bs4 import BeautifulSoup
 
 from wres.config import Paths
 
+# Reads the pages and results/ of the national build that `make test` makes first.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ROOT / "_build" / "html" / "book" / "generated"
 

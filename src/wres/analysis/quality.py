@@ -121,17 +121,3 @@ def unknown_ethnicity(trusts: pd.DataFrame) -> pd.DataFrame:
         .agg(not_stated=("numerator", "sum"), all_in_denominator=("denominator", "sum"))
         .reset_index()
     )
-
-
-def table_html(df: pd.DataFrame, columns: dict[str, str]) -> str:
-    """A plain escaped HTML table of ``df`` with readable column titles."""
-    import html
-
-    if df.empty:
-        return "<p>None.</p>"
-    head = "".join(f"<th>{html.escape(t)}</th>" for t in columns.values())
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
-        for row in df[list(columns)].itertuples(index=False)
-    )
-    return f"<table class='table wres-quality-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

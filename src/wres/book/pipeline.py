@@ -58,6 +58,26 @@ class BuildReport:
     #: ``(file, md5 in its sidecar, md5 now)`` of raw files changed without their sidecar.
     md5_mismatches: list[tuple[str, str, str]] = field(default_factory=list)
 
+    def timings_record(self) -> dict:
+        """The numbers of the timing table the build prints, unrounded, as plain data for
+        ``wres build --timings-json`` (so benchmarks read them instead of parsing a table).
+        A chapter left as it was has no time, as the table says "skipped (unchanged)"."""
+        return {
+            "unit": "wall-clock seconds",
+            "steps": dict(self.timings),
+            "chapters": [
+                {
+                    "name": ch.name,
+                    "for_each": ch.for_each,
+                    "skipped": ch.skipped,
+                    "seconds": None if ch.skipped else ch.seconds,
+                }
+                for ch in self.chapters
+            ],
+            "book_built": self.book_built,
+            "site": str(self.site),
+        }
+
 
 def site_spec(root: Path) -> SiteSpec:
     try:

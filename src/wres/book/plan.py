@@ -93,11 +93,6 @@ def layout(spec: SiteSpec, registry: Registry, orgs: list[Organisation]) -> Layo
     return Layout(f"{PAGES_DIR}/{spec.root}", tuple(parts))
 
 
-def chapter_plan(spec: SiteSpec, registry: Registry, orgs: list[Organisation]) -> list[Chapter]:
-    """The chapters a build executes."""
-    return layout(spec, registry, orgs).chapters()
-
-
 def _items(e: Entry, spec: SiteSpec, registry: Registry, orgs: list[Organisation]) -> list[Item]:
     if e.is_page:
         return [Item(f"{PAGES_DIR}/{e.page}")]

@@ -30,11 +30,6 @@ def _versions(site: Path) -> dict[int, Path]:
     return found
 
 
-def current_version(site: Path) -> Path | None:
-    """The version folder the site link points to (None when the site is not a link)."""
-    return site.parent / os.readlink(site) if site.is_symlink() else None
-
-
 def publish(staging_html: Path, site: Path) -> Path:
     """Make ``site`` show a copy of ``staging_html``; returns the new version folder."""
     site.parent.mkdir(parents=True, exist_ok=True)

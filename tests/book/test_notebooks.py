@@ -19,7 +19,10 @@ from wres.config import Paths
 
 papermill = pytest.importorskip("papermill")
 
-ROOT = Path(__file__).resolve().parents[1]
+# Compares each template with the page of a whole build (national and demonstration).
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
 NATIONAL = Paths(ROOT)
 DEMO = Paths(ROOT, demo=True)
 

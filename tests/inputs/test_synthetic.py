@@ -17,7 +17,7 @@ from wres.inputs.schema import TRUST_COLUMNS, check_trusts
 from wres.inputs.synthetic import make_panel, national_targets
 from wres.registry import load_registry
 
-NATIONAL = Path(__file__).resolve().parents[1] / "data" / "raw" / "published" / "wres_national_published.csv"
+NATIONAL = Path(__file__).resolve().parents[2] / "data" / "raw" / "published" / "wres_national_published.csv"
 REG = load_registry()
 MINORITY, MAJORITY = REG.standard.minority_group, REG.standard.majority_group
 

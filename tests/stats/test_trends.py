@@ -23,7 +23,7 @@ from scipy import stats
 from wres.stats import trends as T
 
 TOL = 1e-6
-DATA = Path(__file__).resolve().parents[1] / "data" / "raw" / "published" / "wres_national_published.csv"
+DATA = Path(__file__).resolve().parents[2] / "data" / "raw" / "published" / "wres_national_published.csv"
 
 # Indicator 3, relative likelihood of BME staff entering formal disciplinary, 2016-2023.
 IND3_YEARS = np.arange(2016, 2024)
