@@ -48,5 +48,11 @@ class Percentage(Kind):
         g1 = self.standard.minority_group
         return num(f"numerator_{g1}"), num(f"denominator_{g1}")
 
+    # -- report --
+
+    unit_axis_title = "Per cent (%)"
+    value_bounds = (0.0, 100.0)
+    value_format = "{:.1f}%"
+
 
 KIND = Percentage
