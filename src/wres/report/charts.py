@@ -9,6 +9,7 @@ import pandas as pd
 from wres.kinds import Kind
 from wres.registry import Indicator
 from wres.report import palette
+from wres.report.formats import series_value
 
 UNIT_AXIS = {
     "percent": "Per cent of staff (%)",
@@ -81,17 +82,15 @@ def series_year_tooltips(series: str, year: str) -> list[alt.Tooltip]:
     return [alt.Tooltip(series, title="Series"), alt.Tooltip(year, title="WRES report year", format="d")]
 
 
-def _fmt(v: float, unit: str) -> str:
-    return f"{v:.1f}%" if unit == "percent" else f"{v:.2f}"
-
-
 def describe_series(df: pd.DataFrame, ind: Indicator, what: str) -> str:
     """Plain-text alternative: every value the chart shows, in words."""
     parts = []
     for label, grp in df.groupby("label", sort=False):
         grp = grp.sort_values("report_year")
         unit = grp["unit"].iloc[0]
-        values = "; ".join(f"{int(y)}: {_fmt(v, unit)}" for y, v in zip(grp["report_year"], grp["value"], strict=True))
+        values = "; ".join(
+            f"{int(y)}: {series_value(v, unit)}" for y, v in zip(grp["report_year"], grp["value"], strict=True)
+        )
         parts.append(f"{label} — {values}")
     basis = "survey figures labelled by WRES report year" if ind.is_survey else "by WRES report year"
     return f"{what}, {basis}. " + ". ".join(parts) + "."
@@ -109,7 +108,7 @@ def series_chart(
     ind = kind.ind
     unit = unit or df["unit"].iloc[0]
     data = df.assign(
-        figure=df["value"].map(lambda v: _fmt(v, unit)),
+        figure=df["value"].map(lambda v: series_value(v, unit)),
         survey=df["survey_year"].map(lambda y: "" if pd.isna(y) else str(int(y))),
         used=df["testable"].map({True: "used in trend test", False: "shown, excluded from test"}),
     )
