@@ -4,8 +4,8 @@ results tables in :data:`READS` (the index of organisations is :mod:`wres.report
 One job: the page's facts (:class:`OrgProfile`: the organisation's latest figure of each
 indicator, its peers, trends and funnels) and its tables, charts and download; the
 sentences are :mod:`wres.report.profile_words`. The board report
-(:mod:`wres.report.pdf_report`) reads its facts from the same object. Text from data (organisation names, regions, types, notes) is escaped before it reaches
-HTML or Markdown.
+(:mod:`wres.report.pdf_report`) reads its facts from the same object. Text from data
+(organisation names, regions, types, notes) is escaped before it reaches HTML or Markdown.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from wres.report.html import md_escape
 from wres.report.organisation_charts import funnel_chart
 from wres.report.organisation_section import funnel_placed, funnel_table, synthetic_banner_html
 from wres.report.profile_chart import profile_chart
-from wres.report.profile_words import NATIONAL_NAME, VERDICTS, ProfileWords, position_words, versus_words
+from wres.report.profile_words import NATIONAL_NAME, VERDICTS, ProfileWords, versus_words
 from wres.report.tables import DASH, Column, chart_table, chart_title, html_table, number
 
 #: The results this page reads ("organisation_meta" is ``trust_meta.json``).
@@ -38,8 +38,6 @@ READS: tuple[str, ...] = (
     "organisation_versus_national",
     results.ORGANISATION_META_KEY,
 )
-#: Names the page's words module defines, kept importable from here.
-__all__ = ["READS", "NATIONAL_NAME", "OrgProfile", "position_words", "versus_words"]
 
 
 def _safe_filename(text: str) -> str:
