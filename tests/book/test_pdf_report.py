@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from wres import results
+from wres.kinds import kind_of
 from wres.registry import load_registry
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,7 +95,7 @@ def test_latest_value_is_the_one_in_the_results(organisation_pdf):
     ind = load_registry().indicators[0]
     rows = ti[(ti["org_code"] == ORG) & (ti["indicator"] == ind.id) & ti["value"].notna()].sort_values("year")
     value = rows["value"].iloc[-1]
-    shown = f"{value:.1f}%" if ind.trust.kind == "percentage" else f"{value:.2f}"
+    shown = f"{value:.1f}%" if kind_of(ind, load_registry()).unit == "percent" else f"{value:.2f}"
     assert shown in page_text(organisation_pdf, 1)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from wres.kinds import kind_of
 from wres.registry import load_registry
 
 from .conftest import READER_SITES, REPO_ROOT, open_offline
@@ -78,7 +79,7 @@ def test_series_tables_hold_the_published_figures(site, reader_browser, site_ser
     assert series, f"no national_series.csv for the {site} site"
     pages = {"book/generated/overview.html": ("overview", None)}
     pages.update({f"book/generated/{ind.slug}.html": ("main", ind) for ind in REG.indicators})
-    rl = [i for i in REG.indicators if i.is_relative_likelihood]
+    rl = [i for i in REG.indicators if kind_of(i, REG).likelihood]
     for rel, (kind, ind) in pages.items():
         table = _page_tables(reader_browser, site_servers, site, rel)[0]
         if kind == "overview":

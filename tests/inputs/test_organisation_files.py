@@ -399,7 +399,7 @@ def test_near_markers_are_errors(cell):
 
 def test_old_style_xls_matches_csv(tmp_path):
     # tests/fixtures/trusts/long_format.xls holds GOOD_ROWS, numbers stored as numbers.
-    xls = Path(__file__).parent / "fixtures" / "trusts" / "long_format.xls"
+    xls = Path(__file__).resolve().parents[1] / "fixtures" / "trusts" / "long_format.xls"
     csv_df = load_trust_file(write(tmp_path, "same.csv", GOOD_ROWS))
     xls_df = load_trust_file(xls)
     cols = list(TRUST_COLUMNS)

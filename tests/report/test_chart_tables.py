@@ -6,13 +6,15 @@ from types import SimpleNamespace
 
 import pandas as pd
 
+from wres.kinds import kind_of
 from wres.registry import load_registry
+from wres.report.formats import limit_words
 from wres.report.indicator_page import series_chart_table
-from wres.report.organisation_section import breakdown_table, funnel_table, limit_words, share_table
+from wres.report.organisation_section import breakdown_table, funnel_table, share_table
 from wres.report.tables import Column, chart_table, chart_title
 
 REG = load_registry()
-RL = next(i for i in REG.indicators if i.is_relative_likelihood)
+RL = next(i for i in REG.indicators if kind_of(i, REG).likelihood)
 SURVEY = next(i for i in REG.indicators if i.is_survey)
 
 
@@ -73,7 +75,7 @@ def _orgs() -> pd.DataFrame:
 
 def test_funnel_table_places_organisations_with_a_value_and_links_them():
     out = funnel_table(
-        SimpleNamespace(title="F"), _orgs(), RL, 2024, profile_link="orgs/{org_code}.html", highlight="B2"
+        SimpleNamespace(title="F"), _orgs(), RL, REG, 2024, profile_link="orgs/{org_code}.html", highlight="B2"
     )
     rows = _rows(out)
     # Gamma has no value and Delta is another year: two organisations placed, by name.
@@ -99,7 +101,7 @@ def test_breakdown_and_share_tables():
             "n_orgs": [3, 2, 1200, 4],
         }
     )
-    rows = _rows(breakdown_table(SimpleNamespace(title="B"), agg, RL, "region", 2024))
+    rows = _rows(breakdown_table(SimpleNamespace(title="B"), agg, RL, REG, "region", 2024))
     assert [r[0] for r in rows] == ["South", "East", "North", "All organisations"]
     assert rows[-1][1:] == ["1.40", "1.35 to 1.45", "1,200"]
     share = pd.DataFrame(

@@ -15,8 +15,9 @@ from wres import results
 from wres.analysis.organisations import analyse_trusts, write_trust_results
 from wres.inputs.national import load_national
 from wres.inputs.synthetic import make_panel
+from wres.kinds import kind_of
 from wres.registry import load_registry
-from wres.report import charts
+from wres.report import charts, palette
 from wres.report import organisation_charts as oc
 
 REG = load_registry()
@@ -58,7 +59,7 @@ def _mark(layer: dict) -> str:
 
 def test_a_line_breaks_at_a_year_without_a_figure():
     df = _series(2, "rl", [2016, 2017, 2019, 2020], [1.6, 1.5, 1.4, 1.3])
-    spec = charts.series_chart(df, REG.indicator(2), "T").to_dict()
+    spec = charts.series_chart(df, kind_of(REG.indicator(2), REG), "T").to_dict()
     solid = [la for la in _layers(spec) if _mark(la) == "line" and "strokeDash" not in la["mark"]]
     assert len(solid) == 1
     by_year = {r["report_year"]: r["value"] for r in _rows(spec, solid[0])}
@@ -72,25 +73,26 @@ def test_legend_swatches_take_the_line_colour_at_full_opacity():
         [_series(5, "bme_pct", [2019, 2020], [29.0, 30.0]), _series(5, "white_pct", [2019, 2020], [26.0, 27.0])]
     )
     fit = pd.DataFrame({"year": [2019, 2020], "fitted": [26.0, 27.0], "ci_low": [25.0, 26.0], "ci_high": [27.0, 28.0]})
-    vg = vlc.vegalite_to_vega(charts.series_chart(df, ind, "T", fits={"white_pct": fit}).to_dict())
+    vg = vlc.vegalite_to_vega(charts.series_chart(df, kind_of(ind, REG), "T", fits={"white_pct": fit}).to_dict())
     (legend,) = vg["legends"]
     assert legend["symbolOpacity"] == 1 and legend["fill"] == "color"
     colour = next(s for s in vg["scales"] if s["name"] == "color")
     # The Okabe-Ito blue and orange, in the order the series come.
-    assert colour["range"] == ["#0072B2", "#E69F00"] and colour["domain"] == ["BME staff", "White staff"]
+    # Each group by its role: the minority group and the majority group.
+    assert colour["range"] == [palette.MINORITY, palette.MAJORITY] and colour["domain"] == ["BME staff", "White staff"]
 
 
 def test_excluded_markers_have_a_legend_only_when_a_chart_has_some():
     ind = REG.indicator(2)
     with_excluded = _series(2, "rl", [2016, 2017, 2018], [1.6, 1.5, 1.4], testable=[True, False, True])
-    vg = vlc.vegalite_to_vega(charts.series_chart(with_excluded, ind, "T").to_dict())
+    vg = vlc.vegalite_to_vega(charts.series_chart(with_excluded, kind_of(ind, REG), "T").to_dict())
     shape_legends = [lg for lg in vg["legends"] if "shape" in lg]
     assert len(shape_legends) == 1
     shape = next(s for s in vg["scales"] if s["name"] == shape_legends[0]["shape"])
     assert shape["domain"] == ["Figure shown but left out of the trend test (quality flag)"]
     assert shape["range"] == ["diamond"]
     all_used = _series(2, "rl", [2016, 2017, 2018], [1.6, 1.5, 1.4])
-    vg = vlc.vegalite_to_vega(charts.series_chart(all_used, ind, "T").to_dict())
+    vg = vlc.vegalite_to_vega(charts.series_chart(all_used, kind_of(ind, REG), "T").to_dict())
     assert not [lg for lg in vg["legends"] if "shape" in lg]
 
 
@@ -110,11 +112,11 @@ def test_year_labels_are_whole_years():
 
 def test_a_representation_ratio_is_not_called_a_likelihood():
     ratio = _series(1, "vsm_representation_ratio", [2019, 2020], [0.5, 0.55])
-    spec = charts.series_chart(ratio, REG.indicator(1), "T", unit="ratio").to_dict()
+    spec = charts.series_chart(ratio, kind_of(REG.indicator(1), REG), "T", unit="ratio").to_dict()
     y_titles = {la["encoding"]["y"].get("title") for la in _layers(spec) if "y" in la["encoding"]} - {None}
     assert y_titles == {"Representation ratio (senior share ÷ workforce share; 1 = in proportion)"}
     rl = _series(2, "rl", [2019, 2020], [1.5, 1.4])
-    spec = charts.series_chart(rl, REG.indicator(2), "T").to_dict()
+    spec = charts.series_chart(rl, kind_of(REG.indicator(2), REG), "T").to_dict()
     y_titles = {la["encoding"]["y"].get("title") for la in _layers(spec) if "y" in la["encoding"]} - {None}
     assert y_titles == {"Relative likelihood (ratio; 1 = parity)"}
 

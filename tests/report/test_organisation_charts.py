@@ -15,14 +15,19 @@ from wres.analysis.organisations import analyse_trusts, write_trust_results
 from wres.book import altair_offline
 from wres.inputs.national import load_national
 from wres.inputs.synthetic import make_panel
+from wres.kinds import kind_of
 from wres.registry import load_registry
 from wres.report import organisation_charts as trust_charts
+from wres.report.breakdown_chart import breakdown_chart
+from wres.report.chart_parts import clean_text
 from wres.report.organisation_page import OrgProfile
 from wres.report.organisation_section import BANNER_CLASS, synthetic_banner_html
 from wres.report.organisation_section import section as trust_section
 from wres.report.organisations_page import index_html as org_index_html
 from wres.report.organisations_page import index_markdown as org_index_markdown
 from wres.report.organisations_page import profile_href
+from wres.report.profile_chart import profile_chart
+from wres.report.share_chart import share_in_range_chart
 
 REG = load_registry()
 EVIL = 'Evil <script>alert("x")</script> & {download}`x <y>` Trust'
@@ -94,7 +99,7 @@ def test_funnel_chart_spec(res, ind_id):
     _check_common(spec)
     titles = _axis_titles(spec)
     assert any("log scale" in t for t in titles["x"])
-    assert any(("%" in t) if ind.trust.kind == "percentage" else ("log scale" in t) for t in titles["y"])
+    assert any(("%" in t) if kind_of(ind, REG).unit == "percent" else ("log scale" in t) for t in titles["y"])
     assert {
         "Organisation",
         "Code",
@@ -110,7 +115,7 @@ def test_funnel_chart_spec(res, ind_id):
     y_scales = [
         layer["encoding"]["y"].get("scale", {}).get("type") for layer in _layers(spec) if "y" in layer["encoding"]
     ]
-    assert ("log" in y_scales) == (ind.trust.kind != "percentage")
+    assert ("log" in y_scales) == kind_of(ind, REG).log_scale
 
 
 def test_untrusted_names_are_data_not_markup(res):
@@ -132,30 +137,30 @@ def test_untrusted_names_are_data_not_markup(res):
     nat = res["trust_aggregates"][
         (res["trust_aggregates"]["level"] == "national") & (res["trust_aggregates"]["indicator"] == 2)
     ]
-    prof = altair_offline.render_html(trust_charts.profile_chart(org, nat, ind, REG, org_label=EVIL).to_dict())
+    prof = altair_offline.render_html(profile_chart(org, nat, ind, REG, org_label=EVIL).to_dict())
     assert "<script>alert" not in prof
-    assert trust_charts.clean_text("a\x00b\nc") == "a b c"
+    assert clean_text("a\x00b\nc") == "a b c"
 
 
 @pytest.mark.parametrize("level", ["region", "org_type"])
 def test_breakdown_chart_spec(res, level):
     ind = REG.indicator(4)
     agg = res["trust_aggregates"][res["trust_aggregates"]["indicator"] == 4]
-    spec = trust_charts.breakdown_chart(agg, ind, REG, level=level).to_dict()
+    spec = breakdown_chart(agg, ind, REG, level=level).to_dict()
     _check_common(spec)
     assert {"Pooled value", "95% confidence interval", "Organisations"} <= _tooltip_titles(spec)
     marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in _layers(spec)]
     assert "rule" in marks  # the confidence intervals
-    assert trust_charts.breakdown_chart(agg.iloc[:0], ind, REG, level=level) is None
+    assert breakdown_chart(agg.iloc[:0], ind, REG, level=level) is None
 
 
 def test_share_chart_and_profile_chart_specs(res):
     ind = REG.indicator(3)
-    spec = trust_charts.share_in_range_chart(res["trust_share_in_range"], ind, REG).to_dict()
+    spec = share_in_range_chart(res["trust_share_in_range"], ind, REG).to_dict()
     _check_common(spec)
     assert {"Share", "Organisations in range"} <= _tooltip_titles(spec)
     assert any("%" in t for t in _axis_titles(spec)["y"])
-    assert trust_charts.share_in_range_chart(res["trust_share_in_range"], REG.indicator(5), REG) is None
+    assert share_in_range_chart(res["trust_share_in_range"], REG.indicator(5), REG) is None
 
     for ind_id in (2, 7):
         ind = REG.indicator(ind_id)
@@ -164,7 +169,7 @@ def test_share_chart_and_profile_chart_specs(res):
         nat = res["trust_aggregates"][
             (res["trust_aggregates"]["level"] == "national") & (res["trust_aggregates"]["indicator"] == ind_id)
         ]
-        spec = trust_charts.profile_chart(org, nat, ind, REG, org_label="Demo").to_dict()
+        spec = profile_chart(org, nat, ind, REG, org_label="Demo").to_dict()
         _check_common(spec)
         assert {"Value", "95% confidence interval", "WRES report year"} <= _tooltip_titles(spec)
         x_titles = _axis_titles(spec)["x"]
@@ -256,6 +261,7 @@ def test_pages_do_not_import_statistics_or_analysis():
             "quality_page",
             "organisation_page",
             "organisations_page",
+            "pdf_report",
         )
     )
     code = (

@@ -1,7 +1,8 @@
 """Counts and indicator numbers in words, derived from the registry."""
 
+from wres.kinds import kind_of
 from wres.registry import load_registry
-from wres.report.words import count_words, id_list, organisation_value_label, survey_ids
+from wres.report.words import count_words, id_list, slope_ci, survey_ids
 
 REG = load_registry()
 
@@ -18,12 +19,21 @@ def test_counts_and_id_lists():
 
 def test_organisation_groups_and_value_label():
     std = REG.standard
-    rl = next(i for i in REG.indicators if i.is_relative_likelihood)
+    rl = next(i for i in REG.indicators if kind_of(i, REG).likelihood)
     assert rl.organisation_groups(std) == (rl.numerator_group, rl.comparison_group)
     survey = next(i for i in REG.indicators if i.is_survey)
     assert survey.organisation_groups(std) == (std.minority_group, std.majority_group)
-    assert organisation_value_label(rl, REG) == rl.series[0].label
-    assert organisation_value_label(survey, REG).startswith("% of ")
+    # What the report calls an organisation's value is the kind's label.
+    assert kind_of(rl, REG).value_label() == rl.series[0].label
+    assert kind_of(survey, REG).value_label().startswith("% of ")
+
+
+def test_slope_intervals_by_unit():
+    label = "95% confidence interval, not adjusted for multiple comparisons"
+    assert slope_ci(-1.234, 2.0, "% per year") == f"{label}: -1.2% to +2.0% a year"
+    assert slope_ci(-0.5, 0.25, "percentage points per year") == f"{label}: -0.50 to +0.25 points a year"
+    assert slope_ci(0.0123, 0.05, "ratio per year") == f"{label}: +0.012 to +0.050 a year"
+    assert slope_ci(float("nan"), 0.05, "ratio per year") == "not available"
 
 
 def test_p_values_read_as_a_reader_writes_them():

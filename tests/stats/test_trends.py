@@ -422,7 +422,7 @@ def test_min_detectable_slope_grows_with_sd_and_edge_cases():
 KEYS = {
     "first_year", "last_year", "n_years", "slope", "slope_unit", "slope_ci_low",
     "slope_ci_high", "p_value", "mk_s", "mk_p", "sen_slope", "sen_ci_low",
-    "sen_ci_high", "min_detectable_slope", "verdict",
+    "sen_ci_high", "min_detectable_slope", "min_detectable_slope_family", "verdict",
     "fit", "verdict_reason", "tests_agree", "resid_sd", "mk_method",
     "method", "fitted_first", "fitted_last",
 }  # fmt: skip
@@ -446,6 +446,8 @@ def test_analyse_series_assembles_the_parts(kind, years, values):
     level = ols["delta_level"] if kind == "logit" else None
     assert close(out["min_detectable_slope"],
                  T.min_detectable_slope(years, ols["resid_sd"], kind, level))  # fmt: skip
+    # Alone (a family of one) the rule that decides is the test itself.
+    assert close(out["min_detectable_slope_family"], out["min_detectable_slope"])
     assert out["method"] == "ols"
     assert close(out["fitted_first"], ols["fit"]["fitted"].iloc[0])
     assert close(out["fitted_last"], ols["fit"]["fitted"].iloc[-1])
@@ -461,7 +463,7 @@ def test_analyse_series_too_few_years():
     assert (out["first_year"], out["last_year"], out["n_years"]) == (2020, 2023, 4)
     for k in ("slope", "slope_ci_low", "slope_ci_high", "p_value", "mk_s", "mk_p",
               "sen_slope", "sen_ci_low", "sen_ci_high", "min_detectable_slope",
-              "resid_sd"):  # fmt: skip
+              "min_detectable_slope_family", "resid_sd"):  # fmt: skip
         assert math.isnan(out[k]), k
     assert out["fit"].empty and list(out["fit"].columns) == ["year", "fitted", "ci_low", "ci_high"]
     assert out["tests_agree"] is None and out["mk_method"] is None

@@ -9,6 +9,7 @@ chart settings; the analysis layer asks it which counts to use.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -336,3 +337,22 @@ class Kind:
         (e.g. ``numpy.random.default_rng([seed, ind.id])``) so the other indicators' figures
         do not change; None when the panel's built-in generator makes them."""
         return None
+
+    # -- report --
+    # (:attr:`value_format`, above, is how :meth:`fmt` writes a value.)
+
+    #: The value axis title of a print chart, the unit alone: the report's card already
+    #: names the figure.
+    unit_axis_title: ClassVar[str] = "Ratio (log scale; 1 = parity)"
+    #: The range a value can take on a linear axis, which clips the axis's padding (None:
+    #: unbounded; a log axis needs none).
+    value_bounds: ClassVar[tuple[float, float] | None] = None
+
+    def fmt(self, v: object) -> str:
+        """An organisation's value (or an interval's end) as a reader sees it; ``—`` when
+        missing (None, NaN, pandas' NA)."""
+        try:
+            x = float(v)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return "—"
+        return "—" if math.isnan(x) else self.value_format.format(x)

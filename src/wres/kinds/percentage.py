@@ -110,5 +110,10 @@ class Percentage(Kind):
     def relative_change(self, relative):
         return relative
 
+    # -- report --
+
+    unit_axis_title = "Per cent (%)"
+    value_bounds = (0.0, 100.0)
+
 
 KIND = Percentage

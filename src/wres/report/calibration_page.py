@@ -15,7 +15,8 @@ import pandas as pd
 from IPython.display import HTML
 
 from wres import results
-from wres.report.charts import CHART_WIDTH, PALETTE
+from wres.report import palette
+from wres.report.charts import CHART_WIDTH
 from wres.report.tables import Column, chart_table, chart_title, html_table, number
 
 READS: tuple[str, ...] = ("calibration",)
@@ -129,7 +130,10 @@ class CalibrationView:
                 scale=alt.Scale(type="log", domain=[0.05, 60]),
             ),
             color=alt.Color(
-                "book:N", title=None, scale=alt.Scale(range=[PALETTE[0], PALETTE[5]]), legend=alt.Legend(orient="top")
+                "book:N",
+                title=None,
+                scale=alt.Scale(range=[palette.CALIBRATION_NOT_USED, palette.CALIBRATION_USED]),
+                legend=alt.Legend(orient="top"),
             ),
             shape=alt.Shape("book:N", title=None),
             tooltip=[
@@ -140,7 +144,7 @@ class CalibrationView:
                 alt.Tooltip("observed:Q", title="Observed %", format=".2f"),
             ],
         )
-        rule = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(strokeDash=[4, 3], color="#555").encode(x="x:Q")
+        rule = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(strokeDash=[4, 3], color=palette.PARITY).encode(x="x:Q")
         return (rule + points).properties(
             width=CHART_WIDTH - 320,
             height=alt.Step(18),

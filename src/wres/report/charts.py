@@ -6,7 +6,10 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from wres.kinds import Kind
 from wres.registry import Indicator
+from wres.report import palette
+from wres.report.formats import series_value
 
 UNIT_AXIS = {
     "percent": "Per cent of staff (%)",
@@ -15,20 +18,18 @@ UNIT_AXIS = {
 }
 #: A ratio of two shares (senior share ÷ workforce share) is not a likelihood.
 REPRESENTATION_AXIS = "Representation ratio (senior share ÷ workforce share; 1 = in proportion)"
-# Colour-blind-safe pair (Okabe–Ito) plus neutral grey for context lines.
 # The width of a drawing made at a fixed size (the PDF, a notebook); on the site the
 # renderer (wres.book.altair_offline) draws every chart at its container's width instead.
 CHART_WIDTH = 560
 #: Text sizes in px. On the site a chart is drawn at its container's width, so these are the
 #: sizes a reader sees: at least 12, titles larger.
 CHART_CONFIG = {
-    "title": {"fontSize": 15, "subtitleFontSize": 12, "subtitleColor": "#333333"},
+    "title": {"fontSize": 15, "subtitleFontSize": 12, "subtitleColor": palette.SUBTITLE},
     "axis": {"labelFontSize": 12, "titleFontSize": 12},
     "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 400},
 }
 #: Legend wording of the hollow markers (figures kept out of the trend test).
 EXCLUDED_WORDS = "Figure shown but left out of the trend test (quality flag)"
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"]
 
 
 def year_axis_title(ind: Indicator) -> str:
@@ -46,10 +47,10 @@ _SERIES_TOOLTIPS = (
 )
 
 
-def value_axis_title(ind: Indicator, unit: str) -> str:
-    """The value axis of a national series: a ratio is a relative likelihood only for a
-    relative-likelihood indicator; elsewhere it is a representation ratio."""
-    if unit == "ratio" and not ind.is_relative_likelihood:
+def value_axis_title(kind: Kind, unit: str) -> str:
+    """The value axis of a national series: a ratio is a relative likelihood only for an
+    indicator whose kind is a likelihood; elsewhere it is a representation ratio."""
+    if unit == "ratio" and not kind.likelihood:
         return REPRESENTATION_AXIS
     return UNIT_AXIS.get(unit, unit)
 
@@ -81,39 +82,41 @@ def series_year_tooltips(series: str, year: str) -> list[alt.Tooltip]:
     return [alt.Tooltip(series, title="Series"), alt.Tooltip(year, title="WRES report year", format="d")]
 
 
-def _fmt(v: float, unit: str) -> str:
-    return f"{v:.1f}%" if unit == "percent" else f"{v:.2f}"
-
-
 def describe_series(df: pd.DataFrame, ind: Indicator, what: str) -> str:
     """Plain-text alternative: every value the chart shows, in words."""
     parts = []
     for label, grp in df.groupby("label", sort=False):
         grp = grp.sort_values("report_year")
         unit = grp["unit"].iloc[0]
-        values = "; ".join(f"{int(y)}: {_fmt(v, unit)}" for y, v in zip(grp["report_year"], grp["value"], strict=True))
+        values = "; ".join(
+            f"{int(y)}: {series_value(v, unit)}" for y, v in zip(grp["report_year"], grp["value"], strict=True)
+        )
         parts.append(f"{label} — {values}")
     basis = "survey figures labelled by WRES report year" if ind.is_survey else "by WRES report year"
     return f"{what}, {basis}. " + ". ".join(parts) + "."
 
 
 def series_chart(
-    df: pd.DataFrame, ind: Indicator, title: str, fits: dict | None = None, unit: str | None = None
+    df: pd.DataFrame, kind: Kind, title: str, fits: dict | None = None, unit: str | None = None
 ) -> alt.LayerChart:
-    """Line-and-point chart of one or more series of an indicator.
+    """Line-and-point chart of one or more series of an indicator (``kind``: its kind object).
 
     ``df`` has the columns of :func:`wres.series.indicator_series`; ``fits`` maps a series key
     to a fitted trend (year, fitted, ci_low, ci_high) drawn as a dashed line with a band.
     Figures excluded from tests are drawn as hollow points.
     """
+    ind = kind.ind
     unit = unit or df["unit"].iloc[0]
     data = df.assign(
-        figure=df["value"].map(lambda v: _fmt(v, unit)),
+        figure=df["value"].map(lambda v: series_value(v, unit)),
         survey=df["survey_year"].map(lambda y: "" if pd.isna(y) else str(int(y))),
         used=df["testable"].map({True: "used in trend test", False: "shown, excluded from test"}),
     )
     labels = list(dict.fromkeys(data["label"]))
-    colours = PALETTE[: len(labels)]
+    # Each series by its group's role (minority, majority) where it has one of its own.
+    groups = [data.loc[data["label"] == lab, "group"].iloc[0] if "group" in data else None for lab in labels]
+    std = kind.standard
+    colours = palette.series_colours(groups, std.minority_group, std.majority_group)
     scale = alt.Scale(domain=labels, range=colours)
     # The legend is drawn from the points layer: a full-colour dot per series. Left to
     # Vega-Lite it would take the first layer's symbol, the pale band of the fitted trend.
@@ -130,7 +133,7 @@ def series_chart(
         axis=alt.Axis(format="d", values=[int(y) for y in years]),
         scale=alt.Scale(domain=[min(years) - 0.5, max(years) + 0.5]),
     )
-    y_title = value_axis_title(ind, unit)
+    y_title = value_axis_title(kind, unit)
     tooltip = [
         *series_year_tooltips("label:N", "report_year:Q"),
         *([alt.Tooltip("survey:N", title="Staff Survey year")] if ind.is_survey else []),
@@ -143,11 +146,13 @@ def series_chart(
         band = pd.DataFrame({"lo": [lo], "hi": [hi], "name": [f"Non-adverse range {lo:.2f}–{hi:.2f}"]})
         layers.append(
             alt.Chart(band)
-            .mark_rect(color="#009E73", opacity=0.12)
+            .mark_rect(color=palette.NON_ADVERSE, opacity=0.12)
             .encode(y=alt.Y("lo:Q", title=y_title), y2="hi:Q", tooltip=alt.Tooltip("name:N", title="Band"))
         )
         layers.append(
-            alt.Chart(pd.DataFrame({"parity": [1.0]})).mark_rule(color="#555", strokeDash=[2, 2]).encode(y="parity:Q")
+            alt.Chart(pd.DataFrame({"parity": [1.0]}))
+            .mark_rule(color=palette.PARITY, strokeDash=[2, 2])
+            .encode(y="parity:Q")
         )
     for key, fit in (fits or {}).items():
         label = data.loc[data["series"] == key, "label"]
@@ -179,7 +184,7 @@ def series_chart(
             "excluded:N",
             title=None,
             scale=alt.Scale(domain=[EXCLUDED_WORDS], range=["diamond"]),
-            legend=alt.Legend(orient="bottom", symbolFillColor="transparent", symbolStrokeColor="#333333"),
+            legend=alt.Legend(orient="bottom", symbolFillColor="transparent", symbolStrokeColor=palette.LEGEND_OUTLINE),
         )
         excluded = base.transform_filter("!datum.testable").transform_calculate(excluded=f"'{EXCLUDED_WORDS}'")
         layers.append(
@@ -218,7 +223,7 @@ def bar_breakdown(
             color=alt.Color(
                 "year_label:N",
                 title="WRES report year",
-                scale=alt.Scale(range=PALETTE),
+                scale=alt.Scale(range=list(palette.CATEGORICAL)),
                 legend=alt.Legend(orient="bottom", direction="horizontal"),
             ),
             tooltip=[
@@ -232,7 +237,7 @@ def bar_breakdown(
     layers = []
     if non_adverse:
         band = pd.DataFrame({"lo": [non_adverse[0]], "hi": [non_adverse[1]]})
-        layers.append(alt.Chart(band).mark_rect(color="#009E73", opacity=0.12).encode(x="lo:Q", x2="hi:Q"))
+        layers.append(alt.Chart(band).mark_rect(color=palette.NON_ADVERSE, opacity=0.12).encode(x="lo:Q", x2="hi:Q"))
     layers.append(bars)
     chart = alt.layer(*layers).properties(
         title=alt.Title(title, anchor="start"), width=CHART_WIDTH, height=alt.Step(12), description=description

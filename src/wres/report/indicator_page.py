@@ -13,6 +13,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from wres import results
+from wres.kinds import Kind, kind_of
 from wres.registry import Indicator, Registry, load_registry
 from wres.report import charts, organisation_section
 from wres.report import words as headline
@@ -258,6 +259,11 @@ class IndicatorChapter:
             results.read(results_dir, "sources"),
         )
 
+    @property
+    def kind(self) -> Kind:
+        """The indicator's kind: what its organisation figure is, and how it is drawn."""
+        return kind_of(self.ind, self.registry)
+
     def trend_row(self, key: str) -> pd.Series | None:
         t = self.trends[self.trends["series"] == key]
         return None if t.empty else t.iloc[0]
@@ -282,8 +288,8 @@ class IndicatorChapter:
     def chart_note(self) -> str:
         """What the marks of the main chart mean (Markdown)."""
         band = ""
-        if self.ind.is_relative_likelihood:
-            lo, hi = self.ind.non_adverse
+        if self.kind.non_adverse:
+            lo, hi = self.kind.non_adverse
             band = (
                 f"The shaded band is NHS England's non-adverse range ({lo:.2f}–{hi:.2f}); "
                 "the dotted line is parity (1.0). "
@@ -318,8 +324,8 @@ class IndicatorChapter:
                 "- **Which year?** The WRES report of year *Y* describes the position at, or the year to, "
                 "31 March of year *Y*. Charts and tables are labelled by WRES report year."
             )
-        if ind.is_relative_likelihood:
-            lo, hi = ind.non_adverse
+        if self.kind.non_adverse:
+            lo, hi = self.kind.non_adverse
             items.append(
                 f"- **Reading a relative likelihood.** It is the rate for {std.label(ind.numerator_group)} staff "
                 f"divided by the rate for {std.label(ind.comparison_group)} staff ({ind.rate_words}). 1.0 means both "
@@ -344,7 +350,7 @@ class IndicatorChapter:
         """The "How we tested this" paragraph, with the registry's thresholds and this
         indicator's test."""
         tt = self.registry.trend_tests
-        scale = "logarithm of the ratio" if self.ind.is_relative_likelihood else "transformed value"
+        scale = "logarithm of the ratio" if self.kind.likelihood else "transformed value"
         rolling = [s.label for s in self.ind.series if s.rolling_years > 1]
         if rolling:
             fit = (
@@ -431,7 +437,7 @@ class IndicatorChapter:
         df = self.series[self.series["series"].isin(keys)]
         if df.empty:
             return None
-        if ind.is_relative_likelihood:
+        if self.kind.likelihood:
             title = f"Indicator {ind.id}: {ind.series[0].label}, England"
         elif ind.comparison is not None:
             group = self.registry.standard.label(self.registry.standard.minority_group)
@@ -440,7 +446,7 @@ class IndicatorChapter:
             )
         else:
             title = f"Indicator {ind.id}: {ind.title} (% of staff), England"
-        return charts.series_chart(df, ind, title, fits=self._fits_for(keys))
+        return charts.series_chart(df, self.kind, title, fits=self._fits_for(keys))
 
     def _derived_shown(self) -> list:
         """The derived series with a chart: those with at least two figures."""
@@ -452,7 +458,7 @@ class IndicatorChapter:
             df = self.series[self.series["series"] == d.key]
             out.append(
                 charts.series_chart(
-                    df, self.ind, f"Indicator {self.ind.id}: {d.label}", fits=self._fits_for([d.key]), unit=d.unit
+                    df, self.kind, f"Indicator {self.ind.id}: {d.label}", fits=self._fits_for([d.key]), unit=d.unit
                 )
             )
         return out

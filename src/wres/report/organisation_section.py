@@ -24,12 +24,16 @@ from IPython.display import HTML, Markdown
 
 from wres import results
 from wres.io import inside
+from wres.kinds import kind_of
 from wres.registry import Indicator, Registry, load_registry
-from wres.report import organisation_charts as trust_charts
+from wres.report.breakdown_chart import LEVEL_WORDS, breakdown_chart
 from wres.report.csv_safety import to_safe_csv
+from wres.report.formats import interval, limit_words
+from wres.report.funnel_words import funnel_model_words
 from wres.report.html import md_escape
+from wres.report.organisation_charts import funnel_chart
+from wres.report.share_chart import share_in_range_chart
 from wres.report.tables import Column, chart_table, chart_title, number
-from wres.report.words import organisation_value_label as value_label
 from wres.results import ALL_ORGANISATIONS
 
 #: The results this part reads ("organisation_meta" is ``trust_meta.json``, read with
@@ -107,10 +111,10 @@ def _intro(
     min_orgs: int,
     n_estimates: int,
 ) -> str:
-    unit = "percent" if ind.trust.kind == "percentage" else "ratio"
+    kind = kind_of(ind, registry)
     n = rows["org_code"].nunique()
     p95, p998 = rows["funnel_position_95"], rows["funnel_position_998"]
-    label = md_escape(value_label(ind, registry))
+    label = md_escape(kind.value_label())
     orgs = "organisation" if n == 1 else "organisations"
     parts = [f"How the {n} {orgs} in the data compare on **{label}** in the {ind.year_phrase(year)}."]
     if fit is None or n_estimates < min_orgs:
@@ -120,10 +124,10 @@ def _intro(
             f"stated error rate); this year has {n_estimates}, so there are no peers to compare with and "
             "no funnel is drawn."
         )
-        if ind.trust.kind == "representation":
+        if kind.parity_words:
             parts.append(_parity_words(rows))
         return " ".join(parts)
-    target = trust_charts.fmt(float(fit["target"]), unit)
+    target = kind.fmt(float(fit["target"]))
     parts.append(
         f"In the funnel plot each point is one organisation; the solid line is the pooled value of all "
         f"organisations ({target}) and the curves are the 95% and 99.8% limits, within which an organisation "
@@ -134,29 +138,15 @@ def _intro(
         f"({int((p95 == 'above').sum())} above, {int((p95 == 'below').sum())} below)."
     )
     parts.append(
-        trust_charts.funnel_model_words(fit, registry.standard.label(registry.standard.minority_group))
+        funnel_model_words(fit, registry.standard.label(registry.standard.minority_group))
         + " The 99.8% limits are the stronger signal."
     )
     if str(fit.get("note", "")):
         parts.append(f"Note: {md_escape(fit['note'])}.")
-    if ind.trust.kind == "representation":
+    if kind.parity_words:
         parts.append(_parity_words(rows))
-    if ind.trust.kind == "percentage":
-        parts.append(
-            f"These are weighted staff-survey estimates; the intervals and limits assume a design effect of "
-            f"{deff:g} (the survey does not publish one), so treat positions near a limit with care."
-        )
-    if ind.trust.kind == "representation":
-        parts.append(
-            "A ratio of 1 means the group is represented in proportion to its share of the "
-            "organisation's whole workforce. Senior groups are small, so intervals are wide and few "
-            "organisations can be told apart from the pooled value."
-        )
+    parts += kind.funnel_caveats(deff)
     return " ".join(parts)
-
-
-def _unit(ind: Indicator) -> str:
-    return "percent" if ind.trust.kind == "percentage" else "ratio"
 
 
 def funnel_placed(rows: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -168,20 +158,11 @@ def funnel_placed(rows: pd.DataFrame, year: int) -> pd.DataFrame:
     return r[ok]
 
 
-def limit_words(pos95: object, pos998: object) -> str:
-    """Where a point lies against the funnel limits, in words."""
-    for pos, limit in ((pos998, "99.8%"), (pos95, "95%")):
-        if pos == "above":
-            return f"above the upper {limit} limit"
-        if pos == "below":
-            return f"below the lower {limit} limit"
-    return "within the 95% limits" if pos95 == "inside" else "not placed"
-
-
 def funnel_table(
     chart: object,
     rows: pd.DataFrame,
     ind: Indicator,
+    registry: Registry,
     year: int,
     *,
     profile_link: str | None = None,
@@ -190,7 +171,7 @@ def funnel_table(
     """The "Show as table" view of a funnel plot: one row per organisation placed on it, with
     its value, 95% confidence interval, position against the limits and a link to its profile
     (``profile_link``: the URL pattern with ``{org_code}``)."""
-    unit = _unit(ind)
+    kind = kind_of(ind, registry)
     p = funnel_placed(rows, year).sort_values(["org_name", "org_code"]).copy()
     p["who"] = [
         f"{n} (this organisation)" if highlight and c == highlight else str(n)
@@ -198,8 +179,8 @@ def funnel_table(
     ]
     p["href"] = [profile_link.format(org_code=quote(str(c), safe="")) if profile_link else "" for c in p["org_code"]]
     p["mine"] = ["wres-this-organisation" if highlight and c == highlight else "" for c in p["org_code"]]
-    p["value_t"] = p["value"].map(lambda v: trust_charts.fmt(v, unit))
-    p["ci_t"] = [trust_charts.fmt_ci(a, b, unit) for a, b in zip(p["ci_low"], p["ci_high"], strict=True)]
+    p["value_t"] = p["value"].map(kind.fmt)
+    p["ci_t"] = [interval(a, b, kind.fmt) for a, b in zip(p["ci_low"], p["ci_high"], strict=True)]
     p["where"] = [limit_words(a, b) for a, b in zip(p["funnel_position_95"], p["funnel_position_998"], strict=True)]
     return chart_table(
         chart_title(chart),
@@ -216,18 +197,20 @@ def funnel_table(
     )
 
 
-def breakdown_table(chart: object, aggregates: pd.DataFrame, ind: Indicator, level: str, year: int) -> str:
+def breakdown_table(
+    chart: object, aggregates: pd.DataFrame, ind: Indicator, registry: Registry, level: str, year: int
+) -> str:
     """The "Show as table" view of a breakdown chart: each region (or type of organisation)
     of ``year`` with its pooled value, 95% CI and number of organisations, then all
     organisations (the chart's dashed line)."""
-    unit = _unit(ind)
+    kind = kind_of(ind, registry)
     a = aggregates[(aggregates["indicator"] == ind.id) & (aggregates["year"] == year)]
     sub = a[a["level"] == level].sort_values("value", ascending=False)
     nat = a[a["level"] == "national"].assign(category=ALL_ORGANISATIONS)
     show = pd.concat([sub, nat], ignore_index=True)
-    show["value_t"] = show["value"].map(lambda v: trust_charts.fmt(v, unit))
-    show["ci_t"] = [trust_charts.fmt_ci(x, y, unit) for x, y in zip(show["ci_low"], show["ci_high"], strict=True)]
-    words = trust_charts.LEVEL_WORDS.get(level, level)
+    show["value_t"] = show["value"].map(kind.fmt)
+    show["ci_t"] = [interval(x, y, kind.fmt) for x, y in zip(show["ci_low"], show["ci_high"], strict=True)]
+    words = LEVEL_WORDS.get(level, level)
     return chart_table(
         chart_title(chart),
         show,
@@ -315,18 +298,18 @@ def section(
         intro += " Select a point, or an organisation in the table under the plot, to open its page."
     out.append(Markdown(intro))
     if fit is not None:
-        funnel = trust_charts.funnel_chart(
+        funnel = funnel_chart(
             rows, limits, ind, registry, year=year, fit=fit, survey_deff=deff, profile_link=profile_link
         )
-        out += [funnel, HTML(funnel_table(funnel, rows, ind, year, profile_link=profile_link))]
+        out += [funnel, HTML(funnel_table(funnel, rows, ind, registry, year, profile_link=profile_link))]
 
     agg = results.read(results_dir, "organisation_aggregates")
     agg = agg[agg["indicator"] == ind.id] if len(agg) else agg
     breakdowns = []
     for lv in ("region", "org_type") if len(agg) else ():
-        chart = trust_charts.breakdown_chart(agg, ind, registry, level=lv, year=year)
+        chart = breakdown_chart(agg, ind, registry, level=lv, year=year)
         if chart is not None:
-            breakdowns += [chart, HTML(breakdown_table(chart, agg, ind, lv, year))]
+            breakdowns += [chart, HTML(breakdown_table(chart, agg, ind, registry, lv, year))]
     if breakdowns:
         out.append(
             Markdown(
@@ -339,9 +322,9 @@ def section(
         out.extend(breakdowns)
 
     share = results.read(results_dir, "organisation_share_in_range")
-    if ind.non_adverse and ind.trust.kind == "relative_likelihood" and len(share):
+    if kind_of(ind, registry).non_adverse and len(share):
         s = share[share["indicator"] == ind.id].sort_values("year")
-        chart = trust_charts.share_in_range_chart(s, ind, registry)
+        chart = share_in_range_chart(s, ind, registry)
         if chart is not None:
             lo, hi = ind.non_adverse
             last = s.iloc[-1]

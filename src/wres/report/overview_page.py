@@ -10,6 +10,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from wres import results
+from wres.kinds import kind_of
 from wres.report import charts, words
 from wres.report.indicator_page import series_chart_table
 from wres.report.landing_page import STALE_AFTER_YEARS
@@ -160,9 +161,13 @@ class Overview(PageView):
     def relative_likelihood_chart_parts(self) -> list:
         """The relative-likelihood chart and its "Show as table" view."""
         chart = self.relative_likelihood_chart()
-        rl = [i for i in self.registry.indicators if i.is_relative_likelihood]
+        rl = self._likelihoods()
         df = self._rl_series(rl)
         return [chart, HTML(series_chart_table(chart, df, rl[0], unit="ratio"))]
+
+    def _likelihoods(self) -> list:
+        """The indicators whose kind is a likelihood (drawn together on one chart)."""
+        return [i for i in self.registry.indicators if kind_of(i, self.registry).likelihood]
 
     def _rl_series(self, rl: list) -> pd.DataFrame:
         df = self.series[
@@ -173,10 +178,12 @@ class Overview(PageView):
         return df
 
     def relative_likelihood_chart(self) -> alt.LayerChart:
-        rl = [i for i in self.registry.indicators if i.is_relative_likelihood]
+        rl = self._likelihoods()
         df = self._rl_series(rl)
         ids = words.id_list([i.id for i in rl])
-        return charts.series_chart(df, rl[0], f"Relative likelihoods for indicators {ids}, England", unit="ratio")
+        return charts.series_chart(
+            df, kind_of(rl[0], self.registry), f"Relative likelihoods for indicators {ids}, England", unit="ratio"
+        )
 
     def write_download(self, folder: str | Path = "downloads") -> str:
         """Copy the trend results file, byte for byte, next to the page; return the MyST link."""

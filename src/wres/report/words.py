@@ -9,6 +9,7 @@ import unicodedata
 import pandas as pd
 
 from wres.registry import Indicator, Registry
+from wres.report.formats import interval
 
 METHODS_REF = "{ref}`how we tested this <methods-trend-tests>`"
 
@@ -68,12 +69,13 @@ def fmt_slope(v: float, unit: str) -> str:
 CI_LABEL = "95% confidence interval, not adjusted for multiple comparisons"
 
 
-def fmt_ci(lo: float, hi: float, unit: str) -> str:
+def slope_ci(lo: float, hi: float, unit: str) -> str:
+    """A slope's 95% interval with its label, in the slope's unit a year."""
     if unit.startswith("%"):
-        return f"{CI_LABEL}: {lo:+.1f}% to {hi:+.1f}% a year"
+        return interval(lo, hi, "{:+.1f}%".format, prefix=f"{CI_LABEL}: ", suffix=" a year")
     if "percentage points" in unit:
-        return f"{CI_LABEL}: {lo:+.2f} to {hi:+.2f} points a year"
-    return f"{CI_LABEL}: {lo:+.3f} to {hi:+.3f} a year"
+        return interval(lo, hi, "{:+.2f}".format, prefix=f"{CI_LABEL}: ", suffix=" points a year")
+    return interval(lo, hi, "{:+.3f}".format, prefix=f"{CI_LABEL}: ", suffix=" a year")
 
 
 def _parity_value(v: float, unit: str) -> str:
@@ -125,7 +127,7 @@ def verdict_sentence(trend: pd.Series | None, registry: Registry) -> str:
         direction = "rise" if trend["slope"] > 0 else "fall"
         text = (
             f"The {direction} — on average {fmt_slope(trend['slope'], unit)} "
-            f"({fmt_ci(trend['slope_ci_low'], trend['slope_ci_high'], unit)}) — is statistically "
+            f"({slope_ci(trend['slope_ci_low'], trend['slope_ci_high'], unit)}) — is statistically "
             f"significant{_judgement(trend)} ({METHODS_REF})."
         )
     if str(trend.get("method", "ols")) != "ols":
@@ -225,16 +227,3 @@ def id_list(ids: list[int]) -> str:
 def survey_ids(registry: Registry) -> str:
     """The staff-survey indicators' numbers (``"5–8"`` for WRES)."""
     return id_list([i.id for i in registry.indicators if i.is_survey])
-
-
-def organisation_value_label(ind: Indicator, registry: Registry) -> str:
-    """What an organisation's ``value`` of the indicator is, in the registry's words."""
-    kind = ind.trust.kind
-    if kind == "relative_likelihood":
-        return ind.series[0].label
-    if kind == "percentage":
-        g1, _ = ind.organisation_groups(registry.standard)
-        s = next((s for s in ind.series if s.group == g1), None)
-        return f"% of {s.label if s else registry.standard.label(g1) + ' staff'}"
-    d = next((d for d in ind.derived if d.op == "ratio"), None)
-    return d.label if d else "Representation ratio"

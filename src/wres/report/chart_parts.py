@@ -1,0 +1,96 @@
+"""The parts the organisation charts share: safe text, the value axis and the non-adverse band.
+
+One job: what every organisation chart (funnel, breakdown, share in range, profile) draws
+the same way. Same rules as :mod:`wres.report.charts`: a fixed width (which the site's
+renderer turns into the container's width), colours by role (:mod:`wres.report.palette`,
+with shapes, so nothing depends on colour alone), a title, axis titles with units, the
+meaning of the year, and a ``description`` text alternative. Organisation names reach a
+chart only as data (Vega draws them as text and its tooltip escapes them); the description
+is escaped by the offline renderer before it reaches the page.
+"""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from wres.kinds import Kind
+from wres.report import palette
+from wres.report.charts import CHART_CONFIG, CHART_WIDTH
+
+
+def clean_text(value: object, limit: int = 200) -> str:
+    """Text from data made safe to put in a chart: a string, no control characters, cut to
+    ``limit`` characters. (Vega draws text, it does not interpret HTML.)"""
+    s = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+    s = "".join(ch if ch.isprintable() else " " for ch in s).strip()
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+def title(text: str, subtitle: list[str]) -> alt.Title:
+    return alt.Title(text, subtitle=subtitle, anchor="start")
+
+
+def _log_domain(values: list[float], pad: float) -> list[float]:
+    v = [x for x in values if x is not None and np.isfinite(x) and x > 0]
+    if not v:
+        return [0.5, 2.0]
+    return [min(v) / pad, max(v) * pad]
+
+
+def _lin_domain(values: list[float], pad: float, bounds: tuple[float, float] | None) -> list[float]:
+    lo, hi = bounds or (-math.inf, math.inf)
+    v = [x for x in values if x is not None and np.isfinite(x)]
+    if not v:
+        return [lo, hi] if bounds else [0.0, 1.0]
+    return [max(lo, min(v) - pad), min(hi, max(v) + pad)]
+
+
+def value_scale(kind: Kind, values: list[float], log_pad: float, lin_pad: float) -> tuple[list[float], alt.Scale]:
+    """The value axis' domain and scale, as the kind draws its values: log (padded by the
+    factor ``log_pad``) or linear (padded by ``lin_pad`` units, inside the kind's bounds)."""
+    if kind.log_scale:
+        dom = _log_domain(values, log_pad)
+        return dom, alt.Scale(type="log", domain=dom)
+    dom = _lin_domain(values, lin_pad, kind.value_bounds)
+    return dom, alt.Scale(domain=dom, zero=False)
+
+
+def band_frame(kind: Kind, dom: list[float]) -> pd.DataFrame | None:
+    """The non-adverse range clipped to the axis domain; None when the kind has none or it
+    is off the axis."""
+    rng = kind.non_adverse
+    if not rng:
+        return None
+    lo, hi = max(rng[0], dom[0]), min(rng[1], dom[1])
+    if lo >= hi:
+        return None
+    return pd.DataFrame({"lo": [lo], "hi": [hi], "name": [f"Non-adverse range {rng[0]:.2f}–{rng[1]:.2f}"]})
+
+
+def band_layers(kind: Kind, dom: list[float], **encoding) -> list:
+    """The shaded non-adverse range as a one-layer list (empty when it is off the axis);
+    ``encoding``: where the band's ``lo`` and ``hi`` go (e.g. ``y=alt.Y("lo:Q", ...), y2="hi:Q"``)."""
+    band = band_frame(kind, dom)
+    if band is None:
+        return []
+    return [
+        alt.Chart(band)
+        .mark_rect(color=palette.NON_ADVERSE, opacity=0.10)
+        .encode(**encoding, tooltip=alt.Tooltip("name:N", title="Shaded band"))
+    ]
+
+
+def finish(chart, title: alt.Title, description: str, height: int = 320):
+    """Title, size, text alternative and styling, set on the freshly built chart itself:
+    Altair's chained ``.properties().configure_*()`` deep-copies the whole chart each time,
+    which was a third of a profile page's drawing time."""
+    chart.title = title
+    chart.width = CHART_WIDTH
+    chart.height = height
+    chart.description = description
+    chart.config = alt.Config(**CHART_CONFIG)
+    return chart
