@@ -1,5 +1,7 @@
 """Counts and indicator numbers in words, derived from the registry."""
 
+import pandas as pd
+
 from wres.kinds import kind_of
 from wres.registry import load_registry
 from wres.report.words import count_words, id_list, slope_ci, survey_ids
@@ -48,3 +50,28 @@ def test_p_values_read_as_a_reader_writes_them():
     ]
     assert fmt_p(0.04, "q") == "q = 0.04"
     assert [plural(1, "file"), plural(2, "file"), plural(1200, "row")] == ["1 file", "2 files", "1,200 rows"]
+
+
+def test_a_verdict_says_whether_it_survives_correlated_years():
+    from wres.report.words import verdict_sentence
+
+    base = {
+        "verdict": "improving",
+        "n_years": 8,
+        "slope_unit": "% per year",
+        "slope": -6.0,
+        "slope_ci_low": -9.0,
+        "slope_ci_high": -3.0,
+        "method": "ols",
+        "min_detectable_slope": 2.4,
+        "min_detectable_slope_family": 3.4,
+        "improvement": "down",
+    }
+    holds = verdict_sentence(pd.Series({**base, "q_value_ar1_05": 0.019, "verdict_if_correlated": "improving"}), REG)
+    assert "holds even if neighbouring years' figures are correlated" in holds and "q = 0.02;" in holds
+    fails = verdict_sentence(
+        pd.Series({**base, "q_value_ar1_05": 0.12, "verdict_if_correlated": "no significant change"}), REG
+    )
+    assert "holds only if the years are independent" in fails and "q = 0.12" in fails
+    flat = verdict_sentence(pd.Series({**base, "verdict": "no significant change", "q_value_ar1_05": 0.5}), REG)
+    assert "about 3.4% a year" in flat and "rule that decides the verdict" in flat and "correlated" not in flat

@@ -162,6 +162,14 @@ def trend_table_html(trends: pd.DataFrame, ind: Indicator) -> str:
         f"{plain(v)} {u}" if not is_missing(v) else DASH
         for v, u in zip(show["min_detectable_slope"], show["slope_unit"], strict=True)
     ]
+    show["mdt_family"] = [
+        f"{plain(v)} {u}" if not is_missing(v) else DASH
+        for v, u in zip(show["min_detectable_slope_family"], show["slope_unit"], strict=True)
+    ]
+    show["if_correlated"] = [
+        DASH if is_missing(q) else f"{headline.fmt_p(q, 'q')}: {headline.VERDICT_ICON.get(v, v)}"
+        for q, v in zip(show["q_value_ar1_05"], show["verdict_if_correlated"], strict=True)
+    ]
     show["family_words"] = show["family"].map(lambda f: FAMILY_WORDS.get(f, f))
     show["verdict_words"] = show["verdict"].map(lambda v: headline.VERDICT_ICON.get(v, v))
     # Two tables, so that each fits the page: the verdict with its effect size first, then how
@@ -190,7 +198,9 @@ def trend_table_html(trends: pd.DataFrame, ind: Indicator) -> str:
             Column("p_value", "p", fmt=headline.fmt_p),
             Column("mk", "Mann–Kendall S (exact p; q within family)"),
             Column("sen_slope", "Theil–Sen slope", fmt=signed),
-            Column("mdt", "Smallest trend detectable with 80% power"),
+            Column("mdt", "Smallest trend detectable with 80% power (this test alone)"),
+            Column("mdt_family", "…by the rule that decides the verdict (false discovery rate)"),
+            Column("if_correlated", "If neighbouring years correlate 0.5: q and verdict"),
         ],
         caption=f"How each national series of indicator {ind.id} was tested",
         css="wres-trends wres-trend-detail",

@@ -12,6 +12,7 @@ from wres.registry import Indicator, Registry
 from wres.report.formats import interval
 
 METHODS_REF = "{ref}`how we tested this <methods-trend-tests>`"
+METHODS_CORRELATED_REF = "{ref}`if years are correlated <methods-correlated-years>`"
 
 # Shown beside each verdict so it reads without colour too.
 VERDICT_ICON = {
@@ -112,12 +113,14 @@ def verdict_sentence(trend: pd.Series | None, registry: Registry) -> str:
         )
     unit = str(trend["slope_unit"])
     if verdict == "no significant change":
-        mds = trend["min_detectable_slope"]
+        mds = _number(trend.get("min_detectable_slope_family", trend["min_detectable_slope"]))
         detect = ""
-        if isinstance(mds, float) and not math.isnan(mds):
+        if not math.isnan(mds):
             detect = (
                 f" With {n} years of figures, only a steady change of about {fmt_slope(mds, unit)} or more "
-                "could have been detected with 80% power, so this is not evidence of no change."
+                "could have been detected with 80% power by the rule that decides the verdict (the test "
+                "controls the false discovery rate across the headline indicators), so this is not evidence "
+                "of no change."
             )
         text = (
             f"The change over {n} years is not statistically significant: it cannot be told apart from "
@@ -135,9 +138,36 @@ def verdict_sentence(trend: pd.Series | None, registry: Registry) -> str:
             " Because each figure is a two-year rolling average, neighbouring years share data; the trend was "
             "tested by generalised least squares allowing for that overlap, not by ordinary least squares."
         )
+    text += correlated_years_sentence(trend)
     if trend.get("tests_agree") is False and trend.get("verdict_note"):
         text += f" Note: {trend['verdict_note']}"
     return text
+
+
+def _number(v: object) -> float:
+    try:
+        return float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def correlated_years_sentence(trend: pd.Series) -> str:
+    """Whether a significant verdict survives if neighbouring years are correlated
+    (``verdict_if_correlated``, tested with correlation 0.5 between years); "" otherwise."""
+    verdict, robust = trend.get("verdict"), trend.get("verdict_if_correlated")
+    q = _number(trend.get("q_value_ar1_05"))
+    if verdict in (None, "too few years", "no significant change") or robust is None or math.isnan(q):
+        return ""
+    if robust == verdict:
+        return (
+            f" The verdict holds even if neighbouring years' figures are correlated (re-tested allowing a "
+            f"correlation of 0.5 between years: {fmt_p(q, 'q')}; {METHODS_CORRELATED_REF})."
+        )
+    return (
+        f" It holds only if the years are independent: allowing a correlation of 0.5 between neighbouring "
+        f"years, as slowly moving workforce figures may have, the change is not significant ({fmt_p(q, 'q')}; "
+        f"{METHODS_CORRELATED_REF})."
+    )
 
 
 def headline(ind: Indicator, summary: pd.Series | None, trend: pd.Series | None, registry: Registry) -> str:
