@@ -146,3 +146,14 @@ def test_names_from_data_are_escaped(tmp_path):
     html = organisation_report_html(tmp_path, ORG, Stamp("2024-01-01", "test"))
     assert "<img" not in html
     assert "&lt;img src=&quot;https://example.org/x.png&quot;&gt;&amp;Co" in html
+
+
+def test_national_figures_of_another_year_are_context_not_comparisons(organisation_pdf):
+    # The demo's organisations have 2024 figures while several national series end earlier:
+    # those national figures are labelled as another year's, never as a comparison.
+    text = page_text(organisation_pdf)
+    ti = results.read(DEMO_RESULTS, "organisation_indicators")
+    series = results.read(DEMO_RESULTS, "national_series")
+    latest_org = int(ti.loc[ti["org_code"] == ORG, "year"].max())
+    if (series.groupby(["indicator", "series"])["report_year"].max() < latest_org).any():
+        assert "another year: context, not compared" in text

@@ -219,6 +219,13 @@ def _organisation_summary(name: str, figs: list[Figure], n_orgs: int) -> str:
     return f"<p>{esc(name)}, latest figures. {out}{trend}</p>"
 
 
+def _older(f: Figure) -> str:
+    """Said beside a national figure of another year than the organisation's: context only."""
+    if f.year and f.national_year and f.national_year != f.year:
+        return "; another year: context, not compared"
+    return ""
+
+
 def _organisation_row(f: Figure) -> list[str]:
     value = (
         f"<strong>{f.fmt(f.value)}</strong><br><small>{_ci(f.ci_low, f.ci_high, f.fmt)}</small>"
@@ -226,7 +233,7 @@ def _organisation_row(f: Figure) -> list[str]:
         else "no figure"
     )
     peer = f"{f.fmt(f.peer)}<br><small>{_ci(f.peer_ci_low, f.peer_ci_high, f.fmt)}</small>"
-    national = f"{f.fmt(f.national)}<br><small>WRES {f.national_year}</small>" if f.national_year else "—"
+    national = f"{f.fmt(f.national)}<br><small>WRES {f.national_year}{_older(f)}</small>" if f.national_year else "—"
     return [
         f"{f.ind.id}. {esc(f.ind.title)}<br><small>{esc(f.meaning)}</small>",
         year_words(f.ind, f.year) if f.year else "—",
@@ -253,7 +260,7 @@ def _organisation_card(f: Figure, svg: str) -> str:
     lines.append(
         (
             "National (published)",
-            f"{f.fmt(f.national)} (WRES {f.national_year})"
+            f"{f.fmt(f.national)} (WRES {f.national_year}{_older(f)})"
             if f.national_year
             else "no published figure of this measure",
         )

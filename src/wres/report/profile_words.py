@@ -93,6 +93,15 @@ class ProfileWords:
             if r.empty:
                 continue
             last = r.iloc[-1]
+            own = self.latest_row(ind)
+            own_year = int(own["year"]) if own is not None else int(last["year"])
+            older = (
+                f" {NATIONAL_NAME}'s figure for the {ind.year_phrase(own_year)}, the organisation's latest, is not "
+                "in the data (not published, or not yet transcribed); the comparison above is of the latest year "
+                "with both, and the latest figure is not compared with a national figure of another year."
+                if own_year != int(last["year"])
+                else ""
+            )
             years = r[r["comparison"] != "not_estimable"]
             hi, lo = int((years["comparison"] == "higher").sum()), int((years["comparison"] == "lower").sum())
             span = (
@@ -102,13 +111,16 @@ class ProfileWords:
             )
             items.append(
                 f"- **Indicator {ind.id}** ({md_escape(ind.title)}), {ind.year_phrase(int(last['year']))}: "
-                f"{versus_words(last, self.kind(ind))}.{span}"
+                f"{versus_words(last, self.kind(ind))}.{span}{older}"
             )
         intro = (
             f"Each figure is compared with the published national figure for {NATIONAL_NAME} of the same year "
-            "and indicator, treated as fixed (relative likelihoods: a z-test on the log scale; staff-survey "
-            "percentages: a score test allowing for the design effect; representation ratios: an exact "
-            "binomial test of the senior group's members). This comparison needs no other organisations."
+            "and indicator, treated as fixed, never with another year's. Organisations differ from "
+            f"{NATIONAL_NAME} by more than chance even when nothing is unusual about them, so a figure is "
+            f"called different from {NATIONAL_NAME} only when it lies outside the range where ordinary "
+            "organisations lie (a prediction interval, allowing for the usual spread between organisations; "
+            "relative likelihoods on the log scale, staff-survey percentages allowing for the design effect; "
+            "representation ratios by an exact binomial test of the senior group's members)."
         )
         return intro + "\n\n" + "\n".join(items)
 
@@ -169,14 +181,25 @@ class ProfileWords:
                     parts.append("None is far outside it. " + self._chance_words(placed))
         vs = self.versus
         if vs is not None and len(vs):
-            # Each indicator's latest year with a published national figure.
-            cur = vs.sort_values("year").drop_duplicates("indicator", keep="last")
+            # Only each indicator's latest figure, against England's figure of the same year: an
+            # older comparison would be counted here as if it were about the figure shown.
+            latest_years = {int(r.indicator): int(r.year) for r in lat.itertuples()}
+            cur = vs[[latest_years.get(int(i)) == int(y) for i, y in zip(vs["indicator"], vs["year"], strict=True)]]
             cur = cur[cur["comparison"] != "not_estimable"]
             diff = cur[cur["comparison"].isin(["higher", "lower"])]
+            compared = set(vs["indicator"].astype(int))
+            without = sorted(i for i in latest_years if i in compared and i not in set(cur["indicator"].astype(int)))
             what = f"{len(cur)} compared indicator{'s' if len(cur) != 1 else ''}"
+            if without:
+                ids = ", ".join(str(i) for i in without)
+                parts.append(
+                    f"{NATIONAL_NAME}'s figure for the latest year of indicator{'s' if len(without) > 1 else ''} {ids} "
+                    "is not in the data (not published, or not yet transcribed), so "
+                    f"{'they are' if len(without) > 1 else 'it is'} not compared with {NATIONAL_NAME} here."
+                )
             if diff.empty:
                 parts.append(
-                    f"Against the published national figures (each indicator's latest year with one), "
+                    f"Against the published national figures of the same year, "
                     f"**none of its {what}** differs significantly from {NATIONAL_NAME}."
                 )
             else:
@@ -184,7 +207,7 @@ class ProfileWords:
                     f"indicator {int(r.indicator)} {VERSUS_WORDS[r.comparison]}" for r in diff.itertuples()
                 )
                 parts.append(
-                    f"Against the published national figures (each indicator's latest year with one), "
+                    f"Against the published national figures of the same year, "
                     f"**{len(diff)} of its {what}** differ{'s' if len(diff) == 1 else ''} significantly "
                     f"from {NATIONAL_NAME}: {which}."
                 )
