@@ -153,6 +153,11 @@ def few_orgs_for_funnel(n: int, m: int) -> str:
 NOT_PLACED = "no estimate: not placed on the funnel"
 
 
+def not_computed(needs: str) -> str:
+    """Why an organisation-year in the input has no figure of an indicator: what it needs."""
+    return f"no figure: the input's rows for this indicator do not give {needs}"
+
+
 def no_workforce_figure(band: str) -> str:
     return f"no whole-workforce ({band}) figure for this organisation and year"
 

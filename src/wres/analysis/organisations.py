@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from wres import results as catalogue
-from wres.analysis import organisation_trends
+from wres.analysis import notes, organisation_trends
 from wres.analysis.organisation_aggregates import aggregates
 from wres.analysis.organisation_funnels import _funnel_year
 from wres.analysis.organisation_results import MIN_ORGS_FOR_FUNNEL
@@ -151,7 +151,7 @@ def analyse_trusts(
             rows["in_non_adverse_range"] = pd.array([pd.NA] * len(rows), dtype="boolean")
         if kind.row_band is not None:
             rows["band"] = kind.row_band
-        ind_rows.append(rows)
+        ind_rows.append(_with_uncomputed(rows, df, kind))
         aggs.append(aggregates(df, kind, survey_deff, alpha))
         if trends:
             trend_rows.append(organisation_trends.trends(df, kind, alpha))
@@ -178,6 +178,29 @@ def analyse_trusts(
         out["trust_indicators"], national, registry, survey_deff=survey_deff, alpha=alpha
     )
     return out
+
+
+def _with_uncomputed(rows: pd.DataFrame, df: pd.DataFrame, kind) -> pd.DataFrame:
+    """``rows`` plus a row (no value, not placed, a note saying what is missing) for every
+    organisation-year whose input has the indicator but not what its figure needs (a pay
+    band without the senior or whole-workforce band, one group only): a file that passes
+    validation still gives every organisation it names a page."""
+    given = df[df["indicator"] == kind.ind.id].drop_duplicates(["year", "org_code"])
+    have = set(zip(rows["year"].astype(int), rows["org_code"].astype(str), strict=True)) if len(rows) else set()
+    missing = given[[(int(y), str(c)) not in have for y, c in zip(given["year"], given["org_code"], strict=True)]]
+    if missing.empty:
+        return rows
+    extra = missing[["year", "org_code", *_ORG_ATTRS]].assign(
+        indicator=kind.ind.id,
+        band=kind.row_band or "",
+        measure=kind.measure,
+        unit=kind.unit,
+        funnel_position_95="not estimable",
+        funnel_position_998="not estimable",
+        in_non_adverse_range=pd.array([pd.NA] * len(missing), dtype="boolean"),
+        note=notes.not_computed(kind.needs_words),
+    )
+    return pd.concat([rows, extra], ignore_index=True) if len(rows) else extra.reset_index(drop=True)
 
 
 def _orgs(df: pd.DataFrame) -> pd.DataFrame:

@@ -67,6 +67,9 @@ class Kind:
     #: allows for when too few organisations give a funnel to estimate it; None: the test
     #: allows for none (said in the results' ``tau2_source``).
     default_tau2: ClassVar[float | None] = None
+    #: What an organisation's rows must give for its figure to be computed (words, for the
+    #: note of an organisation-year whose input has the indicator but not that).
+    needs_words: ClassVar[str] = "counts for both groups"
     #: Where :attr:`default_tau2` comes from, in words.
     default_tau2_source: ClassVar[str] = ""
 

@@ -30,6 +30,11 @@ class Representation(Kind):
         return (self.standard.minority_group, self.standard.majority_group)
 
     @property
+    def needs_words(self) -> str:  # type: ignore[override]
+        spec = self.ind.trust
+        return f"the {spec.band} band and the whole workforce ({spec.workforce_band}) with the minority group's counts"
+
+    @property
     def senior_label(self) -> str:
         """The senior band in words (the registry's comparison label, else the band code)."""
         return self.ind.comparison.senior_label if self.ind.comparison else str(self.ind.trust.band)

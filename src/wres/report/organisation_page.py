@@ -206,6 +206,8 @@ class OrgProfile(ProfileWords):
             ind = self.registry.indicator(int(r.indicator))
             kind = self.kind(ind)
             lines = [f"95% CI {interval(r.ci_low, r.ci_high, kind.fmt)}"]
+            if pd.isna(r.value) and str(r.note or "").strip():
+                lines = [str(r.note)]  # why there is no figure, in the analysis's words
             if kind.non_adverse and pd.notna(r.in_non_adverse_range):
                 lines.append(
                     "in the non-adverse range" if bool(r.in_non_adverse_range) else "outside the non-adverse range"

@@ -184,11 +184,11 @@ class ProfileWords:
             # Only each indicator's latest figure, against England's figure of the same year: an
             # older comparison would be counted here as if it were about the figure shown.
             latest_years = {int(r.indicator): int(r.year) for r in lat.itertuples()}
-            cur = vs[[latest_years.get(int(i)) == int(y) for i, y in zip(vs["indicator"], vs["year"], strict=True)]]
-            cur = cur[cur["comparison"] != "not_estimable"]
-            diff = cur[cur["comparison"].isin(["higher", "lower"])]
+            same = vs[[latest_years.get(int(i)) == int(y) for i, y in zip(vs["indicator"], vs["year"], strict=True)]]
             compared = set(vs["indicator"].astype(int))
-            without = sorted(i for i in latest_years if i in compared and i not in set(cur["indicator"].astype(int)))
+            without = sorted(i for i in latest_years if i in compared and i not in set(same["indicator"].astype(int)))
+            cur = same[same["comparison"] != "not_estimable"]
+            diff = cur[cur["comparison"].isin(["higher", "lower"])]
             what = f"{len(cur)} compared indicator{'s' if len(cur) != 1 else ''}"
             if without:
                 ids = ", ".join(str(i) for i in without)
@@ -197,7 +197,9 @@ class ProfileWords:
                     "is not in the data (not published, or not yet transcribed), so "
                     f"{'they are' if len(without) > 1 else 'it is'} not compared with {NATIONAL_NAME} here."
                 )
-            if diff.empty:
+            if cur.empty:
+                pass  # nothing compared: the sentence above, or the table's "no estimate", says why
+            elif diff.empty:
                 parts.append(
                     f"Against the published national figures of the same year, "
                     f"**none of its {what}** differs significantly from {NATIONAL_NAME}."
