@@ -150,3 +150,23 @@ def test_an_unusable_registry_path_is_one_line_not_a_traceback(tmp_path, make):
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     expected = {"missing": "cannot read", "folder": "must be a regular file", "huge": "at most 1,000,000"}[make]
     assert expected in proc.stderr and str(path) in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("title: Representation by pay band", "title: <b>Representation</b> by pay band", "indicators.0.title"),
+        ("bme: {label: BME,", "bme: {label: '<script>BME',", "standard.groups.bme.label"),
+        ("name: Workforce Race Equality Standard", "name: Workforce {ref}`x` Standard", "standard.name"),
+        ("were BME in {year}", "were BME in {year} {raw}", "indicators.0.sentence"),
+    ],
+)
+def test_registry_text_with_markup_is_refused_naming_the_key(old, new, key):
+    assert old in SHIPPED
+    (p,) = _problems(SHIPPED.replace(old, new, 1))
+    assert p.column == key and "markup characters" in p.reason
+
+
+def test_a_sentence_keeps_its_placeholders():
+    # {value}, {year}, {workforce} and {senior} are the analysis's, not markup.
+    assert "{value}" in parse_registry(SHIPPED).indicators[0].sentence

@@ -11,10 +11,10 @@ import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from wres.errors import DataError, Problem
 
@@ -28,25 +28,55 @@ Direction = Literal["up", "down", "none", "parity"]
 KIND_NAME = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*")
 
 
+#: Characters that are markup in HTML, Markdown, MyST or a terminal: registry text reaches
+#: readers in pages, navigation, search, PDFs and CSVs as text, so it may not hold them (the
+#: page code escapes data too; refusing them here means no page can ever show a registry's
+#: markup, and the error names the registry file, line and key before anything is built).
+MARKUP = re.compile(r"[<>`\[\]{}*|\\$]")
+#: The only braces a registry sentence may hold: the figures the analysis fills in.
+PLACEHOLDER = re.compile(r"\{(value|year|workforce|senior)\}")
+
+
+def _plain(text: str) -> str:
+    found = MARKUP.search(text)
+    if found:
+        raise ValueError(
+            f"registry text is shown to readers as plain text and may not contain markup characters "
+            f"(< > ` [ ] {{ }} * | \\ $); found {found.group()!r}"
+        )
+    return text
+
+
+def _sentence(text: str) -> str:
+    _plain(PLACEHOLDER.sub("", text))
+    return text
+
+
+#: Text a reader sees (titles, labels, group words, wording).
+ReaderText = Annotated[str, AfterValidator(_plain)]
+#: A sentence with the analysis's placeholders ({value}, {year}, {workforce}, {senior}).
+ReaderSentence = Annotated[str, AfterValidator(_sentence)]
+
+
 class _Model(BaseModel):
     # A typo in the registry should fail loudly, not be ignored.
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Group(_Model):
-    label: str
-    long: str
+    label: ReaderText
+    long: ReaderText
 
 
 class Standard(_Model):
-    name: str
-    short_name: str
-    publisher: str
+    name: ReaderText
+    short_name: ReaderText
+    publisher: ReaderText
     groups: dict[str, Group]
     minority_group: str
     majority_group: str
     other_group_codes: list[str]
-    group_definition: str
+    group_definition: ReaderText
 
     def label(self, code: str) -> str:
         return self.groups[code].label if code in self.groups else code
@@ -54,7 +84,7 @@ class Standard(_Model):
 
 class Series(_Model):
     key: str
-    label: str
+    label: ReaderText
     measure: str
     group: str
     transform: Transform
@@ -69,7 +99,7 @@ class Series(_Model):
 
 class Derived(_Model):
     key: str
-    label: str
+    label: ReaderText
     op: Literal["ratio", "gap"]
     a: str
     b: str
@@ -82,7 +112,7 @@ class Derived(_Model):
 class Comparison(_Model):
     senior: str
     workforce: str
-    senior_label: str
+    senior_label: ReaderText
 
 
 class SyntheticSpec(_Model):
@@ -118,22 +148,22 @@ SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 class Indicator(_Model):
     id: int = Field(ge=1, le=999)
     slug: str = Field(pattern=SLUG, max_length=60)
-    title: str
-    wording: str
+    title: ReaderText
+    wording: ReaderText
     measure_kind: Literal["representation", "relative_likelihood", "percentage_by_group", "representation_gap"]
-    source: str
+    source: ReaderText
     year_basis: Literal["report", "survey"]
     survey_lag: int = Field(ge=0, le=10)
     numerator_group: str | None = None
     comparison_group: str | None = None
-    rate_words: str | None = None
+    rate_words: ReaderText | None = None
     non_adverse: tuple[float, float] | None = None
     series: list[Series]
     derived: list[Derived] = Field(default_factory=list)
     comparison: Comparison | None = None
     headline_series: str
-    sentence: str
-    comparison_phrase: str | None = None
+    sentence: ReaderSentence
+    comparison_phrase: ReaderSentence | None = None
     trust: TrustSpec
 
     @property
