@@ -110,6 +110,17 @@ _WIDE_RULES: dict[str, tuple[str, str]] = {
 }
 
 
+#: Unicode bidirectional controls (embeddings, overrides, isolates, marks): in a name they
+#: reorder the text around it wherever it is shown (a right-to-left override reversed a name
+#: in the board report), so an input holding one is refused rather than shown.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_NO_BIDI = pa.Check(
+    lambda s: ~s.astype(str).str.contains(f"[{BIDI_CONTROLS}]", regex=True),
+    error="a bidirectional control character (such as U+202E, right-to-left override) would reorder the "
+    "text around it; remove it",
+)
+
+
 def trust_schema(registry: Registry | None = None) -> pa.DataFrameSchema:
     """The declared pandera schema of the long trust-level format.
 
@@ -145,9 +156,9 @@ def trust_schema(registry: Registry | None = None) -> pa.DataFrameSchema:
             "Int64", pa.Check.in_range(*YEAR_RANGE, error=f"a report year must lie in {YEAR_RANGE[0]}-{YEAR_RANGE[1]}")
         ),
         "org_code": pa.Column(str),
-        "org_name": pa.Column(str),
-        "region": pa.Column(str),
-        "org_type": pa.Column(str),
+        "org_name": pa.Column(str, _NO_BIDI),
+        "region": pa.Column(str, _NO_BIDI),
+        "org_type": pa.Column(str, _NO_BIDI),
         "indicator": pa.Column(
             "Int64", pa.Check.isin(registry.ids, error=f"unknown indicator; the registry has {registry.ids}")
         ),
