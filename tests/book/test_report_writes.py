@@ -87,3 +87,24 @@ def test_an_unwritable_report_folder_is_one_line(project):
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "cannot write" in proc.stderr and str(reports) in proc.stderr
     assert reports.read_text() == "a file, not a folder"
+
+
+def test_a_six_thousand_character_name_keeps_the_summary_on_page_one(project):
+    # The name reaches the report from the results tables: lengthen it there.
+    from wres.io import write_csv
+
+    results_dir = project / "_build" / "demo" / "results"
+    ti = results.read(results_dir, "organisation_indicators")
+    long_name = ("Northfield " * 600)[:6000]
+    ti.loc[ti["org_code"] == ORG, "org_name"] = long_name
+    write_csv(ti, results_dir / results.table("organisation_indicators").file)
+    proc = report(project, "--demo", ORG)
+    assert proc.returncode == 0, proc.stderr
+    pdf = project / "_build" / "demo" / "reports" / f"{ORG}.pdf"
+    if shutil.which("pdfinfo") is None:
+        pytest.skip("poppler-utils not installed")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    assert pages <= 6
+    first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "Summary" in first and "Full name:" in first

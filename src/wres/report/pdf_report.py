@@ -219,6 +219,19 @@ def _organisation_summary(name: str, figs: list[Figure], n_orgs: int) -> str:
     return f"<p>{esc(name)}, latest figures. {out}{trend}</p>"
 
 
+#: Longest name shown in headers, headings, captions and charts (characters).
+NAME_LIMIT = 80
+
+
+def _shortened(name: str, limit: int = NAME_LIMIT) -> str:
+    """``name`` cut to ``limit`` characters at a word boundary where one is near, with "…"."""
+    if len(name) <= limit:
+        return name
+    cut = name[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip() + "…"
+
+
 def _older(f: Figure) -> str:
     """Said beside a national figure of another year than the organisation's: context only."""
     if f.year and f.national_year and f.national_year != f.year:
@@ -312,7 +325,11 @@ def organisation_report_html(
     profile = _load_profile(results_dir, str(org_code), registry)
     rows, series = profile.rows, results.read(results_dir, "national_series")
     info = rows.sort_values("year").iloc[-1]
-    name = str(info["org_name"] or org_code)
+    full_name = str(info["org_name"] or org_code)
+    # A name of thousands of characters would push the summary off the first page and fill
+    # every running header: headers, headings and charts carry a shortened name, the cover
+    # the full one once (wrapped anywhere, however long its words).
+    name = _shortened(full_name)
     meta = profile.meta
     n_orgs = profile.n_orgs_total
     figs = [organisation_figure(profile, ind, series) for ind in registry.indicators]
@@ -323,6 +340,9 @@ def organisation_report_html(
         f"{esc(info['org_type'] or 'not given')} · {esc(std.short_name)} report years {years[0]}–{years[-1]} · "
         f"compared with {n_orgs} organisations"
     )
+    if name != full_name:
+        facts += f'</p><p class="facts full-name">Full name: {esc(full_name)}'
+
     summary_table = pdf_html.table(
         [
             "Indicator",
