@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wres.report.funnel_words import funnel_model_words
+from wres.stats.funnels import describe as funnel_model_words
 
 
 def test_additive_fit_with_tau2_says_widened_and_gives_tau2():

@@ -247,7 +247,8 @@ def test_index_page(results_dir):
 
 
 def test_pages_do_not_import_statistics_or_analysis():
-    # The report layer only reads results; statsmodels would also add seconds to each of ~200 pages.
+    # The report layer only reads results (and asks a funnel fit's method for its words, pure
+    # Python); statsmodels would also add seconds to each of ~200 pages.
     import subprocess
     import sys
 
@@ -267,6 +268,7 @@ def test_pages_do_not_import_statistics_or_analysis():
     code = (
         f"import sys, {pages}; "
         "bad = [m for m in sys.modules if m.split('.')[0] in ('scipy', 'statsmodels') "
-        "or m.startswith(('wres.stats', 'wres.analysis'))]; print(bad); sys.exit(1 if bad else 0)"
+        "or (m.startswith(('wres.stats', 'wres.analysis')) and m != 'wres.stats' "
+        "and not m.startswith('wres.stats.funnel'))]; print(bad); sys.exit(1 if bad else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0

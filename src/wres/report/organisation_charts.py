@@ -3,7 +3,7 @@ size, with the pooled value and the 95% and 99.8% limits, and its text alternati
 
 One job: that chart (on an indicator chapter, and highlighted on each organisation's page).
 The parts every organisation chart shares are in :mod:`wres.report.chart_parts`; what the
-fitted funnel says in words is :mod:`wres.report.funnel_words`.
+fitted funnel says in words is its method's (:func:`wres.stats.funnels.describe`).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from wres.registry import Indicator, Registry
 from wres.report import palette
 from wres.report.chart_parts import band_layers, clean_text, finish, title, value_scale
 from wres.report.formats import CHART_NOT_PLACED, interval, position_words
-from wres.report.funnel_words import funnel_model_words
 from wres.report.words import plural
+from wres.stats.funnels import describe as funnel_model_words
 
 WITHIN, OUT95, OUT998 = "Within the 95% limits", "Outside the 95% limits", "Outside the 99.8% limits"
 _WHERE_DOMAIN = [WITHIN, OUT95, OUT998]

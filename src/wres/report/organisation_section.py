@@ -29,12 +29,12 @@ from wres.registry import Indicator, Registry, load_registry
 from wres.report.breakdown_chart import LEVEL_WORDS, breakdown_chart
 from wres.report.csv_safety import to_safe_csv
 from wres.report.formats import interval, limit_words
-from wres.report.funnel_words import funnel_model_words
 from wres.report.html import md_escape
 from wres.report.organisation_charts import funnel_chart
 from wres.report.share_chart import share_in_range_chart
 from wres.report.tables import Column, chart_table, chart_title, number
 from wres.results import ALL_ORGANISATIONS
+from wres.stats.funnels import describe as funnel_model_words
 
 #: The results this part reads ("organisation_meta" is ``trust_meta.json``, read with
 #: :func:`wres.results.read_meta`).

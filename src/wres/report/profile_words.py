@@ -18,6 +18,7 @@ from wres.report import formats
 from wres.report.formats import interval
 from wres.report.html import md_escape
 from wres.report.words import VERDICT_ICON, plural, survey_ids
+from wres.stats.funnels import chance_share
 
 if TYPE_CHECKING:
     from wres.registry import Indicator, Registry
@@ -245,13 +246,10 @@ class ProfileWords:
         if f is None or f.empty or "method" not in f.columns:
             return ""
         used = f.merge(placed[["indicator", "year"]], on=["indicator", "year"])["method"].astype(str)
-        if used.empty or not used.isin(["additive", "exact_binomial"]).all():
+        share = chance_share(used)
+        if share is None:
             return ""
-        at_most = "at most " if used.eq("exact_binomial").any() else ""
-        return (
-            f"Even with no real differences between organisations, {at_most}about 1 figure in 20 would lie outside "
-            "that range by chance."
-        )
+        return f"Even with no real differences between organisations, {share} 1 figure in 20 would lie outside that range by chance."
 
     def _has_survey(self, df: pd.DataFrame) -> bool:
         return any(self.registry.indicator(int(i)).is_survey for i in df["indicator"])
