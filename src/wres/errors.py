@@ -35,3 +35,10 @@ class DataError(ValueError):
         shown = "\n".join(f"  - {p}" for p in problems[:25])
         more = f"\n  ... and {len(problems) - 25} more" if len(problems) > 25 else ""
         super().__init__(f"{len(problems)} problem(s) in the input data:\n{shown}{more}")
+
+    @classmethod
+    def raise_any(cls, problems: list[Problem]) -> None:
+        """Raise one error listing ``problems`` if there are any (every check collects all
+        the problems of a file before stopping, so a person fixes them in one pass)."""
+        if problems:
+            raise cls(problems)

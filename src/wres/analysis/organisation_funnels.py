@@ -37,6 +37,23 @@ def method_for(kind: kinds.Kind, requested: str | None = None) -> funnels.Funnel
     return funnels.get(kind.funnel_method)
 
 
+#: ``organisation_indicators`` column of each column of a method's placed table.
+_RESULT_COLUMN = {
+    "precision": "funnel_precision",
+    "z": "funnel_z",
+    "p": "funnel_p",
+    "position_95": "funnel_position_95",
+    "position_998": "funnel_position_998",
+    "exact": "funnel_exact",
+    "expected": "expected_members",
+}
+
+
+def _columns(placed: pd.DataFrame, *names: str) -> dict[str, np.ndarray]:
+    """Columns of a funnel method's placed table under their results names."""
+    return {_RESULT_COLUMN.get(c, c): placed[c].to_numpy() for c in names}
+
+
 def _scale(kind: kinds.Kind) -> float:
     """Natural-scale factor of funnel values and limits: 100 for percentages."""
     return 100.0 if kind.unit == "percent" else 1.0
@@ -136,14 +153,7 @@ def _counts_year(rows, ind, kind, method, year, deff, min_orgs, grid_points):
     res = method.fit(data, min_orgs=min_orgs)
     pl = res.placed
     placed = pl["position_95"].to_numpy() != "not estimable"
-    tab = rows.assign(
-        funnel_precision=pl["precision"].to_numpy(),
-        funnel_z=pl["z"].to_numpy(),
-        funnel_p=pl["p"].to_numpy(),
-        funnel_position_95=pl["position_95"].to_numpy(),
-        funnel_position_998=pl["position_998"].to_numpy(),
-        funnel_exact=pl["exact"].to_numpy(),
-    )
+    tab = rows.assign(**_columns(pl, "precision", "z", "p", "position_95", "position_998", "exact"))
     tab["note"] = _join(
         tab["note"].to_numpy(object),
         np.where(placed, "", notes.NOT_PLACED).astype(object),
@@ -185,23 +195,12 @@ def _members_year(rows, ind, kind, method, year, deff, min_orgs, grid_points):
         "n_exact": res.n_exact,
     }
     out = rows.assign(
-        funnel_precision=pl["precision"].to_numpy(),
-        parity_p=pl["parity_p"].to_numpy(),
-        parity_expected=pl["parity_expected"].to_numpy(),
-        parity_position_95=pl["parity_position_95"].to_numpy(),
-        parity_position_998=pl["parity_position_998"].to_numpy(),
+        **_columns(pl, "precision", "parity_p", "parity_expected", "parity_position_95", "parity_position_998")
     )
     if not res.fitted:
         out, fit, lim = _not_placed(out, fit, res.n_orgs, min_orgs)
         return out.assign(expected_members=np.nan), fit, lim
-    out = out.assign(
-        funnel_z=np.nan,
-        funnel_p=pl["p"].to_numpy(),
-        expected_members=pl["expected"].to_numpy(),
-        funnel_position_95=pl["position_95"].to_numpy(),
-        funnel_position_998=pl["position_998"].to_numpy(),
-        funnel_exact=pl["exact"].to_numpy(),
-    )
+    out = out.assign(funnel_z=np.nan, **_columns(pl, "p", "expected", "position_95", "position_998", "exact"))
     out["note"] = _join(out["note"].to_numpy(object), np.where(ok, "", notes.NOT_PLACED).astype(object))
     fit.update(
         target=pooled,

@@ -132,6 +132,12 @@ def _sheet_values(ws, label: str):
         yield number, values
 
 
+def _unopenable(path: Path, kind: str, err: Exception) -> DataError:
+    """A workbook the reading library could not open, with the library's own reason."""
+    reason = f"cannot be opened as an Excel {kind} workbook ({type(err).__name__}: {err})"
+    return DataError([Problem(path.name, None, None, None, reason)])
+
+
 def _read_xlsx(path: Path, sheet: str | None) -> tuple[str, list[tuple[int, list[str]]], bool]:
     import openpyxl  # imported here: only spreadsheet users pay for it
 
@@ -139,17 +145,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[str, list[tuple[int, list
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many types for a damaged zip/xml
-        raise DataError(
-            [
-                Problem(
-                    path.name,
-                    None,
-                    None,
-                    None,
-                    f"cannot be opened as an Excel .xlsx workbook ({type(err).__name__}: {err})",
-                )
-            ]
-        ) from None
+        raise _unopenable(path, ".xlsx", err) from None
     label = path.name
     try:
 
@@ -173,8 +169,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[str, list[tuple[int, list
     finally:
         wb.close()
     problems = _formulas_without_values(path, title, rows, label)
-    if problems:
-        raise DataError(problems)
+    DataError.raise_any(problems)
     return label, rows, True
 
 
@@ -224,17 +219,7 @@ def _read_xls(path: Path, sheet: str | None) -> tuple[str, list[tuple[int, list[
         # which would mix them into the command line's own.
         book = xlrd.open_workbook(path, on_demand=True, ragged_rows=True, logfile=io.StringIO())
     except Exception as err:  # xlrd raises many types for a damaged file
-        raise DataError(
-            [
-                Problem(
-                    path.name,
-                    None,
-                    None,
-                    None,
-                    f"cannot be opened as an Excel .xls workbook ({type(err).__name__}: {err})",
-                )
-            ]
-        ) from None
+        raise _unopenable(path, ".xls", err) from None
     label = path.name
     try:
 

@@ -109,8 +109,7 @@ def _read_tables(spreadsheet: Path, sheet: str | None, mapping, map_label: str, 
             problems.append(found)
         else:
             tables.append(found)
-    if problems:
-        raise DataError(problems)
+    DataError.raise_any(problems)
     return tables
 
 
@@ -193,8 +192,7 @@ def import_wide(
                 ]
             )
         fig_cols.append(cols)
-    if problems:
-        raise DataError(problems)
+    DataError.raise_any(problems)
 
     # --- the organisation rows of every table
     skip = {c.strip().upper() for c in mapping.skip_codes}
@@ -323,8 +321,7 @@ def import_wide(
             refs["org_code"] = (org_home[0], org_home[1], org_home[0].header[org_home[0].code_col], "")
             home.append(source)
             refs_all.append(refs)
-    if problems:
-        raise DataError(problems)
+    DataError.raise_any(problems)
 
     df = typed_frame(records)
     locate = _ImportLocator(refs_all, home)

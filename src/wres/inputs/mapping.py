@@ -239,6 +239,5 @@ def load_mapping(path: str | Path, registry: Registry | None = None) -> tuple[Ma
         if key in seen:
             bad("group", fig.group, f"this figure is already mapped by figures[{seen[key]}]")
         seen.setdefault(key, i)
-    if problems:
-        raise DataError(problems)
+    DataError.raise_any(problems)
     return mapping, lines

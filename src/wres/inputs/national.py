@@ -64,8 +64,7 @@ def _shape_problems(path: Path) -> list[Problem]:
 def read_text_table(path: Path) -> pd.DataFrame:
     """Read a CSV with every cell as text; a byte-order mark is accepted and dropped."""
     problems = _shape_problems(path)
-    if problems:
-        raise DataError(problems)
+    DataError.raise_any(problems)
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=True)
     except pd.errors.EmptyDataError:
@@ -95,8 +94,7 @@ def load_national(path: str | Path, registry: Registry | None = None) -> pd.Data
         + check_survey_years(df, registry, name)
         + check_duplicates(df, NATIONAL_KEY, name)
     )
-    if problems:
-        raise DataError(problems)
+    DataError.raise_any(problems)
     df["source_file"] = name
     df["source_line"] = [line_of(i) for i in df.index]
     df["quality_flags"] = df["quality"].map(lambda q: tuple(f.strip() for f in q.split(";")))
@@ -120,8 +118,7 @@ def load_breakdowns(path: str | Path, registry: Registry | None = None) -> pd.Da
     df = parse_columns(raw, BREAKDOWN_COLUMNS, name)
     check_schema(df, registry, name, None)
     problems = check_values(df, name)
-    if problems:
-        raise DataError(problems)
+    DataError.raise_any(problems)
     df["report_year"] = pd.to_numeric(df["year"].where(df["year"].str.fullmatch(r"\d{4}")), errors="coerce").astype(
         "Int64"
     )

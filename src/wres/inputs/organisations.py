@@ -90,8 +90,7 @@ def load_trust_file(path: str | Path, registry: Registry | None = None) -> pd.Da
         raise DataError([problem_cls(label, 1, None, None, "the file is empty (no header, no rows)")])
     header_line, header = grid[0]
     problems = _header_problems(header, label, header_line, problem_cls)
-    if problems:
-        raise DataError(problems)
+    DataError.raise_any(problems)
     if len(grid) == 1:
         raise DataError([problem_cls(label, header_line + 1, None, None, "the file has a header but no data rows")])
 
@@ -109,8 +108,7 @@ def load_trust_file(path: str | Path, registry: Registry | None = None) -> pd.Da
                     f"the row has {len(r)} cells but the header has {width} (a comma inside a name must be quoted)",
                 )
             )
-    if problems:
-        raise DataError(problems)
+    DataError.raise_any(problems)
     cells = [(r + [""] * width)[:width] for _, r in grid[1:]]
     text = pd.DataFrame(cells, columns=names, dtype=str)
     for col in (*_OPTIONAL_TEXT, "numerator", "percent"):
@@ -260,8 +258,7 @@ def trust_files(folder: str | Path, root: str | Path | None = None) -> list[Path
             )
             continue
         out.append(p)
-    if problems:
-        raise DataError(problems)
+    DataError.raise_any(problems)
     return out
 
 
@@ -288,8 +285,7 @@ def load_trust_folder(
             frames.append(load_trust_file(path, registry))
         except DataError as err:
             problems.extend(err.problems)
-    if problems:
-        raise DataError(problems)
+    DataError.raise_any(problems)
     if not frames:
         df = empty_trust_frame()
     else:

@@ -41,8 +41,7 @@ def load_sources(path: str | Path) -> pd.DataFrame:
         Problem(name, line_of(i), "source", df.at[i, "source"], "this source page is listed twice")
         for i in df.index[dup]
     ]
-    if problems:
-        raise DataError(problems)
+    DataError.raise_any(problems)
     df["source_line"] = [line_of(i) for i in df.index]
     return df.reset_index(drop=True)
 
@@ -59,5 +58,4 @@ def check_cited(sources: pd.DataFrame, figures: pd.DataFrame, sources_file: str 
         )
         for r in bad.itertuples()
     ]
-    if problems:
-        raise DataError(problems)
+    DataError.raise_any(problems)

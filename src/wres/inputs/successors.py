@@ -65,8 +65,7 @@ def read_successors(successors: str | Path | pd.DataFrame) -> pd.DataFrame:
                     "this organisation is given more than one successor; splits are not supported",
                 )
             )
-    if problems:
-        raise DataError(problems)
+    DataError.raise_any(problems)
     table = table.drop_duplicates("old_code").reset_index(drop=True)
     step = dict(zip(table["old_code"], table["new_code"], strict=False))
     finals = []
@@ -128,8 +127,7 @@ def apply_successors(df: pd.DataFrame, successors: str | Path | pd.DataFrame) ->
                     f"{table.loc[table['old_code'] == old, 'new_code'].iloc[0]} from {int(year)}",
                 )
             )
-    if problems:
-        raise DataError(problems)
+    DataError.raise_any(problems)
     final = dict(zip(table["old_code"], table["final_code"], strict=False))
     df["org_code"] = df["org_code"].map(lambda c: final.get(c, c)).astype("str")
     # One name/region/type per linked organisation: its latest, preferring the successor's own rows.

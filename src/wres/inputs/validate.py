@@ -114,8 +114,7 @@ def parse_columns(raw: pd.DataFrame, columns: dict[str, str], file: str) -> pd.D
             for idx in text.index[infinite]:
                 problems.append(Problem(file, line_of(idx), col, raw.at[idx, col], "not a finite number"))
             out[col] = numbers.astype("Float64")
-    if problems:
-        raise DataError(problems)
+    DataError.raise_any(problems)
     return out
 
 

@@ -112,11 +112,15 @@ class Kind:
         """Which way the organisation's value counts as better: up, down or none."""
         raise NotImplementedError
 
+    #: The derived national series whose direction the organisation trend follows when the
+    #: registry gives the organisation side none: the gap between the groups.
+    trend_series_op: ClassVar[str] = "gap"
+
     def trend_improvement(self) -> str:
         """The direction of the organisation-level trend slope that counts as improvement."""
         if self.ind.trust.improvement:
             return self.ind.trust.improvement
-        d = self.derived("gap")
+        d = self.derived(self.trend_series_op)
         if d is not None:
             return d.improvement
         return self.ind.series_by_key(self.ind.headline_series).improvement

@@ -17,6 +17,8 @@ class Representation(Kind):
     measure = "representation"
     funnel_method = "exact_binomial"
     parity_words = True
+    # The trend follows the representation ratio's direction (senior share against workforce).
+    trend_series_op = "ratio"
     versus_national_test = (
         "exact binomial test of the senior group's members against workforce share x national "
         "representation ratio, national figure fixed"
@@ -52,14 +54,6 @@ class Representation(Kind):
             return self.ind.trust.improvement
         d = self.derived("ratio")
         return d.improvement if d else "none"
-
-    def trend_improvement(self) -> str:
-        if self.ind.trust.improvement:
-            return self.ind.trust.improvement
-        d = self.derived("ratio")
-        if d is not None:
-            return d.improvement
-        return self.ind.series_by_key(self.ind.headline_series).improvement
 
     def tested_words(self) -> str:
         m = self.standard.label(self.groups[0])

@@ -71,7 +71,13 @@ def describe(fit: Mapping, minority_label: str = "") -> str:
     from the method that fitted it; "" for no fit."""
     if fit is None:
         return ""
-    return get(str(fit.get("method", "") or UNNAMED)).describe(fit, minority_label)
+    name = str(fit.get("method", "") or UNNAMED)
+    if name not in METHODS:
+        # A kind outside the package may place its organisations by a method of its own.
+        return (
+            f"The limits come from the indicator's own method ({name}), which the calibration harness has not checked."
+        )
+    return get(name).describe(fit, minority_label)
 
 
 def chance_share(names: Iterable[str]) -> str | None:

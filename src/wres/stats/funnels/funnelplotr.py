@@ -42,7 +42,6 @@ class FunnelPlotR(FunnelMethod):
         "counts."
     )
     inputs = ESTIMATES
-    nominal_share = None
     # One call of wres.stats.funnel per panel.
     vectorised = False
 

@@ -27,7 +27,6 @@ class Multiplicative(NullSpreadMethod):
         "organisation's variance on target, so the extra spread is largest for the smallest organisations. "
         "Standard errors and exact placement of small counts are those of the additive method."
     )
-    nominal_share = None
     variance = "multiplicative_variance"
 
     def describe(self, fit: Mapping, minority_label: str = "") -> str:

@@ -22,7 +22,6 @@ class Unwidened(NullSpreadMethod):
         "for, so every organisation's limits come from the variance it would have on target. Standard errors "
         "and exact placement of small counts are those of the additive method."
     )
-    nominal_share = None
     variance = "null_variance"
 
     def describe(self, fit: Mapping, minority_label: str = "") -> str:
