@@ -80,3 +80,12 @@ def limit_words(pos95: object, pos998: object) -> str:
         if pos in OUTSIDE:
             return position_words(pos, limit=limit)
     return position_words(pos95, limit="95% ") if pos95 == "inside" else "not placed"
+
+
+def shortened(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters at a word boundary where one is near, with "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip() + "…"

@@ -109,3 +109,20 @@ def sources_html(results_dir: Path, ids_years: list[tuple[int, str, int | None]]
             + "</li>"
         )
     return f'<ul class="sources">{"".join(dict.fromkeys(items))}</ul>'
+
+
+def method_html(survey: str, min_orgs: object) -> str:
+    """The report's method paragraph: intervals, pooled and published figures, funnel limits,
+    trends, years (``survey``: the staff-survey indicators' ids in words)."""
+    return (
+        "<p><strong>Intervals.</strong> Every figure's 95% confidence interval comes with the results tables. "
+        "<strong>All organisations</strong> is the pooled figure of every organisation in the data in the same year; "
+        "<strong>national (published)</strong> is the figure NHS England published for the same measure. "
+        "<strong>Funnel limits</strong> (95% and 99.8%) show where an organisation of its size would fall by chance "
+        f"alone, widened when organisations differ more than chance explains; they need at least {esc(min_orgs)} "
+        "organisations with an estimate. <strong>Trends</strong> test whether the gap between the groups changed "
+        "(quasi-binomial model of the yearly counts, change in the odds ratio a year); q corrects for testing every "
+        "organisation (Benjamini–Hochberg). A trend that is not significant is not evidence of no change. "
+        f"<strong>Years:</strong> the staff-survey indicators ({survey}) come from the NHS Staff Survey of the year "
+        "before the WRES report.</p>"
+    )

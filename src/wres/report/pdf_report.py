@@ -24,14 +24,18 @@ import pandas as pd
 from wres import results
 from wres.kinds import Kind, kind_of
 from wres.registry import Indicator, Registry, load_registry
-from wres.report import organisation_page, pdf_html
+from wres.report import formats, organisation_page, pdf_html
 from wres.report.formats import interval, pct_change, position_words, series_value
 from wres.report.organisation_page import OrgProfile
 from wres.report.pdf_charts import national_chart_svg, organisation_chart_svg
 from wres.report.pdf_html import SYNTHETIC_MARK, Stamp, esc
 from wres.report.tables import is_missing as _missing
+from wres.report.words import survey_ids
 
 #: Names the CLI and tests import from here (the markup is :mod:`wres.report.pdf_html`).
+#: Longest name shown in headers, headings, captions and charts (characters).
+NAME_LIMIT = 80
+
 __all__ = ["ORGANISATION_READS", "SYNTHETIC_MARK", "ReportInputError", "Stamp", "national_report_html"]
 __all__ += ["organisation_report_html"]
 
@@ -219,19 +223,6 @@ def _organisation_summary(name: str, figs: list[Figure], n_orgs: int) -> str:
     return f"<p>{esc(name)}, latest figures. {out}{trend}</p>"
 
 
-#: Longest name shown in headers, headings, captions and charts (characters).
-NAME_LIMIT = 80
-
-
-def _shortened(name: str, limit: int = NAME_LIMIT) -> str:
-    """``name`` cut to ``limit`` characters at a word boundary where one is near, with "…"."""
-    if len(name) <= limit:
-        return name
-    cut = name[: limit - 1]
-    space = cut.rfind(" ")
-    return (cut[:space] if space > limit // 2 else cut).rstrip() + "…"
-
-
 def _older(f: Figure) -> str:
     """Said beside a national figure of another year than the organisation's: context only."""
     if f.year and f.national_year and f.national_year != f.year:
@@ -299,22 +290,6 @@ def _organisation_notes(figs: list[Figure], fits: pd.DataFrame) -> list[str]:
     ]
 
 
-def _method_html(registry: Registry, min_orgs: object) -> str:
-    survey = ", ".join(str(i.id) for i in registry.indicators if i.is_survey)
-    return (
-        "<p><strong>Intervals.</strong> Every figure's 95% confidence interval comes with the results tables. "
-        "<strong>All organisations</strong> is the pooled figure of every organisation in the data in the same year; "
-        "<strong>national (published)</strong> is the figure NHS England published for the same measure. "
-        "<strong>Funnel limits</strong> (95% and 99.8%) show where an organisation of its size would fall by chance "
-        f"alone, widened when organisations differ more than chance explains; they need at least {esc(min_orgs)} "
-        "organisations with an estimate. <strong>Trends</strong> test whether the gap between the groups changed "
-        "(quasi-binomial model of the yearly counts, change in the odds ratio a year); q corrects for testing every "
-        "organisation (Benjamini–Hochberg). A trend that is not significant is not evidence of no change. "
-        f"<strong>Years:</strong> the staff-survey indicators ({survey}) come from the NHS Staff Survey of the year "
-        "before the WRES report.</p>"
-    )
-
-
 def organisation_report_html(
     results_dir: str | Path, org_code: str, stamp: Stamp, registry: Registry | None = None
 ) -> str:
@@ -329,7 +304,7 @@ def organisation_report_html(
     # A name of thousands of characters would push the summary off the first page and fill
     # every running header: headers, headings and charts carry a shortened name, the cover
     # the full one once (wrapped anywhere, however long its words).
-    name = _shortened(full_name)
+    name = formats.shortened(full_name, NAME_LIMIT)
     meta = profile.meta
     n_orgs = profile.n_orgs_total
     figs = [organisation_figure(profile, ind, series) for ind in registry.indicators]
@@ -372,7 +347,7 @@ def organisation_report_html(
         f"{cards}</section>"
         + '<section class="notes"><h2>Data notes</h2>'
         + ("<ul>" + "".join(f"<li>{n}</li>" for n in notes) + "</ul>" if notes else "<p>No notes.</p>")
-        + f"<h2>Method</h2>{_method_html(registry, meta.get('min_orgs_for_funnel', '—'))}"
+        + f"<h2>Method</h2>{pdf_html.method_html(survey_ids(registry), meta.get('min_orgs_for_funnel', '—'))}"
         + "<h2>Sources, date and version</h2>"
         + pdf_html.sources_html(results_dir, [(f.ind.id, _national_key(f.kind), f.national_year) for f in figs], meta)
         + f"<p>Made on {esc(stamp.made_on)} with wres {esc(stamp.version)} from the results tables in "
