@@ -203,6 +203,47 @@ def demo(
     _report(paths, workers, force, wait)
 
 
+@app.command()
+def analyse(
+    root: Path = ROOT_OPTION,
+    demo: bool = typer.Option(
+        False,
+        "--demo",
+        help="The demonstration data (_build/demo/trusts, from `wres demo-data`) into _build/demo/results.",
+    ),
+    force: bool = FORCE_OPTION,
+    registry: Path = REGISTRY_OPTION,
+    wait: bool = WAIT_OPTION,
+) -> None:
+    """Validate the data and write the results tables only (results/): no chapters, no site.
+
+    For researchers who want the tables, for the calibration harness and for checks; the
+    tables are those a build writes (columns in data/README.md)."""
+    import time
+
+    from wres.book.guard import BuildBusy
+    from wres.book.pipeline import analyse_only
+    from wres.io import is_disk_full
+
+    _choose_registry(registry)
+    paths = Paths(Paths.discover(root).root, demo=demo)
+    if demo and not paths.trusts.is_dir():
+        _fail(f"no demonstration data in {paths.trusts}: write it first with `wres demo-data --orgs N`", 2)
+    start = time.perf_counter()
+    try:
+        changed = analyse_only(paths, force=force, wait=wait)
+    except BuildBusy as err:
+        _fail(f"{err}. Nothing was changed.", BUSY_EXIT)
+    except DataError as err:
+        _fail(f"{err}\nNothing was written; the previous results (if any) are unchanged.", 2)
+    except OSError as err:
+        _fail(
+            f"no space left on device while writing {err.filename}" if is_disk_full(err) else _environment_fault(err), 1
+        )
+    state = "written" if changed else "unchanged (the inputs are those they were computed from)"
+    console.print(f"Results {state}: {paths.results} ({time.perf_counter() - start:.1f} s)")
+
+
 @app.command("demo-data")
 def demo_data(
     out: Path = typer.Option(

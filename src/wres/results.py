@@ -190,11 +190,15 @@ TABLES: tuple[Table, ...] = (
             "mk_q",
             "fitted_first",
             "fitted_last",
+            "min_detectable_slope_family",
+            "q_value_ar1_03",
+            "q_value_ar1_05",
+            "verdict_if_correlated",
         ),
         "One row per tested national series: slope, intervals (95%, not adjusted for multiple comparisons), "
         "tests (method: ols, or gls_rolling_2 for two-year rolling averages), the multiple-comparison family "
         "(headline or context), q-values of both tests within it, and the verdict.",
-        text=(*_NATIONAL_TEXT, *_TREND_TEXT),
+        text=(*_NATIONAL_TEXT, *_TREND_TEXT, "verdict_if_correlated"),
     ),
     Table(
         "national_fits",

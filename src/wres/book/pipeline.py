@@ -269,3 +269,13 @@ def _raise_for_failures(results: list[ChapterResult]) -> None:
             for r in failed
         ]
         raise BuildError(f"{len(failed)} chapter(s) failed; the published site was not changed:\n" + "\n".join(lines))
+
+
+def analyse_only(paths: Paths, registry: Registry | None = None, *, force: bool = False, wait: bool = False) -> bool:
+    """``wres analyse``: validate the inputs and write ``results/`` (no chapters, no Sphinx),
+    under the same lock and with the same staging as a build, so a build and an analysis never
+    write the results at once. Returns whether the tables were recomputed (False: the inputs
+    are those the results were computed from)."""
+    with build_lock(paths.build, wait), children.interruptible():
+        shutil.rmtree(paths.results / STAGING, ignore_errors=True)
+        return analyse_if_changed(paths, registry or load_registry(), force)

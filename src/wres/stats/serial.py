@@ -40,7 +40,16 @@ METHODS = ("gls", "hac", "nonoverlap", "ols")
 #: Method the harness found closest to nominal size for n = 5-10 two-year averages.
 RECOMMENDED = "gls"
 
-__all__ = ["METHODS", "RECOMMENDED", "gls_line", "moving_average_correlation", "rolling_trend", "slope_tests"]
+__all__ = [
+    "METHODS",
+    "RECOMMENDED",
+    "ar1_correlation",
+    "correlated_slope_test",
+    "gls_line",
+    "moving_average_correlation",
+    "rolling_trend",
+    "slope_tests",
+]
 
 
 def moving_average_correlation(n: int, window: int = 2) -> np.ndarray:
@@ -220,3 +229,56 @@ def gls_line(years, z, window: int = 2, alpha: float = 0.05, grid=None) -> dict:
         "fitted": a + b * (g - xbar),
         "half_width": half,
     }
+
+
+def ar1_correlation(years, rho: float, window: int = 1) -> np.ndarray:
+    """Correlation of published figures when the annual values behind them are AR(1).
+
+    The annual noise ``u_t`` has ``corr(u_t, u_s) = rho^|t - s|`` (years, so a gap in the
+    series counts); each published figure is the mean of the ``window`` years ending at its
+    year. With ``A`` the averaging matrix, ``Sigma = A R A'`` rescaled to a correlation
+    (Box, Jenkins & Reinsel, 4th ed., sections 3.2-3.3). ``rho = 0`` gives
+    :func:`moving_average_correlation` for consecutive years; ``window = 1`` gives R itself.
+    """
+    if not -1 < rho < 1:
+        raise ValueError("rho must lie in (-1, 1)")
+    if window < 1:
+        raise ValueError("window must be at least 1")
+    y = np.asarray(years, dtype=float)
+    if y.size and not np.allclose(y, np.round(y)):
+        raise ValueError("years must be whole years")
+    y = np.round(y).astype(int)
+    base = np.arange(y.min() - window + 1, y.max() + 1) if y.size else np.arange(0)
+    r = rho ** np.abs(np.subtract.outer(base, base)).astype(float)
+    a = np.zeros((y.size, base.size))
+    for i, year in enumerate(y):
+        a[i, year - window + 1 - base[0] : year - base[0] + 1] = 1.0 / window
+    sigma = a @ r @ a.T
+    d = np.sqrt(np.diag(sigma))
+    return sigma / np.outer(d, d)
+
+
+def correlated_slope_test(years, z, correlation: np.ndarray) -> dict:
+    """GLS slope test of one series with a given residual correlation matrix.
+
+    Aitken's GLS with ``Omega = correlation`` known and the error variance estimated: the
+    slope's t statistic has ``n - 2`` df when the correlation is right (Greene, Econometric
+    Analysis, section 9.3). Used as a sensitivity: the same series tested as if its years
+    were correlated as ``correlation`` says. Returns ``slope`` (per year, transformed
+    scale), ``se``, ``df``, ``p_value`` (two-sided t).
+    """
+    x = np.asarray(years, dtype=float)
+    z = np.asarray(z, dtype=float)
+    if x.size < 3:
+        raise ValueError(f"GLS needs at least 3 points, got {x.size}")
+    lower = np.linalg.cholesky(np.asarray(correlation, dtype=float))
+    design = np.linalg.solve(lower, np.column_stack([np.ones_like(x), x - x.mean()]))
+    zw = np.linalg.solve(lower, z)
+    xtx_inv = np.linalg.inv(design.T @ design)
+    coef = xtx_inv @ design.T @ zw
+    resid = zw - design @ coef
+    df = x.size - 2
+    se = float(np.sqrt(resid @ resid / df * xtx_inv[1, 1]))
+    b = float(coef[1])
+    p = float(2 * stats.t.sf(abs(b / se), df)) if se > 0 else (1.0 if b == 0 else 0.0)
+    return {"slope": b, "se": se, "df": df, "p_value": p}

@@ -472,7 +472,10 @@ def theil_sen(years, values, kind: str, alpha=0.05) -> dict:
 
 def _t_test_power(ncp: float, df: int, alpha: float) -> float:
     tcrit = stats.t.ppf(1 - alpha / 2, df)
-    return float(stats.nct.sf(tcrit, df, ncp) + stats.nct.cdf(-tcrit, df, ncp))
+    # scipy's noncentral t returns NaN for some far lower tails (seen at df 3, t -7.2, ncp 7.5,
+    # where the true value is about 2e-16): such a tail adds nothing to the power.
+    lower = float(stats.nct.cdf(-tcrit, df, ncp))
+    return float(stats.nct.sf(tcrit, df, ncp)) + (lower if np.isfinite(lower) else 0.0)
 
 
 def min_detectable_slope(years, resid_sd, kind, level_for_delta=None, alpha=0.05, power=0.8) -> float:
@@ -552,7 +555,7 @@ def _parity_scale(kind: str) -> str:
     return "log" if kind == "log" else "identity"
 
 
-def _rolling_regression(x, v, kind, alpha, window):
+def _rolling_regression(x, v, kind, alpha, window, family_size=1):
     """The regression part of :func:`analyse_series` for a rolling-average series: GLS."""
     from wres.stats import serial  # serial builds on this module's transforms
 
@@ -573,10 +576,13 @@ def _rolling_regression(x, v, kind, alpha, window):
         "fit": fit,
         "resid_sd": line["resid_sd"],
         "min_detectable_slope": _detectable_from_se(se, df, kind, factor, alpha),
+        "min_detectable_slope_family": _detectable_from_se(se, df, kind, factor, alpha / family_size),
     }
 
 
-def analyse_series(years, values, kind: str, direction: str, alpha=0.05, min_years=MIN_YEARS, window: int = 1) -> dict:
+def analyse_series(
+    years, values, kind: str, direction: str, alpha=0.05, min_years=MIN_YEARS, window: int = 1, family_size: int = 1
+) -> dict:
     """All trend statistics and the verdict for one annual series.
 
     Returns a flat dict with keys ``first_year``, ``last_year``, ``n_years``,
@@ -595,6 +601,12 @@ def analyse_series(years, values, kind: str, direction: str, alpha=0.05, min_yea
     Mann-Kendall nor Sen's interval is computed, since both assume independent years (the
     Theil-Sen slope itself is still given as a robust estimate).
 
+    ``min_detectable_slope_family`` is the slope detected with 80% power by the rule that
+    decides the verdict when the series is one of ``family_size`` tested under
+    Benjamini-Hochberg: a lone discovery among ``m`` must have ``p <= alpha / m``, so the
+    test at ``alpha / family_size`` gives a power the BH family reaches at least, whatever
+    the other series do (``tests/stats/test_family_power.py`` checks it by simulation).
+
     Slopes, CIs and the minimum detectable slope are on the natural scale in
     ``slope_unit``; the CIs are plain (1 - alpha) intervals, not adjusted for multiple
     comparisons. With fewer than ``min_years`` points the verdict is "too few years" and
@@ -609,6 +621,8 @@ def analyse_series(years, values, kind: str, direction: str, alpha=0.05, min_yea
         raise ValueError("min_years must be at least 3 (the regression needs n - 2 >= 1 df)")
     if window < 1:
         raise ValueError("window must be at least 1")
+    if family_size < 1:
+        raise ValueError("family_size must be at least 1")
     scale = _parity_scale(kind) if direction == "parity" else None
     v = np.asarray(values, dtype=float)
     if v.ndim != 1:
@@ -633,6 +647,7 @@ def analyse_series(years, values, kind: str, direction: str, alpha=0.05, min_yea
         "sen_ci_low": nan,
         "sen_ci_high": nan,
         "min_detectable_slope": nan,
+        "min_detectable_slope_family": nan,
         "verdict": None,
         "fit": pd.DataFrame({c: pd.Series(dtype=float) for c in _EMPTY_FIT_COLUMNS}),
         "tests_agree": None,
@@ -651,7 +666,10 @@ def analyse_series(years, values, kind: str, direction: str, alpha=0.05, min_yea
     out.update(sen_slope=ts["sen_slope"], sen_ci_low=ts["sen_ci_low"], sen_ci_high=ts["sen_ci_high"])
     if window > 1:
         out.update(
-            _rolling_regression(x, v, kind, alpha, window), sen_ci_low=nan, sen_ci_high=nan, mk_method=MK_NOT_APPLICABLE
+            _rolling_regression(x, v, kind, alpha, window, family_size),
+            sen_ci_low=nan,
+            sen_ci_high=nan,
+            mk_method=MK_NOT_APPLICABLE,
         )
         mk_p = mk_s = None
     else:
@@ -666,6 +684,7 @@ def analyse_series(years, values, kind: str, direction: str, alpha=0.05, min_yea
             mk_s=mk.s,
             mk_p=mk.p,
             min_detectable_slope=min_detectable_slope(x, ols["resid_sd"], kind, level, alpha),
+            min_detectable_slope_family=min_detectable_slope(x, ols["resid_sd"], kind, level, alpha / family_size),
             fit=ols["fit"],
             resid_sd=ols["resid_sd"],
             mk_method=mk.method,
