@@ -45,11 +45,12 @@ BREAKS_BY_DESIGN = {
         for shape in ("appointment", "disciplinary", "training")
     },
     **{
-        (f"representation_{level}_above", f"{group}; membership varies"): (
+        (f"representation_{level}_above", f"{group}; {view}membership varies"): (
             "boards chosen, not drawn: real variation between organisations above the exact binomial limit"
         )
         for level in ("95", "998")
         for group in ("board", "vsm")
+        for view in ("", "parity view, ")
     },
 }
 
@@ -89,6 +90,12 @@ KNOWN_SHORTFALLS = {
         "negative in about 60% of panels; truncated at 0, BH's chance of any discovery is about 2%"
     ),
     ("bh_change_additive", "training; a common national shock"): "as for appointment",
+    ("change_additive", "appointment; very small organisations"): (
+        "the untruncated tau2 of additive_change: Katz variances of a handful of events (Haldane's 0.5) exceed "
+        "the changes' spread, tau2 is negative in every panel; truncated at 0 the rate is about 1%"
+    ),
+    ("bh_change_additive", "appointment; very small organisations"): "as above",
+    ("bh_change_additive_share", "appointment; very small organisations"): "as above",
     ("bh_change_additive", "disciplinary; a common national shock"): (
         "wres.stats.change_test.additive_change takes statsmodels' DerSimonian-Laird tau2 untruncated: when the "
         "changes vary less than sampling error (rare events, no year-specific effects) tau2 is negative, "

@@ -257,6 +257,7 @@ def senior_panels(
     factor: float = 1.0,
     logit_sd: float = 0.0,
     years: int = 1,
+    ratio: float | None = None,
 ) -> dict[str, np.ndarray]:
     """Minority members ``k`` of boards or VSM groups of size ``n``, drawn from
     ``Binomial(n, share x national ratio)``; ``factor`` scales that probability for the
@@ -267,10 +268,12 @@ def senior_panels(
     on the logit scale (boards are chosen, not drawn: some organisations appoint more
     minority members than their workforce share suggests, others fewer); the same shift in
     every year. ``years`` > 1: ``k`` is ``(years, reps, n_orgs)``, the same boards' members
-    redrawn each year from the same probabilities (no change)."""
+    redrawn each year from the same probabilities (no change). ``ratio``: the national
+    representation ratio of the world (default :data:`SENIOR_RATIO`; 1 is a world at parity,
+    the null of the parity view)."""
     orgs = organisations(rng, reps, n_orgs)
     n = orgs[group]
-    ratio = SENIOR_RATIO[group]
+    ratio = SENIOR_RATIO[group] if ratio is None else ratio
     p = np.clip(orgs["share"] * ratio, 0, 1)
     if logit_sd > 0:
         p = expit(logit(np.clip(p, 1e-6, 1 - 1e-6)) + logit_sd * rng.standard_normal(p.shape))

@@ -229,12 +229,13 @@ def _pct_versus(d, target, tau2) -> np.ndarray:
 # ----------------------------------------------------------------------------- change tests
 
 
-def _change_panels(rng, reps: int, shape, *, shock: float, year_tau2: float, planted: float = 0.0):
+def _change_panels(rng, reps: int, shape, *, shock: float, year_tau2: float, planted: float = 0.0, small=False):
     """Two years of counts: persistent effects N(0, PUBLISHED_TAU2), year-specific effects
     N(0, year_tau2) drawn afresh each year, the later year's ratio x ``shock`` everywhere,
     binomial counts (no multiplicative dispersion: the wobble is additive here). The shock
-    is shared between the groups like the effects, so it is a common change of the ratio."""
-    orgs = sc.organisations(rng, reps)
+    is shared between the groups like the effects, so it is a common change of the ratio.
+    ``small``: very small organisations (:func:`wres.calibration.scenarios.small_organisations`)."""
+    orgs = sc.small_organisations(rng, reps) if small else sc.organisations(rng, reps)
     n1, n2 = sc.rate_denominators(orgs, shape)
     base = sc.base_logits(rng, reps, sc.N_ORGS, shape)
     u = np.log(shape.rl) + sc.org_effects(rng, reps, sc.N_ORGS, PUBLISHED_TAU2)
@@ -310,7 +311,7 @@ def _pearson_expected(shape: str, shock: float, year_tau2: float) -> tuple[str, 
 def change_worlds(row, rng, reps: int) -> list[dict]:
     """Organisation change tests in the worlds of a common shock, year-specific effects and
     both, on the three relative-likelihood shapes (power against a planted change of x1.6
-    or /1.6 in 10 of 200, in the world with both)."""
+    or /1.6 in 10 of 200, in the world with both), and both in very small organisations."""
     rows = []
     worlds = (
         ("a common national shock (every ratio x0.9 in the later year)", SHOCK, 0.0),
@@ -343,6 +344,19 @@ def change_worlds(row, rng, reps: int) -> list[dict]:
                     "additive": ("nominal", "at_most_nominal", "at_most_nominal"),
                 },
             )
+        # Very small organisations with the shock and year-specific effects: a handful of
+        # events, Katz variances with Haldane's 0.5 for empty cells, so the per-organisation
+        # tests are promised at most their rate (discrete, conservative).
+        e0, l0 = _change_panels(rng, reps, shape, shock=SHOCK, year_tau2=YEAR_TAU2, small=True)
+        rows += _change_rows(
+            row,
+            f"{shape.name}; very small organisations (5-30 per group), a common shock x0.9 and year-specific "
+            f"effects (variance {YEAR_TAU2:g})",
+            e0,
+            l0,
+            None,
+            {"rl_pearson": ("informative",) * 3, "additive": ("at_most_nominal",) * 3},
+        )
     return rows
 
 
@@ -351,24 +365,20 @@ def change_worlds(row, rng, reps: int) -> list[dict]:
 
 def board_worlds(row, rng, reps: int) -> list[dict]:
     """Boards (and VSM groups) whose minority membership varies between organisations by a
-    logit SD of 0.5: the exact binomial representation funnel (national-ratio view), and the
-    representation change test between two years (Pearson phi and additive, with BH) on the
-    same boards redrawn from the same probabilities (no change)."""
+    logit SD of 0.5: the exact binomial representation limits in the national-ratio view
+    (members against share x national ratio) and in the parity view (a world at parity,
+    members against the workforce share), and the representation change test between two
+    years (Pearson phi and additive, with BH) on the same boards redrawn from the same
+    probabilities (no change)."""
     rows = []
-    method = funnels.get("exact_binomial")
     for group in ("board", "vsm"):
         d = sc.senior_panels(rng, reps, group, logit_sd=BOARD_LOGIT_SD, years=2)
         scen = f"{group}; membership varies between organisations (logit SD {BOARD_LOGIT_SD:g})"
-        t = method.panel_tails(funnels.MemberCounts(d["k"][0], d["n"], d["share"], d["ratio"]))
-        for level, alpha in representation.LEVELS.items():
-            for side, tail in (("below", "lower"), ("above", "upper")):
-                # The exact binomial limits assume every board is drawn from its workforce
-                # share: real variation between boards puts more above the upper limit than
-                # it allows (those rows fail; the method's own expectation is kept, as for
-                # the funnels); below, small boards can hardly fall below the limit at all.
-                expected = method.calibration_expected(level, side)
-                share = (t[tail] < alpha / 2).mean(1)
-                rows.append(row(f"representation_{level}_{side}", scen, alpha / 2, share, expected=expected))
+        rows += _representation_rows(row, scen, d)
+        parity = sc.senior_panels(rng, reps, group, logit_sd=BOARD_LOGIT_SD, ratio=1.0)
+        rows += _representation_rows(
+            row, f"{group}; parity view, membership varies between organisations (logit SD {BOARD_LOGIT_SD:g})", parity
+        )
         earlier = (d["k"][0], d["n"], d["wf_k"], d["wf_n"])
         later = (d["k"][1], d["n"], d["wf_k"], d["wf_n"])
         # A board's real difference persists, so the two years' change is sampling only.
@@ -376,6 +386,25 @@ def board_worlds(row, rng, reps: int) -> list[dict]:
         for r in _change_rows(row, scen, earlier, later, None, promise):
             r["test"] = r["test"].replace("change_", "change_representation_")
             rows.append(r)
+    return rows
+
+
+def _representation_rows(row, scen: str, d) -> list[dict]:
+    """The exact binomial limits (95% and 99.8%, below and above) of one year's members
+    against ``share x ratio`` (ratio 1: the parity view)."""
+    method = funnels.get("exact_binomial")
+    k = d["k"][0] if d["k"].ndim == 3 else d["k"]
+    t = method.panel_tails(funnels.MemberCounts(k, d["n"], d["share"], d["ratio"]))
+    rows = []
+    for level, alpha in representation.LEVELS.items():
+        for side, tail in (("below", "lower"), ("above", "upper")):
+            # The exact binomial limits assume every board is drawn from its target share:
+            # real variation between boards puts more above the upper limit than it allows
+            # (those rows fail; the method's own expectation is kept, as for the funnels);
+            # below, small boards can hardly fall below the limit at all.
+            expected = method.calibration_expected(level, side)
+            share = (t[tail] < alpha / 2).mean(1)
+            rows.append(row(f"representation_{level}_{side}", scen, alpha / 2, share, expected=expected))
     return rows
 
 
