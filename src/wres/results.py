@@ -539,13 +539,15 @@ TABLES: tuple[Table, ...] = (
             "n_sim",
             "expected",
             "keeps_promise",
+            "used_by_book",
         ),
         "The calibration harness (wres.calibration): per test and simulated world, the stated and observed "
         "false-alarm rates with their Monte Carlo SE, and power, from data/calibration/calibration.csv; "
-        "keeps_promise: whether the rate keeps what `expected` promises (empty for methods shown only for "
-        "comparison).",
+        "keeps_promise: whether the rate keeps the pass rule for its stated rate (empty for rows that only "
+        "describe); expected `breaks` marks a world where the test is known to fail it; used_by_book: whether "
+        "the book uses the test (False for options and for tests kept only for comparison).",
         text=("test", "scenario", "effect", "expected"),
-        booleans=("keeps_promise",),
+        booleans=("keeps_promise", "used_by_book"),
     ),
 )
 

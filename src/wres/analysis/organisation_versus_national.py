@@ -119,7 +119,7 @@ def _spread(kind, rows: pd.DataFrame, num, deff: float) -> tuple[np.ndarray | No
     appointment-shaped organisations at a stated 5%, Paule-Mandel less biased (Veroniki et
     al. 2016, Research Synthesis Methods 7:55-79, recommend it). With fewer than
     :data:`MIN_ORGS_FOR_SPREAD` organisations, the kind's documented default, or none."""
-    from statsmodels.stats.meta_analysis import combine_effects
+    from wres.stats.versus_national import spread_tau2
 
     years = rows["year"].to_numpy(int)
     src = np.full(len(years), "", dtype=object)
@@ -133,7 +133,7 @@ def _spread(kind, rows: pd.DataFrame, num, deff: float) -> tuple[np.ndarray | No
         at = years == year
         ok = at & np.isfinite(y) & np.isfinite(v) & (v > 0)
         if ok.sum() >= MIN_ORGS_FOR_SPREAD:
-            tau2[at] = max(0.0, float(combine_effects(y[ok], v[ok], method_re="pm").tau2))
+            tau2[at] = spread_tau2(y[ok], v[ok])
             src[at] = ESTIMATED
     missing = np.isnan(tau2)
     if kind.default_tau2 is not None:

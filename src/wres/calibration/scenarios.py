@@ -122,14 +122,54 @@ def rate_denominators(orgs: dict, shape: RateShape) -> tuple[np.ndarray, np.ndar
     return (mino, majo) if shape.numerator_minority else (majo, mino)
 
 
-def org_effects(rng, reps: int, n_orgs: int, tau2: float, planted: float = 0.0) -> np.ndarray:
-    """Log-RL effect of every organisation: ``N(0, tau2)`` plus planted ``+/- planted``."""
-    return np.sqrt(tau2) * rng.standard_normal((reps, n_orgs)) + planted_effects(reps, n_orgs, planted)
+#: Shapes of the between-organisation effects: normal, or Student t with 3 df scaled to the
+#: same variance (t3 has variance 3, so it is multiplied by sqrt(tau2 / 3)); the t world has
+#: the same spread but many more organisations far out (heavy tails).
+EFFECT_SHAPES = ("normal", "t3")
+
+
+def org_effects(rng, reps: int, n_orgs: int, tau2: float, planted: float = 0.0, shape: str = "normal") -> np.ndarray:
+    """Log-RL effect of every organisation: ``N(0, tau2)`` (or t3 with variance ``tau2``, see
+    :data:`EFFECT_SHAPES`) plus planted ``+/- planted``."""
+    if shape == "normal":
+        u = np.sqrt(tau2) * rng.standard_normal((reps, n_orgs))
+    elif shape == "t3":
+        u = np.sqrt(tau2 / 3.0) * rng.standard_t(3, (reps, n_orgs))
+    else:
+        raise ValueError(f"effect shape must be one of {EFFECT_SHAPES}")
+    return u + planted_effects(reps, n_orgs, planted)
+
+
+def small_organisations(rng, reps: int, n_orgs: int = N_ORGS, low: int = 5, high: int = 30) -> dict[str, np.ndarray]:
+    """Panels of very small organisations: every group (minority, majority, shortlisted of
+    each) of ``low``-``high`` people, uniform on the whole numbers (issue 16: 5-30 per group,
+    as small community and ambulance services have in some years). Same keys as
+    :func:`organisations` for the rate shapes."""
+    shape = (reps, n_orgs)
+    draw = {k: rng.integers(low, high + 1, shape).astype(float) for k in ("minority", "majority")}
+    draw["shortlisted_minority"] = rng.integers(low, high + 1, shape).astype(float)
+    draw["shortlisted_majority"] = rng.integers(low, high + 1, shape).astype(float)
+    draw["share"] = draw["minority"] / (draw["minority"] + draw["majority"])
+    return draw
 
 
 def base_logits(rng, reps: int, n_orgs: int, shape: RateShape) -> np.ndarray:
     """Logit of each organisation's comparison-group rate."""
     return logit(shape.base_rate) + rng.normal(0, BASE_RATE_SD, (reps, n_orgs))
+
+
+def split_base(base_logit, u):
+    """The comparison group's logit when an organisation's log-RL effect ``u`` is shared
+    between the groups: its rate times ``exp(-u / 2)``, so the numerator group's rate moves
+    by ``exp(u / 2)`` and the ratio still by ``exp(u)``.
+
+    Why: with the whole effect on the numerator group, a common indicator (training, about
+    45%, RL 1.1) cannot have a spread of tau2 = 0.2 without rates above 100%: about 6% of
+    organisations would be capped at :func:`draw_counts`' 0.999, which is a different world
+    (their ratio is not the one drawn). Shared, the cap touches about 0.1% at tau2 = 0.2 and
+    1-2% at 0.4 (training only; the rare-event shapes never reach it).
+    """
+    return logit(np.clip(expit(base_logit) * np.exp(-np.asarray(u) / 2), 1e-9, 0.999))
 
 
 def draw_counts(rng, n1, n2, base_logit, log_rl, dispersion: float = 1.0):
@@ -167,13 +207,21 @@ def rl_panels(
     tau2: float = TAU2,
     planted: float = 0.0,
     orgs: dict | None = None,
+    effects: str = "normal",
+    split_effect: bool = False,
 ) -> dict[str, np.ndarray]:
     """One year of counts of ``reps`` panels: ``k1, n1, k2, n2`` (``(reps, n_orgs)``) and
-    ``target`` (pooled RL per panel, ratio scale, as the analysis layer computes it)."""
+    ``target`` (pooled RL per panel, ratio scale, as the analysis layer computes it).
+    ``effects``: shape of the between-organisation effects (:data:`EFFECT_SHAPES`);
+    ``split_effect``: share each organisation's effect between the two groups
+    (:func:`split_base`)."""
     orgs = organisations(rng, reps, n_orgs) if orgs is None else orgs
     n1, n2 = rate_denominators(orgs, shape)
-    u = org_effects(rng, reps, n_orgs, tau2, planted)
-    k1, k2 = draw_counts(rng, n1, n2, base_logits(rng, reps, n_orgs, shape), np.log(shape.rl) + u)
+    u = org_effects(rng, reps, n_orgs, tau2, planted, effects)
+    base = base_logits(rng, reps, n_orgs, shape)
+    if split_effect:
+        base = split_base(base, u)
+    k1, k2 = draw_counts(rng, n1, n2, base, np.log(shape.rl) + u)
     target = (k1.sum(1) / n1.sum(1)) / (k2.sum(1) / n2.sum(1))
     return {"k1": k1, "n1": n1, "k2": k2, "n2": n2, "target": target}
 
@@ -207,16 +255,38 @@ def senior_panels(
     *,
     n_orgs: int = N_ORGS,
     factor: float = 1.0,
+    logit_sd: float = 0.0,
+    years: int = 1,
+    ratio: float | None = None,
 ) -> dict[str, np.ndarray]:
     """Minority members ``k`` of boards or VSM groups of size ``n``, drawn from
     ``Binomial(n, share x national ratio)``; ``factor`` scales that probability for the
-    first :data:`N_PLANTED` organisations (power). Also ``share`` and ``ratio``."""
+    first :data:`N_PLANTED` organisations (power). Also ``share`` and ``ratio``, and the
+    workforce counts ``wf_k`` (minority staff) and ``wf_n`` (headcount).
+
+    ``logit_sd`` > 0: each organisation's member probability is moved by ``N(0, logit_sd^2)``
+    on the logit scale (boards are chosen, not drawn: some organisations appoint more
+    minority members than their workforce share suggests, others fewer); the same shift in
+    every year. ``years`` > 1: ``k`` is ``(years, reps, n_orgs)``, the same boards' members
+    redrawn each year from the same probabilities (no change). ``ratio``: the national
+    representation ratio of the world (default :data:`SENIOR_RATIO`; 1 is a world at parity,
+    the null of the parity view)."""
     orgs = organisations(rng, reps, n_orgs)
     n = orgs[group]
-    ratio = SENIOR_RATIO[group]
+    ratio = SENIOR_RATIO[group] if ratio is None else ratio
     p = np.clip(orgs["share"] * ratio, 0, 1)
+    if logit_sd > 0:
+        p = expit(logit(np.clip(p, 1e-6, 1 - 1e-6)) + logit_sd * rng.standard_normal(p.shape))
     p[:, :N_PLANTED] *= factor
-    return {"k": rng.binomial(n.astype(np.int64), p).astype(float), "n": n, "share": orgs["share"], "ratio": ratio}
+    k = np.stack([rng.binomial(n.astype(np.int64), p).astype(float) for _ in range(years)])
+    return {
+        "k": k[0] if years == 1 else k,
+        "n": n,
+        "share": orgs["share"],
+        "ratio": ratio,
+        "wf_k": orgs["minority"],
+        "wf_n": orgs["minority"] + orgs["majority"],
+    }
 
 
 def national_series(
@@ -228,14 +298,21 @@ def national_series(
     slope: float = 0.0,
     noise_sd: float = 0.03,
     level: float = np.log(1.3),
+    rho: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """``reps`` national series on the log scale: ``(years, z)`` with ``z`` ``(reps, n)``.
 
     Annual values ``level + slope t + e_t``, ``e_t ~ N(0, noise_sd^2)`` independent; with
     ``window = 2`` each published point is the mean of two adjacent annual values (a
-    two-year rolling average, so neighbours share a year).
+    two-year rolling average, so neighbours share a year). ``rho`` != 0: the annual noise is
+    a stationary AR(1), ``e_t = rho e_{t-1} + sqrt(1 - rho^2) eta_t`` with the same marginal
+    SD (national figures carry policy and reporting cycles over from one year to the next).
     """
     t = np.arange(n_points + window - 1, dtype=float)
-    annual = level + slope * t + noise_sd * rng.standard_normal((reps, t.size))
+    eta = rng.standard_normal((reps, t.size))
+    if rho:
+        for j in range(1, t.size):
+            eta[:, j] = rho * eta[:, j - 1] + np.sqrt(1 - rho**2) * eta[:, j]
+    annual = level + slope * t + noise_sd * eta
     z = sum(annual[:, j : j + n_points] for j in range(window)) / window
     return 2015.0 + np.arange(n_points) + (window - 1), z

@@ -86,7 +86,9 @@ class Representation(Kind):
         return [
             "A ratio of 1 means the group is represented in proportion to its share of the "
             "organisation's whole workforce. Senior groups are small, so intervals are wide and few "
-            "organisations can be told apart from the pooled value."
+            "organisations can be told apart from the pooled value. The limits treat each board as drawn "
+            "at random from its workforce; boards are chosen, and where they genuinely vary between "
+            "organisations up to about 4 in 100 lie above the upper 95% limit by chance (calibration chapter)."
         ]
 
     def allowed_bands(self, pay_bands: tuple[str, ...]) -> tuple[str, ...]:

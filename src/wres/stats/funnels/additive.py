@@ -138,6 +138,13 @@ class Additive(NullSpreadMethod):
     def tau2_used(self, tau2: float) -> float:
         return tau2 if np.isfinite(tau2) else 0.0
 
+    #: What the limits assume, in the words a page adds (the harness's heavy-tailed world, t
+    #: with 3 df: 0.9-1.5% outside the 99.8% limits, data/calibration/calibration.csv).
+    TAILS = (
+        " These rates assume organisations differ in the usual way (normally on that scale); if a few "
+        "differ far more (heavier tails), about 1 in 100 lie outside the 99.8% limits by chance."
+    )
+
     def describe(self, fit: Mapping, minority_label: str = "") -> str:
         tau2 = float(fit["tau2"]) if pd.notna(fit.get("tau2")) else float("nan")
         chance = (
@@ -149,11 +156,11 @@ class Additive(NullSpreadMethod):
             scale = SCALE_WORDS.get(str(fit.get("transform", "")), "")
             return (
                 f"{chance}; the limits were widened for real differences between organisations "
-                f"(τ² = {tau2:.3g} on the {scale}, DerSimonian–Laird).{exact}"
+                f"(τ² = {tau2:.3g} on the {scale}, DerSimonian–Laird).{exact}{self.TAILS}"
             )
         return (
             f"{chance}; the organisations differ no more than chance explains (τ² = 0), so the limits were not "
-            f"widened.{exact}"
+            f"widened.{exact}{self.TAILS}"
         )
 
     def calibration_expected(self, level: str, side: str) -> str:
