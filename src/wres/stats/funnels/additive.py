@@ -40,6 +40,8 @@ class NullSpreadMethod(FunnelMethod):
     """Limits from the null standard error ``s0``, widened by :attr:`variance`."""
 
     inputs = COUNTS
+    #: What every method of this family shares with the additive one, said once.
+    SHARED_ASSUMPTIONS = "Standard errors and exact placement of small counts are those of the additive method."
     #: The widening, a function of :mod:`wres.stats.overdispersion` named here (that module
     #: imports scipy, so it is looked up when a method fits).
     variance: ClassVar[str] = "additive_variance"

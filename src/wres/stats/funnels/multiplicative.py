@@ -25,7 +25,7 @@ class Multiplicative(NullSpreadMethod):
     assumptions = (
         "Organisations' results vary more than chance by a common factor (φ, at least 1) that multiplies each "
         "organisation's variance on target, so the extra spread is largest for the smallest organisations. "
-        "Standard errors and exact placement of small counts are those of the additive method."
+        f"{NullSpreadMethod.SHARED_ASSUMPTIONS}"
     )
     variance = "multiplicative_variance"
 

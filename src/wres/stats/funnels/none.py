@@ -17,12 +17,12 @@ from wres.stats.funnels.additive import NullSpreadMethod
 class Unwidened(NullSpreadMethod):
     name = "none"
     title = "No allowance for differences between organisations"
+    variance = "null_variance"
     assumptions = (
         "Organisations differ from the target by chance alone: no real differences between them are allowed "
-        "for, so every organisation's limits come from the variance it would have on target. Standard errors "
-        "and exact placement of small counts are those of the additive method."
+        f"for, so every organisation's limits come from the variance it would have on target. "
+        f"{NullSpreadMethod.SHARED_ASSUMPTIONS}"
     )
-    variance = "null_variance"
 
     def describe(self, fit: Mapping, minority_label: str = "") -> str:
         return "The limits are not widened for differences between organisations, so they flag more than 5% by chance."
