@@ -37,3 +37,44 @@ def test_a_design_effect_of_two_and_a_half_flags_about_thirteen_in_a_hundred():
     pct = next(kind_of(i, REG) for i in REG.indicators if kind_of(i, REG).weighted_survey)
     assert "about 13 in 100 unchanged organisations" in " ".join(pct.funnel_caveats(1.5))
     assert _rates("change_percentage", "true design effect 2.5").between(0.11, 0.15).all()
+
+
+#: Each kind of departure the recorded run shows for a test the book uses, with the words a
+#: page says about it (issue 16: every row the book uses passes its rule or its page words
+#: state the departure).
+DEPARTURES = {
+    "heavy-tailed": "about 1 in 100 lie outside the 99.8% limits",
+    "spread between organisations 0.": "up to about 3 in 1,000 lie beyond one of the 99.8% limits",
+    "very small organisations": "flags fewer organisations than the stated share",
+    "true design effect 2.5": "if the true design effect were 2.5",
+    "membership varies": "up to about 4 in 100 lie above the upper 95% limit",
+    "years correlated": "holds only if the years are independent",
+}
+
+
+def _page_words() -> str:
+    from wres.report.words import correlated_years_sentence
+    from wres.stats.funnels.base import EXACT_CONSERVATIVE
+
+    kinds = [kind_of(i, REG) for i in REG.indicators]
+    caveats = " ".join(c for k in kinds for c in k.funnel_caveats(1.5))
+    flip = correlated_years_sentence(
+        pd.Series({"verdict": "improving", "verdict_if_correlated": "no significant change", "q_value_ar1_05": 0.2})
+    )
+    return " ".join([Additive.TAILS, EXACT_CONSERVATIVE, caveats, flip])
+
+
+def test_every_used_row_that_misses_its_rule_is_stated_on_the_pages():
+    from wres.analysis.calibration import judged
+
+    run = judged(RUN)
+    used = run["used_by_book"].astype(str).str.lower().eq("true")
+    missed = run[used & run["keeps_promise"].notna() & run["keeps_promise"].eq(False)]
+    assert len(missed), "the recorded run has no departures to state (then this test has nothing to check)"
+    words = _page_words()
+    unstated = []
+    for r in missed.itertuples():
+        world = next((w for w in DEPARTURES if w in r.scenario), None)
+        if world is None or DEPARTURES[world] not in words:
+            unstated.append((r.test, r.scenario))
+    assert not unstated

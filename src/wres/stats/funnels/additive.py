@@ -140,11 +140,13 @@ class Additive(NullSpreadMethod):
     def tau2_used(self, tau2: float) -> float:
         return tau2 if np.isfinite(tau2) else 0.0
 
-    #: What the limits assume, in the words a page adds (the harness's heavy-tailed world, t
-    #: with 3 df: 0.9-1.5% outside the 99.8% limits, data/calibration/calibration.csv).
+    #: What the limits assume, in the words a page adds (data/calibration/calibration.csv: t
+    #: with 3 df, 0.9-1.5% outside the 99.8% limits; spreads 0.2-0.4, up to 0.3% beyond one
+    #: 99.8% limit, because the pooled target is not the centre of the organisations).
     TAILS = (
         " These rates assume organisations differ in the usual way (normally on that scale); if a few "
-        "differ far more (heavier tails), about 1 in 100 lie outside the 99.8% limits by chance."
+        "differ far more (heavier tails), about 1 in 100 lie outside the 99.8% limits by chance, and with "
+        "a wide spread between organisations up to about 3 in 1,000 lie beyond one of the 99.8% limits."
     )
 
     def describe(self, fit: Mapping, minority_label: str = "") -> str:
