@@ -454,7 +454,7 @@ class Unvalidated:
 
     Validation is most of the cost of drawing a small chart (about 0.1 s each), which adds
     up over two hundred organisation profiles of many charts each. The chart builders are tested
-    with validation on (tests/test_trust_charts.py), so pages can skip it.
+    with validation on (tests/report/test_organisation_charts.py), so pages can skip it.
     """
 
     def __init__(self, chart: alt.TopLevelMixin):
