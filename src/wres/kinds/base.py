@@ -21,11 +21,13 @@ from wres.registry import Derived, Indicator, Registry, Series
 Column = Callable[[str], np.ndarray]
 
 
-def _relative_to_common(res: dict, variance: np.ndarray, additive_change, alpha: float) -> None:
+def relative_to_common(res: dict, variance: np.ndarray, alpha: float) -> None:
     """Replace ``res``'s test by the additive random-effects test of the change beyond the
     common one (keeping ``estimate`` and its interval, the organisation's own change). With
     fewer organisations than the spread can be estimated from, ``res`` keeps its own test
     (the Pearson-dispersion or pooled test) and no common change is given."""
+    from wres.stats.change_test import additive_change  # statistics only when analysis asks
+
     add = additive_change(res["estimate"], variance, alpha=alpha)
     if not add["estimated"]:
         return
@@ -316,11 +318,11 @@ class Kind:
         change = % change in the ratio, 100 (exp(estimate) - 1); ``dispersion`` records the
         Pearson dispersion of the changes (information only: the test allows for the spread
         additively)."""
-        from wres.stats.change_test import additive_change, rl_change
+        from wres.stats.change_test import rl_change
 
         res = rl_change(earlier, later, dispersion="pearson", alpha=alpha)
         res["dispersion"] = np.full(len(np.asarray(later[0])), float(res["dispersion"]))
-        _relative_to_common(res, res["se"] ** 2 / res["dispersion"], additive_change, alpha)
+        relative_to_common(res, res["se"] ** 2 / res["dispersion"], alpha)
         with np.errstate(invalid="ignore"):
             change = 100 * np.expm1(res["estimate"])
         return res, change

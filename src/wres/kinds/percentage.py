@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from wres.kinds.base import Kind
+from wres.kinds.base import Kind, relative_to_common
 
 
 class Percentage(Kind):
@@ -97,8 +97,7 @@ class Percentage(Kind):
         # Percentage points on the effective sizes n / deff; ``dispersion`` records the deff.
         # The test: the change beyond the common one against ordinary movement between
         # organisations (additive), with each change's null variance (pooled proportion).
-        from wres.kinds.base import _relative_to_common
-        from wres.stats.change_test import additive_change, percentage_change
+        from wres.stats.change_test import percentage_change
 
         res = percentage_change(earlier, later, deff=deff, alpha=alpha)
         res["dispersion"] = np.full(len(np.asarray(later[0])), deff)
@@ -106,7 +105,7 @@ class Percentage(Kind):
         with np.errstate(invalid="ignore", divide="ignore"):
             pooled = (ka + kb) / (na + nb)
             null_variance = 100**2 * pooled * (1 - pooled) * deff * (1 / na + 1 / nb)
-        _relative_to_common(res, null_variance, additive_change, alpha)
+        relative_to_common(res, null_variance, alpha)
         return res, res["estimate"]
 
     def relative_change(self, relative):
