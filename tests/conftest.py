@@ -14,16 +14,24 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BROWSER = Path(__file__).resolve().parent / "browser"
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Mark as ``slow`` every test that needs a whole build: those that use the shared
     ``built_repo`` (its first use builds the national book), and every browser test (they
     drive the sites ``make test`` builds). Done here rather than file by file so that a new
     test using ``built_repo`` cannot slip into ``make test-fast``; tests that build or read
-    a build some other way carry ``pytest.mark.slow`` themselves."""
+    a build some other way carry ``pytest.mark.slow`` themselves.
+
+    ``make test`` runs the tests on two workers (pytest-xdist, ``--dist loadgroup``): the
+    ``built_repo`` users share one ``xdist_group``, so the national book is built once, on
+    one worker, not once per worker. ``tryfirst``: the group must be set before xdist reads it."""
     slow = pytest.mark.slow
     for item in items:
-        if "built_repo" in getattr(item, "fixturenames", ()) or BROWSER in item.path.parents:
+        built = "built_repo" in getattr(item, "fixturenames", ())
+        if built or BROWSER in item.path.parents:
             item.add_marker(slow)
+        if built:
+            item.add_marker(pytest.mark.xdist_group("built_repo"))
 
 
 @pytest.fixture(scope="session")

@@ -85,16 +85,18 @@ def test_shared_modules_import_no_layer():
     assert not bad, bad
 
 
-def test_the_checker_sees_a_violation(tmp_path):
+def test_the_checker_sees_a_violation(tmp_path, monkeypatch):
     # The rule must be able to fail: a planted report module importing statsmodels is caught.
-    planted = PACKAGE / "report" / "_planted_for_test.py"
-    try:
-        planted.write_text("def f():\n    from statsmodels.api import OLS\n    from ..stats import trends\n")
-        assert _violations(planted, FORBIDDEN["report"]) == [
-            "statsmodels.api",
-            "statsmodels.api.OLS",
-            "wres.stats",
-            "wres.stats.trends",
-        ]
-    finally:
-        planted.unlink()
+    # Planted in a copy of the package's folder layout, not in src/: tests running alongside
+    # (pytest -n) must never see it.
+    fake = tmp_path / "src" / "wres"
+    planted = fake / "report" / "_planted_for_test.py"
+    planted.parent.mkdir(parents=True)
+    planted.write_text("def f():\n    from statsmodels.api import OLS\n    from ..stats import trends\n")
+    monkeypatch.setitem(globals(), "PACKAGE", fake)
+    assert _violations(planted, FORBIDDEN["report"]) == [
+        "statsmodels.api",
+        "statsmodels.api.OLS",
+        "wres.stats",
+        "wres.stats.trends",
+    ]

@@ -30,6 +30,8 @@ ORG = "ZZ001"
 pytestmark = [
     # Reads the demo build that `make test` makes, and renders PDFs through WeasyPrint.
     pytest.mark.slow,
+    # Its PDFs are written into the demo build's reports/ folder: one worker writes them all.
+    pytest.mark.xdist_group("demo_reports"),
     pytest.mark.skipif(
         results.read(DEMO_RESULTS, "organisation_indicators").empty,
         reason=f"no demo build in {DEMO_RESULTS}: run `wres demo --orgs 20` first",
