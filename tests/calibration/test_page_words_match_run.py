@@ -33,10 +33,15 @@ def test_boards_that_vary_put_up_to_about_four_in_a_hundred_above():
     assert _rates("representation_95_above", "membership varies").max() <= 0.045
 
 
-def test_a_design_effect_of_two_and_a_half_flags_about_thirteen_in_a_hundred():
+def test_each_true_design_effect_flags_what_the_page_says():
     pct = next(kind_of(i, REG) for i in REG.indicators if kind_of(i, REG).weighted_survey)
-    assert "about 13 in 100 unchanged organisations" in " ".join(pct.funnel_caveats(1.5))
-    assert _rates("change_percentage", "true design effect 2.5").between(0.11, 0.15).all()
+    words = " ".join(pct.funnel_caveats(1.5))
+    assert "if the true design effect were 2.0, about 9 in 100 unchanged organisations" in words
+    assert "at 2.5 about 13 in 100" in words
+    assert "at 1.2, about 3 in 100" in words
+    assert _rates("change_percentage", "true design effect 2 (").between(0.075, 0.105).all()
+    assert _rates("change_percentage", "true design effect 2.5").between(0.115, 0.145).all()
+    assert _rates("change_percentage", "true design effect 1.2").between(0.02, 0.035).all()
 
 
 #: Each kind of departure the recorded run shows for a test the book uses, with the words a
@@ -46,7 +51,7 @@ DEPARTURES = {
     "heavy-tailed": "about 1 in 100 lie outside the 99.8% limits",
     "spread between organisations 0.": "up to about 3 in 1,000 lie beyond one of the 99.8% limits",
     "very small organisations": "flags fewer organisations than the stated share",
-    "true design effect 2.5": "if the true design effect were 2.5",
+    "true design effect 2": "if the true design effect were 2",
     "membership varies": "up to about 4 in 100 lie above the upper 95% limit",
     "years correlated": "holds only if the years are independent",
 }

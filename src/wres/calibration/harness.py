@@ -46,12 +46,11 @@ import numpy as np
 import pandas as pd
 
 from wres import results
+from wres.calibration import gap_trend_worlds, worlds
 from wres.calibration import scenarios as sc
-from wres.calibration import worlds
 from wres.stats import (
     change_test,
     funnels,
-    gap_trend,
     multiple,
     representation,
     serial,
@@ -95,11 +94,9 @@ NATIONAL_EFFECT = 0.02
 #: Planted organisation effects.
 FUNNEL_EFFECT = np.log(2.0)
 CHANGE_EFFECT = np.log(1.6)
-GAP_TREND_EFFECT = 0.15
 SENIOR_FACTOR = 0.2
-#: Overdispersion of yearly counts in the change-test and gap-trend worlds.
+#: Overdispersion of yearly counts in the change-test worlds.
 COUNT_DISPERSION = 1.5
-GAP_YEARS = 7
 MIN_ORGS_GRID = (5, 10, 15, 20, 30, 50, 100)
 ALPHA = 0.05
 #: What the rolling-average rows of each :data:`wres.stats.serial.METHODS` test are known to
@@ -475,92 +472,20 @@ def versus(rng, reps: int) -> list[dict]:
     return rows
 
 
-def _gap_panel(rng, shape, slope: float) -> pd.DataFrame:
-    orgs = sc.organisations(rng, 1)
-    n1, n2 = (a[0] for a in sc.rate_denominators(orgs, shape))
-    base = sc.base_logits(rng, 1, sc.N_ORGS, shape)[0]
-    u = np.log(shape.rl) + sc.org_effects(rng, 1, sc.N_ORGS, sc.TAU2)[0]
-    trend = sc.planted_effects(1, sc.N_ORGS, slope)[0]
-    frames = []
-    codes = np.array([f"O{i:03d}" for i in range(sc.N_ORGS)])
-    for t in range(GAP_YEARS):
-        k1, k2 = sc.draw_counts(rng, n1, n2, base, u + trend * (t - GAP_YEARS // 2), COUNT_DISPERSION)
-        for group, k, n in (("numerator", k1, n1), ("comparison", k2, n2)):
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "year": 2016 + t,
-                        "org_code": codes,
-                        "indicator": 0,
-                        "band": "",
-                        "group": group,
-                        "numerator": k,
-                        "denominator": n,
-                    }
-                )
-            )
-    return pd.concat(frames, ignore_index=True)
-
-
-def gap_trends(rng, panels: int) -> list[dict]:
-    """The existing quasi-binomial organisation gap trend, and BH across organisations."""
-    rows = []
-    effect = f"log RL slope +/-{GAP_TREND_EFFECT} per year in {sc.N_PLANTED} of {sc.N_ORGS}, {GAP_YEARS} years, count dispersion {COUNT_DISPERSION}"
-    for shape in sc.RATE_SHAPES[:2]:
-        res = {}
-        for world, slope in (("null", 0.0), ("power", GAP_TREND_EFFECT)):
-            out = [
-                gap_trend.trends_for_all(_gap_panel(rng, shape, slope), 0, "numerator", "comparison")
-                for _ in range(panels)
-            ]
-            res[world] = out
-        null_p = [r["p_value"].to_numpy() for r in res["null"]]
-        pow_p = [r.sort_values("org_code")["p_value"].to_numpy() for r in res["power"]]
-        # Few panels (one GLM per organisation): the scenario says the rows are indicative.
-        scen = f"{shape.name} (indicative: {panels} panels of {sc.N_ORGS})"
-        rows.append(
-            _row(
-                "org_gap_trend",
-                scen,
-                ALPHA,
-                [np.mean(p[np.isfinite(p)] < ALPHA) for p in null_p],
-                [np.mean(p[: sc.N_PLANTED] < ALPHA) for p in pow_p],
-                effect,
-                "at_most_nominal",
-            )
-        )
-        rows.append(
-            _row(
-                "bh_org_gap_trend",
-                scen,
-                ALPHA,
-                _any_discovery(null_p),
-                _bh_power(pow_p),
-                effect,
-                "at_most_nominal",
-            )
-        )
-    return rows
-
-
 def run(reps: int = 2000, *, quick: bool = False, seed: int = SEED) -> pd.DataFrame:
     """The whole calibration table (see the module docstring for the columns).
 
     ``reps``: replicates of every vectorised scenario; the FunnelPlotR option and the
-    national tests of existing modules loop in Python, so quick runs cap them; the
-    organisation gap trend fits one GLM per organisation and uses ``max(2, reps // 100)``
-    panels of 200 (at least 2,000 organisation tests for reps >= 1,000; its rows say
-    "indicative" in the scenario). Issue 16's worlds (:mod:`wres.calibration.worlds`) run
-    :data:`WORLD_REPS_FULL` replicates in a full run, :data:`WORLD_REPS_QUICK` in a quick one
-    (whose gap trend has two panels).
+    national tests of existing modules loop in Python, so quick runs cap them. Issue 16's
+    worlds (:mod:`wres.calibration.worlds`) and the organisation gap trend's
+    (:mod:`wres.calibration.gap_trend_worlds`, panels of 200 organisations) run
+    :data:`WORLD_REPS_FULL` replicates in a full run, :data:`WORLD_REPS_QUICK` in a quick one.
     """
     rng = np.random.default_rng(seed)
     loop_reps = min(reps, 150) if quick else reps
     national_reps = min(reps, 400) if quick else reps
     n_points = N_POINTS_QUICK if quick else N_POINTS_FULL
     world_reps = min(reps, WORLD_REPS_QUICK) if quick else min(reps, WORLD_REPS_FULL)
-    # One GLM per organisation: a quick run keeps two panels (the full run reps // 100).
-    gap_panels = 2 if quick else max(2, reps // 100)
     timings = {}
     rows = []
     for name, fn in (
@@ -570,7 +495,11 @@ def run(reps: int = 2000, *, quick: bool = False, seed: int = SEED) -> pd.DataFr
         ("min_orgs", lambda: min_orgs(rng, reps)),
         ("changes", lambda: changes(rng, reps)),
         ("versus", lambda: versus(rng, reps)),
-        ("gap_trends", lambda: gap_trends(rng, gap_panels)),
+        # Panels of 200 organisations, 8 worlds x 2: a quick run keeps 100 a world.
+        (
+            "gap_trends",
+            lambda: gap_trend_worlds.gap_trend_rows(_row, rng, min(world_reps, 100) if quick else world_reps),
+        ),
     ):
         t0 = time.perf_counter()
         rows += fn()

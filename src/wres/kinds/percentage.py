@@ -47,8 +47,9 @@ class Percentage(Kind):
         return [
             f"These are weighted staff-survey estimates; the intervals and limits assume a design effect of "
             f"{survey_deff:g} (the survey does not publish one), so treat positions near a limit with care: if "
-            "the true design effect were 2.5, about 13 in 100 unchanged organisations would show a "
-            "'significant' change before the false-discovery-rate correction (calibration chapter)."
+            "the true design effect were 2.0, about 9 in 100 unchanged organisations would show a "
+            "'significant' change before the false-discovery-rate correction, and at 2.5 about 13 in 100; at "
+            "1.2, about 3 in 100 (calibration chapter)."
         ]
 
     def change_counts(self, num):
