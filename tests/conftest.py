@@ -24,7 +24,10 @@ def pytest_collection_modifyitems(config, items):
 
     ``make test`` runs the tests on two workers (pytest-xdist, ``--dist loadgroup``): the
     ``built_repo`` users share one ``xdist_group``, so the national book is built once, on
-    one worker, not once per worker. ``tryfirst``: the group must be set before xdist reads it."""
+    one worker, not once per worker; and every browser test of one page shares a group,
+    because a page's audit (axe at two widths, the tab walk, the tables) is measured once per
+    worker and cached (tests/browser/page_audit.py). ``tryfirst``: the groups must be set
+    before xdist reads them."""
     slow = pytest.mark.slow
     for item in items:
         built = "built_repo" in getattr(item, "fixturenames", ())
@@ -32,6 +35,23 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(slow)
         if built:
             item.add_marker(pytest.mark.xdist_group("built_repo"))
+        page = _page_of(item)
+        if page:
+            item.add_marker(pytest.mark.xdist_group(page))
+
+
+#: Parameters naming the page a browser test visits: (site, page) or a national page.
+PAGE_PARAMS = ("reader_page", "html_page", "chart_page", "math_page")
+
+
+def _page_of(item) -> str | None:
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    for name in PAGE_PARAMS:
+        if name in params:
+            value = params[name]
+            site, rel = value if isinstance(value, tuple) else ("national", value)
+            return f"page:{site}:{rel}"
+    return None
 
 
 @pytest.fixture(scope="session")
