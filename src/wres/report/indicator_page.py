@@ -19,6 +19,9 @@ from wres.report import charts, organisation_section
 from wres.report import words as headline
 from wres.report.csv_safety import to_safe_csv
 from wres.report.html import md_escape
+from wres.report.landing_page import figure_flags
+from wres.report.source_words import STANDING_WORDS, standing_of
+from wres.report.standing import national_level, share_and_gap_sentence
 from wres.report.tables import DASH, Column, chart_table, chart_title, html_table, is_missing, number
 
 #: The results this page reads (the book hashes them to know when to re-run it), with those
@@ -33,6 +36,20 @@ READS: tuple[str, ...] = (
     "sources",
     *organisation_section.READS,
 )
+
+
+#: The input's unit codes (``wres.inputs.validate.UNITS``) as a reader says them.
+UNIT_WORDS = {
+    "percent": "% of staff",
+    "percent_of_trusts": "% of trusts",
+    "ratio": "ratio",
+    "headcount": "people",
+    "trusts": "trusts",
+}
+
+
+def unit_words(unit: object) -> str:
+    return UNIT_WORDS.get(str(unit), str(unit).replace("_", " "))
 
 
 def _quality(q: object) -> str:
@@ -56,7 +73,17 @@ def _sources(df: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
         [by_url.at[u, "publisher"] if u in by_url.index else o for u, o in zip(us, os_, strict=False)]
         for us, os_ in zip(df["urls"], outlets, strict=True)
     ]
-    df["kinds"] = ["; ".join(dict.fromkeys(by_url.at[u, "kind"] for u in us if u in by_url.index)) for us in df["urls"]]
+    df["kinds"] = [
+        "; ".join(
+            dict.fromkeys(
+                f"{by_url.at[u, 'kind']} ({STANDING_WORDS[standing_of(sources, u)]})" for u in us if u in by_url.index
+            )
+        )
+        for us in df["urls"]
+    ]
+    df["source_standing"] = [
+        "; ".join(dict.fromkeys(STANDING_WORDS[standing_of(sources, u)] for u in us)) for us in df["urls"]
+    ]
     return df
 
 
@@ -80,8 +107,10 @@ def figures_table_html(df: pd.DataFrame, ind: Indicator, sources: pd.DataFrame |
             Column("used", "Used in trend test"),
             Column("outlets", "Source", link="urls", note="kinds"),
             Column("row", "Input row"),
+            Column("note", "Note in the input", missing=""),
         ],
-        caption=f"Published national figures behind indicator {ind.id}, with quality flags and sources "
+        caption=f"Published national figures behind indicator {ind.id}, with quality flags, sources (official, "
+        "secondary, or a mirror copy on an unrelated site) and the input's note "
         f"(input rows are lines of {files})",
         css="wres-figures",
     )
@@ -131,7 +160,7 @@ def context_table_html(
             Column("group_words", "Group"),
             Column("year", "Year"),
             Column("value", "Value", fmt="{:,.4g}", css="text-right"),
-            Column("unit", "Unit"),
+            Column("unit", "Unit", fmt=unit_words),
             Column("quality", "Quality", fmt=_quality),
             Column("outlets", "Source", link="urls", note="kinds"),
             Column("row", "Input row"),
@@ -144,26 +173,25 @@ def context_table_html(
 
 def trend_table_html(trends: pd.DataFrame, ind: Indicator) -> str:
     show = trends.copy()
-    signed, plain = number("{:+.3g}"), number("{:.3g}")
-    show["trend"] = [
-        f"{signed(v)} {u}" if not is_missing(v) else DASH
-        for v, u in zip(show["slope"], show["slope_unit"], strict=True)
-    ]
+    # One format for every slope (words.slope_value): the regression's, its interval, the
+    # Theil–Sen slope and the detectable trends all carry their unit and the same rounding.
+    show["trend"] = [headline.slope_value(v, u) for v, u in zip(show["slope"], show["slope_unit"], strict=True)]
     show["ci"] = [
-        f"{signed(lo)} to {signed(hi)}" if not (is_missing(lo) or is_missing(hi)) else DASH
-        for lo, hi in zip(show["slope_ci_low"], show["slope_ci_high"], strict=True)
+        headline.slope_range(lo, hi, u)
+        for lo, hi, u in zip(show["slope_ci_low"], show["slope_ci_high"], show["slope_unit"], strict=True)
     ]
+    show["sen"] = [headline.slope_value(v, u) for v, u in zip(show["sen_slope"], show["slope_unit"], strict=True)]
     show["mk"] = [
         _mk_cell(s, p, q, m)
         for s, p, q, m in zip(show["mk_s"], show["mk_p"], show["mk_q"], show["method"], strict=True)
     ]
     show["test"] = show["method"].map(lambda m: METHOD_WORDS.get(m, m))
     show["mdt"] = [
-        f"{plain(v)} {u}" if not is_missing(v) else DASH
+        headline.slope_value(v, u, signed=False)
         for v, u in zip(show["min_detectable_slope"], show["slope_unit"], strict=True)
     ]
     show["mdt_family"] = [
-        f"{plain(v)} {u}" if not is_missing(v) else DASH
+        headline.slope_value(v, u, signed=False)
         for v, u in zip(show["min_detectable_slope_family"], show["slope_unit"], strict=True)
     ]
     show["if_correlated"] = [
@@ -197,7 +225,7 @@ def trend_table_html(trends: pd.DataFrame, ind: Indicator) -> str:
             Column("test", "Test"),
             Column("p_value", "p", fmt=headline.fmt_p),
             Column("mk", "Mann–Kendall S (exact p; q within family)"),
-            Column("sen_slope", "Theil–Sen slope", fmt=signed),
+            Column("sen", "Theil–Sen slope"),
             Column("mdt", "Smallest trend detectable with 80% power (this test alone)"),
             Column("mdt_family", "…by the rule that decides the verdict (false discovery rate)"),
             Column("if_correlated", "If neighbouring years correlate 0.5: q and verdict"),
@@ -279,7 +307,19 @@ class IndicatorChapter:
         return None if t.empty else t.iloc[0]
 
     def headline(self) -> str:
-        return headline.headline(self.ind, self.summary, self.trend_row(self.ind.headline_series), self.registry)
+        level = national_level(self.ind, self.series, self.registry)
+        flags = ""
+        if self.summary is not None and int(self.summary["n_years"]) > 0:
+            flags = figure_flags(self.series, self.sources, self.ind, self.summary, self.registry)
+        return headline.headline(
+            self.ind,
+            self.summary,
+            self.trend_row(self.ind.headline_series),
+            self.registry,
+            level=level.phrase() if level else "",
+            flags=flags,
+            share_gap=share_and_gap_sentence(self.ind, self.series[self.series["testable"].astype(bool)]),
+        )
 
     def title(self) -> str:
         """The page's heading (Markdown); the book turns it into the page title."""
@@ -525,6 +565,8 @@ class IndicatorChapter:
         folder.mkdir(parents=True, exist_ok=True)
         name = f"{self.ind.slug}-figures.csv"
         # The series table as the results have it, less the two columns that only steer the chart.
+        # Each figure's source standing travels with it: a mirror is flagged in the CSV too.
         cols = [c for c in results.table("national_series").columns if c not in ("group", "kind")]
-        to_safe_csv(self.series[cols].sort_values(["series", "report_year"]), folder / name)
+        shown = _sources(self.series, self.sources if self.sources is not None else pd.DataFrame())
+        to_safe_csv(shown[[*cols, "source_standing"]].sort_values(["series", "report_year"]), folder / name)
         return f"{{download}}`Download these figures as CSV ({name}) <{folder.as_posix()}/{name}>`"
