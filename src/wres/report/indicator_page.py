@@ -20,7 +20,7 @@ from wres.report import words as headline
 from wres.report.csv_safety import to_safe_csv
 from wres.report.html import md_escape
 from wres.report.landing_page import figure_flags
-from wres.report.source_words import STANDING_WORDS, standing_of
+from wres.report.source_words import STANDING_WORDS, report_for_year, standing_of
 from wres.report.standing import national_level, share_and_gap_sentence
 from wres.report.tables import DASH, Column, chart_table, chart_title, html_table, is_missing, number
 
@@ -546,10 +546,17 @@ class IndicatorChapter:
                 continue
             span = range(min(all_years), max(all_years) + 1)
             missing = [y for y in span if y not in got]
-            if missing:
+            cited = {y: report_for_year(self.sources, y) for y in missing}
+            absent = [y for y in missing if not cited[y]]
+            if absent:
                 notes.append(
-                    f"**{md_escape(s.label)}**: no published national figure for report "
-                    f"{'year' if len(missing) == 1 else 'years'} {', '.join(map(str, missing))}."
+                    f"**{md_escape(s.label)}**: no national figure in the data for report "
+                    f"{'year' if len(absent) == 1 else 'years'} {', '.join(map(str, absent))}."
+                )
+            for y in (y for y in missing if cited[y]):
+                # The book cites that year's report: the figure exists, it is not yet transcribed.
+                notes.append(
+                    f"**{md_escape(s.label)}**, report year {y}: not yet transcribed from {md_escape(cited[y])}."
                 )
         excluded = self.series[~self.series["testable"].astype(bool) & (self.series["kind"] == "published")]
         for r in excluded.itertuples():

@@ -30,14 +30,16 @@ def _bold(markdown: str) -> str:
 def organisation_summary_html(profile, name: str) -> str:
     """Two sentences and the level / against England / against peers / trend table."""
     standings = profile_standings(profile)
+    # Small type for the words of each cell: nine rows must fit the first page with the
+    # two opening sentences.
     rows = [
         [
             f"<strong>{esc(s.ind.title)}</strong>",
-            esc(s.value),
-            esc(s.level.phrase()),
-            esc(s.england),
-            esc(s.peers),
-            esc(s.trend),
+            f"<small>{esc(s.value)}</small>",
+            f"<small>{esc(s.level.phrase())}</small>",
+            f"<small>{esc(s.england)}</small>",
+            f"<small>{esc(s.peers)}</small>",
+            f"<small>{esc(s.trend)}</small>",
         ]
         for s in standings
     ]

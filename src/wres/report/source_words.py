@@ -63,10 +63,10 @@ def report_for_year(sources: pd.DataFrame | None, year: int) -> str | None:
 
 
 def missing_national_words(sources: pd.DataFrame | None, year: int, year_phrase: str) -> str:
-    """Why England has no figure for ``year`` in the data: "not yet transcribed from NHS
-    England's WRES 2024 data analysis report …" where the book cites that report, else "no
-    national figure in the data for the <year phrase>"."""
+    """Why England has no figure for ``year`` in the data (said where England's figure would
+    be): "not yet transcribed from NHS England's WRES 2024 data analysis report …" where the
+    book cites that report, else "no national figure in the data for the <year phrase>"."""
     report = report_for_year(sources, year)
     if report:
-        return f"England's figure not yet transcribed from {report}"
+        return f"not yet transcribed from {report}"
     return f"no national figure in the data for the {year_phrase}"
