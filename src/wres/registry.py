@@ -76,10 +76,15 @@ class Standard(_Model):
     minority_group: str
     majority_group: str
     other_group_codes: list[str]
+    #: What each of ``other_group_codes`` means, for a reader (a code without words is shown
+    #: as it is).
+    other_group_words: dict[str, ReaderText] = Field(default_factory=dict)
     group_definition: ReaderText
 
     def label(self, code: str) -> str:
-        return self.groups[code].label if code in self.groups else code
+        if code in self.groups:
+            return self.groups[code].label
+        return self.other_group_words.get(code, code)
 
 
 class Series(_Model):
@@ -200,6 +205,10 @@ class Indicator(_Model):
 class Quality(_Model):
     excluded_from_tests: list[str]
     descriptions: dict[str, str]
+    #: Flags a reader must see wherever the figure is quoted (headlines, the print report),
+    #: not only in the figures table: a provisional or illustrative figure is not yet the
+    #: publisher's final word.
+    shown_with_figure: list[str] = Field(default_factory=list)
 
 
 class TrendTests(_Model):

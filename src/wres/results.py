@@ -157,8 +157,10 @@ TABLES: tuple[Table, ...] = (
             "source_outlet",
             "source_file",
             "source_line",
+            "note",
         ),
-        "Every registry series, observed and derived, one row a year.",
+        "Every registry series, observed and derived, one row a year; note: the input row's note "
+        "(a derived figure's: both rows' notes).",
         text=_NATIONAL_TEXT,
     ),
     Table(
@@ -275,10 +277,21 @@ TABLES: tuple[Table, ...] = (
     Table(
         "sources",
         "sources.csv",
-        ("source", "source_outlet", "kind", "publisher", "description", "figures_for_report_years", "n_figures"),
+        (
+            "source",
+            "source_outlet",
+            "kind",
+            "publisher",
+            "description",
+            "figures_for_report_years",
+            "n_figures",
+            "kind_rank",
+            "standing",
+        ),
         "Every cited source page as classified in wres_sources.csv, with n_figures: the national and "
-        "breakdown rows citing it.",
-        text=("source", "source_outlet", "kind", "publisher", "description", "figures_for_report_years"),
+        "breakdown rows citing it; kind_rank: the kind's place, most direct first; standing: official, "
+        "secondary or mirror (a copy on an unrelated site).",
+        text=("source", "source_outlet", "kind", "publisher", "description", "figures_for_report_years", "standing"),
     ),
     Table(
         "national_changes",

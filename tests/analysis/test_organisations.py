@@ -157,7 +157,8 @@ def test_representation_ratio_by_hand(panel, results):
         assert row[f"workforce_rate_{M}"] == pytest.approx(work)
         if 0 < senior < 1:
             assert row["value"] == pytest.approx(senior / work)
-        assert row["gap"] == pytest.approx(100 * (work - senior))
+        # The national series' sign: senior share minus workforce share (issue 18).
+        assert row["gap"] == pytest.approx(100 * (senior - work))
 
 
 def test_funnel_positions_follow_z(results):

@@ -13,7 +13,7 @@ def sources(*urls: str) -> pd.DataFrame:
         {
             "source": list(urls),
             "source_outlet": ["example.org"] * len(urls),
-            "kind": ["report"] * len(urls),
+            "kind": ["official"] * len(urls),
             "publisher": ["NHS England"] * len(urls),
             "description": [f"page {i}" for i in range(len(urls))],
             "figures_for_report_years": ["2020"] * len(urls),

@@ -87,7 +87,8 @@ def test_profile_says_it_in_words_without_an_all_organisations_line(one_org):
     vs = results.read(one_org, "organisation_versus_national")
     for ind_id in (2, 3, BOARD.id):
         last = vs[vs["indicator"] == ind_id].sort_values("year").iloc[-1]
-        assert f"**Indicator {ind_id}**" in words
+        # Named, not numbered (issue 18).
+        assert f"**{REG.indicator(ind_id).title}**" in words
         assert f"England {last['national_value']:.2f}:" in words
     assert "95% CI" in words and "nan" not in words.lower()
     head = prof.headline()

@@ -159,8 +159,10 @@ def test_representation_by_hand(registries):
     assert row["value"] == pytest.approx(2.0)
     assert row["ci_low"] == pytest.approx(0.57103, abs=1e-5)
     assert row["ci_high"] == pytest.approx(7.00487, abs=1e-5)
-    # gap = workforce share - senior share = 10% - 20% = -10 percentage points.
-    assert row["gap"] == pytest.approx(-10.0)
+    # gap = senior share - workforce share = 20% - 10% = +10 percentage points: the national
+    # series' sign (board minus workforce), negative only when the group is under-represented.
+    assert row["gap"] == pytest.approx(10.0)
+    assert row["gap_ci_low"] < 10.0 < row["gap_ci_high"]
     assert (row["measure"], row["unit"]) == ("representation", "ratio")
     # The registry's derived ratio series says parity is better: towards 1.
     assert kind.value_direction() == ind.trust.improvement

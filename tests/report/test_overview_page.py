@@ -26,7 +26,7 @@ def _overview(verdicts: dict[int, str], latest: dict[int, int]) -> Overview:
             "verdict": [verdicts.get(i, "no significant change") for i in ids],
         }
     )
-    return Overview(REG, ".", summary=summary, series=pd.DataFrame())
+    return Overview(REG, ".", summary=summary, series=pd.DataFrame(), sources=pd.DataFrame())
 
 
 def test_headline_names_the_indicators_behind_each_verdict_and_the_old_figures():
@@ -34,13 +34,14 @@ def test_headline_names_the_indicators_behind_each_verdict_and_the_old_figures()
     ov = _overview({first.id: "improving", third.id: "too few years"}, {second.id: 2021, third.id: 2023})
     head = ov.headline()
     rest = [i.id for i in REG.indicators if i.id not in (first.id, third.id)]
-    # Significant verdicts first, with the title; the quiet verdicts by number.
-    assert f"one is improving: {first.title} (indicator {first.id}); " in head
-    assert f"show no significant change (indicators {rest[0]}" in head
-    assert f"one has too few years to test (indicator {third.id})" in head
+    # Significant verdicts first; every verdict names its indicators by name, never number.
+    assert f"One is improving: {first.title}. " in head
+    assert f"show no significant change: {REG.indicator(rest[0]).title}; " in head
+    assert f"One has too few years to test: {third.title}." in head
+    assert "(indicator" not in head and "indicators " not in head.split("**Trends**")[1].split(":")[1]
     # A year behind is how the WRES publishes; three years behind is said.
-    assert f"no national figure for indicator {second.id} since the {second.year_phrase(2021)}." in head
-    assert f"indicator {third.id} since" not in head
+    assert f"no national figure for {second.title} since the {second.year_phrase(2021)}." in head
+    assert f"{third.title} since" not in head
 
 
 def test_latest_figures_say_how_old_they_are():
@@ -63,4 +64,8 @@ def test_what_changed_says_which_indicators_have_no_figure_for_the_latest_year()
     )
     text = headline_text(changes)
     assert "1 of 4 national series have a figure for it" in text
-    assert text.endswith(f"No figure for it yet: indicator 4 (none since the {REG.indicator(4).year_phrase(2020)}).")
+    # No sources given: nothing says which report to transcribe from, so it says only that the
+    # figure is not in the data (never that it was not published).
+    assert text.endswith(
+        f"No figure for it in the data yet: {REG.indicator(4).title} (none since the {REG.indicator(4).year_phrase(2020)})."
+    )

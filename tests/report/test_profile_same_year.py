@@ -40,6 +40,11 @@ def test_first_paragraph_counts_only_same_year_comparisons():
         )
         assert f"of its {n_same} compared indicator" in head
         if older:
-            ids = ", ".join(str(i) for i in older)
-            assert f"latest year of indicator{'s' if len(older) > 1 else ''} {ids} is not in the data" in head
+            # Named, not numbered; "not yet transcribed" because the demo's sources cite the
+            # WRES report of the organisations' latest year (issue 18).
+            from wres.report.html import md_escape
+
+            names = "; ".join(md_escape(prof.registry.indicator(i).title) for i in older)
+            assert "England's figure for the latest year is not yet transcribed from" in head
+            assert f"for: {names}; so" in head
             assert "not compared with a national figure of another year" in prof.versus_national_markdown()

@@ -33,7 +33,7 @@ def test_organisation_groups_and_value_label():
 def test_slope_intervals_by_unit():
     label = "95% confidence interval, not adjusted for multiple comparisons"
     assert slope_ci(-1.234, 2.0, "% per year") == f"{label}: -1.2% to +2.0% a year"
-    assert slope_ci(-0.5, 0.25, "percentage points per year") == f"{label}: -0.50 to +0.25 points a year"
+    assert slope_ci(-0.5, 0.25, "percentage points per year") == f"{label}: -0.50 to +0.25 percentage points a year"
     assert slope_ci(0.0123, 0.05, "ratio per year") == f"{label}: +0.012 to +0.050 a year"
     assert slope_ci(float("nan"), 0.05, "ratio per year") == "not available"
 

@@ -42,12 +42,13 @@ def _workforce_level(long: pd.DataFrame, by: list[str], kind: Kind, alpha: float
     )
     a = rename_groups(a, {sb: m})
     with np.errstate(invalid="ignore"):
-        a["gap"] = 100 * (a[f"workforce_rate_{m}"] - a[f"rate_{m}"])
+        # Senior share minus workforce share, the national series' sign (negative: under-represented).
+        a["gap"] = 100 * (a[f"rate_{m}"] - a[f"workforce_rate_{m}"])
     a["gap_ci_low"], a["gap_ci_high"] = gap_ci(
-        a[f"workforce_numerator_{m}"],
-        a[f"workforce_denominator_{m}"],
         a[f"numerator_{m}"],
         a[f"denominator_{m}"],
+        a[f"workforce_numerator_{m}"],
+        a[f"workforce_denominator_{m}"],
         alpha,
     )
     a = a.drop(columns=[f"workforce_numerator_{m}", f"workforce_denominator_{m}"])

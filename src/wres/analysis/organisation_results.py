@@ -10,8 +10,10 @@ Results files (``wres.results.ORGANISATION_TABLES``; all CSV, UTF-8, one header 
     group ``w`` (registry codes, e.g. ``bme``, ``white``): ``numerator_m, denominator_m,
     rate_m, rate_m_ci_low, rate_m_ci_high`` and the same for ``w`` (rates are proportions
     0-1); ``workforce_rate_m[_ci_low|_ci_high]`` (representation only); ``value, ci_low,
-    ci_high`` (ratio, or percent 0-100); ``gap, gap_ci_low, gap_ci_high`` (percentage points;
-    empty for relative likelihoods); ``funnel_precision`` (the funnel's x: 1/variance of the
+    ci_high`` (ratio, or percent 0-100); ``gap, gap_ci_low, gap_ci_high`` (percentage points,
+    one sign everywhere as in the national series: the first figure minus the second, i.e. the
+    minority group's percent minus the majority's, or the senior share minus the workforce
+    share, negative when under-represented; empty for relative likelihoods); ``funnel_precision`` (the funnel's x: 1/variance of the
     log ratio, or the effective number of respondents), ``funnel_z``,
     ``funnel_position_95``, ``funnel_position_998`` (inside/above/below/not estimable),
     ``in_non_adverse_range`` (True/False for relative likelihoods, empty otherwise), ``note``;

@@ -155,8 +155,10 @@ def _workforce_rows(trusts: pd.DataFrame, kind: Kind, alpha: float) -> pd.DataFr
         r[c] = rl[c].to_numpy()
     r["zero_cell_correction"] = rl["zero_cell_correction"].to_numpy()
     with np.errstate(invalid="ignore"):
-        r["gap"] = 100 * (r[f"workforce_rate_{minority}"] - r[f"rate_{minority}"])
-    r["gap_ci_low"], r["gap_ci_high"] = gap_ci(kw, nw, ks, ns, alpha)
+        # One sign for every gap in the book, as the national series have it: the senior
+        # share minus the workforce share (negative: the group is under-represented).
+        r["gap"] = 100 * (r[f"rate_{minority}"] - r[f"workforce_rate_{minority}"])
+    r["gap_ci_low"], r["gap_ci_high"] = gap_ci(ks, ns, kw, nw, alpha)
     wf_note = np.where(no_wf, notes.no_workforce_figure(spec.workforce_band), "").astype(object)
     r["note"] = join_notes(
         r["note"].to_numpy(object), r["workforce_note"].fillna("").to_numpy(object), wf_note, rl_note

@@ -36,6 +36,7 @@ def _observed(figures: pd.DataFrame, ind: Indicator, s: Series) -> pd.DataFrame:
             "source_outlet": rows["source_outlet"],
             "source_file": rows["source_file"],
             "source_line": rows["source_line"].astype(str),
+            "note": rows["note"].fillna("") if "note" in rows else "",
         }
     )
     return out
@@ -72,6 +73,10 @@ def _derived(parts: dict[str, pd.DataFrame], ind: Indicator, d: Derived) -> pd.D
             "source_outlet": both["source_outlet_a"] + " ; " + both["source_outlet_b"],
             "source_file": both["source_file_a"],
             "source_line": "lines " + both["source_line_a"] + " and " + both["source_line_b"],
+            "note": [
+                "; ".join(dict.fromkeys(n for n in (na, nb) if n))
+                for na, nb in zip(both["note_a"], both["note_b"], strict=True)
+            ],
         }
     )
 

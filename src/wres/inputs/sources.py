@@ -24,12 +24,43 @@ SOURCE_COLUMNS: dict[str, str] = {
     "figures_for_report_years": "str?",
 }
 
+#: Every kind of source page ``wres_sources.csv`` may name, most direct first, with what it is
+#: to a reader: ``official`` (the publisher's own pages or official statistics), ``secondary``
+#: (someone else quoting or copying them) or ``mirror`` (a copy on an unrelated site, which
+#: pages flag wherever a figure from it appears). The order is editorial: pages list sources
+#: official first. A kind not listed here stops the build (a typo would otherwise sort a
+#: source silently among the secondary ones).
+SOURCE_KINDS: dict[str, str] = {
+    "official": "official",
+    "official statistics": "official",
+    "NHS body": "secondary",
+    "copy of an official release": "secondary",
+    "copy of a publication": "secondary",
+    "professional body": "secondary",
+    "think tank": "secondary",
+    "journal news": "secondary",
+    "news": "secondary",
+    "consultancy": "secondary",
+    "blog": "secondary",
+    "mirror of a personal article": "mirror",
+}
+
+
+def source_standing(kind: str) -> str:
+    """``official``, ``secondary`` or ``mirror`` for a known ``kind`` (KeyError otherwise)."""
+    return SOURCE_KINDS[kind]
+
+
+def kind_rank(kind: str) -> int:
+    """A known kind's place in :data:`SOURCE_KINDS` (most direct first)."""
+    return list(SOURCE_KINDS).index(kind)
+
 
 def load_sources(path: str | Path) -> pd.DataFrame:
     """One row per cited source page, with ``source_line`` (the header is line 1).
 
-    Raises DataError for a missing file or column, a blank required cell or a page listed
-    twice."""
+    Raises DataError for a missing file or column, a blank required cell, a page listed
+    twice or a kind of source not in :data:`SOURCE_KINDS`."""
     path = Path(path)
     name = path.name
     if not path.exists():
@@ -40,6 +71,12 @@ def load_sources(path: str | Path) -> pd.DataFrame:
     problems = [
         Problem(name, line_of(i), "source", df.at[i, "source"], "this source page is listed twice")
         for i in df.index[dup]
+    ]
+    known = ", ".join(SOURCE_KINDS)
+    problems += [
+        Problem(name, line_of(i), "kind", df.at[i, "kind"], f"unknown kind of source (known kinds: {known})")
+        for i in df.index
+        if df.at[i, "kind"] not in SOURCE_KINDS
     ]
     DataError.raise_any(problems)
     df["source_line"] = [line_of(i) for i in df.index]

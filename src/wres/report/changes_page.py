@@ -9,16 +9,36 @@ from wres.registry import Registry, load_registry
 from wres.report.organisation_section import BANNER_READS, synthetic_banner_html
 from wres.report.organisations_page import profile_href
 from wres.report.page_view import PageView
+from wres.report.source_words import report_for_year
+from wres.report.standing import national_level, national_standings, worst_and_improving
 from wres.report.tables import Column, html_table, number
 from wres.report.words import survey_ids
 
 #: The results this page reads ("organisation_meta": ``trust_meta.json``, for the banner).
-READS: tuple[str, ...] = ("national_changes", "organisation_changes", *BANNER_READS)
+READS: tuple[str, ...] = ("national_changes", "organisation_changes", "national_series", "sources", *BANNER_READS)
 
 
-def headline_text(changes: pd.DataFrame, registry: Registry | None = None) -> str:
-    """The page's first sentence: what the newest year changed, and which indicators have
-    no figure for it (with the year of their last one)."""
+def missing_note(note: object, latest_year: int, sources: pd.DataFrame | None) -> str:
+    """The analysis' note for a series without a figure in the latest year, said as what it
+    is: where the book cites that year's report, the figure is not yet transcribed from it."""
+    text = str(note or "")
+    if text.startswith("no published figure for report year"):
+        report = report_for_year(sources, latest_year)
+        if report:
+            return f"not yet transcribed from {report}"
+        return f"no figure in the data for report year {latest_year}"
+    return text
+
+
+def headline_text(
+    changes: pd.DataFrame,
+    registry: Registry | None = None,
+    sources: pd.DataFrame | None = None,
+    series: pd.DataFrame | None = None,
+) -> str:
+    """The page's first sentences: what is worst and what is improving (``series`` given),
+    what the newest year changed, and which indicators have no figure for it (with the year
+    of their last one, and the report it is not yet transcribed from, when the book cites it)."""
     registry = registry or load_registry()
     if changes.empty:
         return "No national figures are in the data."
@@ -28,7 +48,8 @@ def headline_text(changes: pd.DataFrame, registry: Registry | None = None) -> st
     changed = (
         "Adding it changed these verdicts: "
         + "; ".join(
-            f"{r.label} (indicator {r.indicator}): {r.verdict_before} → {r.verdict_now}" for r in flipped.itertuples()
+            f"{r.label} ({registry.indicator(int(r.indicator)).title}): {r.verdict_before} → {r.verdict_now}"
+            for r in flipped.itertuples()
         )
         if len(flipped)
         else "Adding it changed no trend verdict"
@@ -39,17 +60,27 @@ def headline_text(changes: pd.DataFrame, registry: Registry | None = None) -> st
         if len(missing)
         else pd.Series(dtype=int)
     )
+    report = report_for_year(sources, latest)
     stale = (
-        " No figure for it yet: "
+        (f" Not yet transcribed from {report}: " if report else " No figure for it in the data yet: ")
         + "; ".join(
-            f"indicator {i} (none since the {registry.indicator(int(i)).year_phrase(y)})" for i, y in since.items()
+            f"{registry.indicator(int(i)).title} (none since the {registry.indicator(int(i)).year_phrase(y)})"
+            for i, y in since.items()
         )
         + "."
         if len(since)
         else ""
     )
+    first = ""
+    if series is not None and len(series):
+        heads = {ind.id: ind.headline_series for ind in registry.indicators}
+        summary = changes[
+            [heads.get(int(i)) == k for i, k in zip(changes["indicator"], changes["series"], strict=True)]
+        ]
+        summary = summary.assign(verdict=summary["verdict_now"])
+        first = worst_and_improving(national_standings(registry, summary, series), registry) + "\n\n"
     return (
-        f"**The latest report year in the data is {latest}: {have} of {len(changes)} national series have a "
+        f"{first}**The latest report year in the data is {latest}: {have} of {len(changes)} national series have a "
         f"figure for it. {changed}.**{stale}"
     )
 
@@ -61,17 +92,30 @@ _CHANGES_COLUMNS = [
     Column("previous", "Previous figure", note="previous_when"),
     Column("latest", "Latest", note="latest_when"),
     Column("change_words", "Change"),
+    Column("stands", "Where it stands (the indicator's headline series)", missing=""),
     Column("verdict_before", "Verdict without latest year"),
     Column("now", "Verdict now"),
     Column("note", "Note", missing=""),
 ]
 
 
-def changes_table_html(changes: pd.DataFrame, registry: Registry | None = None) -> str:
-    """Each national series' latest figure against its previous one, with both verdicts; each
-    figure's year in its indicator's year language (:meth:`Indicator.year_phrase`)."""
+def changes_table_html(
+    changes: pd.DataFrame,
+    registry: Registry | None = None,
+    sources: pd.DataFrame | None = None,
+    series: pd.DataFrame | None = None,
+) -> str:
+    """Each national series' latest figure against its previous one, where the indicator
+    stands (on its headline series' row), then both verdicts; each figure's year in its
+    indicator's year language (:meth:`Indicator.year_phrase`)."""
     registry = registry or load_registry()
     show = changes.copy()
+    levels = {}
+    for ind in registry.indicators:
+        lv = national_level(ind, series, registry) if series is not None and len(series) else None
+        levels[(ind.id, ind.headline_series)] = lv.phrase() if lv else ""
+    show["stands"] = [levels.get((int(i), k), "") for i, k in zip(show["indicator"], show["series"], strict=True)]
+    show["note"] = [missing_note(n, int(y), sources) for n, y in zip(show["note"], show["latest_year"], strict=True)]
     phrase = [registry.indicator(int(i)).year_phrase for i in show["indicator"]]
     fmts = ["{:.1f}" if u in ("percent", "percentage points") else "{:.2f}" for u in show["unit"]]
     show["previous"] = [number(f)(v) for f, v in zip(fmts, show["previous_value"], strict=True)]
@@ -104,12 +148,19 @@ def changes_table_html(changes: pd.DataFrame, registry: Registry | None = None) 
 
 
 class ChangesView(PageView):
-    TABLES = {"national": "national_changes", "orgs": "organisation_changes"}
+    TABLES = {
+        "national": "national_changes",
+        "orgs": "organisation_changes",
+        "series": "national_series",
+        "sources": "sources",
+    }
     national: pd.DataFrame
     orgs: pd.DataFrame
+    series: pd.DataFrame
+    sources: pd.DataFrame
 
     def headline(self) -> str:
-        return headline_text(self.national, self.registry)
+        return headline_text(self.national, self.registry, self.sources, self.series)
 
     def national_intro(self) -> str:
         return (
@@ -122,7 +173,7 @@ class ChangesView(PageView):
         )
 
     def national_html(self) -> str:
-        return changes_table_html(self.national, self.registry)
+        return changes_table_html(self.national, self.registry, self.sources, self.series)
 
     def _counts(self) -> pd.DataFrame:
         o = self.orgs

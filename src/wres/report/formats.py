@@ -36,11 +36,14 @@ def interval(
 
 
 def series_value(v: object, unit: str) -> str:
-    """A published national figure in its series' unit: ``29.5%`` for a percent, else two
-    decimals (ratios); missing: ``—``."""
+    """A published national figure in its series' unit: ``29.5%`` for a percent, ``-12.1`` for
+    percentage points, else two decimals (ratios); missing: ``—``."""
     if is_missing(v):
         return "—"
-    return f"{float(v):.1f}%" if unit == "percent" else f"{float(v):.2f}"
+    if unit == "percent":
+        return f"{float(v):.1f}%"
+    # Percentage points to one decimal, as the site writes them ("-12.1", never "-12.10").
+    return f"{float(v):.1f}" if unit == "percentage points" else f"{float(v):.2f}"
 
 
 def pct_change(log_ratio: object) -> str:

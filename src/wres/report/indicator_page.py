@@ -18,7 +18,11 @@ from wres.registry import Indicator, Registry, load_registry
 from wres.report import charts, organisation_section
 from wres.report import words as headline
 from wres.report.csv_safety import to_safe_csv
+from wres.report.figure_tables import context_table_html, figures_table_html, with_sources
 from wres.report.html import md_escape
+from wres.report.landing_page import figure_flags
+from wres.report.source_words import report_for_year
+from wres.report.standing import national_level, share_and_gap_sentence
 from wres.report.tables import DASH, Column, chart_table, chart_title, html_table, is_missing, number
 
 #: The results this page reads (the book hashes them to know when to re-run it), with those
@@ -33,58 +37,6 @@ READS: tuple[str, ...] = (
     "sources",
     *organisation_section.READS,
 )
-
-
-def _quality(q: object) -> str:
-    return headline.quality_words(q)
-
-
-def _line(source_line: object) -> str:
-    """``19`` -> ``"line 19"``; a derived figure's own text (``"lines 110 and 2"``) as it is."""
-    text = str(source_line)
-    return f"line {text}" if text.isdigit() else text
-
-
-def _sources(df: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
-    """Each figure's sources by publisher (with the kind of source underneath), from the
-    sources table; a page missing from it is named by its site."""
-    by_url = sources.set_index("source") if len(sources) else pd.DataFrame(columns=["publisher", "kind"])
-    df = df.copy()
-    df["urls"] = [[u.strip() for u in str(u).split(" ; ")] for u in df["source"]]
-    outlets = [[o.strip() for o in str(o).split(" ; ")] for o in df["source_outlet"]]
-    df["outlets"] = [
-        [by_url.at[u, "publisher"] if u in by_url.index else o for u, o in zip(us, os_, strict=False)]
-        for us, os_ in zip(df["urls"], outlets, strict=True)
-    ]
-    df["kinds"] = ["; ".join(dict.fromkeys(by_url.at[u, "kind"] for u in us if u in by_url.index)) for us in df["urls"]]
-    return df
-
-
-def figures_table_html(df: pd.DataFrame, ind: Indicator, sources: pd.DataFrame | None = None) -> str:
-    """The figures behind a chapter, with quality flags and sources, as an HTML table."""
-    show = _sources(df.sort_values(["series", "report_year"]), sources if sources is not None else pd.DataFrame())
-    show["year"] = [ind.year_phrase(int(y)) for y in show["report_year"]]
-    show["shown_value"] = [
-        headline.fmt_value(float(v), str(u)) for v, u in zip(show["value"], show["unit"], strict=True)
-    ]
-    show["used"] = show["testable"].map(lambda t: "yes" if t else "no (excluded)")
-    show["row"] = show["source_line"].map(_line)
-    files = ", ".join(dict.fromkeys(show["source_file"].astype(str)))
-    return html_table(
-        show,
-        [
-            Column("label", "Series"),
-            Column("year", "Year"),
-            Column("shown_value", "Value", css="text-right"),
-            Column("quality", "Quality", fmt=_quality),
-            Column("used", "Used in trend test"),
-            Column("outlets", "Source", link="urls", note="kinds"),
-            Column("row", "Input row"),
-        ],
-        caption=f"Published national figures behind indicator {ind.id}, with quality flags and sources "
-        f"(input rows are lines of {files})",
-        css="wres-figures",
-    )
 
 
 def series_chart_table(chart: object, df: pd.DataFrame, ind: Indicator, unit: str | None = None) -> str:
@@ -114,56 +66,27 @@ def series_chart_table(chart: object, df: pd.DataFrame, ind: Indicator, unit: st
     )
 
 
-def context_table_html(
-    df: pd.DataFrame, ind: Indicator, sources: pd.DataFrame | None = None, registry: Registry | None = None
-) -> str:
-    show = df.sort_values(["measure", "report_year"]).copy()
-    std = (registry or load_registry()).standard
-    if len(show):
-        show = _sources(show, sources if sources is not None else pd.DataFrame())
-        show["row"] = show["source_line"].map(_line)
-        show["group_words"] = show["group"].map(std.label)
-        show["year"] = show["report_year"].map(lambda y: DASH if is_missing(y) else ind.year_phrase(int(y)))
-    return html_table(
-        show,
-        [
-            Column("measure", "Figure"),
-            Column("group_words", "Group"),
-            Column("year", "Year"),
-            Column("value", "Value", fmt="{:,.4g}", css="text-right"),
-            Column("unit", "Unit"),
-            Column("quality", "Quality", fmt=_quality),
-            Column("outlets", "Source", link="urls", note="kinds"),
-            Column("row", "Input row"),
-        ],
-        caption=f"Other national figures published for indicator {ind.id} (context only, not tested)",
-        css="wres-context",
-        empty="<p>No other national figures for this indicator are in the data.</p>",
-    )
-
-
 def trend_table_html(trends: pd.DataFrame, ind: Indicator) -> str:
     show = trends.copy()
-    signed, plain = number("{:+.3g}"), number("{:.3g}")
-    show["trend"] = [
-        f"{signed(v)} {u}" if not is_missing(v) else DASH
-        for v, u in zip(show["slope"], show["slope_unit"], strict=True)
-    ]
+    # One format for every slope (words.slope_value): the regression's, its interval, the
+    # Theil–Sen slope and the detectable trends all carry their unit and the same rounding.
+    show["trend"] = [headline.slope_value(v, u) for v, u in zip(show["slope"], show["slope_unit"], strict=True)]
     show["ci"] = [
-        f"{signed(lo)} to {signed(hi)}" if not (is_missing(lo) or is_missing(hi)) else DASH
-        for lo, hi in zip(show["slope_ci_low"], show["slope_ci_high"], strict=True)
+        headline.slope_range(lo, hi, u)
+        for lo, hi, u in zip(show["slope_ci_low"], show["slope_ci_high"], show["slope_unit"], strict=True)
     ]
+    show["sen"] = [headline.slope_value(v, u) for v, u in zip(show["sen_slope"], show["slope_unit"], strict=True)]
     show["mk"] = [
         _mk_cell(s, p, q, m)
         for s, p, q, m in zip(show["mk_s"], show["mk_p"], show["mk_q"], show["method"], strict=True)
     ]
     show["test"] = show["method"].map(lambda m: METHOD_WORDS.get(m, m))
     show["mdt"] = [
-        f"{plain(v)} {u}" if not is_missing(v) else DASH
+        headline.slope_value(v, u, signed=False)
         for v, u in zip(show["min_detectable_slope"], show["slope_unit"], strict=True)
     ]
     show["mdt_family"] = [
-        f"{plain(v)} {u}" if not is_missing(v) else DASH
+        headline.slope_value(v, u, signed=False)
         for v, u in zip(show["min_detectable_slope_family"], show["slope_unit"], strict=True)
     ]
     show["if_correlated"] = [
@@ -197,7 +120,7 @@ def trend_table_html(trends: pd.DataFrame, ind: Indicator) -> str:
             Column("test", "Test"),
             Column("p_value", "p", fmt=headline.fmt_p),
             Column("mk", "Mann–Kendall S (exact p; q within family)"),
-            Column("sen_slope", "Theil–Sen slope", fmt=signed),
+            Column("sen", "Theil–Sen slope"),
             Column("mdt", "Smallest trend detectable with 80% power (this test alone)"),
             Column("mdt_family", "…by the rule that decides the verdict (false discovery rate)"),
             Column("if_correlated", "If neighbouring years correlate 0.5: q and verdict"),
@@ -279,7 +202,19 @@ class IndicatorChapter:
         return None if t.empty else t.iloc[0]
 
     def headline(self) -> str:
-        return headline.headline(self.ind, self.summary, self.trend_row(self.ind.headline_series), self.registry)
+        level = national_level(self.ind, self.series, self.registry)
+        flags = ""
+        if self.summary is not None and int(self.summary["n_years"]) > 0:
+            flags = figure_flags(self.series, self.sources, self.ind, self.summary, self.registry)
+        return headline.headline(
+            self.ind,
+            self.summary,
+            self.trend_row(self.ind.headline_series),
+            self.registry,
+            level=level.phrase() if level else "",
+            flags=flags,
+            share_gap=share_and_gap_sentence(self.ind, self.series[self.series["testable"].astype(bool)]),
+        )
 
     def title(self) -> str:
         """The page's heading (Markdown); the book turns it into the page title."""
@@ -506,10 +441,17 @@ class IndicatorChapter:
                 continue
             span = range(min(all_years), max(all_years) + 1)
             missing = [y for y in span if y not in got]
-            if missing:
+            cited = {y: report_for_year(self.sources, y) for y in missing}
+            absent = [y for y in missing if not cited[y]]
+            if absent:
                 notes.append(
-                    f"**{md_escape(s.label)}**: no published national figure for report "
-                    f"{'year' if len(missing) == 1 else 'years'} {', '.join(map(str, missing))}."
+                    f"**{md_escape(s.label)}**: no national figure in the data for report "
+                    f"{'year' if len(absent) == 1 else 'years'} {', '.join(map(str, absent))}."
+                )
+            for y in (y for y in missing if cited[y]):
+                # The book cites that year's report: the figure exists, it is not yet transcribed.
+                notes.append(
+                    f"**{md_escape(s.label)}**, report year {y}: not yet transcribed from {md_escape(cited[y])}."
                 )
         excluded = self.series[~self.series["testable"].astype(bool) & (self.series["kind"] == "published")]
         for r in excluded.itertuples():
@@ -525,6 +467,8 @@ class IndicatorChapter:
         folder.mkdir(parents=True, exist_ok=True)
         name = f"{self.ind.slug}-figures.csv"
         # The series table as the results have it, less the two columns that only steer the chart.
+        # Each figure's source standing travels with it: a mirror is flagged in the CSV too.
         cols = [c for c in results.table("national_series").columns if c not in ("group", "kind")]
-        to_safe_csv(self.series[cols].sort_values(["series", "report_year"]), folder / name)
+        shown = with_sources(self.series, self.sources if self.sources is not None else pd.DataFrame())
+        to_safe_csv(shown[[*cols, "source_standing"]].sort_values(["series", "report_year"]), folder / name)
         return f"{{download}}`Download these figures as CSV ({name}) <{folder.as_posix()}/{name}>`"

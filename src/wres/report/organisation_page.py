@@ -22,6 +22,7 @@ from wres.registry import Indicator, Registry, load_registry
 from wres.report.csv_safety import to_safe_csv
 from wres.report.formats import interval, limit_words, pct_change
 from wres.report.html import md_escape
+from wres.report.org_standing import profile_standings
 from wres.report.organisation_charts import funnel_chart
 from wres.report.organisation_section import funnel_placed, funnel_table, synthetic_banner_html
 from wres.report.profile_chart import profile_chart
@@ -36,6 +37,7 @@ READS: tuple[str, ...] = (
     "organisation_funnel_fits",
     "organisation_funnel_limits",
     "organisation_versus_national",
+    "sources",
     results.ORGANISATION_META_KEY,
 )
 
@@ -65,6 +67,8 @@ class OrgProfile(ProfileWords):
     #: Every organisation's rows and the funnel limits, for the funnels the page shows.
     all_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
     limits: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: The cited source pages: which report a missing national figure is to be transcribed from.
+    sources: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @classmethod
     def load(cls, org_code: str, results_dir: str | Path, registry: Registry | None = None) -> OrgProfile:
@@ -89,6 +93,7 @@ class OrgProfile(ProfileWords):
             versus=_rows_of(results.read(results_dir, "organisation_versus_national"), code),
             all_rows=ti,
             limits=results.read(results_dir, "organisation_funnel_limits"),
+            sources=results.read(results_dir, "sources"),
         )
 
     # ------------------------------------------------------------------ facts
@@ -202,16 +207,14 @@ class OrgProfile(ProfileWords):
         relative likelihoods, whether it is in the non-adverse range), pooled value of all
         organisations, funnel position, trend verdict."""
         rows = []
+        standing = {s.ind.id: s for s in profile_standings(self)}
         for r in self.latest().itertuples():
             ind = self.registry.indicator(int(r.indicator))
             kind = self.kind(ind)
+            st = standing.get(ind.id)
             lines = [f"95% CI {interval(r.ci_low, r.ci_high, kind.fmt)}"]
             if pd.isna(r.value) and str(r.note or "").strip():
                 lines = [str(r.note)]  # why there is no figure, in the analysis's words
-            if kind.non_adverse and pd.notna(r.in_non_adverse_range):
-                lines.append(
-                    "in the non-adverse range" if bool(r.in_non_adverse_range) else "outside the non-adverse range"
-                )
             rows.append(
                 {
                     "indicator": f"{int(r.indicator)}. {ind.title}",
@@ -220,23 +223,29 @@ class OrgProfile(ProfileWords):
                     "value": kind.fmt(r.value),
                     "ci": "\n".join(lines),
                     "national": (kind.fmt(r.national) if self.n_orgs_total > 1 else "only this organisation"),
-                    "england": r.versus or "no national figure for this year",
-                    "peers": self.peer_words(ind, r),
+                    "stands": st.level.phrase() if st else "no figure",
+                    "england": st.england if st else "not compared",
+                    "peers": st.peers if st else self.peer_words(ind, r),
+                    "order": st.order if st else (9, 0, ind.id),
                     "verdict": VERDICTS.get(r.verdict, r.verdict) or "—",
                 }
             )
+        frame = pd.DataFrame(rows)
+        frame = frame.iloc[sorted(range(len(frame)), key=lambda i: frame["order"].iloc[i])] if len(frame) else frame
         return html_table(
-            pd.DataFrame(rows),
+            frame,
             [
                 Column("indicator", "Indicator", note="meaning"),
                 Column("year", "Year"),
                 Column("value", "Value", wrap="strong", note="ci"),
+                Column("stands", "Where it stands", wrap="strong"),
                 Column("national", "All organisations"),
                 Column("england", f"Against {NATIONAL_NAME} (published, same year)"),
                 Column("peers", "Against other organisations"),
                 Column("verdict", "Trend (allowing for testing every organisation)"),
             ],
-            caption=f"{self.name}: latest figure of each indicator against all organisations",
+            caption=f"{self.name}: latest figure of each indicator, adverse first: where it stands, against England "
+            "and against all organisations, then its trend",
             css="wres-org-profile",
         )
 

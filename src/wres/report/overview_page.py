@@ -13,12 +13,13 @@ from wres import results
 from wres.kinds import kind_of
 from wres.report import charts, words
 from wres.report.indicator_page import series_chart_table
-from wres.report.landing_page import STALE_AFTER_YEARS
+from wres.report.landing_page import STALE_AFTER_YEARS, figure_flags
 from wres.report.page_view import PageView
+from wres.report.standing import national_standings, worst_and_improving
 from wres.report.tables import Column, html_table
 
 #: The results this page reads (the book hashes them to know when to re-run it).
-READS: tuple[str, ...] = ("national_summary", "national_series", "national_trends")
+READS: tuple[str, ...] = ("national_summary", "national_series", "national_trends", "sources")
 
 
 #: The verdicts that name no change, listed after the significant ones.
@@ -36,9 +37,14 @@ _VERDICT_VERBS = {
 
 
 class Overview(PageView):
-    TABLES = {"summary": "national_summary", "series": "national_series"}
+    TABLES = {"summary": "national_summary", "series": "national_series", "sources": "sources"}
     summary: pd.DataFrame
     series: pd.DataFrame
+    sources: pd.DataFrame
+
+    def standings(self) -> list:
+        """Every indicator's level, then its trend, adverse first (:mod:`wres.report.standing`)."""
+        return national_standings(self.registry, self.summary, self.series)
 
     def title(self) -> str:
         return f"# Overview: the {words.count_words(len(self.registry.indicators))} indicators at a glance"
@@ -51,8 +57,9 @@ class Overview(PageView):
     def _which(self, ids: list[int], titles: bool) -> str:
         """Indicator numbers as :func:`words.id_list` writes them, with their titles if ``titles``."""
         if titles:
-            named = [f"{self.registry.indicator(i).title} (indicator {i})" for i in ids]
-            return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+            # Semicolons between names: the names themselves hold commas.
+            named = [self.registry.indicator(i).title for i in ids]
+            return named[0] if len(named) == 1 else "; ".join(named[:-1]) + "; and " + named[-1]
         return f"indicator{'s' if len(ids) > 1 else ''} {words.id_list(ids)}"
 
     def verdict_sentences(self) -> str:
@@ -65,10 +72,10 @@ class Overview(PageView):
         for verdict in order:
             ids = [int(i) for i in self.summary.loc[self.summary["verdict"] == verdict, "indicator"]]
             one, many = _VERDICT_VERBS.get(verdict, (f"is {verdict}", f"are {verdict}"))
-            which = self._which(ids, titles=verdict not in _QUIET)
+            which = self._which(ids, titles=True)
             verb = f"{words.count_words(len(ids))} {one if len(ids) == 1 else many}"
-            out.append(f"{verb} ({which})" if verdict in _QUIET else f"{verb}: {which}")
-        return "; ".join(out)
+            out.append(f"{verb}: {which}")
+        return ". ".join(o[0].upper() + o[1:] for o in out)
 
     def stale_sentence(self) -> str:
         """The indicators whose latest national figure is :data:`STALE_AFTER_YEARS` or more
@@ -81,7 +88,8 @@ class Overview(PageView):
         if s.empty:
             return ""
         items = [
-            f"indicator {int(r.indicator)} since the {self.registry.indicator(int(r.indicator)).year_phrase(int(r.latest_year))}"
+            f"{self.registry.indicator(int(r.indicator)).title} since the "
+            f"{self.registry.indicator(int(r.indicator)).year_phrase(int(r.latest_year))}"
             for r in s.sort_values(["latest_year", "indicator"]).itertuples()
         ]
         return (
@@ -96,8 +104,9 @@ class Overview(PageView):
         n = words.count_words(len(self.registry.indicators))
         stale = self.stale_sentence()
         return (
-            f"**Of the {n} {self.registry.standard.short_name} indicators' headline series, "
-            f"{self.verdict_sentences()}.** {stale + ' ' if stale else ''}"
+            f"{worst_and_improving(self.standings(), self.registry)}\n\n"
+            f"**Trends** (the {n} {self.registry.standard.short_name} indicators' headline series): "
+            f"{self.verdict_sentences()}. {stale + ' ' if stale else ''}"
             "A trend is called real only when it passes a significance test with the false discovery rate "
             "controlled across this family of headline series, one for each indicator; for ratios and gaps "
             'between groups, improving means moving towards parity. "Too few years" means fewer comparable '
@@ -106,8 +115,12 @@ class Overview(PageView):
 
     def _table_frame(self) -> pd.DataFrame:
         rows = []
-        for r in self.summary.itertuples():
-            ind = self.registry.indicator(int(r.indicator))
+        by_id = {int(r.indicator): r for r in self.summary.itertuples()}
+        for st in self.standings():
+            ind = st.ind
+            r = by_id.get(ind.id)
+            if r is None:
+                continue
             pct = "%" if r.unit == "percent" else ""
             if int(r.n_years) == 0:
                 latest, change, when = "no figure", "—", ""
@@ -115,8 +128,12 @@ class Overview(PageView):
                 latest = f"{words.fmt_value(r.latest_value, r.unit)}{pct}"
                 when = self.age_words(ind, int(r.latest_year))
                 unit = "percentage points" if r.unit in ("percent", "percentage points") else ""
+                # The same rounding as the figures themselves (one decimal for percentages).
+                step = f"{r.change:+.1f}" if unit else f"{r.change:+.2f}"
+                flags = figure_flags(self.series, self.sources, ind, pd.Series(r._asdict()), self.registry)
+                when += f" ({flags})" if flags else ""
                 change = (
-                    f"{r.change:+.2f} {unit} since {ind.year_phrase(int(r.first_year))} "
+                    f"{step} {unit} since {ind.year_phrase(int(r.first_year))} "
                     f"({words.fmt_value(r.first_value, r.unit)}{pct})"
                 ).replace("  ", " ")
             rows.append(
@@ -127,6 +144,7 @@ class Overview(PageView):
                     "series": r.label,
                     "latest": latest,
                     "when": when,
+                    "stands": st.level_phrase(),
                     "change": change,
                     "verdict": words.VERDICT_ICON.get(r.verdict, r.verdict),
                     "row_class": f"verdict-{r.verdict.replace(' ', '-')}",
@@ -141,11 +159,13 @@ class Overview(PageView):
                 Column("id", "#"),
                 Column("title", "Indicator", link="href", note="series"),
                 Column("latest", "Latest", note="when"),
+                Column("stands", "Where it stands", wrap="strong"),
                 Column("change", "Change"),
                 Column("verdict", "Trend verdict", wrap="strong"),
             ],
-            caption="Every indicator's headline series: latest national figure, change since the first "
-            "comparable year (the first that entered the trend test), and trend verdict",
+            caption="Every indicator, adverse first: latest national figure, where it stands (against parity "
+            "or the non-adverse range, and for how long), change since the first comparable year (the first "
+            "that entered the trend test), and trend verdict",
             css="wres-overview",
             row_class="row_class",
         )

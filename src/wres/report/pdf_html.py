@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from wres import results
+from wres.report.source_words import STANDING_WORDS, standing_of
 from wres.report.tables import is_missing
 
 #: Shown in the running header of every page when ``trust_meta.json`` says ``synthetic``.
@@ -89,8 +90,11 @@ def _line_of(row: pd.Series) -> str:
     return esc(f"{row.get('source_file', '')} {prefix}{line}".strip())
 
 
-def sources_html(results_dir: Path, ids_years: list[tuple[int, str, int | None]], meta: dict) -> str:
-    """The sources of the national figures shown, and of the organisation files."""
+def sources_html(
+    results_dir: Path, ids_years: list[tuple[int, str, int | None]], meta: dict, sources: pd.DataFrame | None = None
+) -> str:
+    """The sources of the national figures shown, each with its standing (official, secondary
+    source, or a mirror copy on an unrelated site), and of the organisation files."""
     series = results.read(results_dir, "national_series")
     items = []
     for ind_id, key, year in ids_years:
@@ -99,9 +103,9 @@ def sources_html(results_dir: Path, ids_years: list[tuple[int, str, int | None]]
         s = series[(series["indicator"] == ind_id) & (series["series"] == key) & (series["report_year"] == year)]
         if len(s):
             r = s.iloc[0]
-            items.append(
-                f"<li>{ind_id}: {_line_of(r)} — {esc(' ; '.join(dict.fromkeys(str(r['source']).split(' ; '))))}</li>"
-            )
+            urls = list(dict.fromkeys(str(r["source"]).split(" ; ")))
+            shown = " ; ".join(f"{u} ({STANDING_WORDS[standing_of(sources, u)]})" for u in urls)
+            items.append(f"<li>{ind_id}: {_line_of(r)} — {esc(shown)}</li>")
     if meta:
         items.append(
             f"<li>Organisation figures: {esc(meta.get('source', 'organisation files'))}"

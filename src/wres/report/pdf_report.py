@@ -26,11 +26,13 @@ from wres.kinds import Kind, kind_of
 from wres.registry import Indicator, Registry, load_registry
 from wres.report import formats, organisation_page, pdf_html
 from wres.report.formats import interval, pct_change, position_words, series_value
+from wres.report.landing_page import _latest as landing_latest
 from wres.report.organisation_page import OrgProfile
 from wres.report.pdf_charts import national_chart_svg, organisation_chart_svg
 from wres.report.pdf_html import SYNTHETIC_MARK, Stamp, esc
+from wres.report.pdf_summary import national_summary_html, organisation_summary_html, transcribed_from
 from wres.report.tables import is_missing as _missing
-from wres.report.words import survey_ids
+from wres.report.words import slope_words, survey_ids
 
 #: Names the CLI and tests import from here (the markup is :mod:`wres.report.pdf_html`).
 #: Longest name shown in headers, headings, captions and charts (characters).
@@ -181,8 +183,8 @@ def _gap_size(trend: pd.Series) -> str:
 
 
 def _slope_size(trend: pd.Series) -> str:
-    ci = interval(trend["slope_ci_low"], trend["slope_ci_high"], "{:+.2f}".format, prefix="95% CI ")
-    return f"{float(trend['slope']):+.2f} {trend['slope_unit']} ({ci})"
+    # The site's own slope words (units and rounding as on every page).
+    return slope_words(trend).rsplit(", over ", 1)[0]
 
 
 def organisation_trend_words(trend: pd.Series | None) -> str:
@@ -195,58 +197,11 @@ def national_trend_words(trend: pd.Series | None) -> str:
     return _trend_words(trend, _slope_size)
 
 
-def _organisation_summary(name: str, figs: list[Figure], n_orgs: int) -> str:
-    placed = [f for f in figs if f.position_95 in ("inside", "above", "below")]
-    outside = [f for f in placed if f.position_95 in ("above", "below")]
-    sig = [
-        f
-        for f in figs
-        if f.trend is not None and str(f.trend["verdict"]) in ("improving", "worsening", "increasing", "decreasing")
-    ]
-    tested = [f for f in figs if f.trend is not None and not _missing(f.trend.get("q_value"))]
-    out = (
-        f"Of the {len(placed)} indicators with a funnel comparison, {len(outside)} {'lies' if len(outside) == 1 else 'lie'} outside the 95% limits"
-        + (
-            ": " + "; ".join(f"{f.ind.id}. {esc(f.ind.title)} ({figure_position_words(f)})" for f in outside)
-            if outside
-            else ""
-        )
-        + ". About 1 in 20 would lie outside by chance alone."
-    )
-    trend = (
-        f" After correcting for testing {n_orgs} organisations (Benjamini–Hochberg), {len(sig)} of the "
-        f"{len(tested)} tested trends in the gap between the groups {'is' if len(sig) == 1 else 'are'} statistically "
-        "significant"
-        + (": " + "; ".join(f"{f.ind.id}. {esc(f.ind.title)} {esc(f.trend['verdict'])}" for f in sig) if sig else "")
-        + "."
-    )
-    return f"<p>{esc(name)}, latest figures. {out}{trend}</p>"
-
-
 def _older(f: Figure) -> str:
     """Said beside a national figure of another year than the organisation's: context only."""
     if f.year and f.national_year and f.national_year != f.year:
         return "; another year: context, not compared"
     return ""
-
-
-def _organisation_row(f: Figure) -> list[str]:
-    value = (
-        f"<strong>{f.fmt(f.value)}</strong><br><small>{_ci(f.ci_low, f.ci_high, f.fmt)}</small>"
-        if f.year
-        else "no figure"
-    )
-    peer = f"{f.fmt(f.peer)}<br><small>{_ci(f.peer_ci_low, f.peer_ci_high, f.fmt)}</small>"
-    national = f"{f.fmt(f.national)}<br><small>WRES {f.national_year}{_older(f)}</small>" if f.national_year else "—"
-    return [
-        f"{f.ind.id}. {esc(f.ind.title)}<br><small>{esc(f.meaning)}</small>",
-        year_words(f.ind, f.year) if f.year else "—",
-        value,
-        peer,
-        national,
-        esc(figure_position_words(f)),
-        esc(VERDICT_WORDS.get(str(f.trend["verdict"]), str(f.trend["verdict"]))) if f.trend is not None else "—",
-    ]
 
 
 def _organisation_card(f: Figure, svg: str) -> str:
@@ -318,19 +273,6 @@ def organisation_report_html(
     if name != full_name:
         facts += f'</p><p class="facts full-name">Full name: {esc(full_name)}'
 
-    summary_table = pdf_html.table(
-        [
-            "Indicator",
-            "Year",
-            "This organisation",
-            results.ALL_ORGANISATIONS,
-            "National (published)",
-            "Against peers",
-            "Trend in the gap",
-        ],
-        [_organisation_row(f) for f in figs],
-        f"{esc(name)}: latest figure of each indicator",
-    )
     cards = "".join(
         _organisation_card(f, organisation_chart_svg(f.kind, rows, profile.national, series, name)) for f in figs
     )
@@ -340,7 +282,7 @@ def organisation_report_html(
         + f'<header class="cover"><p class="kicker">{esc(std.name)} · board report</p><h1>{esc(name)}</h1>'
         f'<p class="facts">{facts}</p></header>'
         + pdf_html.banner(results_dir)
-        + f'<section class="summary"><h2>Summary</h2>{_organisation_summary(name, figs, n_orgs)}{summary_table}</section>'
+        + f'<section class="summary"><h2>Summary</h2>{organisation_summary_html(profile, name)}</section>'
         + f'<section class="indicators"><h2>Indicator by indicator</h2><p class="legend-note">Points: {esc(name)} '
         f"with 95% CI bars; dashed: {results.ALL_ORGANISATIONS.lower()} pooled; dotted: national published "
         "figure of the same measure; green band: the non-adverse range.</p>"
@@ -349,7 +291,9 @@ def organisation_report_html(
         + ("<ul>" + "".join(f"<li>{n}</li>" for n in notes) + "</ul>" if notes else "<p>No notes.</p>")
         + f"<h2>Method</h2>{pdf_html.method_html(survey_ids(registry), meta.get('min_orgs_for_funnel', '—'))}"
         + "<h2>Sources, date and version</h2>"
-        + pdf_html.sources_html(results_dir, [(f.ind.id, _national_key(f.kind), f.national_year) for f in figs], meta)
+        + pdf_html.sources_html(
+            results_dir, [(f.ind.id, _national_key(f.kind), f.national_year) for f in figs], meta, profile.sources
+        )
         + f"<p>Made on {esc(stamp.made_on)} with wres {esc(stamp.version)} from the results tables in "
         f"{esc(results_dir.name)}/ (latest data year {years[-1]}).</p></section>"
     )
@@ -394,8 +338,9 @@ def national_report_html(results_dir: str | Path, stamp: Stamp, registry: Regist
     trends = results.read(results_dir, "national_trends")
     series, fits = results.read(results_dir, "national_series"), results.read(results_dir, "national_fits")
     peers = _pooled(results.read(results_dir, "organisation_aggregates"))
+    sources = results.read(results_dir, "sources")
     std = registry.standard
-    cards, rows = [], []
+    cards = []
     for ind in registry.indicators:
         s = summary[summary["indicator"] == ind.id]
         srow = s.iloc[0] if len(s) else None
@@ -406,31 +351,16 @@ def national_report_html(results_dir: str | Path, stamp: Stamp, registry: Regist
         prow = p.iloc[-1] if len(p) else None
         kind = kind_of(ind, registry)
         cards.append(_national_card(kind, srow, trow, prow, national_chart_svg(kind, series, fits, key)))
-        rows.append(
-            [
-                f"{ind.id}. {esc(ind.title)}<br><small>{esc(srow['label']) if srow is not None else ''}</small>",
-                f"WRES {int(srow['latest_year'])}" if srow is not None else "—",
-                f"<strong>{series_value(srow['latest_value'], str(srow['unit']))}</strong>"
-                if srow is not None
-                else "—",
-                esc(national_trend_words(trow))
-                if trow is not None
-                else esc(VERDICT_WORDS.get(str(srow["verdict"]), str(srow["verdict"])) if srow is not None else "—"),
-            ]
-        )
     synthetic = pdf_html.is_synthetic(results_dir)
     latest = int(summary["latest_year"].max())
     body = (
         pdf_html.running(f"{esc(std.short_name)}: national figures", stamp, synthetic, std.short_name)
         + f'<header class="cover"><p class="kicker">{esc(std.name)} · board report</p><h1>National figures</h1>'
-        f'<p class="facts">Published by {esc(std.publisher)}; latest WRES report year {latest}</p></header>'
+        f'<p class="facts">{transcribed_from(sources, series, std.publisher)}; latest WRES report year {latest}</p>'
+        "</header>"
         + pdf_html.banner(results_dir)
         + '<section class="summary"><h2>Summary</h2>'
-        + pdf_html.table(
-            ["Indicator", "Latest year", "Latest figure", "Trend (95% CI of the slope)"],
-            rows,
-            "Each indicator's headline series: latest published figure and trend verdict",
-        )
+        + national_summary_html(registry, summary, series, trends, sources, landing_latest)
         + "</section>"
         + '<section class="indicators"><h2>Indicator by indicator</h2><p class="legend-note">Lines: published '
         "national series; grey band and dashed line: the headline series' fitted trend and its 95% band "
@@ -452,6 +382,7 @@ def national_report_html(results_dir: str | Path, stamp: Stamp, registry: Regist
                 if (summary["indicator"] == i.id).any()
             ],
             results.read_meta(results_dir),
+            sources,
         )
         + f"<p>Made on {esc(stamp.made_on)} with wres {esc(stamp.version)} from the results tables in "
         f"{esc(results_dir.name)}/.</p></section>"

@@ -17,6 +17,7 @@ from wres.kinds import Kind, kind_of
 from wres.report import formats
 from wres.report.formats import interval
 from wres.report.html import md_escape
+from wres.report.source_words import report_for_year
 from wres.report.words import VERDICT_ICON, plural, survey_ids
 from wres.stats.funnels import chance_share
 
@@ -96,9 +97,11 @@ class ProfileWords:
             last = r.iloc[-1]
             own = self.latest_row(ind)
             own_year = int(own["year"]) if own is not None else int(last["year"])
+            report = report_for_year(getattr(self, "sources", None), own_year)
+            missing = f"not yet transcribed from {md_escape(report)}" if report else "not in the data"
             older = (
-                f" {NATIONAL_NAME}'s figure for the {ind.year_phrase(own_year)}, the organisation's latest, is not "
-                "in the data (not published, or not yet transcribed); the comparison above is of the latest year "
+                f" {NATIONAL_NAME}'s figure for the {ind.year_phrase(own_year)}, the organisation's latest, is "
+                f"{missing}; the comparison above is of the latest year "
                 "with both, and the latest figure is not compared with a national figure of another year."
                 if own_year != int(last["year"])
                 else ""
@@ -111,7 +114,7 @@ class ProfileWords:
                 else ""
             )
             items.append(
-                f"- **Indicator {ind.id}** ({md_escape(ind.title)}), {ind.year_phrase(int(last['year']))}: "
+                f"- **{md_escape(ind.title)}**, {ind.year_phrase(int(last['year']))}: "
                 f"{versus_words(last, self.kind(ind))}.{span}{older}"
             )
         intro = (
@@ -135,7 +138,17 @@ class ProfileWords:
         )
 
     def headline(self) -> str:
-        """Plain-English first paragraph: funnel positions in the latest year, significant trends."""
+        """The profile's opening, level before trend: what is worst and what is improving, one
+        line per indicator (adverse first: where it stands, against England, against other
+        organisations, trend), then the paragraph on funnel positions, England and trends."""
+        from wres.report.org_standing import profile_standings, standing_lines, worst_and_improving_org
+
+        standings = profile_standings(self)
+        first = worst_and_improving_org(standings, self.registry) + "\n\n" + standing_lines(standings, md_escape)
+        return first + "\n\n" + self.details()
+
+    def details(self) -> str:
+        """Plain-English paragraph: funnel positions in the latest year, England, significant trends."""
         lat = self.latest()
         parts = []
         placed = lat[lat["position_95"] != "not estimable"]
@@ -165,7 +178,7 @@ class ProfileWords:
                 )
             else:
                 items = "; ".join(
-                    f"indicator {int(r.indicator)} ({md_escape(r.title)}) "
+                    f"{md_escape(r.title)} "
                     f"{position_words(self.kind(self.registry.indicator(int(r.indicator))), r.position_95, r.value)}"
                     for r in out95.itertuples()
                 )
@@ -192,10 +205,12 @@ class ProfileWords:
             diff = cur[cur["comparison"].isin(["higher", "lower"])]
             what = f"{len(cur)} compared indicator{'s' if len(cur) != 1 else ''}"
             if without:
-                ids = ", ".join(str(i) for i in without)
+                names = "; ".join(md_escape(self.registry.indicator(i).title) for i in without)
+                year = max(latest_years[i] for i in without)
+                report = report_for_year(getattr(self, "sources", None), year)
+                why = f"not yet transcribed from {md_escape(report)}" if report else "not in the data"
                 parts.append(
-                    f"{NATIONAL_NAME}'s figure for the latest year of indicator{'s' if len(without) > 1 else ''} {ids} "
-                    "is not in the data (not published, or not yet transcribed), so "
+                    f"{NATIONAL_NAME}'s figure for the latest year is {why} for: {names}; so "
                     f"{'they are' if len(without) > 1 else 'it is'} not compared with {NATIONAL_NAME} here."
                 )
             if cur.empty:
@@ -207,7 +222,9 @@ class ProfileWords:
                 )
             else:
                 which = "; ".join(
-                    f"indicator {int(r.indicator)} {VERSUS_WORDS[r.comparison]}" for r in diff.itertuples()
+                    f"{md_escape(self.registry.indicator(int(r.indicator)).title)} "
+                    f"{self._england_words(int(r.indicator), r)}"
+                    for r in diff.itertuples()
                 )
                 parts.append(
                     f"Against the published national figures of the same year, "
@@ -232,13 +249,23 @@ class ProfileWords:
                     "organisation's counts can detect only large changes."
                 )
             else:
-                items = "; ".join(f"indicator {int(r.indicator)} {r.verdict}" for r in sig.itertuples())
+                items = "; ".join(
+                    f"{md_escape(self.registry.indicator(int(r.indicator)).title)} {r.verdict}"
+                    for r in sig.itertuples()
+                )
                 parts.append(
                     f"{corrected}"
                     f"**{len(sig)} of its {n_tests} tested trends** {'is' if len(sig) == 1 else 'are'} "
                     f"statistically significant: {items}."
                 )
         return " ".join(parts)
+
+    def _england_words(self, indicator: int, r) -> str:
+        """'significantly higher (worse)' against England, by the kind's direction."""
+        from wres.report.org_standing import better_or_worse
+
+        judged = better_or_worse(self.kind(self.registry.indicator(indicator)), r.comparison, r.value)
+        return f"{VERSUS_WORDS[r.comparison]}" + (f" ({judged})" if judged else "")
 
     def _chance_words(self, placed: pd.DataFrame) -> str:
         """What chance alone would put outside the 95% limits, from the fitted funnels' methods."""

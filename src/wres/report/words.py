@@ -9,7 +9,6 @@ import unicodedata
 import pandas as pd
 
 from wres.registry import Indicator, Registry
-from wres.report.formats import interval
 
 METHODS_REF = "{ref}`how we tested this <methods-trend-tests>`"
 METHODS_CORRELATED_REF = "{ref}`if years are correlated <methods-correlated-years>`"
@@ -30,6 +29,19 @@ def quality_words(flags: object) -> str:
     """Quality flags as words: ``"approximate;label_inferred"`` -> ``"approximate, label inferred"``
     (what each means is in the data page's key)."""
     return ", ".join(f.strip().replace("_", " ") for f in str(flags).split(";") if f.strip())
+
+
+def quality_flag_words(flags: object, registry: Registry) -> list[str]:
+    """The flags of a figure a reader must see wherever it is quoted (the registry's
+    ``quality.shown_with_figure``), each as "provisional figure", "illustrative figure: not
+    published"; [] for none."""
+    shown = set(registry.quality.shown_with_figure)
+    words = {"illustrative": "illustrative figure, not published by the source"}
+    return [
+        words.get(f, f"{f.replace('_', ' ')} figure")
+        for f in (x.strip() for x in str(flags or "").split(";"))
+        if f in shown
+    ]
 
 
 def fmt_p(p: object, name: str = "p") -> str:
@@ -56,13 +68,51 @@ def fmt_value(v: float, unit: str) -> str:
     return f"{v:.2f}"
 
 
+def _slope_number(v: float, unit: str, sign: str) -> tuple[str, str]:
+    """(number, unit words) of a slope: the one rounding every page and the print report use
+    (``% per year``: one decimal; percentage points: two; anything else: three)."""
+    if unit.startswith("%"):
+        return f"{v:{sign}.1f}%", " a year"
+    if "percentage points" in unit:
+        return f"{v:{sign}.2f}", " percentage points a year"
+    return f"{v:{sign}.3f}", " a year"
+
+
+def slope_value(v: object, unit: str, *, signed: bool = True) -> str:
+    """A slope with its unit, as every table writes it: ``+0.4% a year``, ``-0.08 percentage
+    points a year``; ``—`` when missing."""
+    try:
+        x = float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "—"
+    if math.isnan(x):
+        return "—"
+    number, words = _slope_number(x, str(unit), "+" if signed else "")
+    return number + words
+
+
+def slope_range(lo: object, hi: object, unit: str) -> str:
+    """A slope's interval with its unit once: ``-1.3% to +2.1% a year``; ``—`` when missing."""
+    a, b = slope_value(lo, unit), slope_value(hi, unit)
+    if "—" in (a, b):
+        return "—"
+    _, words = _slope_number(0.0, str(unit), "+")
+    return f"{a.removesuffix(words)} to {b}"
+
+
+def slope_words(trend: pd.Series) -> str:
+    """A national trend's slope and its 95% interval: ``+0.4% a year (95% CI -1.3% to +2.1% a
+    year), over 8 years``."""
+    unit = str(trend["slope_unit"])
+    return (
+        f"{slope_value(trend['slope'], unit)} (95% CI {slope_range(trend['slope_ci_low'], trend['slope_ci_high'], unit)})"
+        f", over {int(trend['n_years'])} years"
+    )
+
+
 def fmt_slope(v: float, unit: str) -> str:
     """A slope magnitude with its unit in words (``% per year`` → ``3.1% a year``)."""
-    if unit.startswith("%"):
-        return f"{abs(v):.1f}% a year"
-    if "percentage points" in unit:
-        return f"{abs(v):.2f} percentage points a year"
-    return f"{abs(v):.3f} a year"
+    return slope_value(abs(v), unit, signed=False)
 
 
 #: How every slope interval is labelled: a plain 95% interval, while the verdict is judged on
@@ -72,11 +122,8 @@ CI_LABEL = "95% confidence interval, not adjusted for multiple comparisons"
 
 def slope_ci(lo: float, hi: float, unit: str) -> str:
     """A slope's 95% interval with its label, in the slope's unit a year."""
-    if unit.startswith("%"):
-        return interval(lo, hi, "{:+.1f}%".format, prefix=f"{CI_LABEL}: ", suffix=" a year")
-    if "percentage points" in unit:
-        return interval(lo, hi, "{:+.2f}".format, prefix=f"{CI_LABEL}: ", suffix=" points a year")
-    return interval(lo, hi, "{:+.3f}".format, prefix=f"{CI_LABEL}: ", suffix=" a year")
+    shown = slope_range(lo, hi, unit)
+    return "not available" if shown == "—" else f"{CI_LABEL}: {shown}"
 
 
 def _parity_value(v: float, unit: str) -> str:
@@ -170,13 +217,26 @@ def correlated_years_sentence(trend: pd.Series) -> str:
     )
 
 
-def headline(ind: Indicator, summary: pd.Series | None, trend: pd.Series | None, registry: Registry) -> str:
-    """The chapter's first paragraph: latest value, its year, change since the first year
-    tested (the summary's figures are those that can enter the test), verdict.
+def headline(
+    ind: Indicator,
+    summary: pd.Series | None,
+    trend: pd.Series | None,
+    registry: Registry,
+    *,
+    level: str = "",
+    flags: str = "",
+    share_gap: str = "",
+) -> str:
+    """The chapter's first paragraph, level before trend: latest value and its year with
+    where it stands (``level``: against parity or the non-adverse range, and for how long),
+    what a reader must know about the figure's origin (``flags``), change since the first
+    year tested (the summary's figures are those that can enter the test), for a share
+    compared with the workforce the share's and the gap's change in one sentence
+    (``share_gap``), then the trend verdict.
 
     ``summary`` is the indicator's row of ``national_summary`` (None or ``n_years`` 0: no figure)."""
     if summary is None or int(summary["n_years"]) == 0:
-        return f"No published national figure for this indicator is in the data yet. {verdict_sentence(None, registry)}"
+        return f"No national figure for this indicator is in the data yet. {verdict_sentence(None, registry)}"
     unit = str(summary["unit"])
     first_year = int(summary["first_year"])
     latest, first = float(summary["latest_value"]), float(summary["first_value"])
@@ -185,12 +245,20 @@ def headline(ind: Indicator, summary: pd.Series | None, trend: pd.Series | None,
         change = "up" if latest > first else "down" if latest < first else "unchanged"
         pct = "%" if unit == "percent" else ""
         shown_first = f"{first:+.1f}" if unit == "percentage points" else fmt_value(first, unit)
-        since = f"; {change} from {shown_first}{pct} in {first_when}, the first comparable year{_parity_move(ind, first, latest)}"
+        since = f"{change.capitalize()} from {shown_first}{pct} in {first_when}, the first comparable year{_parity_move(ind, first, latest)}."
         if change == "unchanged":
-            since = f"; the same as in {first_when}, the first comparable year"
+            since = f"The same as in {first_when}, the first comparable year."
     else:
-        since = "; this is the only comparable published year"
-    return f"**{latest_sentence(ind, summary)}{since}.** {verdict_sentence(trend, registry)}"
+        since = "This is the only comparable published year."
+    stands = f" — {level}" if level else ""
+    origin = f" ({flags.capitalize()}.)" if flags else ""
+    extra = ""
+    if share_gap:
+        # The share and the gap in one sentence say what "up from -10.6" would leave ambiguous.
+        since, extra = "", share_gap + " "
+    else:
+        since += " "
+    return f"**{latest_sentence(ind, summary)}{stands}.**{origin} {since}{extra}{verdict_sentence(trend, registry)}"
 
 
 def latest_sentence(ind: Indicator, summary: pd.Series) -> str:
