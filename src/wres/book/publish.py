@@ -44,6 +44,10 @@ def publish(staging_html: Path, site: Path) -> Path:
         if isinstance(err, shutil.Error) and failures:
             raise failures[0] from None
         raise
+    # GitHub Pages runs Jekyll on a branch-deployed site unless this file is there, and Jekyll
+    # drops every folder whose name starts with "_" (Sphinx's _static, _images): the site would
+    # lose its styles, scripts and charts. Harmless on any other static host.
+    (target / ".nojekyll").touch()
     fault("publish")
     _switch(site, target)
     fault("published")
