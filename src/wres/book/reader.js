@@ -100,14 +100,25 @@
     });
   }
 
-  /* ---- Wide tables: a cue that there is more to the side ------------------------------ */
-  function markScrollers() {
-    var boxes = document.querySelectorAll(".bd-article .wres-table-scroll");
-    Array.prototype.forEach.call(boxes, function (box) {
-      var wide = box.scrollWidth > box.clientWidth + 1;
-      var atEnd = box.scrollLeft + box.clientWidth >= box.scrollWidth - 1;
+  /* ---- Wide tables: a cue that there is more to the side ------------------------------
+     All sizes are read first, then classes and cues written: reading a size after a write
+     would lay the page out again for every table. `root`: only the tables inside it (a
+     <details> just opened), else every table. */
+  function onScroll(event) {
+    var box = event.currentTarget;
+    box.classList.toggle("wres-scrolled-end", box.scrollLeft + box.clientWidth >= box.scrollWidth - 1);
+  }
+
+  function markScrollers(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    var boxes = Array.prototype.slice.call(scope.querySelectorAll(".bd-article .wres-table-scroll"));
+    var sizes = boxes.map(function (box) {
+      return { wide: box.scrollWidth > box.clientWidth + 1, end: box.scrollLeft + box.clientWidth >= box.scrollWidth - 1 };
+    });
+    boxes.forEach(function (box, i) {
+      var wide = sizes[i].wide;
       box.classList.toggle("wres-scrolls", wide);
-      box.classList.toggle("wres-scrolled-end", wide && atEnd);
+      box.classList.toggle("wres-scrolled-end", wide && sizes[i].end);
       var cue = box.previousElementSibling;
       var has = cue && cue.classList.contains("wres-scroll-cue");
       if (wide && !has) {
@@ -121,9 +132,7 @@
       }
       if (!box.getAttribute("data-wres-cue")) {
         box.setAttribute("data-wres-cue", "1");
-        box.addEventListener("scroll", function () {
-          box.classList.toggle("wres-scrolled-end", box.scrollLeft + box.clientWidth >= box.scrollWidth - 1);
-        }, { passive: true });
+        box.addEventListener("scroll", onScroll, { passive: true });
       }
     });
   }
@@ -147,10 +156,16 @@
     bindFinders();
     prefillIndex();
     Array.prototype.forEach.call(document.querySelectorAll("table.wres-sortable"), makeSortable);
-    markScrollers();
-    // A <details> opening or the window changing width can make a table wide.
-    document.addEventListener("toggle", markScrollers, true);
-    window.addEventListener("resize", markScrollers);
+    markScrollers(null);
+    // A <details> opening (its own tables only) or the window changing width can make a table wide.
+    document.addEventListener("toggle", function (event) {
+      if (event.target && event.target.open) { markScrollers(event.target); }
+    }, true);
+    var pending = null;
+    window.addEventListener("resize", function () {
+      window.clearTimeout(pending);
+      pending = window.setTimeout(function () { markScrollers(null); }, 150);
+    });
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
