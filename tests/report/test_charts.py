@@ -366,3 +366,14 @@ def test_print_draws_a_derived_headline_on_its_own_panel():
     assert "Per cent (%)" in svg and "Percentage points" in svg  # two panels, each with its axis
     # The gap's axis reaches its band (−13 to −10); the percentages' axis stays at 0 and above.
     assert "−13" in svg or "-13" in svg
+
+
+def test_print_names_the_non_adverse_band_too():
+    from wres.report.pdf_charts import national_chart_svg
+
+    ind = REG.indicator(2)
+    key = ind.headline_series
+    df = _national(2, [key], [2020, 2021, 2022], {key: [1.6, 1.5, 1.55]})
+    svg = national_chart_svg(kind_of(ind, REG), df, pd.DataFrame(columns=["indicator", "series"]), key)
+    lo, hi = ind.non_adverse
+    assert f"Non-adverse range {lo:.2f}–{hi:.2f}" in svg

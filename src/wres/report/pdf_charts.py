@@ -116,8 +116,16 @@ def _band_layer(kind: Kind, axes: Axes) -> list:
     lo, hi = max(rng[0], axes.dom[0]), min(rng[1], axes.dom[1])
     if lo >= hi:
         return []
-    band = pd.DataFrame({"lo": [lo], "hi": [hi]})
-    return [alt.Chart(band).mark_rect(color=palette.NON_ADVERSE, opacity=0.12).encode(y=axes.y("lo"), y2="hi:Q")]
+    name = f"Non-adverse range {rng[0]:.2f}–{rng[1]:.2f}"
+    band = pd.DataFrame({"lo": [lo], "hi": [hi], "name": [name]})
+    # Named in the legend, as on the site (its own fill scale).
+    fill = alt.Fill(
+        "name:N",
+        title=None,
+        scale=alt.Scale(domain=[name], range=[palette.NON_ADVERSE]),
+        legend=alt.Legend(orient="bottom", symbolType="square", symbolOpacity=0.3),
+    )
+    return [alt.Chart(band).mark_rect(opacity=0.12).encode(y=axes.y("lo"), y2="hi:Q", fill=fill)]
 
 
 def _colour(domain: list[str], colours: list[str]) -> alt.Color:
