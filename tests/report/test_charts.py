@@ -377,3 +377,37 @@ def test_print_names_the_non_adverse_band_too():
     svg = national_chart_svg(kind_of(ind, REG), df, pd.DataFrame(columns=["indicator", "series"]), key)
     lo, hi = ind.non_adverse
     assert f"Non-adverse range {lo:.2f}–{hi:.2f}" in svg
+
+
+def test_the_index_counts_worse_and_better_by_each_indicators_direction(org_results):
+    """Counted by hand from the CSV: outside the 95% limits in the organisation's latest year
+    of each indicator; worse when it lies on the side its kind calls worse; a figure outside
+    the non-adverse range is never counted better."""
+    from wres.report.organisations_page import _latest_outside
+
+    with open(results.path(org_results, "organisation_indicators"), newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    latest: dict[tuple[str, str], dict] = {}
+    for r in rows:
+        key = (r["org_code"], r["indicator"])
+        if key not in latest or int(r["year"]) > int(latest[key]["year"]):
+            latest[key] = r
+    expected: dict[str, list[int]] = {}
+    for (code, ind_id), r in latest.items():
+        kind = kind_of(REG.indicator(int(ind_id)), REG)
+        counts = expected.setdefault(code, [0, 0, 0])
+        pos = r["funnel_position_95"]
+        if pos not in ("above", "below"):
+            continue
+        counts[0] += 1
+        direction = kind.value_direction()
+        if direction == "none":
+            continue
+        better = (pos == "above") == (direction == "up")
+        rng = kind.non_adverse
+        if better and rng and r["value"] and not rng[0] <= float(r["value"]) <= rng[1]:
+            continue
+        counts[2 if better else 1] += 1
+    got = _latest_outside(results.read(org_results, "organisation_indicators"))
+    assert {c: list(map(int, got.loc[c, ["outside", "worse", "better"]])) for c in got.index} == expected
+    assert sum(v[0] for v in expected.values()) > 0  # the panel has organisations outside
