@@ -399,6 +399,17 @@ def report(
     if org_code is not None and not ORG_CODE.fullmatch(org_code):
         _fail(f"{org_code!r} is not an organisation code (2-10 capital letters and digits, as in the files)", 2)
     name = "national" if national else org_code
+    demo_results = Paths(paths.root, demo=True).results
+    if national and not demo and not (paths.results / "national_summary.csv").exists():
+        if (demo_results / "national_summary.csv").exists():
+            # A checkout where only `wres demo` has run: its national figures are the real
+            # published ones, so name the command that uses them rather than "build first".
+            _fail(
+                f"no national results in {paths.results}: this checkout has only the demonstration build. "
+                "Run `wres report --national --demo` for the national report from it (its national figures "
+                "are the published ones; its organisations are synthetic), or `wres build` first.",
+                2,
+            )
     out = paths.results.parent / "reports" / f"{name}.pdf" if demo else paths.build / "reports" / f"{name}.pdf"
     with err_console.status(f"Writing the report for {name} ...", spinner="line"):
         try:

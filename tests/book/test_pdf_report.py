@@ -159,3 +159,21 @@ def test_national_figures_of_another_year_are_context_not_comparisons(organisati
     latest_org = int(ti.loc[ti["org_code"] == ORG, "year"].max())
     if (series.groupby(["indicator", "series"])["report_year"].max() < latest_org).any():
         assert "another year: context, not compared" in text
+
+
+def test_national_report_in_a_demo_only_checkout_names_the_command(tmp_path):
+    """Only `wres demo` has run: `wres report --national` names the command that works instead
+    of saying "build them first" (the demonstration build has the national results)."""
+    for name in ("_toc.yml", "_config.yml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    demo = tmp_path / "_build" / "demo" / "results"
+    demo.mkdir(parents=True)
+    shutil.copy(DEMO_RESULTS / "national_summary.csv", demo / "national_summary.csv")
+    env = {**os.environ, "WRES_ROOT": str(tmp_path)}
+    proc = subprocess.run(
+        [WRES, "report", "--national"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 2
+    said = " ".join(proc.stderr.split())
+    assert "wres report --national --demo" in said and "build them first" not in said
+    assert "Traceback" not in proc.stderr

@@ -81,7 +81,10 @@ def test_plan_parameters_context_and_profile_link(spec):
     assert plan["orgs/ZZ002"].parameters == {"org_code": "ZZ002"}
     # Names reach Markdown headings escaped (the chapter title is a Markdown cell).
     assert "<b>" not in plan["orgs/ZZ002"].context["org_name"]
-    assert plan["overview"].parameters == {} and plan["overview"].template == "overview.ipynb"
+    # The overview's find box links to the profiles, as seen from the overview.
+    assert plan["overview"].parameters == {"profile_link": "orgs/{org_code}.html"}
+    assert plan["overview"].template == "overview.ipynb"
+    assert "trust_orgs.csv" in plan["overview"].reads
     # The profile follows what its page module reads (wres.report.organisation_page.READS).
     assert {"trust_indicators.csv", "trust_meta.json"} <= set(plan["orgs/ZZ001"].reads)
     assert "trust_orgs.csv" not in plan["orgs/ZZ001"].reads

@@ -494,10 +494,17 @@ def reader_browser(sync_pw):
         browser.close()
 
 
-def open_offline(browser, base_url: str, rel: str, **context_args):
+#: What pydata-sphinx-theme's first inline script reads to choose the theme before the page
+#: is drawn (the theme switch writes the same keys).
+DARK_THEME_JS = "localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark');"
+
+
+def open_offline(browser, base_url: str, rel: str, *, dark: bool = False, **context_args):
     """A page at ``rel`` of the site at ``base_url``, outside requests aborted,
-    charts drawn; returns (context, page)."""
+    charts drawn, in the dark theme when ``dark``; returns (context, page)."""
     context = browser.new_context(service_workers="block", **context_args)
+    if dark:
+        context.add_init_script(DARK_THEME_JS)
     context.route(
         "**/*",
         lambda r: (

@@ -18,6 +18,18 @@ from .conftest import CHART_SELECTOR, open_offline
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 VIEWPORTS = {"1280 px": DESKTOP, "390 px": PHONE}
+#: Every page is checked by axe once per visit: on the laptop in the light theme, on the
+#: phone in the dark theme, so both themes are checked on every page at no extra visit (the
+#: colours do not depend on the width; the layout rules are checked at both widths).
+AXE_VISITS = {"1280 px, light theme": "1280 px", "390 px, dark theme": "390 px"}
+#: axe-core's rules plus one it ships switched off (experimental): a control's name must hold
+#: the words it shows (WCAG 2.5.3), which the theme's search field and theme switch broke.
+AXE_OPTIONS = {"resultTypes": ["violations"], "rules": {"label-content-name-mismatch": {"enabled": True}}}
+#: Column headings that carry a table's decision: a verdict, the comparisons with England and
+#: with other organisations, the counts of indicators outside the limits.
+DECISIVE_HEADING = r"^(trend|against)\b|\bverdict\b|outside the|worse than|better than"
+#: How much of a deciding column must show on the first screen of a phone, in px.
+DECISIVE_SHOWN = 24
 #: A4 is 210 mm = 794 CSS px wide; less the print stylesheet's margins, about 720 px remain.
 PRINT_WIDTH = 720
 MAX_TAB_STOPS = 600  # a page with more stops than this is a problem of its own
@@ -144,6 +156,77 @@ _VERDICT_JS = r"""() => {
   window.scrollTo(0, 0);
   return out;
 }"""
+
+# Where each deciding column (DECISIVE_HEADING) of every shown table starts, before anything
+# is scrolled: the first body row's cell, and the right edge of what shows (the screen, or
+# the table's scroll region).
+_DECISIVE_JS = r"""(pattern) => {
+  const vw = document.documentElement.clientWidth;
+  const art = window.__wres_article();
+  const rx = new RegExp(pattern, 'i');
+  const out = [];
+  for (const t of art.el.querySelectorAll('table')) {
+    if (!t.getBoundingClientRect().width || t.closest('details:not([open])') || !t.tHead) continue;
+    const head = t.tHead.rows[t.tHead.rows.length - 1];
+    const row = t.tBodies[0] && t.tBodies[0].rows[0];
+    if (!head || !row) continue;
+    let at = 0;
+    for (const h of head.cells) {
+      const col = at; at += h.colSpan;
+      const words = h.textContent.replace(/\s+/g, ' ').trim();
+      if (!rx.test(words)) continue;
+      let cell = null, x = 0;
+      for (const c of row.cells) { if (x === col) { cell = c; break; } x += c.colSpan; }
+      if (!cell) continue;
+      const r = cell.getBoundingClientRect();
+      const sc = window.__wres_scroller(cell, art.el);
+      out.push({name: window.__wres_describe(cell), heading: words.slice(0, 60), left: r.left,
+                shownRight: Math.min(vw, sc ? sc.getBoundingClientRect().right : vw)});
+    }
+  }
+  return out;
+}"""
+
+# Contrast of text against what is drawn behind it (backgrounds composited up the tree, the
+# page white when all are transparent), WCAG's formula, for every shown element of each
+# selector: the least ratio per selector.
+_CONTRAST_JS = r"""(selectors) => {
+  const rgba = (c) => { const m = c.match(/[\d.]+/g).map(Number); return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; };
+  const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const behind = (el) => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgba(getComputedStyle(e).backgroundColor);
+      if (c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
+    }
+    let out = [255, 255, 255];
+    for (const c of layers.reverse()) out = out.map((v, i) => c[3] * c[i] + (1 - c[3]) * v);
+    return out;
+  };
+  const result = {};
+  for (const sel of selectors) {
+    for (const el of document.querySelectorAll(sel)) {
+      const r = el.getBoundingClientRect();
+      if (!r.width || !r.height || !el.textContent.trim()) continue;
+      const fg = rgba(getComputedStyle(el).color), bg = behind(el);
+      const text = fg.slice(0, 3).map((v, i) => fg[3] * v + (1 - fg[3]) * bg[i]);
+      const [a, b] = [lum(text), lum(bg)].sort((x, y) => y - x);
+      const ratio = (a + 0.05) / (b + 0.05);
+      if (!(sel in result) || ratio < result[sel].ratio)
+        result[sel] = {ratio, text: el.textContent.trim().slice(0, 40), fg: getComputedStyle(el).color, bg: `rgb(${bg.map(Math.round)})`};
+    }
+  }
+  return result;
+}"""
+#: Text the dark theme must keep readable: the synthetic-data warning, captions, the "Show as
+#: table" summaries, admonitions.
+CONTRAST_SELECTORS = [
+    ".wres-synthetic-banner p",
+    ".bd-article caption",
+    ".bd-article details.wres-chart-table > summary",
+    ".bd-article .admonition p",
+]
 
 # The page's own controls a reader meets once: search, and the page title.
 _CHROME_JS = r"""() => {
@@ -314,7 +397,7 @@ class PageAudit:
             self.desktop_verdicts = page.evaluate(_VERDICT_JS)
             self.desktop_chrome = page.evaluate(_CHROME_JS)
             self.text = page.evaluate(_PROSE_TEXT_JS)
-            self.violations["1280 px"] = Axe().run(page).response["violations"]
+            self.violations["1280 px, light theme"] = Axe().run(page, options=AXE_OPTIONS).response["violations"]
             self.focus = _tab_through(page)
             # Tabbing scrolled the page and its table regions; paper starts from the top.
             page.evaluate(_UNSCROLL_JS)
@@ -329,16 +412,20 @@ class PageAudit:
             self.chart_tables = open_chart_tables(page)
         finally:
             context.close()
-        context, page = open_offline(browser, base_url, rel, viewport=PHONE)
+        context, page = open_offline(browser, base_url, rel, viewport=PHONE, dark=True)
         try:
             self.first_screen["390 px"] = page.evaluate(_FIRST_SCREEN_JS, PHONE["height"])
             page.evaluate(_COMMON_JS)
+            # Before anything scrolls.
+            self.phone_decisive = page.evaluate(_DECISIVE_JS, DECISIVE_HEADING)
+            self.dark_theme = page.evaluate("() => document.documentElement.dataset.theme")
+            self.dark_contrast = page.evaluate(_CONTRAST_JS, CONTRAST_SELECTORS)
             self.phone_tables = page.evaluate(_TABLES_JS)
             self.phone_charts = page.evaluate(_CHARTS_JS, CHART_SELECTOR)
             self.phone_page = page.evaluate(_PAGE_WIDTH_JS)
             self.phone_verdicts = page.evaluate(_VERDICT_JS)
             self.phone_chrome = page.evaluate(_CHROME_JS)
-            self.violations["390 px"] = Axe().run(page).response["violations"]
+            self.violations["390 px, dark theme"] = Axe().run(page, options=AXE_OPTIONS).response["violations"]
         finally:
             context.close()
 

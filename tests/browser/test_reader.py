@@ -15,7 +15,7 @@ import pytest
 
 from wres.registry import load_registry
 
-from .page_audit import PageAudit, audit_of
+from .page_audit import DECISIVE_SHOWN, PageAudit, audit_of
 
 pytestmark = pytest.mark.browser
 
@@ -148,3 +148,15 @@ def test_print_cuts_no_table_or_chart(audit):
 
 def test_print_hides_navigation_and_buttons(audit):
     assert not audit.print["chrome"], _report(audit, [f"print shows {c}" for c in audit.print["chrome"]])
+
+
+def test_deciding_columns_start_on_a_phone_screen(audit):
+    """At 390 px, before the reader scrolls anything, every deciding column (a verdict, the
+    comparison with England or with other organisations, the counts outside the limits) of
+    every shown table starts on the screen, with at least DECISIVE_SHOWN px of it showing."""
+    problems = [
+        f"{c['name']} (“{c['heading']}”) starts at {c['left']:.0f} px; the screen shows up to {c['shownRight']:.0f} px"
+        for c in audit.phone_decisive
+        if c["left"] + DECISIVE_SHOWN > c["shownRight"]
+    ]
+    assert not problems, _report(audit, problems)

@@ -198,3 +198,216 @@ def test_highlighted_funnel_is_lean_ringed_named_and_labelled_inside(org_results
     spec = _funnel(org_results, 3).to_dict()
     (base,) = [la for la in _layers(spec) if _mark(la) == "point"]
     assert {"ci_t", "pos95", "count0", "size_t"} <= set(_rows(spec, base)[0])
+
+
+def _limits_and_points(org_results: Path, ind_id: int) -> list[float]:
+    """Every x position of a funnel in its latest year, read from the results CSVs."""
+    with open(results.path(org_results, "organisation_indicators"), newline="", encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["indicator"] == str(ind_id)]
+    year = max(int(r["year"]) for r in rows)
+    xs = [float(r["funnel_precision"]) for r in rows if int(r["year"]) == year and r["funnel_precision"] and r["value"]]
+    with open(results.path(org_results, "organisation_funnel_limits"), newline="", encoding="utf-8") as fh:
+        xs += [
+            float(r["precision"])
+            for r in csv.DictReader(fh)
+            if r["indicator"] == str(ind_id) and int(r["year"]) == year
+        ]
+    return [x for x in xs if x > 0]
+
+
+def test_a_size_axis_is_marked_at_powers_of_ten(org_results):
+    import math
+
+    for ind_id in (6, 9):
+        xs = _limits_and_points(org_results, ind_id)
+        lo, hi = math.floor(math.log10(min(xs))), math.ceil(math.log10(max(xs)))
+        spec = _funnel(org_results, ind_id).to_dict()
+        axes = [la["encoding"]["x"]["axis"] for la in _layers(spec) if "axis" in la["encoding"].get("x", {})]
+        assert axes and all(a["values"] == [10.0**k for k in range(lo, hi + 1)] for a in axes)
+        assert all(a["format"] == ",.0f" for a in axes)  # 1,000 and 10,000 with separators
+    # A relative likelihood's x axis is a statistical precision: no numbers at all.
+    spec = _funnel(org_results, 2).to_dict()
+    axes = [la["encoding"]["x"]["axis"] for la in _layers(spec) if "axis" in la["encoding"].get("x", {})]
+    assert axes and all(a["labels"] is False for a in axes)
+
+
+def test_the_legend_names_the_pooled_line_and_the_non_adverse_band(org_results):
+    with open(results.path(org_results, "organisation_funnel_fits"), newline="", encoding="utf-8") as fh:
+        fits = [r for r in csv.DictReader(fh) if r["indicator"] == "2"]
+    target = float(max(fits, key=lambda r: int(r["year"]))["target"])
+    spec = _funnel(org_results, 2).to_dict()
+    vg = vlc.vegalite_to_vega(spec)
+    legend_scales = {lg.get("stroke") or lg.get("fill") or lg.get("strokeDash") for lg in vg["legends"]}
+    domains = {s["name"]: s.get("domain") for s in vg["scales"]}
+    named = [domains[s] for s in legend_scales if s in domains and isinstance(domains[s], list)]
+    assert [f"Pooled value, all organisations: {target:.2f}"] in named
+    assert ["Non-adverse range 0.80–1.25"] in named
+
+
+def test_funnel_subtitles_say_the_year_not_the_model(org_results):
+    fits = results.read(org_results, "organisation_funnel_fits")
+    for ind_id in (2, 6):
+        fit = fits[fits["indicator"] == ind_id].sort_values("year").iloc[-1]
+        spec = _funnel(org_results, ind_id, fit=fit).to_dict()
+        subtitle = " ".join(spec["title"]["subtitle"])
+        assert subtitle.endswith("each point is one organisation.")
+        for word in ("τ", "tau", "DerSimonian", "Laird"):
+            assert word not in subtitle
+        # The model's words stay in the text alternative.
+        assert "τ²" in spec["description"] or "tau" in spec["description"].lower()
+
+
+def test_year_labels_never_touch_on_a_phone():
+    """Drawn 240 px wide (the plot of a phone's chart), the year labels of a nine-year series
+    keep at least YEAR_LABEL_GAP px between them: Vega drops every other label until they do."""
+    years = list(range(2016, 2025))
+    df = _series(1, "vsm_representation_ratio", years, [0.5 + 0.01 * i for i in range(len(years))])
+    spec = charts.series_chart(df, kind_of(REG.indicator(1), REG), "T", unit="ratio").to_dict()
+    spec["width"] = 240
+    svg = vlc.vegalite_to_svg(spec)
+    # Vega hides a dropped label (opacity 0) rather than leaving it out.
+    shown = sorted(
+        (float(x), text)
+        for x, opacity, text in re_findall(
+            r'<text[^>]*transform="translate\(([\d.]+),[\d.]+\)"[^>]*opacity="([\d.]+)"[^>]*>(20\d\d)</text>', svg
+        )
+        if float(opacity) > 0
+    )
+    assert 2 <= len(shown) < len(years), shown  # thinned, not all nine
+    # A four-digit label at 12 px is about 29 px wide (DejaVu Sans digits are 0.64 em).
+    width = 4 * 0.64 * 12
+    gaps = [b[0] - a[0] - width for a, b in zip(shown, shown[1:], strict=False)]
+    assert min(gaps) >= charts.YEAR_LABEL_GAP, shown
+
+
+def re_findall(pattern: str, text: str) -> list:
+    import re
+
+    return re.findall(pattern, text)
+
+
+def _national(ind_id: int, keys: list[str], years: list[int], values: dict[str, list[float]]) -> pd.DataFrame:
+    ind = REG.indicator(ind_id)
+    out = []
+    for key in keys:
+        s = ind.series_by_key(key) if key in {x.key for x in ind.series} else None
+        label, group, kind, unit = (
+            (s.label, s.group, "published", s.unit) if s else (key, "derived", "derived", "percentage points")
+        )
+        out += [
+            {
+                "indicator": ind_id,
+                "series": key,
+                "label": label,
+                "group": group,
+                "kind": kind,
+                "report_year": y,
+                "value": v,
+                "unit": unit,
+            }
+            for y, v in zip(years, values[key], strict=True)
+        ]
+    return pd.DataFrame(out)
+
+
+def test_print_and_site_draw_a_series_in_the_same_colour():
+    from wres.report.pdf_charts import national_chart_svg
+
+    years = [2020, 2021, 2022]
+    df = _national(5, ["bme_pct", "white_pct"], years, {"bme_pct": [30.0, 29.0, 28.0], "white_pct": [25.0, 25.5, 26.0]})
+    site = charts.series_chart(
+        pd.concat(
+            [
+                _series(5, "bme_pct", years, [30.0, 29.0, 28.0]).assign(group="bme"),
+                _series(5, "white_pct", years, [25.0, 25.5, 26.0]).assign(group="white"),
+            ]
+        ),
+        kind_of(REG.indicator(5), REG),
+        "T",
+    ).to_dict()
+    scale = next(la["encoding"]["color"]["scale"] for la in _layers(site) if "color" in la["encoding"])
+    site_colours = dict(zip(scale["domain"], scale["range"], strict=True))
+    assert site_colours == {"BME staff": palette.MINORITY, "White staff": palette.MAJORITY}
+    svg = national_chart_svg(
+        kind_of(REG.indicator(5), REG), df, pd.DataFrame(columns=["indicator", "series"]), "bme_pct"
+    )
+    # Each series' line in print has the site's colour (vl-convert writes strokes as given).
+    for colour in site_colours.values():
+        assert f'stroke="{colour}"' in svg or f'stroke="{colour.lower()}"' in svg
+
+
+def test_print_draws_a_derived_headline_on_its_own_panel():
+    from wres.report.pdf_charts import national_chart_svg
+
+    years = [2020, 2021, 2022, 2023]
+    keys = ["bme_board_pct", "bme_workforce_pct", "board_representation_gap"]
+    board, workforce = [10.0, 12.0, 13.0, 15.0], [22.0, 23.0, 24.0, 26.0]
+    df = _national(
+        9,
+        keys,
+        years,
+        {
+            "bme_board_pct": board,
+            "bme_workforce_pct": workforce,
+            "board_representation_gap": [b - w for b, w in zip(board, workforce, strict=True)],
+        },
+    )
+    fits = pd.DataFrame(
+        {
+            "indicator": 9,
+            "series": "board_representation_gap",
+            "year": [float(y) for y in years],
+            "fitted": [-12.0, -11.3, -11.0, -11.0],
+            "ci_low": [-13.0] * 4,
+            "ci_high": [-10.0] * 4,
+        }
+    )
+    svg = national_chart_svg(kind_of(REG.indicator(9), REG), df, fits, "board_representation_gap")
+    assert "Per cent (%)" in svg and "Percentage points" in svg  # two panels, each with its axis
+    # The gap's axis reaches its band (−13 to −10); the percentages' axis stays at 0 and above.
+    assert "−13" in svg or "-13" in svg
+
+
+def test_print_names_the_non_adverse_band_too():
+    from wres.report.pdf_charts import national_chart_svg
+
+    ind = REG.indicator(2)
+    key = ind.headline_series
+    df = _national(2, [key], [2020, 2021, 2022], {key: [1.6, 1.5, 1.55]})
+    svg = national_chart_svg(kind_of(ind, REG), df, pd.DataFrame(columns=["indicator", "series"]), key)
+    lo, hi = ind.non_adverse
+    assert f"Non-adverse range {lo:.2f}–{hi:.2f}" in svg
+
+
+def test_the_index_counts_worse_and_better_by_each_indicators_direction(org_results):
+    """Counted by hand from the CSV: outside the 95% limits in the organisation's latest year
+    of each indicator; worse when it lies on the side its kind calls worse; a figure outside
+    the non-adverse range is never counted better."""
+    from wres.report.organisations_page import _latest_outside
+
+    with open(results.path(org_results, "organisation_indicators"), newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    latest: dict[tuple[str, str], dict] = {}
+    for r in rows:
+        key = (r["org_code"], r["indicator"])
+        if key not in latest or int(r["year"]) > int(latest[key]["year"]):
+            latest[key] = r
+    expected: dict[str, list[int]] = {}
+    for (code, ind_id), r in latest.items():
+        kind = kind_of(REG.indicator(int(ind_id)), REG)
+        counts = expected.setdefault(code, [0, 0, 0])
+        pos = r["funnel_position_95"]
+        if pos not in ("above", "below"):
+            continue
+        counts[0] += 1
+        direction = kind.value_direction()
+        if direction == "none":
+            continue
+        better = (pos == "above") == (direction == "up")
+        rng = kind.non_adverse
+        if better and rng and r["value"] and not rng[0] <= float(r["value"]) <= rng[1]:
+            continue
+        counts[2 if better else 1] += 1
+    got = _latest_outside(results.read(org_results, "organisation_indicators"))
+    assert {c: list(map(int, got.loc[c, ["outside", "worse", "better"]])) for c in got.index} == expected
+    assert sum(v[0] for v in expected.values()) > 0  # the panel has organisations outside

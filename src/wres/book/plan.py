@@ -136,3 +136,18 @@ def link_pattern(kind: str, from_output: str, spec: SiteSpec | None = None) -> s
         spec = load_spec(Paths.discover().root / SPEC_FILE)
     target = spec.expansion(kind).output
     return posixpath.relpath(f"{target}.html", posixpath.dirname(from_output) or ".")
+
+
+def index_link(kind: str, from_output: str, spec: SiteSpec | None = None) -> str | None:
+    """The URL of the chapter the ``for_each: kind`` pages are nested under (the index of
+    organisations for the profiles) as seen from the chapter ``from_output``; None when they
+    are not nested under a chapter."""
+    if spec is None:
+        from wres.book.spec import SPEC_FILE, load_spec
+        from wres.config import Paths
+
+        spec = load_spec(Paths.discover().root / SPEC_FILE)
+    parent = next((e for e in spec.entries() if any(s.for_each == kind for s in e.sections)), None)
+    if parent is None or not parent.output:
+        return None
+    return posixpath.relpath(f"{parent.output}.html", posixpath.dirname(from_output) or ".")

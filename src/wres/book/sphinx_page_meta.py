@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import os
+import posixpath
 import re
 import subprocess
 from datetime import UTC, date, datetime
@@ -66,15 +67,46 @@ def latest_data_year(srcdir: Path) -> int | None:
 FINDINGS_FILE = Path("book") / "generated" / "findings.txt"
 
 
+#: The landing page's find-your-organisation box, likewise ("" in a build without organisations).
+FINDER_FILE = Path("book") / "generated" / "find-organisation.txt"
+
+
 def write_findings(srcdir: Path) -> None:
     from wres.io import write_if_changed
     from wres.report.landing_page import findings_markdown
 
+    write_if_changed(srcdir / FINDER_FILE, finder_html(srcdir))
     for folder in (srcdir / "results", srcdir.parent / "results"):
         if (folder / "national_summary.csv").exists():
             write_if_changed(srcdir / FINDINGS_FILE, findings_markdown(folder))
             return
     write_if_changed(srcdir / FINDINGS_FILE, "No national results are in this build yet.\n")
+
+
+def finder_html(srcdir: Path) -> str:
+    """The landing page's find box, with links relative to the landing page."""
+    from wres.book.plan import GENERATED_DIR, PAGES_DIR, index_link, link_pattern
+    from wres.book.spec import SPEC_FILE, load_spec
+    from wres.report.org_finder import find_box_html
+
+    if not (srcdir / SPEC_FILE).is_file():
+        return ""
+    spec = load_spec(srcdir / SPEC_FILE)
+    # Links are resolved as from a chapter at the top of the generated folder; the landing
+    # page is in the pages folder, so they are prefixed with the way from there.
+    up = posixpath.relpath(GENERATED_DIR, posixpath.dirname(f"{PAGES_DIR}/{spec.root}"))
+    try:
+        profiles, index = link_pattern("organisation", "index", spec), index_link("organisation", "index", spec)
+    except StopIteration:  # a spec without organisation pages
+        return ""
+    if index is None:
+        return ""
+    profiles, index = posixpath.join(up, profiles), posixpath.join(up, index)
+    for folder in (srcdir / "results", srcdir.parent / "results"):
+        if (folder / "national_summary.csv").exists():
+            box = find_box_html(folder, profiles, index)
+            return box + "\n" if box else ""
+    return ""
 
 
 def _on_builder_inited(app) -> None:
@@ -158,12 +190,27 @@ def download_menu(page: str) -> str:
     return page
 
 
+# Two header controls whose name does not contain what they show (axe: label-content-name-
+# mismatch, WCAG 2.5.3): the search field is labelled "Search" but reads "Search Ctrl+K", and
+# Font Awesome turns each theme icon's title ("Light", "Dark", "System Settings") into text
+# inside a button named "Color mode". The search field is named by what it shows; the icons
+# lose their titles (the button's name and tooltip say what it does).
+_SEARCH_FIELD = re.compile(
+    r'(<button class="btn search-button-field search-button__button[^"]*"[^>]*?) aria-label="Search"'
+)
+_THEME_ICON = re.compile(r'(<i class="theme-switch [^"]*" data-mode="\w+") +title="[^"]*"')
+
+
+def name_header_controls(page: str) -> str:
+    return _THEME_ICON.sub(r"\1", _SEARCH_FIELD.sub(r"\1", page))
+
+
 def _on_build_finished(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     for path in Path(app.outdir).rglob("*.html"):
         text = path.read_text(encoding="utf-8")
-        edited = download_menu(label_sidebar_toggles(text))
+        edited = name_header_controls(download_menu(label_sidebar_toggles(text)))
         if edited != text:
             path.write_text(edited, encoding="utf-8")
 

@@ -77,11 +77,29 @@ def band_layers(kind: Kind, dom: list[float], **encoding) -> list:
     band = band_frame(kind, dom)
     if band is None:
         return []
+    # The band is named in the legend: its own fill scale (no other layer encodes fill),
+    # one entry, drawn as a swatch of the band's colour.
+    fill = alt.Fill(
+        "name:N",
+        title=None,
+        scale=alt.Scale(domain=list(band["name"]), range=[palette.NON_ADVERSE]),
+        legend=alt.Legend(orient="bottom", symbolType="square", symbolOpacity=0.25, symbolSize=180),
+    )
     return [
         alt.Chart(band)
-        .mark_rect(color=palette.NON_ADVERSE, opacity=0.10)
-        .encode(**encoding, tooltip=alt.Tooltip("name:N", title="Shaded band"))
+        .mark_rect(opacity=0.10)
+        .encode(**encoding, fill=fill, tooltip=alt.Tooltip("name:N", title="Shaded band"))
     ]
+
+
+def power_ticks(values: list[float]) -> list[float]:
+    """Tick values for a log size axis: the powers of ten (100, 1,000, 10,000…) from the one
+    at or below the smallest value to the one at or above the largest; never fewer than two."""
+    v = [x for x in values if x is not None and np.isfinite(x) and x > 0]
+    if not v:
+        return []
+    lo, hi = math.floor(math.log10(min(v))), math.ceil(math.log10(max(v)))
+    return [10.0**k for k in range(lo, max(hi, lo + 1) + 1)]
 
 
 def finish(chart, title: alt.Title, description: str, height: int = 320):

@@ -32,6 +32,21 @@ CHART_CONFIG = {
 EXCLUDED_WORDS = "Figure shown but left out of the trend test (quality flag)"
 
 
+#: The least space (px) between two year labels: closer than this, Vega drops every other
+#: label (``labelOverlap="parity"``, repeated until none are closer), at the width the chart
+#: is drawn. The one tick-thinning rule of every chart by year, site and print.
+YEAR_LABEL_GAP = 6
+
+
+def year_axis(years: list[int] | None = None, *, numbers: bool = True) -> alt.Axis:
+    """The year axis of every chart: a tick at each year in ``years`` (None: the scale's own),
+    labels level and thinned by the one rule (:data:`YEAR_LABEL_GAP`). ``numbers``: the field is
+    a number (quantitative), written without a thousands separator."""
+    values = {"values": [int(y) for y in years]} if years is not None else {}
+    fmt = {"format": "d"} if numbers else {}
+    return alt.Axis(**values, **fmt, labelAngle=0, labelOverlap="parity", labelSeparation=YEAR_LABEL_GAP)
+
+
 def year_axis_title(ind: Indicator) -> str:
     if ind.is_survey:
         return f"WRES report year (NHS Staff Survey year = report year − {ind.survey_lag})"
@@ -130,7 +145,7 @@ def series_chart(
     x = alt.X(
         "report_year:Q",
         title=year_axis_title(ind),
-        axis=alt.Axis(format="d", values=[int(y) for y in years]),
+        axis=year_axis(years),
         scale=alt.Scale(domain=[min(years) - 0.5, max(years) + 0.5]),
     )
     y_title = value_axis_title(kind, unit)
@@ -143,11 +158,19 @@ def series_chart(
     layers = []
     if ind.non_adverse and unit == "ratio":
         lo, hi = ind.non_adverse
-        band = pd.DataFrame({"lo": [lo], "hi": [hi], "name": [f"Non-adverse range {lo:.2f}–{hi:.2f}"]})
+        name = f"Non-adverse range {lo:.2f}–{hi:.2f}"
+        band = pd.DataFrame({"lo": [lo], "hi": [hi], "name": [name]})
+        # Named in the legend: its own fill scale (no other layer encodes fill).
+        fill = alt.Fill(
+            "name:N",
+            title=None,
+            scale=alt.Scale(domain=[name], range=[palette.NON_ADVERSE]),
+            legend=alt.Legend(orient="bottom", symbolType="square", symbolOpacity=0.25, symbolSize=180),
+        )
         layers.append(
             alt.Chart(band)
-            .mark_rect(color=palette.NON_ADVERSE, opacity=0.12)
-            .encode(y=alt.Y("lo:Q", title=y_title), y2="hi:Q", tooltip=alt.Tooltip("name:N", title="Band"))
+            .mark_rect(opacity=0.12)
+            .encode(y=alt.Y("lo:Q", title=y_title), y2="hi:Q", fill=fill, tooltip=alt.Tooltip("name:N", title="Band"))
         )
         layers.append(
             alt.Chart(pd.DataFrame({"parity": [1.0]}))

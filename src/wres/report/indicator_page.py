@@ -242,7 +242,9 @@ class IndicatorChapter:
         return (
             f"{band}Dashed lines and shaded bands are the fitted trend and its pointwise 95% confidence band "
             "(not adjusted for multiple comparisons), drawn only where there are enough years to test. Hollow diamonds are figures shown but excluded from the test "
-            "because of their quality flag. Hover over a point for its year, value, quality flag and source."
+            "because of their quality flag. "
+            # A hint for the screen only: paper has nothing to hover (hidden by the print styles).
+            '<span class="wres-hover-hint">Hover over a point for its year, value, quality flag and source.</span>'
         )
 
     def notes_markdown(self) -> str:

@@ -18,7 +18,7 @@ import pandas as pd
 from wres.kinds import Kind, kind_of
 from wres.registry import Indicator, Registry
 from wres.report import palette
-from wres.report.chart_parts import band_layers, clean_text, finish, title, value_scale
+from wres.report.chart_parts import band_layers, clean_text, finish, power_ticks, title, value_scale
 from wres.report.formats import CHART_NOT_PLACED, interval, position_words
 from wres.report.words import plural
 from wres.stats.funnels import describe as funnel_model_words
@@ -198,10 +198,17 @@ def funnel_chart(
 
     values = list(placed["value"]) + ([target] if target is not None else [])
     y_dom, y_scale = value_scale(kind, values, 1.15, 3.0)
-    x_scale = alt.Scale(type="log", zero=False)
     # A statistical precision means nothing to a reader: its axis shows no numbers, the
-    # tooltip gives the counts.
-    x_axis = alt.Axis() if kind.size_axis_numbers else alt.Axis(labels=False, ticks=False)
+    # tooltip gives the counts. A size axis is marked at 100, 1,000, 10,000…: a reader finds
+    # their organisation's size at a glance, and the log scale's own ticks crowd.
+    if kind.size_axis_numbers:
+        sizes = [*placed["funnel_precision"].astype(float), *(lim["precision"].astype(float) if len(lim) else [])]
+        ticks = power_ticks(sizes)
+        x_scale = alt.Scale(type="log", zero=False, domain=[ticks[0], ticks[-1]] if ticks else alt.Undefined)
+        x_axis = alt.Axis(values=ticks, format=",.0f", grid=True) if ticks else alt.Axis()
+    else:
+        x_scale = alt.Scale(type="log", zero=False)
+        x_axis = alt.Axis(labels=False, ticks=False)
 
     def xy(x_field: str, y_field: str) -> dict:
         return {
@@ -237,13 +244,20 @@ def funnel_chart(
             )
         )
     if target is not None:
+        pooled = f"Pooled value, all organisations: {kind.fmt(target)}"
         layers.append(
-            alt.Chart(
-                pd.DataFrame({"target": [target], "what": [f"Pooled value, all organisations: {kind.fmt(target)}"]})
-            )
-            .mark_rule(color=palette.FUNNEL_TARGET, strokeWidth=1.5)
+            alt.Chart(pd.DataFrame({"target": [target], "what": [pooled]}))
+            .mark_rule(strokeWidth=1.5)
             .encode(
-                y=alt.Y("target:Q", scale=y_scale, title=y_title), tooltip=alt.Tooltip("what:N", title="Target line")
+                y=alt.Y("target:Q", scale=y_scale, title=y_title),
+                # Named in the legend, by its own stroke scale (resolved independently below).
+                stroke=alt.Stroke(
+                    "what:N",
+                    title=None,
+                    scale=alt.Scale(domain=[pooled], range=[palette.FUNNEL_TARGET]),
+                    legend=alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=2),
+                ),
+                tooltip=alt.Tooltip("what:N", title="Target line"),
             )
         )
     tooltip = [
@@ -304,12 +318,13 @@ def funnel_chart(
             .encode(x=alt.X("funnel_precision:Q", scale=x_scale), y=alt.Y("value:Q", scale=y_scale), text="code:N")
         )
 
+    # The model's words (the spread between organisations, tau2, the estimator) are in the
+    # text alternative and the notes beside the chart (the indicator chapter's introduction
+    # to the plot), not in its subtitle.
     od = funnel_model_words(fit, registry.standard.label(registry.standard.minority_group)) if fit is not None else ""
     heading = title(
         f"Indicator {ind.id}: {kind.value_label()}, organisations compared",
-        [ind.year_phrase(int(year)) + "; each point is one organisation.", od]
-        if od
-        else [ind.year_phrase(int(year)) + "; each point is one organisation."],
+        [ind.year_phrase(int(year)) + "; each point is one organisation."],
     )
     desc = describe_funnel(r, kind, year, target, od, n_not)
     if highlight and is_hl.any():
@@ -319,7 +334,7 @@ def funnel_chart(
             f"and {h['pos998']} at 99.8%."
         )
     chart = alt.layer(*layers).resolve_scale(
-        color="independent", shape="independent", strokeDash="independent", stroke="independent"
+        color="independent", shape="independent", strokeDash="independent", stroke="independent", fill="independent"
     )
     return finish(chart, heading, desc, height=360)
 

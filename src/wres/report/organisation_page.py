@@ -10,6 +10,7 @@ sentences are :mod:`wres.report.profile_words`. The board report
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,12 @@ READS: tuple[str, ...] = (
     "sources",
     results.ORGANISATION_META_KEY,
 )
+
+
+def back_link_html(index_link: str) -> str:
+    """The way back from a profile to the list of every organisation (``index_link``: the
+    index's URL relative to the profile)."""
+    return f'<p class="wres-back-link"><a href="{html.escape(index_link, quote=True)}">← All organisations</a></p>'
 
 
 def _safe_filename(text: str) -> str:

@@ -12,8 +12,12 @@ from urllib.parse import quote
 import pandas as pd
 
 from wres import results
+from wres.kinds import kind_of
+from wres.registry import Registry, load_registry
+from wres.report.formats import OUTSIDE
 from wres.report.html import md_escape
 from wres.report.organisation_section import BANNER_READS
+from wres.report.profile_words import position_words
 from wres.report.tables import Column, html_table
 
 #: The results this page reads ("organisation_meta": ``trust_meta.json``, for the banner).
@@ -25,13 +29,29 @@ def profile_href(org_code: str, profile_link: str) -> str:
     return profile_link.format(org_code=quote(str(org_code), safe=""))
 
 
-def _latest_outside(ti: pd.DataFrame) -> pd.Series:
-    """Per organisation: how many indicators lie outside the 95% limits in their latest year."""
+def _latest_outside(ti: pd.DataFrame, registry: Registry | None = None) -> pd.DataFrame:
+    """Per organisation: how many indicators lie outside the 95% limits in their latest year
+    (``outside``), and of them how many on the worse side (``worse``) and the better side
+    (``better``), judged as the profile judges them (:func:`wres.report.profile_words.position_words`:
+    by the kind's direction; an adverse figure is never better)."""
     if ti.empty:
-        return pd.Series(dtype=int)
+        return pd.DataFrame(columns=["outside", "worse", "better"], dtype=int)
+    registry = registry or load_registry()
+    kinds = {ind.id: kind_of(ind, registry) for ind in registry.indicators}
     last = ti.sort_values("year").drop_duplicates(["org_code", "indicator"], keep="last")
-    out = last["funnel_position_95"].isin(["above", "below"])
-    return out.groupby(last["org_code"]).sum().astype(int)
+    words = [
+        position_words(kinds[int(i)], p, v) if int(i) in kinds else ""
+        for i, p, v in zip(last["indicator"], last["funnel_position_95"], last["value"], strict=True)
+    ]
+    flags = pd.DataFrame(
+        {
+            "outside": last["funnel_position_95"].isin(OUTSIDE).to_numpy(),
+            "worse": [w.endswith("(worse)") for w in words],
+            "better": [w.endswith("(better)") for w in words],
+        },
+        index=last.index,
+    )
+    return flags.groupby(last["org_code"]).sum().astype(int)
 
 
 def index_markdown(results_dir: str | Path) -> str:
@@ -46,9 +66,11 @@ def index_markdown(results_dir: str | Path) -> str:
     return (
         f"The data hold **{len(orgs)} organisations** with figures for WRES report years {years}. "
         f"By region: {by_region}. By type: {by_type}. Type in the box to filter the list; select a name to see "
-        "that organisation's indicators, its position against its peers and its trends. The last column counts "
-        "its indicators outside the 95% funnel limits in their latest year (with no real differences between "
-        "organisations, about 1 in 20 would be by chance: the limits allow for the spread between organisations)."
+        "that organisation's indicators, its position against its peers and its trends. Select a column's heading "
+        "to sort by it. The last three columns count the organisation's indicators outside the 95% funnel limits "
+        "in their latest year, and of them how many lie on the worse side and on the better side (with no real "
+        "differences between organisations, about 1 in 20 would be outside by chance: the limits allow for the "
+        "spread between organisations)."
     )
 
 
@@ -68,7 +90,8 @@ def index_html(results_dir: str | Path, profile_link: str) -> str:
         for n, c, r, t in zip(orgs["name"], orgs["code"], orgs["region"], orgs["org_type"], strict=True)
     ]
     orgs["years"] = [f"{int(a)}–{int(b)}" for a, b in zip(orgs["first_year"], orgs["last_year"], strict=True)]
-    orgs["outside"] = orgs["code"].map(lambda c: int(outside.get(c, 0)))
+    for col in ("outside", "worse", "better"):
+        orgs[col] = orgs["code"].map(lambda c, col=col: int(outside[col].get(c, 0)))
     n = len(orgs)
     table = html_table(
         orgs,
@@ -79,9 +102,11 @@ def index_html(results_dir: str | Path, profile_link: str) -> str:
             Column("org_type", "Type"),
             Column("years", "Report years", css="text-right"),
             Column("outside", "Indicators outside the 95% limits", css="text-right"),
+            Column("worse", "Of them worse than other organisations", css="text-right"),
+            Column("better", "Of them better than other organisations", css="text-right"),
         ],
         caption="Organisations by region and type, with links to their pages",
-        css="wres-org-table",
+        css="wres-org-table wres-sortable",
         row_attrs={"data-search": "search"},
         table_id="wres-org-table",
     )

@@ -76,10 +76,6 @@ CALIBRATION_USED = VERMILLION
 #: The rule under each section heading of the board report.
 PRINT_HEADING_RULE = BLUE
 
-#: Series colours of a national print chart, in the order of its series: the headline
-#: national series first.
-PRINT_NATIONAL_SERIES = (NATIONAL, BLUE, GREEN, PINK)
-
 
 def series_colours(groups: list[object], minority: str, majority: str) -> list[str]:
     """Colours of a chart's series in order, from each series' group code: the minority and

@@ -20,6 +20,7 @@ from wres import results
 from wres.kinds import Kind
 from wres.registry import Indicator
 from wres.report import palette
+from wres.report.charts import year_axis
 from wres.report.tables import is_missing
 
 #: Plot area of one chart in CSS pixels; the card scales the SVG to half the A4 text width.
@@ -65,7 +66,7 @@ class Axes:
             "year:Q",
             title=self.x_title,
             scale=alt.Scale(domain=[min(self.years) - 0.5, max(self.years) + 0.5]),
-            axis=alt.Axis(format="d", values=self.years, labelAngle=0, labelOverlap=True),
+            axis=year_axis(self.years),
         )
 
     def y(self, field: str) -> alt.Y:
@@ -87,12 +88,23 @@ class Axes:
 def _svg(layers: list) -> str:
     """Layer the marks and draw them as SVG, in the print font and sizes."""
     spec = alt.layer(*layers).properties(width=CHART_WIDTH, height=CHART_HEIGHT).to_dict()
-    spec["config"] = {
-        "font": FONT,
-        "view": {"stroke": None},
-        "axis": {"labelFontSize": 9, "titleFontSize": 9},
-        "legend": {"labelFontSize": 9, "symbolSize": 60, "labelLimit": 260},
-    }
+    spec["config"] = _CONFIG
+    return vlc.vegalite_to_svg(spec)
+
+
+_CONFIG = {
+    "font": FONT,
+    "view": {"stroke": None},
+    "axis": {"labelFontSize": 9, "titleFontSize": 9},
+    "legend": {"labelFontSize": 9, "symbolSize": 60, "labelLimit": 260},
+}
+
+
+def _svg_panels(panels: list[list]) -> str:
+    """Two or more layered panels, one above the other, each with its own value axis."""
+    charts = [alt.layer(*layers).properties(width=CHART_WIDTH, height=CHART_HEIGHT) for layers in panels]
+    spec = alt.vconcat(*charts).resolve_scale(color="independent", y="independent").to_dict()
+    spec["config"] = _CONFIG
     return vlc.vegalite_to_svg(spec)
 
 
@@ -104,8 +116,16 @@ def _band_layer(kind: Kind, axes: Axes) -> list:
     lo, hi = max(rng[0], axes.dom[0]), min(rng[1], axes.dom[1])
     if lo >= hi:
         return []
-    band = pd.DataFrame({"lo": [lo], "hi": [hi]})
-    return [alt.Chart(band).mark_rect(color=palette.NON_ADVERSE, opacity=0.12).encode(y=axes.y("lo"), y2="hi:Q")]
+    name = f"Non-adverse range {rng[0]:.2f}–{rng[1]:.2f}"
+    band = pd.DataFrame({"lo": [lo], "hi": [hi], "name": [name]})
+    # Named in the legend, as on the site (its own fill scale).
+    fill = alt.Fill(
+        "name:N",
+        title=None,
+        scale=alt.Scale(domain=[name], range=[palette.NON_ADVERSE]),
+        legend=alt.Legend(orient="bottom", symbolType="square", symbolOpacity=0.3),
+    )
+    return [alt.Chart(band).mark_rect(opacity=0.12).encode(y=axes.y("lo"), y2="hi:Q", fill=fill)]
 
 
 def _colour(domain: list[str], colours: list[str]) -> alt.Color:
@@ -193,7 +213,11 @@ def national_chart_svg(kind: Kind, series: pd.DataFrame, fits: pd.DataFrame, hea
     s["year"] = s["year"].astype(int)
     unit = str(s["unit"].iloc[0])
     f = fits[(fits["indicator"] == ind.id) & (fits["series"] == headline)] if len(fits) else fits
-    bounds = [*f["ci_low"], *f["ci_high"]] if len(f) else []
+    # The headline may be derived from the plotted series (a gap in percentage points under
+    # percentages of staff): on their axis its trend would fall off the plot, so it gets a
+    # panel of its own under them.
+    own_panel = bool(len(f)) and headline not in set(s["series"])
+    bounds = [*f["ci_low"], *f["ci_high"]] if len(f) and not own_panel else []
     log = unit == "ratio"
     axes = Axes(
         log,
@@ -202,24 +226,61 @@ def national_chart_svg(kind: Kind, series: pd.DataFrame, fits: pd.DataFrame, hea
         _domain([*s["value"], *bounds], log, PERCENT_BOUNDS),
         x_title(ind),
     )
-    labels = list(dict.fromkeys(s["label"]))
-    colour = _colour(labels, list(palette.PRINT_NATIONAL_SERIES[: len(labels)]))
+    colour = _series_colour(kind, s)
     layers = _band_layer(kind, axes)
+    if own_panel:
+        return _svg_panels([[*layers, _lines(s, axes, colour)], _derived_panel(kind, series, f, headline, axes)])
     if len(f):
-        f = f[f["year"].between(min(axes.years), max(axes.years))]
-        layers.append(
-            alt.Chart(f)
-            .mark_area(color=palette.FITTED_BAND, opacity=0.25)
-            .encode(x=axes.x(), y=axes.y("ci_low"), y2="ci_high:Q")
-        )
-        layers.append(
-            alt.Chart(f)
-            .mark_line(color=palette.FITTED_LINE, strokeDash=[4, 3], strokeWidth=1)
-            .encode(x=axes.x(), y=axes.y("fitted"))
-        )
-    layers.append(
+        layers += _trend_layers(f, axes)
+    layers.append(_lines(s, axes, colour))
+    return _svg(layers)
+
+
+def _series_colour(kind: Kind, s: pd.DataFrame) -> alt.Color:
+    """The site's colours for the same series (:func:`wres.report.charts.series_chart`): each
+    series by its group's role, else the categorical colours in the same order."""
+    labels = list(dict.fromkeys(s["label"]))
+    groups = [s.loc[s["label"] == lab, "group"].iloc[0] for lab in labels]
+    std = kind.standard
+    return _colour(labels, palette.series_colours(groups, std.minority_group, std.majority_group))
+
+
+def _lines(s: pd.DataFrame, axes: Axes, colour: alt.Color) -> alt.Chart:
+    return (
         alt.Chart(s)
         .mark_line(point=alt.OverlayMarkDef(filled=True, size=30), strokeWidth=1.6)
         .encode(x=axes.x(), y=axes.y("value"), color=colour)
     )
-    return _svg(layers)
+
+
+def _trend_layers(f: pd.DataFrame, axes: Axes) -> list:
+    """The fitted trend (dashed) and its 95% band, inside the years the chart shows."""
+    f = f[f["year"].between(min(axes.years), max(axes.years))]
+    return [
+        alt.Chart(f)
+        .mark_area(color=palette.FITTED_BAND, opacity=0.25)
+        .encode(x=axes.x(), y=axes.y("ci_low"), y2="ci_high:Q"),
+        alt.Chart(f)
+        .mark_line(color=palette.FITTED_LINE, strokeDash=[4, 3], strokeWidth=1)
+        .encode(x=axes.x(), y=axes.y("fitted")),
+    ]
+
+
+def _derived_panel(kind: Kind, series: pd.DataFrame, f: pd.DataFrame, headline: str, top: Axes) -> list:
+    """The headline derived series (e.g. the gap between the board's and the workforce's
+    shares) with its fitted trend, on its own axis and the same years as the panel above."""
+    ind = kind.ind
+    d = series[(series["indicator"] == ind.id) & (series["series"] == headline) & series["value"].notna()]
+    d = d.rename(columns={"report_year": "year"}).assign(series=lambda x: x["label"])
+    d["year"] = d["year"].astype(int)
+    d = d[d["year"].between(min(top.years), max(top.years))]
+    unit = str(d["unit"].iloc[0]) if len(d) else ""
+    f = f[f["year"].between(min(top.years), max(top.years))]
+    axes = Axes(
+        unit == "ratio",
+        top.years,
+        NATIONAL_AXIS.get(unit, "Percentage points" if unit == "percentage points" else unit),
+        _domain([*d["value"], *f["ci_low"], *f["ci_high"]], unit == "ratio", None),
+        top.x_title,
+    )
+    return [*_trend_layers(f, axes), _lines(d, axes, _series_colour(kind, d))] if len(d) else _trend_layers(f, axes)

@@ -15,7 +15,7 @@ from wres.kinds import kind_of
 from wres.registry import Indicator, Registry
 from wres.report import palette
 from wres.report.chart_parts import band_layers, clean_text, finish, title, value_scale
-from wres.report.charts import series_year_tooltips, with_year_gaps, year_axis_title
+from wres.report.charts import series_year_tooltips, with_year_gaps, year_axis, year_axis_title
 from wres.report.formats import CHART_NOT_PLACED, interval, position_words
 from wres.results import ALL_ORGANISATIONS as ALL_ORGS
 
@@ -59,7 +59,7 @@ def profile_chart(
     x = alt.X(
         "year:Q",
         title=year_axis_title(ind),
-        axis=alt.Axis(format="d", values=years),
+        axis=year_axis(years),
         scale=alt.Scale(domain=[min(years) - 0.5, max(years) + 0.5]),
     )
     shown = 2 if len(n) else 1

@@ -14,7 +14,7 @@ from wres.kinds import kind_of
 from wres.registry import Indicator, Registry
 from wres.report import palette
 from wres.report.chart_parts import finish, title
-from wres.report.charts import year_axis_title
+from wres.report.charts import year_axis, year_axis_title
 
 
 def share_in_range_chart(share: pd.DataFrame, ind: Indicator, registry: Registry) -> alt.Chart | None:
@@ -29,7 +29,7 @@ def share_in_range_chart(share: pd.DataFrame, ind: Indicator, registry: Registry
     s["counts"] = [f"{int(a)} of {int(b)}" for a, b in zip(s["n_in_range"], s["n_orgs"], strict=True)]
     s["label"] = s["pct"].map(lambda v: "—" if pd.isna(v) else f"{v:.0f}%")
     years = [int(y) for y in s["year"]]
-    x = alt.X("year:O", title=year_axis_title(ind), axis=alt.Axis(labelAngle=0))
+    x = alt.X("year:O", title=year_axis_title(ind), axis=year_axis(numbers=False))
     y_title = "Share of organisations (%)"
     tooltip = [
         alt.Tooltip("year:O", title="WRES report year"),

@@ -27,6 +27,16 @@ import pandas as pd
 
 DASH = "—"
 
+#: Tables whose deciding columns (a verdict, the comparison with England and with other
+#: organisations, the counts of outlying indicators) come last: on a phone each row becomes
+#: a card, every value under its column's name (``data-label``; ``book/assets/css/wres.css``,
+#: class ``wres-cards``), so no verdict starts off the screen. By ``css`` class, the first
+#: class of the table's ``css``.
+CARD_TABLES = frozenset(
+    {"wres-overview", "wres-changes", "wres-org-profile", "wres-org-trends", "wres-trends", "wres-org-table"}
+)
+CARDS_CLASS = "wres-cards"
+
 
 def is_missing(v: object) -> bool:
     if v is None or v is pd.NA:
@@ -125,6 +135,8 @@ def html_table(
     # makes its result snippets from the page's textContent, which would run "a</td><td>b"
     # together as "ab".
     head = " ".join(f'<th scope="col">{_esc(c.title)}</th>' for c in columns)
+    cards = css.split()[0] in CARD_TABLES if css.split() else False
+    labels = [f' data-label="{_esc(c.title)}"' if cards else "" for c in columns]
     body = []
     # Plain dicts, not iterrows' Series: a profile's tables hold thousands of cells.
     for row in df.to_dict("records"):
@@ -138,7 +150,7 @@ def html_table(
             tag = "th" if row_header and i == 0 else "td"
             scope = ' scope="row"' if tag == "th" else ""
             cls = f' class="{_esc(c.css)}"' if c.css else ""
-            cells.append(f"<{tag}{scope}{cls}>{_cell(c, row)}</{tag}>")
+            cells.append(f"<{tag}{scope}{cls}{labels[i]}>{_cell(c, row)}</{tag}>")
         body.append(f"<tr{attrs}>{' '.join(cells)}</tr>")
     ident = f' id="{_esc(table_id)}"' if table_id else ""
     # A table wider than a phone scrolls inside a region a keyboard can reach and a screen
@@ -148,7 +160,7 @@ def html_table(
     label = f' aria-label="{_esc(caption)}"' if label_region else ""
     return (
         f'<div class="wres-table-scroll" role="region" tabindex="0"{label} aria-labelledby="{cap_id}">'
-        f'<table class="table {_esc(css)}"{ident}><caption id="{cap_id}">{_esc(caption)}</caption>'
+        f'<table class="table {_esc(css)}{" " + CARDS_CLASS if cards else ""}"{ident}><caption id="{cap_id}">{_esc(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{chr(10).join(body)}</tbody></table></div>"
     )
 
