@@ -17,9 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from wres import results
-from wres.io import inside
 from wres.registry import Indicator, Registry, load_registry
-from wres.report.csv_safety import to_safe_csv
+from wres.report.downloads import count_columns, links, write_pair
 from wres.report.formats import interval, limit_words, pct_change
 from wres.report.html import md_escape
 from wres.report.org_standing import profile_standings
@@ -360,11 +359,10 @@ class OrgProfile(ProfileWords):
         )
 
     def write_download(self, folder: str | Path = "downloads") -> str:
-        """Write this organisation's figures (every indicator and year, with the value of all
-        organisations) as CSV; return the MyST download link."""
+        """Write this organisation's figures (every indicator and year, the counts of each
+        group, and the value of all organisations) as CSV, at the page's precision and at full
+        precision (:mod:`wres.report.downloads`); return the MyST download links."""
         folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        name = f"{_safe_filename(self.org_code)}-wres-figures.csv"
         r = self.rows.copy()
         nat = (
             self.national[["indicator", "year", "value"]].rename(columns={"value": "all_organisations_value"})
@@ -388,6 +386,7 @@ class OrgProfile(ProfileWords):
             "year_meaning",
             "value_meaning",
             "unit",
+            *count_columns(results.table("organisation_indicators").columns),
             *results.VALUE_COLUMNS,
             "all_organisations_value",
             "funnel_z",
@@ -396,7 +395,11 @@ class OrgProfile(ProfileWords):
             "in_non_adverse_range",
             "note",
         ]
-        to_safe_csv(
-            r[[c for c in cols if c in r.columns]].sort_values(["indicator", "year"]), inside(folder / name, folder)
+        frame = r[[c for c in cols if c in r.columns]].sort_values(["indicator", "year"])
+        shown, full = write_pair(
+            frame,
+            folder,
+            f"{_safe_filename(self.org_code)}-wres-figures",
+            lambda i: self.kind(self.registry.indicator(i)),
         )
-        return f"{{download}}`Download this organisation's figures as CSV ({name}) <{folder.as_posix()}/{name}>`"
+        return links("this organisation's figures", folder, shown, full)
