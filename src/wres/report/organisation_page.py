@@ -10,6 +10,7 @@ sentences are :mod:`wres.report.profile_words`. The board report
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ from wres.registry import Indicator, Registry, load_registry
 from wres.report.downloads import count_columns, links, write_pair
 from wres.report.formats import interval, limit_words, pct_change
 from wres.report.html import md_escape
-from wres.report.org_standing import profile_standings
+from wres.report.org_standing import england_note, profile_standings
 from wres.report.organisation_charts import funnel_chart
 from wres.report.organisation_section import funnel_placed, funnel_table, synthetic_banner_html
 from wres.report.profile_chart import profile_chart
@@ -39,6 +40,11 @@ READS: tuple[str, ...] = (
     "sources",
     results.ORGANISATION_META_KEY,
 )
+
+
+def _note_html(text: str) -> str:
+    """A note under a table (text from data, escaped); "" for no note."""
+    return f'<p class="wres-table-note"><small>{html.escape(text)}</small></p>' if text else ""
 
 
 def _safe_filename(text: str) -> str:
@@ -206,7 +212,8 @@ class OrgProfile(ProfileWords):
         relative likelihoods, whether it is in the non-adverse range), pooled value of all
         organisations, funnel position, trend verdict."""
         rows = []
-        standing = {s.ind.id: s for s in profile_standings(self)}
+        standings = profile_standings(self)
+        standing = {s.ind.id: s for s in standings}
         for r in self.latest().itertuples():
             ind = self.registry.indicator(int(r.indicator))
             kind = self.kind(ind)
@@ -246,7 +253,7 @@ class OrgProfile(ProfileWords):
             caption=f"{self.name}: latest figure of each indicator, adverse first: where it stands, against England "
             "and against all organisations, then its trend",
             css="wres-org-profile",
-        )
+        ) + _note_html(england_note(standings, self.sources))
 
     def charts(self) -> list:
         """One small chart per indicator: its value over time against all organisations."""
