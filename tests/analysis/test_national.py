@@ -10,7 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from wres.analysis.changes import national_changes
 from wres.analysis.national import family_q_values, national_trends
+from wres.analysis.series import all_series
 from wres.config import Paths
 from wres.inputs.national import load_national
 from wres.registry import load_registry
@@ -107,3 +109,33 @@ def test_correlated_years_sensitivity_recomputed_with_statsmodels(table):
     rl3 = flat[(flat["indicator"] == 3) & (flat["family"] == "headline")].iloc[0]
     assert rl3["verdict"] == "improving" and rl3["verdict_if_correlated"] == "improving"
     assert rl3["q_value_ar1_05"] > rl3["q_value"]
+
+
+def test_each_verdict_note_carries_one_q_value(table):
+    """One q-value per verdict (issue 18): the note gives the regression's q, which decides the
+    verdict, and says in words whether the Mann–Kendall check agrees."""
+    tested = table[table["q_value"].notna()]
+    assert len(tested) >= 5
+    for note in tested["verdict_note"]:
+        assert note.count("(q ") == 1 and "Mann–Kendall test (" not in note, note
+    # Indicator 2's headline: regression q 0.77 (the chapter's trend table) and the check agrees.
+    assert table.loc[(2, "rl"), "verdict_note"] == (
+        "The regression finds no significant change (q = 0.77); the Mann–Kendall test agrees."
+    )
+
+
+def test_a_series_borrowed_from_another_indicator_has_one_verdict(table):
+    """The whole workforce's share is tested once, under indicator 1; under indicator 9, which
+    reads it (``from_indicator``), the changes table gives the same verdict, not "not tested".
+    By hand: the share rose in every published year (17.7% in 2016 to 28.6% in 2024), a series
+    with no good direction, so its verdict is "increasing"."""
+    registry = load_registry()
+    figures = load_national(Paths(ROOT).national_csv, registry)
+    series = all_series(figures, registry)
+    changes = national_changes(figures, registry, table.reset_index(), series).set_index(["indicator", "series"])
+    assert changes.loc[(1, "bme_workforce_pct"), "verdict_now"] == "increasing"
+    assert changes.loc[(9, "bme_workforce_pct"), "verdict_now"] == "increasing"
+    assert changes.loc[(9, "bme_workforce_pct"), "verdict_before"] == "increasing"
+    assert changes.loc[(9, "bme_workforce_pct"), "note"] == "tested with Representation by pay band"
+    assert changes.loc[(1, "bme_workforce_pct"), "note"] == ""
+    assert "not tested" not in set(changes["verdict_now"])

@@ -4,6 +4,7 @@ is escaped; synthetic data always carry the banner; missing data give a note, no
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -187,6 +188,7 @@ def test_trust_section_with_synthetic_data(results_dir, tmp_path, monkeypatch):
     charts = [p for p in parts if hasattr(p, "to_dict")]
     assert len(charts) == 4  # funnel, region, org type, share in range
     assert (tmp_path / "downloads" / "indicator-2-organisations.csv").exists()
+    assert (tmp_path / "downloads" / "indicator-2-organisations-full-precision.csv").exists()
     assert any("{download}" in p.data for p in parts if isinstance(p, Markdown))
     # Without the heading (for a template with its own Markdown heading), the banner comes first.
     parts = trust_section(6, results_dir, heading=False)
@@ -216,6 +218,22 @@ def test_profile_page_parts(results_dir, tmp_path, monkeypatch):
     assert "<script>" not in prof.summary_markdown() + table + prof.trends_html()
     link = prof.write_download()
     assert "ZZ001-wres-figures.csv" in link and (tmp_path / "downloads" / "ZZ001-wres-figures.csv").exists()
+    assert "ZZ001-wres-figures-full-precision.csv" in link
+    # The counts in the download make its figures: a relative likelihood recomputed from the
+    # two groups' numerators and denominators agrees with the value shown, to its 2 decimals.
+    with (tmp_path / "downloads" / "ZZ001-wres-figures.csv").open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    ind = next(i for i in REG.indicators if i.non_adverse)
+    g1, g2 = ind.organisation_groups(REG.standard)
+    checked = 0
+    for r in rows:
+        if int(r["indicator"]) != ind.id or not r["value"] or "0" in (r[f"numerator_{g1}"], r[f"numerator_{g2}"]):
+            continue
+        rate = {g: float(r[f"numerator_{g}"]) / float(r[f"denominator_{g}"]) for g in (g1, g2)}
+        assert len(r["value"].split(".")[1]) == 2
+        assert abs(float(r["value"]) - rate[g1] / rate[g2]) <= 0.005 + 1e-9, r
+        checked += 1
+    assert checked >= 3
     with pytest.raises(KeyError):
         OrgProfile.load("NOPE", results_dir)
 

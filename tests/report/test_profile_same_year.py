@@ -45,6 +45,8 @@ def test_first_paragraph_counts_only_same_year_comparisons():
             from wres.report.html import md_escape
 
             names = "; ".join(md_escape(prof.registry.indicator(i).title) for i in older)
-            assert "England's figure for the latest year is not yet transcribed from" in head
+            assert "England's figure for the latest year is not yet transcribed (see note) for: " in head
             assert f"for: {names}; so" in head
-            assert "not compared with a national figure of another year" in prof.versus_national_markdown()
+            assert "the comparison is of the latest year with both" in prof.versus_national_markdown()
+            # The report is named once, in the note, not in every row (issue 18).
+            assert head.count("WRES 2024 data analysis report") == 1

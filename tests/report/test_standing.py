@@ -11,7 +11,7 @@ import pandas as pd
 from wres.kinds import kind_of
 from wres.registry import load_registry
 from wres.report.org_standing import better_or_worse, org_level
-from wres.report.source_words import missing_national_words, report_for_year, source_note
+from wres.report.source_words import missing_national_words, report_for_year, source_note, transcription_note
 from wres.report.standing import national_level, share_and_gap_sentence
 
 REG = load_registry()
@@ -127,9 +127,16 @@ def test_a_mirror_is_named_as_one_and_a_cited_report_makes_a_missing_figure_untr
         "hotel.example (mirror: a copy on an unrelated site)"
     )
     assert report_for_year(SOURCES, 2024) == "NHS England's WRES 2024 data analysis report for NHS trusts"
-    assert missing_national_words(SOURCES, 2024, "WRES report 2024").startswith(
-        "not yet transcribed from NHS England's"
+    # Short in each row (it repeats row after row); the report is named once, in the note.
+    assert (
+        missing_national_words(SOURCES, 2024, "WRES report 2024") == "England's figure not yet transcribed (see note)"
     )
+    assert transcription_note(SOURCES, [2024, 2024]) == (
+        "Not yet transcribed: England's figures for the WRES report 2024 are published in NHS England's WRES 2024 "
+        "data analysis report for NHS trusts, which the book cites, but are not yet in its data. The rows that say "
+        "so are not compared with England."
+    )
+    assert transcription_note(SOURCES, {2025}) == "" and transcription_note(SOURCES, set()) == ""
     # 2025's report is not cited: nothing claims it exists.
     assert missing_national_words(SOURCES, 2025, "WRES report 2025") == (
         "no national figure in the data for the WRES report 2025"

@@ -76,8 +76,13 @@ def national_changes(
             row["note"] = f"no published figure for report year {latest}"
         else:
             row["note"] = "first published figure"
-        t_now = trends_now[(trends_now["indicator"] == ind_id) & (trends_now["series"] == key)]
-        t_before = trends_before[(trends_before["indicator"] == ind_id) & (trends_before["series"] == key)]
+        # One verdict per series across pages: a series read from another indicator and not
+        # tested here (``from_indicator``, ``tested: false``) carries its home test's verdict.
+        home = tested_under(registry, int(ind_id), key)
+        if home != int(ind_id):
+            row["note"] = "; ".join(n for n in (row["note"], f"tested with {registry.indicator(home).title}") if n)
+        t_now = trends_now[(trends_now["indicator"] == home) & (trends_now["series"] == key)]
+        t_before = trends_before[(trends_before["indicator"] == home) & (trends_before["series"] == key)]
         row["verdict_now"] = t_now["verdict"].iloc[0] if len(t_now) else "not tested"
         row["verdict_before"] = (
             t_before["verdict"].iloc[0] if len(t_before) else ("not tested" if not len(t_now) else "too few years")
@@ -85,6 +90,18 @@ def national_changes(
         row["verdict_changed"] = row["verdict_now"] != row["verdict_before"]
         rows.append(row)
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+
+
+def tested_under(registry: Registry, ind_id: int, key: str) -> int:
+    """The indicator whose trend test gives series ``key`` of indicator ``ind_id`` its verdict:
+    ``ind_id`` itself, unless the series is read from another indicator and not tested here
+    (then the indicator it is read from, where it is tested once)."""
+    try:
+        spec = registry.indicator(ind_id).series_by_key(key)
+    except KeyError:
+        return ind_id
+    source = getattr(spec, "from_indicator", None)
+    return int(source) if source is not None and not spec.tested else ind_id
 
 
 #: ``trust_changes.csv``: the original contract's columns, then those added with the

@@ -162,10 +162,8 @@ def national_trends(
             n_years=int(r.n_years),
             min_years=cfg.min_years,
             p_value=r.q_value,
-            cross_p=r.mk_q,
             alpha=cfg.alpha,
             p_label="q",
-            cross_label="q",
             rolling=r.method != trends.METHOD_OLS,
         )
         for v, r in zip(judged, table.itertuples(), strict=True)

@@ -189,17 +189,17 @@ def verdict_note(
     n_years: int,
     min_years: int,
     p_value: float,
-    cross_p: float,
     alpha: float = 0.05,
     p_label: str = "p",
-    cross_label: str = "p",
     rolling: bool = False,
 ) -> str:
     """What the regression and the Mann–Kendall cross-check said, in one or two sentences.
 
-    ``p_label`` / ``cross_label`` name the regression's and Mann–Kendall's p-values (``"q"``
-    when Benjamini–Hochberg q-values). ``rolling``: a rolling-average series, tested by GLS
-    and with no Mann–Kendall test (it assumes independent years)."""
+    One q-value per verdict: the sentence gives the regression's (``p_label`` names it,
+    ``"q"`` for a Benjamini–Hochberg q-value), the one that decides the verdict; the
+    Mann–Kendall check is said in words (agrees, does not confirm, contradicts), so a reader
+    never sees two q-values for one verdict. ``rolling``: a rolling-average series, tested by
+    GLS and with no Mann–Kendall test (it assumes independent years)."""
     if v.reason == "too_few_years":
         return (
             f"Only {n_years} year{'s' if n_years != 1 else ''} of data; at least "
@@ -208,37 +208,35 @@ def verdict_note(
     if v.reason == "no_estimate":
         return "The regression p-value could not be computed, so no change is reported."
     ols = f"{p_label} {fmt_p(p_value, alpha)}"
-    mk = f"{cross_label} {fmt_p(cross_p, alpha)}"
+    found = f"a significant {_change(v.sign)}" if p_value < alpha else "no significant change"
     if rolling and v.reason == "no_cross_check":
-        found = f"a significant {_change(v.sign)}" if p_value < alpha else "no significant change"
         return (
             f"The regression, by generalised least squares allowing for the overlap of the two-year rolling "
             f"averages, finds {found} ({ols}); the Mann–Kendall test is not used because it assumes "
             "independent years."
         )
     if v.reason == "no_cross_check":
-        found = f"a significant {_change(v.sign)}" if p_value < alpha else "no significant change"
         return f"The regression finds {found} ({ols}); the Mann–Kendall test was not available."
     if v.reason == "contradict":
         return (
             f"The regression finds a significant {_change(v.sign)} ({ols}) but the "
-            f"Mann–Kendall test finds a significant {_change(v.cross_sign)} ({mk}); "
+            f"Mann–Kendall test finds a significant {_change(v.cross_sign)}; "
             "the two tests contradict each other."
         )
     if v.reason == "both_significant":
-        return f"Both the regression ({ols}) and the Mann–Kendall test ({mk}) find a significant {_change(v.sign)}."
+        return f"The regression finds a significant {_change(v.sign)} ({ols}); the Mann–Kendall test agrees."
     if v.reason == "unconfirmed":
         return (
             f"The regression finds a significant {_change(v.sign)} ({ols}) but the "
-            f"Mann–Kendall test does not confirm it ({mk})."
+            "Mann–Kendall test does not confirm it."
         )
     if v.reason == "cross_check_only":
-        what = f"significant {_change(v.cross_sign)}" if v.cross_sign else "significant trend"
+        what = f"a significant {_change(v.cross_sign)}" if v.cross_sign else "a significant trend"
         return (
-            f"The Mann–Kendall test finds a {what} ({mk}) but the regression does not "
-            f"({ols}), so no significant change is reported."
+            f"The regression finds no significant change ({ols}); the Mann–Kendall test finds {what}, "
+            "which alone is not enough to report one."
         )
-    return f"Neither the regression ({ols}) nor the Mann–Kendall test ({mk}) finds a significant change."
+    return f"The regression finds no significant change ({ols}); the Mann–Kendall test agrees."
 
 
 # ---------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from wres.registry import Registry, load_registry
 from wres.report.html import md_escape
 from wres.report.quality_page import flag_words
 from wres.report.tables import Column, html_table
+from wres.report.words import quality_words
 
 #: The results this page reads (the book hashes them to know when to re-run it).
 READS: tuple[str, ...] = ("national_figures", "provenance_files", "sources", "quality_accounts", "quality_reasons")
@@ -143,7 +144,8 @@ class Provenance:
         rows = pd.DataFrame(
             [
                 {
-                    "flag": flag,
+                    # The flag as the figure tables write it ("definition differs"), not its code.
+                    "flag": quality_words(flag),
                     "meaning": desc,
                     "n": int(flags.get(flag, 0)),
                     "use": "kept out of trend tests" if flag in excluded else "may enter a trend test",
@@ -154,7 +156,7 @@ class Provenance:
         return html_table(
             rows,
             [
-                Column("flag", "Flag", wrap="code"),
+                Column("flag", "Flag", wrap="strong"),
                 Column("meaning", "Meaning"),
                 Column("n", "Figures with this flag"),
                 Column("use", "Trend tests"),

@@ -77,8 +77,8 @@ def trend_table_html(trends: pd.DataFrame, ind: Indicator) -> str:
     ]
     show["sen"] = [headline.slope_value(v, u) for v, u in zip(show["sen_slope"], show["slope_unit"], strict=True)]
     show["mk"] = [
-        _mk_cell(s, p, q, m)
-        for s, p, q, m in zip(show["mk_s"], show["mk_p"], show["mk_q"], show["method"], strict=True)
+        _mk_cell(s, p, agree, m)
+        for s, p, agree, m in zip(show["mk_s"], show["mk_p"], show["tests_agree"], show["method"], strict=True)
     ]
     show["test"] = show["method"].map(lambda m: METHOD_WORDS.get(m, m))
     show["mdt"] = [
@@ -119,7 +119,7 @@ def trend_table_html(trends: pd.DataFrame, ind: Indicator) -> str:
             Column("family_words", "Family"),
             Column("test", "Test"),
             Column("p_value", "p", fmt=headline.fmt_p),
-            Column("mk", "Mann–Kendall S (exact p; q within family)"),
+            Column("mk", "Mann–Kendall check: S (exact p, not adjusted)"),
             Column("sen", "Theil–Sen slope"),
             Column("mdt", "Smallest trend detectable with 80% power (this test alone)"),
             Column("mdt_family", "…by the rule that decides the verdict (false discovery rate)"),
@@ -148,12 +148,16 @@ METHOD_WORDS = {
 FAMILY_WORDS = {"headline": "headline (the verdict family)", "context": "context (not in the headline family)"}
 
 
-def _mk_cell(s: float, p: float, q: float, method: str) -> str:
+def _mk_cell(s: float, p: float, agree: object, method: str) -> str:
+    """The Mann–Kendall cross-check: its statistic, its exact p and whether it agrees with the
+    regression. No q-value: the verdict beside it is decided by the regression's q alone (one
+    q-value per verdict), and the check only says whether it agrees."""
     if method != "ols":
         return "not used (assumes independent years)"
     if is_missing(s):
         return DASH
-    return f"{number('{:.0f}')(s)} ({headline.fmt_p(p)}; {headline.fmt_p(q, 'q')})"
+    said = "" if is_missing(agree) else ("; agrees" if str(agree) == "True" else "; does not agree")
+    return f"{number('{:.0f}')(s)} ({headline.fmt_p(p)}){said}"
 
 
 @dataclass

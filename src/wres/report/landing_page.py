@@ -16,9 +16,9 @@ import pandas as pd
 
 from wres import results
 from wres.registry import Registry, load_registry
-from wres.report.html import md_escape
 from wres.report.source_words import mirror_warning
 from wres.report.standing import national_standings, worst_and_improving
+from wres.report.tables import Column, html_table
 from wres.report.words import VERDICT_ICON, fmt_value, quality_flag_words
 
 READS: tuple[str, ...] = ("national_summary", "national_series", "sources")
@@ -74,7 +74,7 @@ def figure_flags(series: pd.DataFrame, sources: pd.DataFrame, ind, row: pd.Serie
 
 
 def findings_markdown(results_dir: str | Path, registry: Registry | None = None) -> str:
-    """Two sentences (what is worst, what is improving), then a Markdown table, one row per
+    """Two sentences (what is worst, what is improving), then a table, one row per
     registry indicator, adverse first: the indicator, where it stands (against parity or the
     non-adverse range, and for how long), its latest national figure with its year (and its
     age, when older than the rest), then the trend verdict. A table rather than a list: one
@@ -87,25 +87,39 @@ def findings_markdown(results_dir: str | Path, registry: Registry | None = None)
     known = summary["latest_year"].dropna() if len(summary) else pd.Series(dtype=float)
     newest = int(known.max()) if len(known) else None
     standings = national_standings(registry, summary, series)
-    rows = [
-        worst_and_improving(standings, registry),
-        "",
-        "| Indicator | Where it stands | Latest national figure | Trend |",
-        "|---|---|---|---|",
-    ]
+    rows = []
     for st in standings:
         ind = st.ind
         row = by_id.get(ind.id)
-        title = f"**{md_escape(ind.title)}**"
         if row is None or pd.isna(row["latest_year"]):
-            rows.append(f"| {title} | {md_escape(st.level_phrase())} | no national figure in the data | |")
+            rows.append({"title": ind.title, "stands": st.level_phrase(), "figure": "no national figure in the data"})
             continue
         year = int(row["latest_year"])
-        verdict = VERDICT_ICON.get(str(row["verdict"]), str(row["verdict"]))
         stale = ""
         if newest is not None and newest - year >= STALE_AFTER_YEARS:
             stale = f" ({newest - year} years old)"
         flags = figure_flags(series, sources, ind, row, registry)
-        figure = md_escape(_latest(ind, row)) + stale + (f" ({md_escape(flags)})" if flags else "")
-        rows.append(f"| {title} | {md_escape(st.level_phrase())} | {figure} | {md_escape(verdict)} |")
-    return "\n".join(rows) + "\n"
+        rows.append(
+            {
+                "title": ind.title,
+                "stands": st.level_phrase(),
+                "figure": _latest(ind, row) + stale + (f" ({flags})" if flags else ""),
+                "trend": VERDICT_ICON.get(str(row["verdict"]), str(row["verdict"])),
+            }
+        )
+    # The book's own table (tables.html_table), not a Markdown one: at 390 px it is wider than
+    # the screen, and only the book's table scrolls in a region a keyboard can reach and a screen
+    # reader can name. Its cells are escaped there (text from data is text).
+    table = html_table(
+        pd.DataFrame(rows, columns=["title", "stands", "figure", "trend"]),
+        [
+            Column("title", "Indicator", wrap="strong"),
+            Column("stands", "Where it stands"),
+            Column("figure", "Latest national figure"),
+            Column("trend", "Trend", missing=""),
+        ],
+        caption="Each indicator, adverse first: where it stands, its latest national figure, then its trend",
+        css="wres-findings",
+        row_header=True,
+    )
+    return f"{worst_and_improving(standings, registry)}\n\n{table}\n"

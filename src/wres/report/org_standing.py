@@ -182,6 +182,8 @@ class OrgStanding:
     peers: str
     trend: str
     verdict: str
+    #: The year of the latest figure (the WRES report year), for the note on England's figure.
+    year: int = 0
 
     @property
     def order(self) -> tuple[int, int, int]:
@@ -259,9 +261,17 @@ def profile_standings(profile) -> list[OrgStanding]:
                 peers,
                 VERDICTS.get(verdict, verdict) or "not tested",
                 verdict,
+                year,
             )
         )
     return sorted(out, key=lambda s: s.order)
+
+
+def england_note(standings: list[OrgStanding], sources: pd.DataFrame | None) -> str:
+    """The one note for the rows whose England figure is not yet transcribed ("" if none)."""
+    from wres.report.source_words import NOT_TRANSCRIBED, transcription_note
+
+    return transcription_note(sources, {s.year for s in standings if s.england == NOT_TRANSCRIBED})
 
 
 def standing_lines(standings: list[OrgStanding], escape) -> str:

@@ -18,12 +18,11 @@ from pathlib import Path
 import pandas as pd
 
 from wres import results
-from wres.io import inside
 from wres.registry import Indicator, Registry, load_registry
-from wres.report.csv_safety import to_safe_csv
+from wres.report.downloads import count_columns, links, write_pair
 from wres.report.formats import interval, limit_words, pct_change
 from wres.report.html import md_escape
-from wres.report.org_standing import profile_standings
+from wres.report.org_standing import england_note, profile_standings
 from wres.report.organisation_charts import funnel_chart
 from wres.report.organisation_section import funnel_placed, funnel_table, synthetic_banner_html
 from wres.report.profile_chart import profile_chart
@@ -47,6 +46,11 @@ def back_link_html(index_link: str) -> str:
     """The way back from a profile to the list of every organisation (``index_link``: the
     index's URL relative to the profile)."""
     return f'<p class="wres-back-link"><a href="{html.escape(index_link, quote=True)}">← All organisations</a></p>'
+
+
+def _note_html(text: str) -> str:
+    """A note under a table (text from data, escaped); "" for no note."""
+    return f'<p class="wres-table-note"><small>{html.escape(text)}</small></p>' if text else ""
 
 
 def _safe_filename(text: str) -> str:
@@ -214,7 +218,8 @@ class OrgProfile(ProfileWords):
         relative likelihoods, whether it is in the non-adverse range), pooled value of all
         organisations, funnel position, trend verdict."""
         rows = []
-        standing = {s.ind.id: s for s in profile_standings(self)}
+        standings = profile_standings(self)
+        standing = {s.ind.id: s for s in standings}
         for r in self.latest().itertuples():
             ind = self.registry.indicator(int(r.indicator))
             kind = self.kind(ind)
@@ -254,7 +259,7 @@ class OrgProfile(ProfileWords):
             caption=f"{self.name}: latest figure of each indicator, adverse first: where it stands, against England "
             "and against all organisations, then its trend",
             css="wres-org-profile",
-        )
+        ) + _note_html(england_note(standings, self.sources))
 
     def charts(self) -> list:
         """One small chart per indicator: its value over time against all organisations."""
@@ -367,11 +372,10 @@ class OrgProfile(ProfileWords):
         )
 
     def write_download(self, folder: str | Path = "downloads") -> str:
-        """Write this organisation's figures (every indicator and year, with the value of all
-        organisations) as CSV; return the MyST download link."""
+        """Write this organisation's figures (every indicator and year, the counts of each
+        group, and the value of all organisations) as CSV, at the page's precision and at full
+        precision (:mod:`wres.report.downloads`); return the MyST download links."""
         folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        name = f"{_safe_filename(self.org_code)}-wres-figures.csv"
         r = self.rows.copy()
         nat = (
             self.national[["indicator", "year", "value"]].rename(columns={"value": "all_organisations_value"})
@@ -395,6 +399,7 @@ class OrgProfile(ProfileWords):
             "year_meaning",
             "value_meaning",
             "unit",
+            *count_columns(results.table("organisation_indicators").columns),
             *results.VALUE_COLUMNS,
             "all_organisations_value",
             "funnel_z",
@@ -403,7 +408,11 @@ class OrgProfile(ProfileWords):
             "in_non_adverse_range",
             "note",
         ]
-        to_safe_csv(
-            r[[c for c in cols if c in r.columns]].sort_values(["indicator", "year"]), inside(folder / name, folder)
+        frame = r[[c for c in cols if c in r.columns]].sort_values(["indicator", "year"])
+        shown, full = write_pair(
+            frame,
+            folder,
+            f"{_safe_filename(self.org_code)}-wres-figures",
+            lambda i: self.kind(self.registry.indicator(i)),
         )
-        return f"{{download}}`Download this organisation's figures as CSV ({name}) <{folder.as_posix()}/{name}>`"
+        return links("this organisation's figures", folder, shown, full)

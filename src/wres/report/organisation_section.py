@@ -23,11 +23,10 @@ import pandas as pd
 from IPython.display import HTML, Markdown
 
 from wres import results
-from wres.io import inside
 from wres.kinds import kind_of
 from wres.registry import Indicator, Registry, load_registry
 from wres.report.breakdown_chart import LEVEL_WORDS, breakdown_chart
-from wres.report.csv_safety import to_safe_csv
+from wres.report.downloads import count_columns, links, write_pair
 from wres.report.formats import interval, limit_words
 from wres.report.html import md_escape
 from wres.report.organisation_charts import funnel_chart
@@ -351,25 +350,26 @@ def section(
     return out
 
 
-#: The organisation table's columns a reader needs, in its order: who, where, what and the
-#: value with its interval and funnel position (not the counts, which the profile page gives).
+#: The organisation table's columns a reader needs, in its order: who, where, what, the counts
+#: and rates of each group the value is made of, the value with its interval and the funnel
+#: position (the counts let a reader check or pool the figures).
 _ORGANISATION_COLUMNS = results.table("organisation_indicators").columns
 _DOWNLOAD_COLUMNS = [
     c
     for c in _ORGANISATION_COLUMNS
     if c in _ORGANISATION_COLUMNS[: _ORGANISATION_COLUMNS.index("measure")]  # who, where, which indicator
-    or c in ("unit", *results.VALUE_COLUMNS, "funnel_z", "funnel_position_95", "funnel_position_998")
+    or c in ("unit", *count_columns(_ORGANISATION_COLUMNS), *results.VALUE_COLUMNS)
+    or c in ("funnel_z", "funnel_position_95", "funnel_position_998")
     or c in ("in_non_adverse_range", "note")
 ]
 
 
 def _download(rows: pd.DataFrame, ind: Indicator, registry: Registry, folder: str | Path) -> str:
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{_safe_filename(ind.slug)}-organisations.csv"
     cols = [c for c in _DOWNLOAD_COLUMNS if c in rows.columns]
-    to_safe_csv(rows[cols].sort_values(["year", "org_code"]), inside(folder / name, folder))
-    return (
-        f"{{download}}`Download every organisation's figures for this indicator as CSV ({name}) "
-        f"<{folder.as_posix()}/{name}>`"
+    shown, full = write_pair(
+        rows[cols].sort_values(["year", "org_code"]),
+        folder,
+        f"{_safe_filename(ind.slug)}-organisations",
+        {ind.id: kind_of(ind, registry)},
     )
+    return links("every organisation's figures for this indicator", folder, shown, full)

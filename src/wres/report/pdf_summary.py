@@ -16,7 +16,7 @@ import pandas as pd
 from wres.registry import Registry
 from wres.report import pdf_html
 from wres.report.landing_page import figure_flags
-from wres.report.org_standing import profile_standings, worst_and_improving_org
+from wres.report.org_standing import england_note, profile_standings, worst_and_improving_org
 from wres.report.pdf_html import esc
 from wres.report.standing import national_standings, worst_and_improving
 from wres.report.words import slope_words
@@ -48,7 +48,9 @@ def organisation_summary_html(profile, name: str) -> str:
         rows,
         f"{esc(name)}: each indicator, adverse first",
     )
-    return f"<p>{_bold(worst_and_improving_org(standings, profile.registry))}</p>{table}"
+    note = england_note(standings, getattr(profile, "sources", None))
+    note_html = f'<p class="note"><small>{esc(note)}</small></p>' if note else ""
+    return f"<p>{_bold(worst_and_improving_org(standings, profile.registry))}</p>{table}{note_html}"
 
 
 def national_summary_html(

@@ -98,11 +98,11 @@ class ProfileWords:
             own = self.latest_row(ind)
             own_year = int(own["year"]) if own is not None else int(last["year"])
             report = report_for_year(getattr(self, "sources", None), own_year)
-            missing = f"not yet transcribed from {md_escape(report)}" if report else "not in the data"
+            # Short: it repeats for every indicator; the note above the section names the report.
+            missing = "not yet transcribed (see note)" if report else "not in the data"
             older = (
                 f" {NATIONAL_NAME}'s figure for the {ind.year_phrase(own_year)}, the organisation's latest, is "
-                f"{missing}; the comparison above is of the latest year "
-                "with both, and the latest figure is not compared with a national figure of another year."
+                f"{missing}: the comparison is of the latest year with both."
                 if own_year != int(last["year"])
                 else ""
             )
@@ -141,10 +141,13 @@ class ProfileWords:
         """The profile's opening, level before trend: what is worst and what is improving, one
         line per indicator (adverse first: where it stands, against England, against other
         organisations, trend), then the paragraph on funnel positions, England and trends."""
-        from wres.report.org_standing import profile_standings, standing_lines, worst_and_improving_org
+        from wres.report.org_standing import england_note, profile_standings, standing_lines, worst_and_improving_org
 
         standings = profile_standings(self)
         first = worst_and_improving_org(standings, self.registry) + "\n\n" + standing_lines(standings, md_escape)
+        note = england_note(standings, getattr(self, "sources", None))
+        if note:
+            first += "\n\n" + md_escape(note)
         return first + "\n\n" + self.details()
 
     def details(self) -> str:
@@ -208,7 +211,7 @@ class ProfileWords:
                 names = "; ".join(md_escape(self.registry.indicator(i).title) for i in without)
                 year = max(latest_years[i] for i in without)
                 report = report_for_year(getattr(self, "sources", None), year)
-                why = f"not yet transcribed from {md_escape(report)}" if report else "not in the data"
+                why = "not yet transcribed (see note)" if report else "not in the data"
                 parts.append(
                     f"{NATIONAL_NAME}'s figure for the latest year is {why} for: {names}; so "
                     f"{'they are' if len(without) > 1 else 'it is'} not compared with {NATIONAL_NAME} here."

@@ -62,11 +62,32 @@ def report_for_year(sources: pd.DataFrame | None, year: int) -> str | None:
     return None
 
 
+#: The short marker a row carries where England's figure of its year is missing but the book
+#: cites the report it is published in; :func:`transcription_note` names the report once.
+NOT_TRANSCRIBED = "England's figure not yet transcribed (see note)"
+
+
 def missing_national_words(sources: pd.DataFrame | None, year: int, year_phrase: str) -> str:
     """Why England has no figure for ``year`` in the data (said where England's figure would
-    be): "not yet transcribed from NHS England's WRES 2024 data analysis report …" where the
-    book cites that report, else "no national figure in the data for the <year phrase>"."""
-    report = report_for_year(sources, year)
-    if report:
-        return f"not yet transcribed from {report}"
+    be), short because it repeats row after row: :data:`NOT_TRANSCRIBED` where the book cites
+    that year's report (:func:`transcription_note` says which, once), else "no national figure
+    in the data for the <year phrase>"."""
+    if report_for_year(sources, year):
+        return NOT_TRANSCRIBED
     return f"no national figure in the data for the {year_phrase}"
+
+
+def transcription_note(sources: pd.DataFrame | None, years) -> str:
+    """The one note behind :data:`NOT_TRANSCRIBED` rows: for each WRES report year in ``years``
+    whose report the book cites, that England's figures are in it but not yet in the data
+    ("" when there is none)."""
+    cited = {int(y): report_for_year(sources, int(y)) for y in set(years)}
+    parts = [
+        f"England's figures for the WRES report {y} are published in {r}, which the book cites, but are not yet "
+        "in its data"
+        for y, r in sorted(cited.items())
+        if r
+    ]
+    if not parts:
+        return ""
+    return f"Not yet transcribed: {'; '.join(parts)}. The rows that say so are not compared with England."
