@@ -183,6 +183,23 @@ def _change(sign: int) -> str:
     return "rise" if sign > 0 else "fall"
 
 
+#: What the regression and the Mann–Kendall cross-check said, by the verdict's reason (one
+#: table rather than a chain of ifs: the sentences share their shape and must stay parallel).
+_CROSS_CHECK_SENTENCES = {
+    "no_cross_check": "The regression finds {found} ({ols}); the Mann–Kendall test was not available.",
+    "contradict": (
+        "The regression finds a significant {change} ({ols}) but the Mann–Kendall test finds {cross}; "
+        "the two tests contradict each other."
+    ),
+    "both_significant": "The regression finds a significant {change} ({ols}); the Mann–Kendall test agrees.",
+    "unconfirmed": "The regression finds a significant {change} ({ols}) but the Mann–Kendall test does not confirm it.",
+    "cross_check_only": (
+        "The regression finds no significant change ({ols}); the Mann–Kendall test finds {cross}, which alone is "
+        "not enough to report one."
+    ),
+}
+
+
 def verdict_note(
     v: Verdict,
     *,
@@ -215,27 +232,10 @@ def verdict_note(
             f"averages, finds {found} ({ols}); the Mann–Kendall test is not used because it assumes "
             "independent years."
         )
-    if v.reason == "no_cross_check":
-        return f"The regression finds {found} ({ols}); the Mann–Kendall test was not available."
-    if v.reason == "contradict":
-        return (
-            f"The regression finds a significant {_change(v.sign)} ({ols}) but the "
-            f"Mann–Kendall test finds a significant {_change(v.cross_sign)}; "
-            "the two tests contradict each other."
-        )
-    if v.reason == "both_significant":
-        return f"The regression finds a significant {_change(v.sign)} ({ols}); the Mann–Kendall test agrees."
-    if v.reason == "unconfirmed":
-        return (
-            f"The regression finds a significant {_change(v.sign)} ({ols}) but the "
-            "Mann–Kendall test does not confirm it."
-        )
-    if v.reason == "cross_check_only":
-        what = f"a significant {_change(v.cross_sign)}" if v.cross_sign else "a significant trend"
-        return (
-            f"The regression finds no significant change ({ols}); the Mann–Kendall test finds {what}, "
-            "which alone is not enough to report one."
-        )
+    cross = f"a significant {_change(v.cross_sign)}" if v.cross_sign else "a significant trend"
+    sentence = _CROSS_CHECK_SENTENCES.get(v.reason)
+    if sentence:
+        return sentence.format(found=found, ols=ols, change=_change(v.sign), cross=cross)
     return f"The regression finds no significant change ({ols}); the Mann–Kendall test agrees."
 
 

@@ -14,19 +14,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from wres.book.sphinx_safety import add_static_script
+
 SCRIPT = Path(__file__).with_name("reader.js")
 TARGET = "wres-vendor/wres-reader.js"  # inside <outdir>/_static
 
 
 def write_reader_script(app) -> None:
-    if getattr(app.builder, "format", None) != "html":
-        return
-    text = SCRIPT.read_text(encoding="utf-8")
-    target = Path(app.outdir) / "_static" / TARGET
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.is_file() or target.read_text(encoding="utf-8") != text:
-        target.write_text(text, encoding="utf-8")
-    app.add_js_file(TARGET, defer="defer")
+    add_static_script(app, TARGET, SCRIPT.read_text(encoding="utf-8"))
 
 
 def setup(app) -> dict[str, Any]:

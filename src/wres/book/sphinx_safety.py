@@ -114,15 +114,22 @@ def escape_search_titles(app, pagename: str, templatename: str, context: dict, d
     all_titles[pagename] = [(html.escape(title, quote=False), anchor) for title, anchor in all_titles[pagename]]
 
 
-def write_page_script(app) -> None:
-    """Write :data:`PAGE_JS` before any page is written (so Sphinx adds its ``?v=`` query)."""
+def add_static_script(app, path: str, text: str) -> None:
+    """Write ``text`` to ``<outdir>/_static/<path>`` (only when it changed, so an unchanged
+    build leaves the file's time alone) and load it on every page with ``defer``. Called
+    before any page is written, so Sphinx adds its ``?v=`` cache-busting query."""
     if getattr(app.builder, "format", None) != "html":
         return
-    target = Path(app.outdir) / "_static" / PAGE_JS_PATH
+    target = Path(app.outdir) / "_static" / path
     target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.is_file() or target.read_text(encoding="utf-8") != PAGE_JS:
-        target.write_text(PAGE_JS, encoding="utf-8")
-    app.add_js_file(PAGE_JS_PATH, defer="defer")
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+    app.add_js_file(path, defer="defer")
+
+
+def write_page_script(app) -> None:
+    """Write :data:`PAGE_JS` before any page is written (so Sphinx adds its ``?v=`` query)."""
+    add_static_script(app, PAGE_JS_PATH, PAGE_JS)
 
 
 def setup(app) -> dict[str, Any]:

@@ -224,13 +224,14 @@ class CalibrationView:
         table = chart_table(
             chart_title(chart),
             t,
-            [
-                Column("words", "Test or limit"),
-                Column("world", "Simulated world"),
-                Column("level", "Level"),
-                Column("stated", "Stated false-alarm rate", css="text-right"),
-                Column("observed", "Observed (± 2 Monte Carlo SE)", css="text-right"),
-                Column("times", "Multiple of the stated rate", css="text-right"),
+            [Column("words", "Test or limit"), Column("world", "Simulated world"), Column("level", "Level")]
+            + [
+                Column(key, label, css="text-right")
+                for key, label in (
+                    ("stated", "Stated false-alarm rate"),
+                    ("observed", "Observed (± 2 Monte Carlo SE)"),
+                    ("times", "Multiple of the stated rate"),
+                )
             ],
             row_header=True,
         )

@@ -38,6 +38,18 @@ EXCLUDED_WORDS = "Figure shown but left out of the trend test (quality flag)"
 YEAR_LABEL_GAP = 6
 
 
+def one_entry_legend(channel, field: str, name: str, colour: str, **legend):
+    """An encoding ``channel`` (``alt.Fill``, ``alt.Stroke`` …) on ``field`` whose only value
+    ``name`` is drawn in ``colour`` and named in a legend below the chart: how a band, a line
+    or a ring that is not a data series still gets a legend entry that matches it."""
+    return channel(
+        field,
+        title=None,
+        scale=alt.Scale(domain=[name], range=[colour]),
+        legend=alt.Legend(orient="bottom", **legend),
+    )
+
+
 def year_axis(years: list[int] | None = None, *, numbers: bool = True) -> alt.Axis:
     """The year axis of every chart: a tick at each year in ``years`` (None: the scale's own),
     labels level and thinned by the one rule (:data:`YEAR_LABEL_GAP`). ``numbers``: the field is
@@ -161,11 +173,8 @@ def series_chart(
         name = f"Non-adverse range {lo:.2f}–{hi:.2f}"
         band = pd.DataFrame({"lo": [lo], "hi": [hi], "name": [name]})
         # Named in the legend: its own fill scale (no other layer encodes fill).
-        fill = alt.Fill(
-            "name:N",
-            title=None,
-            scale=alt.Scale(domain=[name], range=[palette.NON_ADVERSE]),
-            legend=alt.Legend(orient="bottom", symbolType="square", symbolOpacity=0.25, symbolSize=180),
+        fill = one_entry_legend(
+            alt.Fill, "name:N", name, palette.NON_ADVERSE, symbolType="square", symbolOpacity=0.25, symbolSize=180
         )
         layers.append(
             alt.Chart(band)

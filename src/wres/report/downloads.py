@@ -33,6 +33,7 @@ import pandas as pd
 from wres.io import inside
 from wres.kinds import Kind
 from wres.report.csv_safety import to_safe_csv
+from wres.report.words import as_number
 
 #: The suffix of the full-precision twin of a download (before ``.csv``).
 FULL = "-full-precision"
@@ -58,10 +59,7 @@ def _decimals(pattern: str) -> int:
 
 
 def _fixed(v: object, decimals: int) -> str:
-    try:
-        x = float(v)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return ""
+    x = as_number(v)
     if math.isnan(x):
         return ""
     text = f"{x:.{decimals}f}"
@@ -69,10 +67,7 @@ def _fixed(v: object, decimals: int) -> str:
 
 
 def _count(v: object) -> str:
-    try:
-        x = float(v)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return ""
+    x = as_number(v)
     if math.isnan(x):
         return ""
     return f"{x:.0f}" if x.is_integer() else f"{x:.1f}"

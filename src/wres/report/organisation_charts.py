@@ -19,6 +19,7 @@ from wres.kinds import Kind, kind_of
 from wres.registry import Indicator, Registry
 from wres.report import palette
 from wres.report.chart_parts import band_layers, clean_text, finish, power_ticks, title, value_scale
+from wres.report.charts import one_entry_legend
 from wres.report.formats import CHART_NOT_PLACED, interval, position_words
 from wres.report.words import plural
 from wres.stats.funnels import describe as funnel_model_words
@@ -297,11 +298,14 @@ def funnel_chart(
         hl = placed[is_hl][[c for c in full if c in placed and (profile_link or c != "href")]].copy()
         who = f"This organisation: {hl['name'].iloc[0]} ({hl['code'].iloc[0]})"
         hl["who"] = who
-        ring = alt.Stroke(
+        ring = one_entry_legend(
+            alt.Stroke,
             "who:N",
-            title=None,
-            scale=alt.Scale(domain=[who], range=[palette.THIS_ORGANISATION_RING]),
-            legend=alt.Legend(orient="bottom", symbolType="circle", symbolStrokeWidth=2.5, symbolSize=200),
+            who,
+            palette.THIS_ORGANISATION_RING,
+            symbolType="circle",
+            symbolStrokeWidth=2.5,
+            symbolSize=200,
         )
         # A ring on top of the organisation's own point: it stands out whatever the colour.
         layers.append(

@@ -20,7 +20,7 @@ import pandas as pd
 
 from wres.kinds import kind_of
 from wres.registry import Indicator, Registry
-from wres.report.words import VERDICT_ICON, fmt_value
+from wres.report.words import VERDICT_ICON, as_number, fmt_value
 
 #: A trend verdict that says the series is getting better.
 IMPROVING = ("improving",)
@@ -280,7 +280,4 @@ def worst_and_improving(standings: list[Standing], registry: Registry, *, of: st
 
 
 def is_finite(v: object) -> bool:
-    try:
-        return math.isfinite(float(v))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return False
+    return math.isfinite(as_number(v))

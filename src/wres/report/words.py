@@ -81,10 +81,7 @@ def _slope_number(v: float, unit: str, sign: str) -> tuple[str, str]:
 def slope_value(v: object, unit: str, *, signed: bool = True) -> str:
     """A slope with its unit, as every table writes it: ``+0.4% a year``, ``-0.08 percentage
     points a year``; ``—`` when missing."""
-    try:
-        x = float(v)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return "—"
+    x = as_number(v)
     if math.isnan(x):
         return "—"
     number, words = _slope_number(x, str(unit), "+" if signed else "")
@@ -160,7 +157,7 @@ def verdict_sentence(trend: pd.Series | None, registry: Registry) -> str:
         )
     unit = str(trend["slope_unit"])
     if verdict == "no significant change":
-        mds = _number(trend.get("min_detectable_slope_family", trend["min_detectable_slope"]))
+        mds = as_number(trend.get("min_detectable_slope_family", trend["min_detectable_slope"]))
         detect = ""
         if not math.isnan(mds):
             detect = (
@@ -191,7 +188,8 @@ def verdict_sentence(trend: pd.Series | None, registry: Registry) -> str:
     return text
 
 
-def _number(v: object) -> float:
+def as_number(v: object) -> float:
+    """``v`` as a float; NaN when it is missing or not a number (a results cell read as text)."""
     try:
         return float(v)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -202,7 +200,7 @@ def correlated_years_sentence(trend: pd.Series) -> str:
     """Whether a significant verdict survives if neighbouring years are correlated
     (``verdict_if_correlated``, tested with correlation 0.5 between years); "" otherwise."""
     verdict, robust = trend.get("verdict"), trend.get("verdict_if_correlated")
-    q = _number(trend.get("q_value_ar1_05"))
+    q = as_number(trend.get("q_value_ar1_05"))
     if verdict in (None, "too few years", "no significant change") or robust is None or math.isnan(q):
         return ""
     if robust == verdict:
