@@ -40,16 +40,25 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group(page))
 
 
-#: Parameters naming the page a browser test visits: (site, page) or a national page.
-PAGE_PARAMS = ("reader_page", "html_page", "chart_page", "math_page")
+#: Parameters naming the page a browser test visits, with the site of a bare page path
+#: (``reader_page`` is already a (site, page) pair).
+PAGE_PARAMS = {
+    "reader_page": None,
+    "html_page": "national",
+    "chart_page": "national",
+    "math_page": "national",
+    "profile_page": "demo",
+    "series_page": None,
+    "demo_page": "demo",
+}
 
 
 def _page_of(item) -> str | None:
     params = getattr(getattr(item, "callspec", None), "params", {})
-    for name in PAGE_PARAMS:
+    for name, default_site in PAGE_PARAMS.items():
         if name in params:
             value = params[name]
-            site, rel = value if isinstance(value, tuple) else ("national", value)
+            site, rel = value if isinstance(value, tuple) else (default_site, value)
             return f"page:{site}:{rel}"
     return None
 

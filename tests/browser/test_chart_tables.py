@@ -20,7 +20,7 @@ import pytest
 from wres.kinds import kind_of
 from wres.registry import load_registry
 
-from .conftest import READER_SITES, REPO_ROOT, open_offline
+from .conftest import PROFILES, READER_SITES, REPO_ROOT, open_offline, profile_sample
 from .page_audit import PHONE, VIEWPORTS, audit_of, open_chart_tables
 
 pytestmark = pytest.mark.browser
@@ -71,29 +71,35 @@ def _page_tables(browser, servers, site: str, rel: str) -> list[dict]:
     return audit_of(site, rel, browser, servers).chart_tables
 
 
-@pytest.mark.parametrize("site", ["national", "demo"])
-def test_series_tables_hold_the_published_figures(site, reader_browser, site_servers):
+def _series_pages() -> list[tuple[str, str]]:
+    pages = ["book/generated/overview.html", *(f"book/generated/{ind.slug}.html" for ind in REG.indicators)]
+    return [(site, rel) for site in ("national", "demo") for rel in pages]
+
+
+# One test per page (not one per site looping over ten pages): each then runs on the worker
+# that measured its page (tests/conftest.py groups browser tests by page).
+@pytest.mark.parametrize("series_page", _series_pages(), ids=lambda p: f"{p[0]}:{p[1]}")
+def test_series_tables_hold_the_published_figures(series_page, reader_browser, site_servers):
     """The overview's chart and each indicator's main chart: one row per year of the chart's
     series, each value as in national_series.csv."""
+    site, rel = series_page
     series = _csv(site, "national_series.csv")
     assert series, f"no national_series.csv for the {site} site"
-    pages = {"book/generated/overview.html": ("overview", None)}
-    pages.update({f"book/generated/{ind.slug}.html": ("main", ind) for ind in REG.indicators})
+    ind = next((i for i in REG.indicators if rel.endswith(f"/{i.slug}.html")), None)
     rl = [i for i in REG.indicators if kind_of(i, REG).likelihood]
-    for rel, (kind, ind) in pages.items():
-        table = _page_tables(reader_browser, site_servers, site, rel)[0]
-        if kind == "overview":
-            keep = {(str(i.id), i.headline_series): f"Indicator {i.id}: {i.title}" for i in rl}
-        else:
-            keep = {(str(ind.id), s.key): s.label for s in ind.series}
-        rows = [r for r in series if (r["indicator"], r["series"]) in keep]
-        years = sorted({int(r["report_year"]) for r in rows})
-        assert len(table["rows"]) == len(years), (rel, table["summary"])
-        for r in rows:
-            line = table["rows"][years.index(int(r["report_year"]))]
-            assert re.search(rf"\b{r['report_year']}\b", line[0]["text"]), (rel, line[0])
-            col = table["head"].index(keep[(r["indicator"], r["series"])])
-            assert line[col]["text"].startswith(_shown(float(r["value"]), r["unit"])), (rel, r, line[col])
+    table = _page_tables(reader_browser, site_servers, site, rel)[0]
+    if ind is None:
+        keep = {(str(i.id), i.headline_series): f"Indicator {i.id}: {i.title}" for i in rl}
+    else:
+        keep = {(str(ind.id), s.key): s.label for s in ind.series}
+    rows = [r for r in series if (r["indicator"], r["series"]) in keep]
+    years = sorted({int(r["report_year"]) for r in rows})
+    assert len(table["rows"]) == len(years), (rel, table["summary"])
+    for r in rows:
+        line = table["rows"][years.index(int(r["report_year"]))]
+        assert re.search(rf"\b{r['report_year']}\b", line[0]["text"]), (rel, line[0])
+        col = table["head"].index(keep[(r["indicator"], r["series"])])
+        assert line[col]["text"].startswith(_shown(float(r["value"]), r["unit"])), (rel, r, line[col])
 
 
 def _placed(rows: list[dict[str, str]], indicator: int) -> tuple[int, list[dict[str, str]]]:
@@ -120,13 +126,22 @@ def _placed(rows: list[dict[str, str]], indicator: int) -> tuple[int, list[dict[
     return year, placed
 
 
-def test_demo_funnel_tables_place_every_organisation_and_link_to_real_profiles(reader_browser, site_servers):
+def _sampled_profiles() -> list[str]:
+    site_dir = READER_SITES["demo"]()
+    profiles = tuple(sorted(p.relative_to(site_dir).as_posix() for p in (site_dir / PROFILES).glob("*.html")))
+    # The profiles the reader audit measures (conftest.profile_sample), one test each so that
+    # each runs on the worker that measured its page.
+    return list(profile_sample(profiles)) or ["<no profiles>"]
+
+
+@pytest.mark.parametrize("demo_page", [f"book/generated/{ind.slug}.html" for ind in REG.indicators])
+def test_demo_funnel_tables_place_every_organisation_and_link_to_real_profiles(demo_page, reader_browser, site_servers):
     site = "demo"
     site_dir = READER_SITES[site]()
     rows = _csv(site, "trust_indicators.csv") or _csv(site, "organisation_indicators.csv")
     assert rows, "no organisation results in the demo build"
-    for ind in REG.indicators:
-        rel = f"book/generated/{ind.slug}.html"
+    for ind in [i for i in REG.indicators if demo_page.endswith(f"/{i.slug}.html")]:
+        rel = demo_page
         tables = [
             t for t in _page_tables(reader_browser, site_servers, site, rel) if "organisations compared" in t["summary"]
         ]
@@ -148,7 +163,8 @@ def test_demo_funnel_tables_place_every_organisation_and_link_to_real_profiles(r
             assert f'"href":"{line[0]["href"]}"' in html, line[0]["href"]
 
 
-def test_demo_profiles_show_their_organisation_on_every_funnel(reader_browser, site_servers):
+@pytest.mark.parametrize("profile_page", _sampled_profiles())
+def test_demo_profiles_show_their_organisation_on_every_funnel(profile_page, reader_browser, site_servers):
     site = "demo"
     rows = _csv(site, "trust_indicators.csv") or _csv(site, "organisation_indicators.csv")
     fits = _csv(site, "trust_funnel_fits.csv") or _csv(site, "organisation_funnel_fits.csv")
@@ -161,8 +177,10 @@ def test_demo_profiles_show_their_organisation_on_every_funnel(reader_browser, s
         for r in placed:
             by_org[r["org_code"]].append(ind.id)
     assert by_org
-    for code in sorted(by_org)[:3]:
-        rel = f"book/generated/orgs/{code}.html"
+    code = profile_page.removeprefix(PROFILES).removesuffix(".html")
+    # The sampled profiles are of organisations that some funnel places.
+    assert code in by_org, (code, sorted(by_org))
+    for rel in [profile_page]:
         tables = [
             t for t in _page_tables(reader_browser, site_servers, site, rel) if "organisations compared" in t["summary"]
         ]
@@ -190,18 +208,17 @@ TERMS = (
 )
 
 
+@pytest.mark.parametrize("profile_page", _sampled_profiles())
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
-def test_profile_first_screens_explain_every_statistical_term(viewport, reader_browser, site_servers):
-    site_dir = READER_SITES["demo"]()
-    profiles = sorted(p.relative_to(site_dir).as_posix() for p in (site_dir / "book/generated/orgs").glob("*.html"))
-    assert profiles
-    for rel in profiles:
-        text = re.sub(r"\s+", " ", audit_of("demo", rel, reader_browser, site_servers).first_screen[viewport])
-        for term in TERMS:
-            if not re.search(term, text):
-                continue
-            plain = EXPLAINED.get(term)
-            assert plain and plain in text, f"{rel} at {viewport}: {term!r} unexplained in {text[:600]!r}"
+def test_profile_first_screens_explain_every_statistical_term(profile_page, viewport, reader_browser, site_servers):
+    assert profile_page != "<no profiles>", "the demo site has no organisation profiles"
+    rel = profile_page
+    text = re.sub(r"\s+", " ", audit_of("demo", rel, reader_browser, site_servers).first_screen[viewport])
+    for term in TERMS:
+        if not re.search(term, text):
+            continue
+        plain = EXPLAINED.get(term)
+        assert plain and plain in text, f"{rel} at {viewport}: {term!r} unexplained in {text[:600]!r}"
 
 
 #: Pages whose toggles are audited open: one of each kind of chart table.

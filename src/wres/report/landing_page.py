@@ -107,9 +107,9 @@ def findings_markdown(results_dir: str | Path, registry: Registry | None = None)
                 "trend": VERDICT_ICON.get(str(row["verdict"]), str(row["verdict"])),
             }
         )
-    # The book's own table (tables.html_table), not a Markdown one: at 390 px it is wider than
-    # the screen, and only the book's table scrolls in a region a keyboard can reach and a screen
-    # reader can name. Its cells are escaped there (text from data is text).
+    # The book's own table (tables.html_table), not a Markdown one: on a phone each row becomes
+    # a card (tables.CARD_TABLES), so the trend never starts off the screen, and its cells are
+    # escaped there (text from data is text).
     table = html_table(
         pd.DataFrame(rows, columns=["title", "stands", "figure", "trend"]),
         [

@@ -145,6 +145,9 @@ class ProfileWords:
 
         standings = profile_standings(self)
         first = worst_and_improving_org(standings, self.registry) + "\n\n" + standing_lines(standings, md_escape)
+        if any("95% CI" in s.value for s in standings):
+            # The lines abbreviate the interval; say what it is on the same screen.
+            first += f"\n\n{CI_WORDS}."
         note = england_note(standings, getattr(self, "sources", None))
         if note:
             first += "\n\n" + md_escape(note)

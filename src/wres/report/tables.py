@@ -33,7 +33,15 @@ DASH = "—"
 #: class ``wres-cards``), so no verdict starts off the screen. By ``css`` class, the first
 #: class of the table's ``css``.
 CARD_TABLES = frozenset(
-    {"wres-overview", "wres-changes", "wres-org-profile", "wres-org-trends", "wres-trends", "wres-org-table"}
+    {
+        "wres-overview",
+        "wres-changes",
+        "wres-org-profile",
+        "wres-org-trends",
+        "wres-trends",
+        "wres-org-table",
+        "wres-findings",
+    }
 )
 CARDS_CLASS = "wres-cards"
 
