@@ -50,6 +50,10 @@ _CSP_FIRST_JS = """() => { const m = document.querySelector('head > meta[http-eq
   return {policy: m.content, before: before}; }"""
 
 
+#: Page load limit of this file (ms): three times the other browser tests' (conftest).
+PAGE_TIMEOUT_MS = 90_000
+
+
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory) -> dict:
     repo = tmp_path_factory.mktemp("hostile") / "repo"
@@ -102,8 +106,11 @@ def open_page(visitor: SiteVisitor, rel: str) -> dict:
     page = context.new_page()
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.on("console", lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None)
-    page.goto(visitor.base_url + rel, wait_until="load")
-    page.wait_for_load_state("networkidle")
+    page.goto(visitor.base_url + rel, wait_until="load", timeout=PAGE_TIMEOUT_MS)
+    # Every script has run and every request has ended before anything is judged: a late
+    # script could still open a dialog. Waited for, never skipped; the longer limit is for a
+    # machine running the other test worker's browser at the same time (one run hit 30 s).
+    page.wait_for_load_state("networkidle", timeout=PAGE_TIMEOUT_MS)
     page.wait_for_timeout(300)
     out = {
         "outside": outside,

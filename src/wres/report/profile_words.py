@@ -144,10 +144,11 @@ class ProfileWords:
         from wres.report.org_standing import england_note, profile_standings, standing_lines, worst_and_improving_org
 
         standings = profile_standings(self)
-        first = worst_and_improving_org(standings, self.registry) + "\n\n" + standing_lines(standings, md_escape)
+        first = worst_and_improving_org(standings, self.registry)
         if any("95% CI" in s.value for s in standings):
-            # The lines abbreviate the interval; say what it is on the same screen.
-            first += f"\n\n{CI_WORDS}."
+            # The lines abbreviate the interval: say what it is before them, on the first screen.
+            first += f"\n\nOne line per indicator, adverse first ({CI_WORDS}):"
+        first += "\n\n" + standing_lines(standings, md_escape)
         note = england_note(standings, getattr(self, "sources", None))
         if note:
             first += "\n\n" + md_escape(note)
