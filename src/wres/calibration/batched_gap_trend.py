@@ -23,6 +23,8 @@ import numpy as np
 from scipy import stats
 from scipy.special import expit, xlogy
 
+from wres.stats.gap_trend import design
+
 #: IRLS stops when the deviance moves by at most this (statsmodels' default ``tol`` and its
 #: criterion, so near-separated organisations stop where the book's fit stops) ...
 TOL = 1e-8
@@ -31,12 +33,6 @@ TOL = 1e-8
 MAX_ITER = 100
 #: The smallest fitted proportion the IRLS weights use (statsmodels' ``FLOAT_EPS``).
 EPS = np.finfo(float).eps
-
-
-def _design(years: np.ndarray) -> np.ndarray:
-    yc = years - years.mean()
-    ones, zeros = np.ones_like(yc), np.zeros_like(yc)
-    return np.column_stack([np.r_[ones, ones], np.r_[yc, yc], np.r_[ones, zeros], np.r_[yc, zeros]])
 
 
 def _wls(x: np.ndarray, w: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -99,7 +95,7 @@ def slope_p_values(years, k1, n1, k2, n2, *, floor_scale: bool = True) -> np.nda
     k, n = k.reshape(-1, k.shape[-1]), n.reshape(-1, n.shape[-1])
     if not (np.all(n > 0) and np.all((k >= 0) & (k <= n))):
         raise ValueError("every organisation-year needs 0 <= events <= group size and a group size above 0")
-    x = _design(years)
+    x = design(years - years.mean())
     t = years.size
     df_resid = 2 * t - 4
     if df_resid < 1:

@@ -172,6 +172,14 @@ def _empty_result(n_years: int, codes: list[str]) -> dict:
     return res
 
 
+def design(yc: np.ndarray) -> np.ndarray:
+    """The model's design matrix for centred years ``yc`` (length T): rows of the numerator
+    group's years, then the comparison group's; columns intercept, year, group, group x year
+    (``logit p = b0 + b1 t + b2 g + b3 g t``)."""
+    ones, zeros = np.ones_like(yc), np.zeros_like(yc)
+    return np.column_stack([np.r_[ones, ones], np.r_[yc, yc], np.r_[ones, zeros], np.r_[yc, zeros]])
+
+
 def _fit_gap(
     year: np.ndarray,
     k1: np.ndarray,
@@ -212,8 +220,7 @@ def _fit_gap(
         return _empty_result(n_years, notes)
 
     yc = yr - yr.mean()
-    ones, zeros = np.ones(n_years), np.zeros(n_years)
-    exog = np.column_stack([np.r_[ones, ones], np.r_[yc, yc], np.r_[ones, zeros], np.r_[yc, zeros]])
+    exog = design(yc)
     n = np.r_[n1, n2]
     endog = np.r_[k1, k2] / n
     model = sm.GLM(endog, exog, family=sm.families.Binomial(), var_weights=n)
