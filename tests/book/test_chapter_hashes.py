@@ -48,3 +48,14 @@ def test_file_digests_are_sha256_of_the_bytes(tmp_path):
         "a.csv": hashlib.sha256(b"x\n1\n").hexdigest(),
         "gone.csv": "absent",
     }
+
+
+def test_a_log_line_gives_chapters_done_time_taken_and_time_left():
+    from wres.book.execute import progress_line
+
+    # 3 chapters in 6 s: 2 s each, 7 to go, 14 s left.
+    assert progress_line(3, 10, 6.0) == "Executed 3 of 10 chapters in 0:06; about 0:14 left"
+    assert progress_line(10, 10, 65.4) == "Executed 10 of 10 chapters in 1:05"
+    assert progress_line(0, 5, 1.0) == "Executed 0 of 5 chapters in 0:01"
+    # 40 of 220 in 100 s: 2.5 s each, 180 to go, 450 s = 7:30 left.
+    assert progress_line(40, 220, 100.0) == "Executed 40 of 220 chapters in 1:40; about 7:30 left"

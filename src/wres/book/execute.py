@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,6 +78,18 @@ _RESET = (
 )
 
 
+#: In a worker process: where it announces each finished chapter (set by :func:`_init_worker`).
+_done_queue = None
+
+
+def _init_worker(parent_pid: int, done_queue) -> None:
+    """Worker start-up: die with the build (see wres.book.children) and keep the queue the
+    build's progress listens on (a multiprocessing queue can only be handed over here)."""
+    global _done_queue
+    children.worker_init(parent_pid)
+    _done_queue = done_queue
+
+
 def _execute_chunk(
     jobs: list[tuple[nbformat.NotebookNode, str, dict, str]], log_dir: str
 ) -> list[tuple[bool, float, str]]:
@@ -89,7 +101,9 @@ def _execute_chunk(
     records every notebook (and writes failures with their traceback); it is just handed a
     running kernel, which it does not own and so does not shut down. The namespace is reset
     and the working folder set before each chapter, so no chapter sees another's variables.
+    The worker's queue hears each chapter's output path as it finishes, for the build's progress.
     """
+    done_queue = _done_queue
     import papermill as pm
     from jupyter_client.manager import start_new_kernel
 
@@ -133,10 +147,14 @@ def _execute_chunk(
                 if partial.exists():  # papermill saved the failed notebook, traceback included
                     os.replace(partial, output)
                 out.append((False, time.perf_counter() - start, "\n".join(msg[-12:])))
+                if done_queue is not None:
+                    done_queue.put(output)
                 continue
             partial.unlink(missing_ok=True)
             _tidy_executed(nb, Path(output), template_ids=[c.get("id") for c in template_nb.cells[1:]])
             out.append((True, time.perf_counter() - start, ""))
+            if done_queue is not None:
+                done_queue.put(output)
     finally:
         km.shutdown_kernel(now=True)
     return out
@@ -260,10 +278,32 @@ def _job(ch: Chapter, templates: Path, registry: Registry, generated: Path, resu
     return nb, str(out), params, str(out.parent)
 
 
+#: Seconds between progress lines when the output is not a terminal (a CI log, a file).
+PROGRESS_EVERY_S = 5.0
+
+
+def progress_line(done: int, total: int, elapsed: float) -> str:
+    """One line of progress for a log: chapters done, time taken and, once one is done, the
+    time left at the pace so far (``elapsed`` in seconds)."""
+
+    def clock(seconds: float) -> str:
+        m, s = divmod(round(seconds), 60)
+        return f"{m}:{s:02d}"
+
+    line = f"Executed {done} of {total} chapters in {clock(elapsed)}"
+    if 0 < done < total:
+        line += f"; about {clock(elapsed / done * (total - done))} left"
+    return line
+
+
 def _run_jobs(
     chapters: list[Chapter], jobs: list[tuple], generated: Path, workers: int, console
 ) -> list[ChapterResult]:
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    import multiprocessing
+    from queue import Empty
+
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     # Dealt round-robin in plan order: each worker gets a mix of long and short chapters,
     # and the same plan always gives the same chunks.
@@ -271,6 +311,10 @@ def _run_jobs(
         old_log.unlink(missing_ok=True)
     n_chunks = max(1, min(workers, len(jobs)))
     chunks = [list(range(i, len(jobs), n_chunks)) for i in range(n_chunks)]
+    by_output = {job[1]: ch for job, ch in zip(jobs, chapters, strict=True)}
+    console = console or Console()
+    # A log (not a terminal) gets a line every few seconds: Rich draws its bar only on a terminal.
+    to_log = not console.is_terminal
     results = []
     # Chapter names come from data (organisation codes): shown literally, never as Rich markup.
     with Progress(
@@ -278,29 +322,50 @@ def _run_jobs(
         BarColumn(),
         TextColumn("{task.completed}/{task.total}", markup=False),
         TimeElapsedColumn(),
+        TimeRemainingColumn(),
         console=console,
         transient=False,
+        disable=to_log,
     ) as progress:
         task = progress.add_task("Executing chapters", total=len(jobs))
+        done_queue = multiprocessing.Queue()
+        start = last_line = time.perf_counter()
+        n_done = printed = 0
         with ProcessPoolExecutor(
-            max_workers=n_chunks, initializer=children.worker_init, initargs=(os.getpid(),)
+            max_workers=n_chunks, initializer=_init_worker, initargs=(os.getpid(), done_queue)
         ) as pool:
             futures = {pool.submit(_execute_chunk, [jobs[i] for i in chunk], str(generated)): chunk for chunk in chunks}
-            for fut in as_completed(futures):
-                done = [chapters[i] for i in futures[fut]]
-                for ch, (ok, secs, err) in zip(done, fut.result(), strict=True):
-                    results.append(
-                        ChapterResult(
-                            ch.name,
-                            ok,
-                            secs,
-                            error=err,
-                            for_each=ch.for_each,
-                            output=str(generated / f"{ch.name}.ipynb"),
+            pending = set(futures)
+            while pending:
+                try:
+                    output = done_queue.get(timeout=0.5)
+                except Empty:
+                    output = None
+                if output is not None:
+                    n_done += 1
+                    progress.update(task, advance=1, description=f"Executed {by_output[output].name}")
+                now = time.perf_counter()
+                if to_log and output is not None and now - last_line >= PROGRESS_EVERY_S:
+                    console.print(progress_line(n_done, len(jobs), now - start), markup=False, highlight=False)
+                    last_line, printed = now, n_done
+                for fut in [f for f in pending if f.done()]:
+                    pending.discard(fut)
+                    done = [chapters[i] for i in futures[fut]]
+                    for ch, (ok, secs, err) in zip(done, fut.result(), strict=True):
+                        results.append(
+                            ChapterResult(
+                                ch.name,
+                                ok,
+                                secs,
+                                error=err,
+                                for_each=ch.for_each,
+                                output=str(generated / f"{ch.name}.ipynb"),
+                            )
                         )
-                    )
-                progress.update(task, advance=len(done), description=f"Executed {done[-1].name}")
-                fault("chapters")
+                    fault("chapters")
+        progress.update(task, completed=len(jobs))
+    if to_log and printed != len(jobs):
+        console.print(progress_line(len(jobs), len(jobs), time.perf_counter() - start), markup=False, highlight=False)
     return results
 
 
