@@ -78,7 +78,7 @@ def test_plan_parameters_context_and_profile_link(spec):
     assert plan[first.slug].parameters == {"indicator_id": first.id}
     assert plan[first.slug].context == {"ind": first}
     assert plan["organisations"].parameters == {"profile_link": "orgs/{org_code}.html"}
-    assert plan["orgs/ZZ002"].parameters == {"org_code": "ZZ002"}
+    assert plan["orgs/ZZ002"].parameters == {"org_code": "ZZ002", "shared_funnels": True}
     # Names reach Markdown headings escaped (the chapter title is a Markdown cell).
     assert "<b>" not in plan["orgs/ZZ002"].context["org_name"]
     # The overview's find box links to the profiles, as seen from the overview.

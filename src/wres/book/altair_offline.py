@@ -222,6 +222,36 @@ LOADER_JS = r"""/* wres offline charts: draws every chart container written by
     vg.config.legend = Object.assign({}, vg.config.legend, { layout: { bottom: { anchor: "start", direction: "vertical" } } });
     return vg;
   }
+  // Data many pages share (a funnel's organisations, one file per indicator) sits in
+  // _static/wres-data/<name>.js beside this script's folder; a chart whose usermeta names it
+  // gets its datasets from there. Loaded by a script element: works from file:// and under
+  // the page's Content-Security-Policy (script-src 'self'), where fetch() would not.
+  var here = document.currentScript && document.currentScript.src;
+  var dataBase = here ? here.replace(/[?#].*$/, "").replace(/[^\/]*$/, "") + "../wres-data/" : "";
+  var loading = {};
+  function sharedData(name) {
+    if (!loading[name]) {
+      loading[name] = new Promise(function (resolve, reject) {
+        var s = document.createElement("script");
+        s.src = dataBase + encodeURIComponent(name) + ".js";
+        s.onload = function () { resolve(window.wresData || {}); };
+        s.onerror = function () { reject(new Error("the chart data " + name + " could not be loaded")); };
+        document.head.appendChild(s);
+      });
+    }
+    return loading[name];
+  }
+  function withShared(spec) {
+    var name = spec.usermeta && spec.usermeta.wresShared;
+    if (!name) { return Promise.resolve(spec); }
+    return sharedData(name).then(function (all) {
+      spec.datasets = spec.datasets || {};
+      Object.keys(all).forEach(function (k) {
+        if (k.indexOf(name + "-") === 0) { spec.datasets[k] = all[k]; }
+      });
+      return spec;
+    });
+  }
   function drawOne(box) {
     var vis = box.querySelector(".wres-chart-vis");
     var block = box.querySelector('script[type="application/json"].@SPEC@');
@@ -247,7 +277,7 @@ LOADER_JS = r"""/* wres offline charts: draws every chart container written by
         box.setAttribute("data-wres-width", String(width));
       }).catch(function (err) { fail(vis, String(err)); });
     }
-    draw();
+    withShared(data.spec).then(draw, function (err) { fail(vis, String(err)); });
     // The spec's width is the container's, so Vega follows a resize on its own; the text
     // was wrapped for the old width, so a real change of width redraws the chart.
     if (window.ResizeObserver) {

@@ -27,6 +27,7 @@ from wres.book.guard import BuildProgress, build_lock, fault
 from wres.book.hashing import INPUTS_DIGEST, book_digest, inputs_digest
 from wres.book.plan import Layout, Organisation, layout, organisations
 from wres.book.safety_scan import secure_site
+from wres.book.shared_data import write_profile_data
 from wres.book.spec import SPEC_FILE, SiteSpec, load_spec
 from wres.book.sphinx_build import (
     DEMO_ANNOUNCEMENT,
@@ -232,6 +233,7 @@ def _build(
     site = site_layout(spec, registry, organisations(paths.results))
     plan = site.chapters()
     remove_stale_chapters(plan, paths.chapters)
+    write_profile_data(spec, registry, paths.results, paths.chapters)
     progress.begin("chapters")
     results = execute_chapters(
         plan,

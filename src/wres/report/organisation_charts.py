@@ -96,12 +96,19 @@ def _label_side(x: float, xs: list[float]) -> dict:
     return {"align": "right", "dx": -12} if right_half else {"align": "left", "dx": 12}
 
 
-def _lean_points(placed: pd.DataFrame, profile_link: str | None) -> alt.Chart:
+def _lean_points(placed: pd.DataFrame, profile_link: str | None, shared: str | None = None) -> alt.Chart:
     """The other organisations' points of a profile's funnel, as small as they can be: short
     keys, positions to 4 significant figures, the position against the limits as a number
     and the link made in the browser from the code (when every code is URL-safe); the
     fields the chart encodes (``funnel_precision``, ``value``, ``where``, ``href``) are
-    calculated from them."""
+    calculated from them. ``shared``: the points are the named dataset ``<shared>-points``,
+    which the page loads from one file per indicator (:func:`funnel_shared_data`)."""
+    data, calc = _lean_records(placed, profile_link)
+    return alt.Chart(alt.NamedData(f"{shared}-points") if shared else data).transform_calculate(**calc)
+
+
+def _lean_records(placed: pd.DataFrame, profile_link: str | None) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The lean points' data, and the calculations that turn them into the encoded fields."""
     data = pd.DataFrame(
         {
             "p": placed["funnel_precision"].map(_sig),
@@ -122,7 +129,63 @@ def _lean_points(placed: pd.DataFrame, profile_link: str | None) -> alt.Chart:
             calc["href"] = f"{json.dumps(before)} + datum.code + {json.dumps(after)}"
         else:
             data["href"] = placed["href"]
-    return alt.Chart(data).transform_calculate(**calc)
+    return data, calc
+
+
+def _lean_limits(lim: pd.DataFrame) -> pd.DataFrame:
+    """Every other row of the limits (and the last), to 4 significant figures: still smooth
+    curves at any size."""
+    wide = lim[["precision", *_LIMIT_NAMES]].astype(float)
+    wide = wide.iloc[sorted({*range(0, len(wide), 2), len(wide) - 1})]
+    return wide.apply(lambda c: c.map(lambda v: _sig(v) if np.isfinite(v) else v))
+
+
+def _placed(r: pd.DataFrame, profile_link: str | None) -> pd.DataFrame:
+    """The organisations a funnel draws (finite value, positive precision), with their names
+    and codes cleaned of markup, their place against the limits and their profile link."""
+    placed = r[
+        np.isfinite(r["value"].astype(float))
+        & np.isfinite(r["funnel_precision"].astype(float))
+        & (r["funnel_precision"].astype(float) > 0)
+    ].copy()
+    placed["name"] = placed["org_name"].map(clean_text)
+    placed["code"] = placed["org_code"].map(lambda s: clean_text(s, 40))
+    placed["where"] = [
+        _where(a, b) for a, b in zip(placed["funnel_position_95"], placed["funnel_position_998"], strict=True)
+    ]
+    placed["href"] = (
+        placed["org_code"].map(lambda c: profile_link.format(org_code=quote(str(c), safe=""))) if profile_link else ""
+    )
+    return placed
+
+
+def shared_funnel_name(ind: Indicator) -> str:
+    """The name of one indicator's shared funnel data: its file and its datasets' prefix."""
+    return f"funnel-{ind.slug}"
+
+
+def funnel_shared_data(
+    rows: pd.DataFrame, limits: pd.DataFrame, ind: Indicator, *, profile_link: str | None, year: int | None = None
+) -> dict[str, list[dict]]:
+    """What every profile's funnel of ``ind`` draws in common, once: the organisations' lean
+    points (``<name>-points``) and the limits (``<name>-limits``) of the latest year (default)
+    as records. Profile charts made with ``shared=True`` name these datasets instead of
+    carrying them, so N profiles do not each repeat N organisations on every funnel."""
+    if year is None:
+        year = int(rows["year"].max())
+    points, _ = _lean_records(_placed(rows[rows["year"] == year], profile_link), profile_link)
+    lim = limits[limits["year"] == year] if len(limits) else limits
+    name = shared_funnel_name(ind)
+    return {
+        f"{name}-points": _records(points),
+        f"{name}-limits": _records(_lean_limits(lim)) if len(lim) else [],
+    }
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    # Through Altair's own serialiser, so the shared records are the values it would have
+    # written into each chart (non-finite numbers become null, as inline).
+    return alt.Chart(frame).to_dict(validate=False)["datasets"].popitem()[1]
 
 
 def funnel_chart(
@@ -137,6 +200,7 @@ def funnel_chart(
     survey_deff: float,
     profile_link: str | None = None,
     lean: bool | None = None,
+    shared: bool = False,
 ) -> alt.LayerChart:
     """Interactive funnel plot of one indicator in one year (default: the latest).
 
@@ -151,7 +215,9 @@ def funnel_chart(
     URL-quoted code); each point then links to its organisation's profile. ``lean``: the
     other organisations' points carry only position, place, name, code and link (for a
     profile page, which shows one funnel per indicator); default: lean when ``highlight``
-    is given.
+    is given. ``shared`` (lean charts only): the other organisations' points and the limits
+    are the named datasets of :func:`funnel_shared_data`, which the page loads once per
+    indicator (the chart's ``usermeta.wresShared`` names the file).
     """
     kind = kind_of(ind, registry)
     lean = bool(highlight) if lean is None else lean
@@ -159,35 +225,27 @@ def funnel_chart(
         year = int(rows["year"].max())
     r = rows[(rows["year"] == year)].copy()
     lim = limits[limits["year"] == year].copy() if len(limits) else limits
-    placed = r[
-        np.isfinite(r["value"].astype(float))
-        & np.isfinite(r["funnel_precision"].astype(float))
-        & (r["funnel_precision"].astype(float) > 0)
-    ].copy()
+    placed = _placed(r, profile_link)
     n_not = len(r) - len(placed)
-    placed["name"] = placed["org_name"].map(clean_text)
-    placed["code"] = placed["org_code"].map(lambda s: clean_text(s, 40))
-    placed["region_t"] = placed["region"].map(clean_text)
-    placed["type_t"] = placed["org_type"].map(clean_text)
-    placed["value_t"] = placed["value"].map(kind.fmt)
-    placed["ci_t"] = [interval(a, b, kind.fmt) for a, b in zip(placed["ci_low"], placed["ci_high"], strict=True)]
-    placed["pos95"] = placed["funnel_position_95"].map(_position)
-    placed["pos998"] = placed["funnel_position_998"].map(_position)
-    placed["where"] = [
-        _where(a, b) for a, b in zip(placed["funnel_position_95"], placed["funnel_position_998"], strict=True)
-    ]
-    placed["href"] = (
-        placed["org_code"].map(lambda c: profile_link.format(org_code=quote(str(c), safe=""))) if profile_link else ""
-    )
-    counts, count_tips = count_tooltips(placed, kind)
-    placed = placed.join(counts)
     is_hl = (placed["org_code"] == highlight) if highlight else pd.Series(False, index=placed.index)
+    # A lean chart shows no other organisation's details: only the highlighted one's are
+    # worked out (on a profile, that is most of the chart's cost saved).
+    detail = placed[is_hl].copy() if lean else placed
+    detail["region_t"] = detail["region"].map(clean_text)
+    detail["type_t"] = detail["org_type"].map(clean_text)
+    detail["value_t"] = detail["value"].map(kind.fmt)
+    detail["ci_t"] = [interval(a, b, kind.fmt) for a, b in zip(detail["ci_low"], detail["ci_high"], strict=True)]
+    detail["pos95"] = detail["funnel_position_95"].map(_position)
+    detail["pos998"] = detail["funnel_position_998"].map(_position)
+    counts, count_tips = count_tooltips(detail, kind)
+    detail = detail.join(counts)
     full = ["funnel_precision", "value", "name", "code", "region_t", "type_t", "value_t", "ci_t", "pos95", "pos998"]
     full += ["where", "href", *counts.columns]
+    shared_name = shared_funnel_name(ind) if shared and lean else None
     if lean:
-        points_chart = _lean_points(placed, profile_link)
+        points_chart = _lean_points(placed, profile_link, shared_name)
     else:
-        points_chart = alt.Chart(placed[full] if profile_link else placed[full].drop(columns="href"))
+        points_chart = alt.Chart(detail[full] if profile_link else detail[full].drop(columns="href"))
 
     y_title = kind.value_axis_title()
     x_title = kind.size_axis_title(survey_deff)
@@ -221,11 +279,9 @@ def funnel_chart(
     if len(lim):
         # One row per precision, folded into the four curves in the browser: a quarter of
         # the data of one row per point and curve, and most of a funnel's size is its limits.
-        wide = lim[["precision", *_LIMIT_NAMES]].astype(float)
-        if lean:
-            # Every other point (and the last) still draws smooth curves at any size.
-            wide = wide.iloc[sorted({*range(0, len(wide), 2), len(wide) - 1})]
-            wide = wide.apply(lambda c: c.map(lambda v: _sig(v) if np.isfinite(v) else v))
+        wide = _lean_limits(lim) if lean else lim[["precision", *_LIMIT_NAMES]].astype(float)
+        if shared_name:
+            wide = alt.NamedData(f"{shared_name}-limits")
         drawable = "isValid(datum.y) && isFinite(datum.y)" + (" && datum.y > 0" if kind.log_scale else "")
         layers.append(
             alt.Chart(wide)
@@ -295,7 +351,8 @@ def funnel_chart(
         )
     )
     if highlight and is_hl.any():
-        hl = placed[is_hl][[c for c in full if c in placed and (profile_link or c != "href")]].copy()
+        hl = detail[detail["org_code"] == highlight]
+        hl = hl[[c for c in full if c in hl and (profile_link or c != "href")]].copy()
         who = f"This organisation: {hl['name'].iloc[0]} ({hl['code'].iloc[0]})"
         hl["who"] = who
         ring = one_entry_legend(
@@ -332,7 +389,7 @@ def funnel_chart(
     )
     desc = describe_funnel(r, kind, year, target, od, n_not)
     if highlight and is_hl.any():
-        h = placed[is_hl].iloc[0]
+        h = detail[detail["org_code"] == highlight].iloc[0]
         desc += (
             f" The ringed point is {h['name']} ({h['code']}): {h['value_t']}, {h['pos95']} at 95% "
             f"and {h['pos998']} at 99.8%."
@@ -340,7 +397,10 @@ def funnel_chart(
     chart = alt.layer(*layers).resolve_scale(
         color="independent", shape="independent", strokeDash="independent", stroke="independent", fill="independent"
     )
-    return finish(chart, heading, desc, height=360)
+    chart = finish(chart, heading, desc, height=360)
+    if shared_name:
+        chart.usermeta = {"wresShared": shared_name}
+    return chart
 
 
 def describe_funnel(rows: pd.DataFrame, kind: Kind, year: int, target: float | None, od: str, n_not: int) -> str:

@@ -301,11 +301,15 @@ class OrgProfile(ProfileWords):
             ]
         return chart_table(chart_title(chart), o, cols, row_header=True)
 
-    def funnels(self, profile_link: str | None = None) -> list[tuple[str, object, str]]:
+    def funnels(self, profile_link: str | None = None, shared: bool = False) -> list[tuple[str, object, str]]:
         """Where the organisation sits on each indicator's funnel plot of the latest year (the
         one its indicator chapter shows), highlighted: (sentence in Markdown, chart, "Show as
         table" view) for every funnel it is placed on. ``profile_link``: the URL pattern of
-        the profile pages relative to this page (with ``{org_code}``)."""
+        the profile pages relative to this page (with ``{org_code}``). ``shared`` (the book):
+        the other organisations' points come from one data file per indicator
+        (:func:`~wres.report.organisation_charts.funnel_shared_data`), and the table view
+        lists this organisation only, pointing to the indicator's page for every organisation; False (a notebook run on its own): the
+        chart and the table carry every organisation."""
         out = []
         deff = float(self.meta.get("survey_deff", 1.0))
         for ind in self.indicators():
@@ -326,10 +330,18 @@ class OrgProfile(ProfileWords):
                 survey_deff=deff,
                 highlight=self.org_code,
                 profile_link=profile_link,
+                shared=shared,
             )
             me = placed[placed["org_code"] == self.org_code].iloc[0]
             table = funnel_table(
-                chart, rows, ind, self.registry, year, profile_link=profile_link, highlight=self.org_code
+                chart,
+                rows,
+                ind,
+                self.registry,
+                year,
+                profile_link=profile_link,
+                highlight=self.org_code,
+                only_notable=shared,
             )
             out.append((self._funnel_sentence(ind, year, me, fit, len(placed)), chart, table))
         return out

@@ -166,12 +166,18 @@ def funnel_table(
     *,
     profile_link: str | None = None,
     highlight: str | None = None,
+    only_notable: bool = False,
 ) -> str:
     """The "Show as table" view of a funnel plot: one row per organisation placed on it, with
     its value, 95% confidence interval, position against the limits and a link to its profile
-    (``profile_link``: the URL pattern with ``{org_code}``)."""
+    (``profile_link``: the URL pattern with ``{org_code}``). ``only_notable`` (a profile in
+    the book, whose chart draws the others from shared data): only the highlighted
+    organisation, with a note that the indicator's page tabulates every organisation."""
     kind = kind_of(ind, registry)
-    p = funnel_placed(rows, year).sort_values(["org_name", "org_code"]).copy()
+    placed = funnel_placed(rows, year)
+    p = placed.sort_values(["org_name", "org_code"]).copy()
+    if only_notable:
+        p = p[p["org_code"] == highlight]
     p["who"] = [
         f"{n} (this organisation)" if highlight and c == highlight else str(n)
         for n, c in zip(p["org_name"], p["org_code"], strict=True)
@@ -193,6 +199,13 @@ def funnel_table(
         ],
         row_header=True,
         row_class="mine",
+        note=(
+            f"This organisation only, of the {len(placed)} drawn (those outside the 99.8% limits are named in "
+            f"the chart's description). Every organisation is in the table under the funnel plot on the page "
+            f"of {ind.title}."
+        )
+        if only_notable
+        else "",
     )
 
 

@@ -187,16 +187,18 @@ def chart_title(chart: object) -> str:
     return text if isinstance(text, str) else ""
 
 
-def chart_table(title: str, df: pd.DataFrame, columns: Sequence[Column], **table_args) -> str:
+def chart_table(title: str, df: pd.DataFrame, columns: Sequence[Column], note: str = "", **table_args) -> str:
     """The text view of one chart: a native ``<details>`` toggle ("Show as table: <title>")
-    holding ``df`` as a table of ``columns``. No script: the browser opens and closes it, by
-    mouse or keyboard (Enter or Space on the summary). ``table_args`` go to :func:`html_table`
-    (``caption`` defaults to the chart title)."""
+    holding ``df`` as a table of ``columns`` and an optional ``note`` under it (plain text).
+    No script: the browser opens and closes it, by mouse or keyboard (Enter or Space on the
+    summary). ``table_args`` go to :func:`html_table` (``caption`` defaults to the chart title)."""
     table_args.setdefault("caption", f"The figures of the chart: {title}")
     table_args.setdefault("css", "wres-chart-data")
     table_args.setdefault("empty", "<p>The chart has no figures.</p>")
     table_args.setdefault("label_region", True)
     return (
         f'<details class="{CHART_TABLE_CLASS}"><summary>Show as table: {_esc(title)}</summary>'
-        f"{html_table(df, columns, **table_args)}</details>"
+        f"{html_table(df, columns, **table_args)}"
+        + (f'<p class="wres-table-note"><small>{_esc(note)}</small></p>' if note else "")
+        + "</details>"
     )

@@ -1,0 +1,32 @@
+"""The profiles' shared chart data files (wres.book.shared_data)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from wres.book.shared_data import data_script, write_shared_data
+
+PREFIX = "window.wresData=Object.assign(window.wresData||{},"
+
+
+def _payload(script: str) -> dict:
+    assert script.startswith(PREFIX) and script.endswith(");\n")
+    return json.loads(script[len(PREFIX) : -3])
+
+
+def test_text_from_data_cannot_close_a_tag_or_break_a_line_of_script():
+    name = "A</script><script>alert(1)</script>\u2028B"
+    script = data_script({"funnel-x-points": [{"name": name, "p": 12.5}]})
+    assert "<" not in script and "\u2028" not in script
+    assert _payload(script) == {"funnel-x-points": [{"name": name, "p": 12.5}]}
+
+
+def test_files_are_written_once_each_and_old_ones_removed(tmp_path: Path):
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "funnel-gone.js").write_text("x", encoding="utf-8")
+    written = write_shared_data({"funnel-a": {"funnel-a-points": []}}, tmp_path)
+    assert [p.name for p in written] == ["funnel-a.js"]
+    assert sorted(p.name for p in (tmp_path / "shared").iterdir()) == ["funnel-a.js"]
+    assert _payload(written[0].read_text(encoding="utf-8")) == {"funnel-a-points": []}
+    assert write_shared_data({}, tmp_path) == [] and not list((tmp_path / "shared").iterdir())
