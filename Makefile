@@ -5,9 +5,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 LOCK   := requirements-lock.txt
-# The tool that writes the lock, pinned itself; its environment is kept apart from .venv.
+# The tool that writes the lock, pinned itself; its environment (under _build) is kept apart from .venv.
 PIP_TOOLS := pip-tools==7.7.0
-LOCKER := .venv-lock
+LOCKER := _build/lock-tools
 # All extras (test, and any added later), every file's hash, setuptools too (the build backend),
 # and no index or find-links lines: the lock must install from PyPI or any mirror of it.
 LOCK_FLAGS := --quiet --generate-hashes --all-extras --allow-unsafe --strip-extras \
