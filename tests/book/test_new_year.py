@@ -17,6 +17,7 @@ from wres.inputs.national import load_national
 from wres.inputs.synthetic import make_panel
 from wres.registry import load_registry
 
+FORK = "https://github.com/a-fork/wres-copy"
 NASTY = '<script>alert("x")</script> **Bold** {sub}`oops` Trust'
 
 
@@ -69,10 +70,15 @@ def test_a_new_year_reaches_every_chapter(built_repo, tmp_path):
     }
     new = add_national_year(repo)
     add_organisations(repo, new)
+    # The same build checks that a fork's one setting reaches every link (issue 20), to spare a build.
+    config = (repo / "_config.yml").read_text()
+    ours = yaml.safe_load(config)["repository"]["url"]
+    (repo / "_config.yml").write_text(config.replace(ours, FORK))
     proc = run_build(repo)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     generated = repo / "_build" / "html" / "book" / "generated"
     assert_previous_edition_kept(repo, new - 1, new, before)
+    assert_links_to(repo / "_build" / "html", FORK, ours)
     for ind in reg.indicators:
         page = (generated / f"{ind.slug}.html").read_text()
         assert str(new) in first_paragraph(page), (ind.id, first_paragraph(page)[:400])
@@ -122,3 +128,20 @@ def assert_previous_edition_kept(repo, old: int, new: int, before: dict[str, str
         assert f"This edition:</strong> report year {new}" in page
     assert (site / "book" / "../editions" / str(old) / "index.html").resolve().is_file()
     assert f"This edition:</strong> report year {old}" in (kept / "book" / "intro.html").read_text()
+
+
+def assert_links_to(site, fork: str, ours: str) -> None:
+    """Every page's repository and issue buttons, and the corrections page's links, go to the
+    fork's address; the original address is on no page the new build wrote."""
+    for page in [
+        site / "book" / "intro.html",
+        site / "book" / "corrections.html",
+        site / "book/generated/overview.html",
+    ]:
+        text = page.read_text()
+        assert f'<a href="{fork}" target="_blank"\n   class="btn btn-sm btn-source-repository-button' in text, page
+        assert f'<a href="{fork}/issues/new?title=' in text, page
+        assert ours not in text, page
+    corrections = (site / "book" / "corrections.html").read_text()
+    assert f'<a class="reference external" href="{fork}/issues/new">open an issue in the book' in corrections
+    assert f'<a class="reference external" href="{fork}">the book' in corrections
