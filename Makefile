@@ -70,6 +70,11 @@ lint: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/wres demo
 
+# Whether each cited source's web address still answers: a report (needs the network; with
+# none, every address is reported unreachable and it still succeeds). Not part of `make test`.
+linkcheck: $(STAMP)
+	$(BIN)/wres linkcheck
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/bench_demo.py
