@@ -430,5 +430,37 @@ def report(
     console.print(f"Wrote {out} ({pages} pages)")
 
 
+@app.command()
+def linkcheck(
+    root: Path = ROOT_OPTION,
+    sources: Path = typer.Option(
+        None, dir_okay=False, help="Sources file to check (default: data/raw/published/wres_sources.csv)."
+    ),
+    timeout: float = typer.Option(10.0, min=0.1, help="Seconds to wait for each address."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 when any address does not answer 2xx or 3xx."),
+) -> None:
+    """Report whether each cited source's web address still answers (never part of the build)."""
+    from wres.inputs.linkcheck import check_all, source_urls
+
+    path = sources or Paths.discover(root).sources_csv
+    try:
+        urls = source_urls(path)
+    except (OSError, ValueError) as err:
+        _fail(f"cannot read the sources file {path}: {err}", 2)
+    found = check_all(urls, timeout)
+    for status in found:
+        console.print(
+            Text.assemble(
+                ("ok  " if status.ok else "FAIL", "green" if status.ok else "red"),
+                f"  {status.describe()}  {status.url}",
+            ),
+            soft_wrap=True,
+        )
+    bad = [s for s in found if not s.ok]
+    console.print(f"{len(found) - len(bad)} of {len(found)} addresses in {path.name} answered.")
+    if bad and strict:
+        raise typer.Exit(1)
+
+
 def main() -> None:  # pragma: no cover
     sys.exit(app())

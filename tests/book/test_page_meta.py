@@ -42,11 +42,15 @@ def test_every_page_has_date_latest_year_version_and_the_corrections_link(site, 
         assert (page.parent / href).resolve().is_file(), (page, href)
     corrections = (site / "book" / "corrections.html").read_text(encoding="utf-8")
     assert "Changes and corrections" in corrections
-    # Entries under dated headings, newest first (a list reads on a phone; a table scrolled).
+    # Entries under dated headings, newest first (a list reads on a phone; a table scrolled),
+    # each date under the version it came in: the newest version is the book's own (issue 20).
     dates = [
-        datetime.strptime(d, "%d %B %Y").date() for d in re.findall(r"<h2>(\d{1,2} [A-Z][a-z]+ \d{4})<a", corrections)
+        datetime.strptime(d, "%d %B %Y").date() for d in re.findall(r"<h3>(\d{1,2} [A-Z][a-z]+ \d{4})<a", corrections)
     ]
     assert len(dates) >= 2 and dates == sorted(dates, reverse=True), dates
+    versions = re.findall(r"<h2>Version ([^<]+)<a", corrections)
+    assert versions and versions[0] == version("wres"), versions
+    assert corrections.index(f"<h2>Version {versions[0]}<a") < corrections.index("<h3>")
 
 
 def test_meta_line_escapes_what_it_prints():

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wres.book import children, publish
+from wres.book import children, editions, publish
 from wres.book.execute import ChapterResult, execute_chapters, remove_stale_chapters
 from wres.book.guard import BuildProgress, build_lock, fault
 from wres.book.hashing import INPUTS_DIGEST, book_digest, inputs_digest
@@ -253,6 +253,8 @@ def _build(
     # The landing page's findings come from the results: written before the book is hashed and
     # before Sphinx looks for pages, so every build sees (and excludes) the same files.
     write_findings(paths.source)
+    # A newer report year keeps the published edition (wres.book.editions) before anything changes.
+    edition = editions.prepare(paths.source, paths.site)
     digest = book_digest(paths.source)
     built = False
     progress.begin("site")
@@ -274,7 +276,7 @@ def _build(
                 "was not changed:\n" + "\n".join(f"  - {f}" for f in findings[:40])
             )
         publish.forget(paths.site)
-        publish.publish(run.html, paths.site)
+        publish.publish(run.html, paths.site, add=lambda site: editions.attach(site, paths.source, edition))
         publish.record(paths.site, digest)
         built = True
     progress.done("site")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from wres.book.guard import fault
@@ -30,14 +31,17 @@ def _versions(site: Path) -> dict[int, Path]:
     return found
 
 
-def publish(staging_html: Path, site: Path) -> Path:
-    """Make ``site`` show a copy of ``staging_html``; returns the new version folder."""
+def publish(staging_html: Path, site: Path, add: Callable[[Path], None] | None = None) -> Path:
+    """Make ``site`` show a copy of ``staging_html``; returns the new version folder.
+    ``add(folder)`` puts more into the copy before it is shown (the kept editions)."""
     site.parent.mkdir(parents=True, exist_ok=True)
     versions = _versions(site)
     target = site.parent / f".{site.name}-v{max(versions, default=0) + 1}"
     failures: list[OSError] = []
     try:
         shutil.copytree(staging_html, target, copy_function=lambda src, dst: _copy(src, dst, failures))
+        if add is not None:
+            add(target)
     except BaseException as err:
         shutil.rmtree(target, ignore_errors=True)
         # copytree gathers every file's error into one message; the first one says what went wrong.
