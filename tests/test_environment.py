@@ -7,7 +7,7 @@ import yaml
 
 def test_environment_matches_pyproject(root):
     project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
-    wanted = set(project["dependencies"]) | set(project["optional-dependencies"]["test"])
+    wanted = set(project["dependencies"]).union(*project["optional-dependencies"].values())
     env = yaml.safe_load((root / "environment.yml").read_text())
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     assert set(pip) - {"-e ."} == wanted
