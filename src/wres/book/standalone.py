@@ -4,7 +4,7 @@ The book executes its templates in kernels that :mod:`wres.book.execute` starts 
 ``WRES_BOOK_KERNEL=1``; there :func:`wres.book.altair_offline.enable` writes each chart as a
 container for the site's own loader, and Markdown keeps its MyST roles for Sphinx, so the
 site is unchanged. Anywhere else (JupyterLab, ``papermill`` then ``jupyter nbconvert``) that
-call lands here (:func:`enable`):
+call lands here (:func:`enable`; a template without charts calls :func:`outside_book`):
 
 * every Altair chart is a Vega-Lite mime bundle JupyterLab draws itself (its built-in Vega
   renderer reads Vega-Lite 5, so the spec is offered under that version) plus an SVG drawn
@@ -91,3 +91,10 @@ def enable() -> None:
     if shell is not None:
         # A type printer comes before the object's own _repr_markdown_ (IPython formatters).
         shell.display_formatter.formatters["text/markdown"].for_type(Markdown, lambda md: plain_markdown(md.data))
+
+
+def outside_book() -> None:
+    """:func:`enable` when the notebook runs outside the book's kernels; in the book, nothing.
+    For the templates without charts (charts call it through ``altair_offline.enable()``)."""
+    if not in_book():
+        enable()
