@@ -13,11 +13,12 @@ ADJUSTMENT_WORDS = {
     "holm": "Holm",
     "bonferroni": "Bonferroni",
 }
-#: What each adjustment controls, for a sentence such as "... controls the {} across ...".
+#: What each adjustment controls, for a sentence such as "... controls the {} across ...":
+#: the expected share of false discoveries, or the chance of any false alarm (family-wise).
 CONTROLS = {
     "fdr_bh": "false discovery rate",
-    "holm": "family-wise error rate (the chance of any false alarm)",
-    "bonferroni": "family-wise error rate (the chance of any false alarm)",
+    "holm": "family-wise error rate",
+    "bonferroni": "family-wise error rate",
 }
 
 
