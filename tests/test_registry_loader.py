@@ -80,7 +80,7 @@ def test_a_missing_section_is_named():
     [
         ("min_years: 5", "min_years: -5", "trend_tests.min_years"),
         ("alpha: 0.05", "alpha: 7", "trend_tests.alpha"),
-        ("multiple_comparisons: fdr_bh", "multiple_comparisons: bonferroni", "trend_tests.multiple_comparisons"),
+        ("multiple_comparisons: fdr_bh", "multiple_comparisons: sidak", "trend_tests.multiple_comparisons"),
         ("  - id: 1\n", "  - id: 1000000000000\n", "indicators.0.id"),
         ("slug: indicator-1\n", "slug: ../x\n", "indicators.0.slug"),
         ("survey_lag: 0\n", "survey_lag: -3\n", "indicators.0.survey_lag"),

@@ -212,14 +212,21 @@ class Quality(_Model):
 
 
 class TrendTests(_Model):
-    #: Significance level of every trend test (two-sided); 0.05 gives 95% intervals.
+    #: Significance level of every test (two-sided) and 1 - the confidence level of every
+    #: interval the book shows: 0.05 gives 95% intervals, 0.10 gives 90% ones.
     alpha: float = Field(gt=0, le=0.2)
     #: Fewest comparable years a series needs before it is tested (a line through fewer
     #: points has almost no power and its residual variance is barely estimable).
     min_years: int = Field(ge=3, le=100)
-    #: The multiple-comparison rule across the headline series: Benjamini-Hochberg (the
-    #: only one the analysis implements; another name is an error, not silently ignored).
-    multiple_comparisons: Literal["fdr_bh"]
+    #: The multiple-comparison adjustment within each family of national trend tests
+    #: (``wres.stats.multiple.METHODS``): fdr_bh (Benjamini-Hochberg false discovery rate),
+    #: holm or bonferroni (family-wise error rate); another name is an error naming the field.
+    multiple_comparisons: Literal["fdr_bh", "holm", "bonferroni"]
+
+    @property
+    def confidence_percent(self) -> str:
+        """The confidence level of every interval in words: ``"95%"`` for alpha 0.05."""
+        return f"{round(100 * (1 - self.alpha), 6):g}%"
 
 
 class Registry(_Model):

@@ -197,7 +197,8 @@ TABLES: tuple[Table, ...] = (
             "q_value_ar1_05",
             "verdict_if_correlated",
         ),
-        "One row per tested national series: slope, intervals (95%, not adjusted for multiple comparisons), "
+        "One row per tested national series: slope, intervals (1 - alpha of the registry's trend_tests, 95% by "
+        "default; not adjusted for multiple comparisons), "
         "tests (method: ols, or gls_rolling_2 for two-year rolling averages), the multiple-comparison family "
         "(headline or context), q-values of both tests within it, and the verdict.",
         text=(*_NATIONAL_TEXT, *_TREND_TEXT, "verdict_if_correlated"),
@@ -206,7 +207,7 @@ TABLES: tuple[Table, ...] = (
         "national_fits",
         "national_fits.csv",
         ("indicator", "series", "year", "fitted", "ci_low", "ci_high"),
-        "The fitted trend line and its 95% band on the natural scale, for each tested series.",
+        "The fitted trend line and its 1 - alpha (95% by default) band on the natural scale, for each tested series.",
         text=("series",),
     ),
     Table(

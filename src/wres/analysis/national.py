@@ -7,10 +7,12 @@ Multiple comparisons: the **headline series of each indicator** (the registry's
 ``headline_series``) form the one family whose false discovery rate is controlled at the
 registry's alpha; the verdicts on the overview and in each chapter's first sentence are
 theirs. Every other tested series (a group's own figure, a ratio or gap shown as context) is
-in a second family, ``context``, with its own Benjamini-Hochberg adjustment, so that adding
-a context series or a year of one never moves a headline q-value. The regression p and the
-Mann-Kendall p are each adjusted within the family (``q_value``, ``mk_q``) and judged on the
-same footing. Slope intervals are plain 95% intervals, not adjusted for multiplicity.
+in a second family, ``context``, with its own adjustment, so that adding a context series
+or a year of one never moves a headline q-value. The adjustment is the registry's
+``trend_tests.multiple_comparisons`` (Benjamini-Hochberg by default; Holm or Bonferroni).
+The regression p and the Mann-Kendall p are each adjusted within the family (``q_value``,
+``mk_q``) and judged on the same footing. Slope intervals are plain ``1 - alpha`` intervals
+(95% at the default alpha), not adjusted for multiplicity.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from wres.analysis.notes import verdict_note
 from wres.analysis.series import all_series
 from wres.registry import Registry
 from wres.stats import serial, trends, verdicts
-from wres.stats.multiple import bh_adjust
+from wres.stats.multiple import adjust
 
 #: The columns of ``national_trends`` as the results catalogue names them (one list, in wres.results).
 TREND_COLUMNS = list(results.table("national_trends").columns)
@@ -44,7 +46,7 @@ def _family(ind, key: str) -> str:
 
 def _family_sizes(series: pd.DataFrame, registry: Registry) -> dict[str, int]:
     """How many series each family tests (those with enough testable years): the ``m`` of
-    its Benjamini-Hochberg adjustment, known before any series is tested."""
+    its multiple-comparison adjustment, known before any series is tested."""
     sizes = {HEADLINE_FAMILY: 0, CONTEXT_FAMILY: 0}
     for (ind_id, key), grp in series.groupby(["indicator", "series"], sort=True):
         ind = registry.indicator(int(ind_id))
@@ -73,8 +75,8 @@ def national_trends(
     """Test every tested registry series; returns (trend table, fitted lines by (indicator, series)).
 
     ``series`` is :func:`wres.analysis.series.all_series` of ``figures`` when the caller
-    has it already. Significance is judged on Benjamini–Hochberg q-values within the
-    series' family (module docstring), for the regression and Mann–Kendall alike.
+    has it already. Significance is judged on q-values (the registry's adjustment) within
+    the series' family (module docstring), for the regression and Mann–Kendall alike.
     """
     if series is None:
         series = all_series(figures, registry)
@@ -132,12 +134,12 @@ def national_trends(
             }
         )
     table = pd.DataFrame(rows)
-    table["q_value"], table["mk_q"] = family_q_values(table)
+    table["q_value"], table["mk_q"] = family_q_values(table, cfg.multiple_comparisons)
     for rho in AR1_SENSITIVITY:
         column = f"p_ar1_{rho}"
         if column not in table:
             table[column] = float("nan")
-        table[f"q_value_ar1_{round(10 * rho):02d}"] = _family_adjusted(table, column)
+        table[f"q_value_ar1_{round(10 * rho):02d}"] = _family_adjusted(table, column, cfg.multiple_comparisons)
     judged = [
         verdicts.classify(
             r.slope,
@@ -180,15 +182,16 @@ def national_trends(
     return table, fits
 
 
-def family_q_values(table: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Benjamini-Hochberg q-values of the regression p (``p_value``) and of Mann-Kendall
-    (``mk_p``), each adjusted within the row's ``family`` (untested rows stay NaN)."""
-    return _family_adjusted(table, "p_value"), _family_adjusted(table, "mk_p")
+def family_q_values(table: pd.DataFrame, method: str = "fdr_bh") -> tuple[pd.Series, pd.Series]:
+    """Adjusted p-values (``method``, :func:`wres.stats.multiple.adjust`; Benjamini-Hochberg
+    q-values by default) of the regression p (``p_value``) and of Mann-Kendall (``mk_p``),
+    each adjusted within the row's ``family`` (untested rows stay NaN)."""
+    return _family_adjusted(table, "p_value", method), _family_adjusted(table, "mk_p", method)
 
 
-def _family_adjusted(table: pd.DataFrame, column: str) -> pd.Series:
-    """Benjamini-Hochberg q-values of ``column`` within each row's ``family``."""
+def _family_adjusted(table: pd.DataFrame, column: str, method: str = "fdr_bh") -> pd.Series:
+    """Adjusted p-values of ``column`` within each row's ``family``."""
     q = pd.Series(float("nan"), index=table.index)
     for _, rows in table.groupby("family"):
-        q[rows.index] = bh_adjust(rows[column].to_numpy(dtype=float))
+        q[rows.index] = adjust(rows[column].to_numpy(dtype=float), method)
     return q

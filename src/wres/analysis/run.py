@@ -83,7 +83,9 @@ def analyse(paths: Paths, registry: Registry, results_dir: Path) -> dict[str, Pa
     results_dir.mkdir(parents=True, exist_ok=True)
     written = write_tables(tables, results_dir)
     if len(trusts):
-        org_tables = analyse_trusts(trusts, registry, national=series)
+        # One confidence level for the whole book: the registry's (its pages say which).
+        alpha = registry.trend_tests.alpha
+        org_tables = analyse_trusts(trusts, registry, national=series, alpha=alpha)
         source = (
             "synthetic demonstration panel (wres demo)" if paths.demo else f"{paths.trusts.relative_to(paths.root)}"
         )
@@ -92,7 +94,7 @@ def analyse(paths: Paths, registry: Registry, results_dir: Path) -> dict[str, Pa
                 org_tables, results_dir, synthetic=paths.demo, source=source, note=SYNTHETIC_NOTE if paths.demo else ""
             )
         )
-        org_change = org_changes(org_tables["trust_indicators"], registry)
+        org_change = org_changes(org_tables["trust_indicators"], registry, alpha=alpha)
     else:
         # Tables from an earlier build with organisation files must not linger on the pages.
         remove_trust_results(results_dir)

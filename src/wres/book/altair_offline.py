@@ -33,9 +33,10 @@ text referenced by ``aria-describedby``).  A given description is also
 written inside ``<noscript>``.  Vega sets its own role/aria-label on the
 element it draws into, so these attributes live on a wrapper div.
 
-In a plain Jupyter front end (no book page around it) the chart area stays
-empty, since neither the bundle nor the loader is loaded there; use the ``html``
-or ``png`` renderer for interactive work if needed.
+Outside the book (a kernel :mod:`wres.book.execute` did not start: JupyterLab, papermill
+and nbconvert) :func:`enable` hands over to :mod:`wres.book.standalone`, whose charts
+Jupyter draws itself (a Vega-Lite bundle and an offline SVG): the loader above exists only
+in the book's pages.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ import json
 from typing import Any
 
 import altair as alt
+
+from wres.book import standalone
 
 RENDERER_NAME = "wres-offline"
 CONTAINER_CLASS = "wres-chart"
@@ -470,8 +473,12 @@ def enable(**embed_options: Any) -> None:
     """Register the ``wres-offline`` renderer and make it the active one.
 
     Keyword arguments become vega-embed options (e.g. ``renderer="canvas"``
-    or ``actions=True``).
+    or ``actions=True``). Outside the book's kernels it enables :mod:`wres.book.standalone`
+    instead.
     """
+    if not standalone.in_book():
+        standalone.enable()
+        return
     alt.renderers.register(RENDERER_NAME, renderer)
     if embed_options:
         alt.renderers.enable(RENDERER_NAME, embed_options=embed_options)
@@ -492,4 +499,6 @@ class Unvalidated:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         spec = self.chart.to_dict(validate=False, context={"pre_transform": False})
+        if alt.renderers.active == standalone.RENDERER_NAME:
+            return standalone.renderer(spec)
         return renderer(spec)

@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 import nbformat
 
-from wres.book import children
+from wres.book import children, standalone
 from wres.book.guard import fault
 from wres.book.hashing import (
     chapter_digest,
@@ -113,7 +113,13 @@ def _execute_chunk(
     os.dup2(fd, 2)
     os.close(fd)
     # The kernel dies with this worker even when the worker is SIGKILLed (see wres.book.children).
-    km, kc = start_new_kernel(kernel_name="python3", preexec_fn=children.kernel_preexec)
+    # BOOK_ENV tells the chapters they are pages of the book (wres.book.standalone): charts for
+    # the site's own loader, MyST roles left for Sphinx.
+    km, kc = start_new_kernel(
+        kernel_name="python3",
+        preexec_fn=children.kernel_preexec,
+        env={**os.environ, standalone.BOOK_ENV: "1"},
+    )
     children.own_kernel(km.provisioner.pgid)
     # Papermill opens its own client for each notebook; ours would miss its replies after that.
     kc.stop_channels()

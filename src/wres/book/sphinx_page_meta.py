@@ -23,6 +23,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from wres.book import sphinx_settings
+
 CORRECTIONS_PAGE = "book/corrections"
 
 
@@ -216,6 +218,9 @@ def _on_build_finished(app, exception) -> None:
 
 
 def setup(app) -> dict[str, Any]:
+    # The registry's settings in the hand-written pages: connected here so that the book's
+    # list of extensions (_config.yml) need not change.
+    sphinx_settings.connect(app)
     app.connect("builder-inited", _on_builder_inited)
     app.connect("html-page-context", _on_html_page_context)
     app.connect("build-finished", _on_build_finished)

@@ -1,5 +1,5 @@
 """The breakdown chart: an indicator's pooled organisation value by region or by type of
-organisation, with 95% confidence intervals, against all organisations.
+organisation, with confidence intervals (at the registry's level), against all organisations.
 
 One job: that chart. Its "Show as table" view is
 :func:`wres.report.organisation_section.breakdown_table`.
@@ -12,7 +12,7 @@ import pandas as pd
 
 from wres.kinds import kind_of
 from wres.registry import Indicator, Registry
-from wres.report import palette
+from wres.report import palette, settings_words
 from wres.report.chart_parts import band_layers, clean_text, title, value_scale
 from wres.report.charts import CHART_CONFIG, CHART_WIDTH
 from wres.report.formats import interval
@@ -25,9 +25,10 @@ LEVEL_WORDS = {"region": "region", "org_type": "type of organisation"}
 def breakdown_chart(
     aggregates: pd.DataFrame, ind: Indicator, registry: Registry, *, level: str = "region", year: int | None = None
 ) -> alt.LayerChart | None:
-    """Pooled value with its 95% CI by region or type of organisation, one year (default:
-    the latest), against the pooled value of all organisations. None if no such rows."""
+    """Pooled value with its confidence interval by region or type of organisation, one year
+    (default: the latest), against the pooled value of all organisations. None if no such rows."""
     kind = kind_of(ind, registry)
+    conf = settings_words.confidence(registry)
     a = aggregates[aggregates["indicator"] == ind.id]
     if year is None and len(a):
         year = int(a["year"].max())
@@ -50,7 +51,7 @@ def breakdown_chart(
     tooltip = [
         alt.Tooltip("category_t:N", title=words[0].upper() + words[1:]),
         alt.Tooltip("value_t:N", title="Pooled value"),
-        alt.Tooltip("ci_t:N", title="95% confidence interval"),
+        alt.Tooltip("ci_t:N", title=f"{conf} confidence interval"),
         alt.Tooltip("n_orgs:Q", title="Organisations"),
     ]
     layers = band_layers(kind, dom, x=alt.X("lo:Q", scale=x_scale), x2="hi:Q")
@@ -79,17 +80,17 @@ def breakdown_chart(
     )
     label = kind.value_label()
     desc = (
-        f"Pooled {label} with 95% confidence intervals by {words}, {ind.year_phrase(int(year))}."
+        f"Pooled {label} with {conf} confidence intervals by {words}, {ind.year_phrase(int(year))}."
         f"{nat_txt} "
         + "; ".join(
-            f"{c}: {v} (95% CI {ci}; {n} organisations)"
+            f"{c}: {v} ({conf} CI {ci}; {n} organisations)"
             for c, v, ci, n in zip(sub["category_t"], sub["value_t"], sub["ci_t"], sub["n_orgs"], strict=True)
         )
         + "."
     )
     heading = title(
         f"Indicator {ind.id}: {label} by {words}",
-        [f"{ind.year_phrase(int(year))}; counts pooled over organisations; bars are 95% confidence intervals"],
+        [f"{ind.year_phrase(int(year))}; counts pooled over organisations; bars are {conf} confidence intervals"],
     )
     chart = alt.layer(*layers)
     chart = chart.properties(title=heading, width=CHART_WIDTH, height=alt.Step(26), description=desc)

@@ -15,7 +15,7 @@ from IPython.display import HTML
 from wres import results
 from wres.kinds import Kind, kind_of
 from wres.registry import Indicator, Registry, load_registry
-from wres.report import charts, organisation_section
+from wres.report import charts, organisation_section, settings_words
 from wres.report import words as headline
 from wres.report.csv_safety import to_safe_csv
 from wres.report.figure_tables import context_table_html, figures_table_html, with_sources
@@ -66,7 +66,7 @@ def series_chart_table(chart: object, df: pd.DataFrame, ind: Indicator, unit: st
     )
 
 
-def trend_table_html(trends: pd.DataFrame, ind: Indicator) -> str:
+def trend_table_html(trends: pd.DataFrame, ind: Indicator, registry: Registry | None = None) -> str:
     show = trends.copy()
     # One format for every slope (words.slope_value): the regression's, its interval, the
     # Theil–Sen slope and the detectable trends all carry their unit and the same rounding.
@@ -105,8 +105,12 @@ def trend_table_html(trends: pd.DataFrame, ind: Indicator) -> str:
             Column("label", "Series"),
             Column("years", "Years tested"),
             Column("trend", "Trend (regression)"),
-            Column("ci", "95% CI (not adjusted for multiple comparisons)"),
-            Column("q_value", "q (BH, within family)", fmt=lambda v: headline.fmt_p(v, "q")),
+            Column("ci", f"{settings_words.ci(registry)} (not adjusted for multiple comparisons)"),
+            Column(
+                "q_value",
+                f"q ({settings_words.adjustment(registry)}, within family)",
+                fmt=lambda v: headline.fmt_p(v, "q"),
+            ),
             Column("verdict_words", "Verdict"),
         ],
         caption=f"Trend verdicts of the national series of indicator {ind.id}",
@@ -122,7 +126,7 @@ def trend_table_html(trends: pd.DataFrame, ind: Indicator) -> str:
             Column("mk", "Mann–Kendall check: S (exact p, not adjusted)"),
             Column("sen", "Theil–Sen slope"),
             Column("mdt", "Smallest trend detectable with 80% power (this test alone)"),
-            Column("mdt_family", "…by the rule that decides the verdict (false discovery rate)"),
+            Column("mdt_family", f"…by the rule that decides the verdict ({settings_words.controls(registry)})"),
             Column("if_correlated", "If neighbouring years correlate 0.5: q and verdict"),
         ],
         caption=f"How each national series of indicator {ind.id} was tested",
@@ -232,7 +236,7 @@ class IndicatorChapter:
 
     def trends_html(self) -> str | None:
         """The trend-test table, or None when no series of the indicator was tested."""
-        return trend_table_html(self.trends, self.ind) if len(self.trends) else None
+        return trend_table_html(self.trends, self.ind, self.registry) if len(self.trends) else None
 
     def chart_note(self) -> str:
         """What the marks of the main chart mean (Markdown)."""
@@ -244,7 +248,8 @@ class IndicatorChapter:
                 "the dotted line is parity (1.0). "
             )
         return (
-            f"{band}Dashed lines and shaded bands are the fitted trend and its pointwise 95% confidence band "
+            f"{band}Dashed lines and shaded bands are the fitted trend and its pointwise "
+            f"{settings_words.confidence(self.registry)} confidence band "
             "(not adjusted for multiple comparisons), drawn only where there are enough years to test. Hollow diamonds are figures shown but excluded from the test "
             "because of their quality flag. "
             # A hint for the screen only: paper has nothing to hover (hidden by the print styles).
@@ -329,8 +334,10 @@ class IndicatorChapter:
             )
         return (
             f"{fit} The headline series of every indicator form one family: a trend is called significant only if "
-            f"its Benjamini–Hochberg q-value within that family is below {tt.alpha}. The other series are a second "
-            "family with their own adjustment, shown for context. Confidence intervals are plain 95% intervals, "
+            f"its {settings_words.adjustment(self.registry)} q-value within that family (which controls the "
+            f"{settings_words.controls(self.registry)}) is below {tt.alpha:g}. The "
+            "other series are a second family with their own adjustment, shown for context. Confidence intervals "
+            f"are plain {settings_words.confidence(self.registry)} intervals, "
             f"not adjusted for multiple comparisons.{parity} The full method, its assumptions and its limits are "
             "in {ref}`the methods chapter <methods-trend-tests>`."
         )

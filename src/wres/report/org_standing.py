@@ -2,7 +2,7 @@
 than England and than other organisations: the first three columns of every profile and of
 the board report's first page, before the trend verdict.
 
-One job: those facts and their words. The level uses the figure's 95% interval: a figure
+One job: those facts and their words. The level uses the figure's confidence interval: a figure
 is placed against the non-adverse range (relative likelihoods) or against parity (the gap
 between the two figures the indicator compares) only as far as its interval allows, and is
 "too uncertain to place" when the interval spans the whole range (or includes parity).
@@ -17,6 +17,7 @@ import pandas as pd
 
 from wres.kinds import Kind
 from wres.registry import Indicator, Registry
+from wres.report import settings_words
 from wres.report.formats import interval
 from wres.report.standing import IMPROVING, minority_words
 from wres.report.tables import is_missing
@@ -193,9 +194,9 @@ class OrgStanding:
 
 
 def value_with_interval(kind: Kind, row: pd.Series) -> str:
-    """``1.39 (95% CI 1.11–1.74)``."""
+    """``1.39 (95% CI 1.11–1.74)``, at the registry's confidence level."""
     ci = interval(row.get("ci_low"), row.get("ci_high"), kind.fmt, missing="")
-    return kind.fmt(row.get("value")) + (f" (95% CI {ci})" if ci else "")
+    return kind.fmt(row.get("value")) + (f" ({settings_words.ci(kind.registry)} {ci})" if ci else "")
 
 
 def worst_and_improving_org(standings: list[OrgStanding], registry: Registry) -> str:

@@ -17,13 +17,15 @@ import pandas as pd
 
 from wres.kinds import Kind, kind_of
 from wres.registry import Indicator, Registry
-from wres.report import palette
+from wres.report import palette, settings_words
 from wres.report.chart_parts import band_layers, clean_text, finish, power_ticks, title, value_scale
 from wres.report.charts import one_entry_legend
 from wres.report.formats import CHART_NOT_PLACED, interval, position_words
 from wres.report.words import plural
 from wres.stats.funnels import describe as funnel_model_words
 
+# The funnel's 95% and 99.8% are fixed control limits (wres.stats.funnels, columns ll95 to
+# ul998), not confidence intervals: the registry's alpha does not move them, so their words stay.
 WITHIN, OUT95, OUT998 = "Within the 95% limits", "Outside the 95% limits", "Outside the 99.8% limits"
 _WHERE_DOMAIN = [WITHIN, OUT95, OUT998]
 _WHERE_COLOURS = [palette.WITHIN_LIMITS, palette.OUTSIDE_95, palette.OUTSIDE_998]
@@ -207,7 +209,7 @@ def funnel_chart(
     ``rows``: ``trust_indicators`` rows of the indicator; ``limits``: its
     ``trust_funnel_limits`` rows; ``fit``: its ``trust_funnel_fits`` row for the year (for the
     target and the overdispersion words). Points are organisations (tooltip: name, code,
-    region, type, value, 95% CI, position against the 95% and 99.8% limits, the counts of
+    region, type, value, its confidence interval, position against the 95% and 99.8% limits, the counts of
     each group and the organisation's size); lines are the pooled value (target) and the 95%
     (dashed) and 99.8% (dotted) limits. ``highlight``: an organisation code drawn with a ring,
     labelled with its code and named in the legend. ``profile_link``: the URL pattern of the
@@ -323,7 +325,7 @@ def funnel_chart(
         alt.Tooltip("region_t:N", title="Region"),
         alt.Tooltip("type_t:N", title="Type"),
         alt.Tooltip("value_t:N", title="Value"),
-        alt.Tooltip("ci_t:N", title="95% confidence interval"),
+        alt.Tooltip("ci_t:N", title=f"{settings_words.confidence(registry)} confidence interval"),
         alt.Tooltip("pos95:N", title="Against the 95% limits"),
         alt.Tooltip("pos998:N", title="Against the 99.8% limits"),
         *count_tips,

@@ -19,6 +19,7 @@ import pandas as pd
 
 from wres import results
 from wres.registry import Indicator, Registry, load_registry
+from wres.report import settings_words
 from wres.report.downloads import count_columns, links, write_pair
 from wres.report.formats import interval, limit_words, pct_change
 from wres.report.html import md_escape
@@ -136,7 +137,7 @@ class OrgProfile(ProfileWords):
 
     def pooled_row(self, ind: Indicator, year: int) -> pd.Series | None:
         """All organisations pooled (``organisation_aggregates``, national level) for ``ind``
-        in ``year``: value and 95% CI; None when there is no such row."""
+        in ``year``: value and confidence interval; None when there is no such row."""
         n = self.national
         n = n[(n["indicator"] == ind.id) & (n["year"] == year)] if len(n) else n
         return n.iloc[0] if len(n) else None
@@ -224,7 +225,7 @@ class OrgProfile(ProfileWords):
             ind = self.registry.indicator(int(r.indicator))
             kind = self.kind(ind)
             st = standing.get(ind.id)
-            lines = [f"95% CI {interval(r.ci_low, r.ci_high, kind.fmt)}"]
+            lines = [f"{settings_words.ci(self.registry)} {interval(r.ci_low, r.ci_high, kind.fmt)}"]
             if pd.isna(r.value) and str(r.note or "").strip():
                 lines = [str(r.note)]  # why there is no figure, in the analysis's words
             rows.append(
@@ -267,7 +268,7 @@ class OrgProfile(ProfileWords):
 
     def charts_with_tables(self) -> list[tuple[object, str]]:
         """Each chart of :meth:`charts` with its "Show as table" view: one row per year with
-        the organisation's value, its 95% confidence interval and the value of all organisations."""
+        the organisation's value, its confidence interval and the value of all organisations."""
         return self._charts(with_tables=True)
 
     def _charts(self, with_tables: bool) -> list[tuple[object, str]]:
@@ -292,7 +293,7 @@ class OrgProfile(ProfileWords):
         cols = [
             Column("year_t", "Year"),
             Column("value_t", self.name, css="text-right"),
-            Column("ci_t", "95% confidence interval"),
+            Column("ci_t", f"{settings_words.confidence(self.registry)} confidence interval"),
         ]
         if self.n_orgs_total > 1:
             cols += [
@@ -373,7 +374,7 @@ class OrgProfile(ProfileWords):
                 Column("tested", "What is tested"),
                 Column("n_years", "Years", fmt=number("{:.0f}"), css="text-right"),
                 Column("or_change_pct_per_year", "Change per year (odds ratio)", fmt=number("{:+.1f}%")),
-                Column("ci", "95% CI"),
+                Column("ci", settings_words.ci(self.registry)),
                 Column("p_value", "p", fmt=plain),
                 Column("q_value", "q (BH across organisations)", fmt=plain),
                 Column("verdict_words", "Verdict"),

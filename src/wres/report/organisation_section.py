@@ -25,6 +25,7 @@ from IPython.display import HTML, Markdown
 from wres import results
 from wres.kinds import kind_of
 from wres.registry import Indicator, Registry, load_registry
+from wres.report import settings_words
 from wres.report.breakdown_chart import LEVEL_WORDS, breakdown_chart
 from wres.report.downloads import count_columns, links, write_pair
 from wres.report.formats import interval, limit_words
@@ -93,6 +94,7 @@ def _parity_words(rows: pd.DataFrame) -> str:
         return ""
     return (
         f"**Parity view:** against its own workforce share (a senior group mirroring the workforce), "
+        # A fixed 95% control limit (exact binomial), not the registry's confidence level.
         f"{int((p == 'below').sum())} of {n} organisations lie below the 95% limit and "
         f"{int((p == 'above').sum())} above it (exact binomial); the funnel plot shows the "
         "national-ratio view, in which each is compared with its workforce share times the ratio of all "
@@ -169,7 +171,7 @@ def funnel_table(
     only_notable: bool = False,
 ) -> str:
     """The "Show as table" view of a funnel plot: one row per organisation placed on it, with
-    its value, 95% confidence interval, position against the limits and a link to its profile
+    its value, confidence interval, position against the limits and a link to its profile
     (``profile_link``: the URL pattern with ``{org_code}``). ``only_notable`` (a profile in
     the book, whose chart draws the others from shared data): only the highlighted
     organisation, with a note that the indicator's page tabulates every organisation."""
@@ -194,7 +196,7 @@ def funnel_table(
             Column("who", "Organisation", link="href"),
             Column("org_code", "Code"),
             Column("value_t", "Value", css="text-right"),
-            Column("ci_t", "95% confidence interval"),
+            Column("ci_t", f"{settings_words.confidence(registry)} confidence interval"),
             Column("where", "Against the funnel limits"),
         ],
         row_header=True,
@@ -213,7 +215,7 @@ def breakdown_table(
     chart: object, aggregates: pd.DataFrame, ind: Indicator, registry: Registry, level: str, year: int
 ) -> str:
     """The "Show as table" view of a breakdown chart: each region (or type of organisation)
-    of ``year`` with its pooled value, 95% CI and number of organisations, then all
+    of ``year`` with its pooled value, confidence interval and number of organisations, then all
     organisations (the chart's dashed line)."""
     kind = kind_of(ind, registry)
     a = aggregates[(aggregates["indicator"] == ind.id) & (aggregates["year"] == year)]
@@ -229,7 +231,7 @@ def breakdown_table(
         [
             Column("category", words[0].upper() + words[1:]),
             Column("value_t", "Pooled value", css="text-right"),
-            Column("ci_t", "95% confidence interval"),
+            Column("ci_t", f"{settings_words.confidence(registry)} confidence interval"),
             Column("n_orgs", "Organisations", fmt=number("{:,.0f}"), css="text-right"),
         ],
         row_header=True,
@@ -267,7 +269,7 @@ def section(
     """Displayable parts (Markdown, HTML, charts) for the "Organisations" part of a chapter.
 
     Funnel plot for the latest year, breakdowns by region and type of organisation with
-    95% CIs, the share of organisations in the non-adverse range over time (relative
+    confidence intervals, the share of organisations in the non-adverse range over time (relative
     likelihoods), and a CSV download of the organisations' figures (written to
     ``download_folder`` relative to the working directory). ``index_link``: a relative URL
     of the organisations index page (e.g. ``"organisations.html"``), linked if given.
@@ -327,8 +329,8 @@ def section(
             Markdown(
                 "### By region and type of organisation\n\n"
                 "Counts are added up over the organisations in each group before the rate is taken, "
-                "so larger organisations weigh more. The bars are 95% confidence intervals; where two "
-                "intervals overlap a lot, the groups cannot be told apart."
+                f"so larger organisations weigh more. The bars are {settings_words.confidence(registry)} "
+                "confidence intervals; where two intervals overlap a lot, the groups cannot be told apart."
             )
         )
         out.extend(breakdowns)

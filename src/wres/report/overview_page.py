@@ -11,7 +11,7 @@ from IPython.display import HTML
 
 from wres import results
 from wres.kinds import kind_of
-from wres.report import charts, words
+from wres.report import charts, settings_words, words
 from wres.report.indicator_page import series_chart_table
 from wres.report.landing_page import STALE_AFTER_YEARS, figure_flags
 from wres.report.page_view import PageView
@@ -107,8 +107,9 @@ class Overview(PageView):
             f"{worst_and_improving(self.standings(), self.registry)}\n\n"
             f"**Trends** (the {n} {self.registry.standard.short_name} indicators' headline series): "
             f"{self.verdict_sentences()}. {stale + ' ' if stale else ''}"
-            "A trend is called real only when it passes a significance test with the false discovery rate "
-            "controlled across this family of headline series, one for each indicator; for ratios and gaps "
+            "A trend is called real only when it passes a significance test with the "
+            f"{settings_words.controls(self.registry)} controlled ({settings_words.adjustment(self.registry)}) "
+            "across this family of headline series, one for each indicator; for ratios and gaps "
             'between groups, improving means moving towards parity. "Too few years" means fewer comparable '
             "published figures than the test needs, not that nothing changed."
         )

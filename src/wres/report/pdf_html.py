@@ -115,11 +115,15 @@ def sources_html(
     return f'<ul class="sources">{"".join(dict.fromkeys(items))}</ul>'
 
 
-def method_html(survey: str, min_orgs: object) -> str:
+def method_html(survey: str, min_orgs: object, confidence: str) -> str:
     """The report's method paragraph: intervals, pooled and published figures, funnel limits,
-    trends, years (``survey``: the staff-survey indicators' ids in words)."""
+    trends, years (``survey``: the staff-survey indicators' ids in words; ``confidence``: the
+    registry's confidence level in words, :func:`wres.report.settings_words.confidence`)."""
+    # The funnel limits stay "95% and 99.8%" whatever the registry's alpha: they are fixed
+    # control limits (wres.stats.funnels, columns lower95/upper998), not confidence intervals.
     return (
-        "<p><strong>Intervals.</strong> Every figure's 95% confidence interval comes with the results tables. "
+        f"<p><strong>Intervals.</strong> Every figure's {esc(confidence)} confidence interval comes with the "
+        "results tables. "
         "<strong>All organisations</strong> is the pooled figure of every organisation in the data in the same year; "
         "<strong>national (published)</strong> is the figure NHS England published for the same measure. "
         "<strong>Funnel limits</strong> (95% and 99.8%) show where an organisation of its size would fall by chance "

@@ -3,7 +3,7 @@
 One job: compose the report's pages. :func:`organisation_report_html` and
 :func:`national_report_html` compose a complete HTML document from the results tables only
 (``wres.results.read``); :mod:`wres.book.pdf` lays it out on A4 pages with
-``pdf_report.css``. Every registry indicator gets its latest value with its 95% interval,
+``pdf_report.css``. Every registry indicator gets its latest value with its confidence interval,
 the pooled value of all organisations, the national published figure, and the funnel
 position and trend verdict as the results give them, in words.
 
@@ -24,7 +24,7 @@ import pandas as pd
 from wres import results
 from wres.kinds import Kind, kind_of
 from wres.registry import Indicator, Registry, load_registry
-from wres.report import formats, organisation_page, pdf_html
+from wres.report import formats, organisation_page, pdf_html, settings_words
 from wres.report.formats import interval, pct_change, position_words, series_value
 from wres.report.landing_page import _latest as landing_latest
 from wres.report.organisation_page import OrgProfile
@@ -60,8 +60,10 @@ class ReportInputError(LookupError):
 
 
 def _ci(lo: object, hi: object, fmt: Callable[[object], str]) -> str:
-    """``95% CI 1.20 to 1.90``: the print report names every interval it gives."""
-    return interval(lo, hi, fmt, prefix="95% CI ", missing="95% CI not available")
+    """``95% CI 1.20 to 1.90`` (at the registry's level): the print report names every
+    interval it gives."""
+    ci = settings_words.ci()
+    return interval(lo, hi, fmt, prefix=f"{ci} ", missing=f"{ci} not available")
 
 
 def year_words(ind: Indicator, year: int) -> str:
@@ -146,7 +148,8 @@ def organisation_figure(profile: OrgProfile, ind: Indicator, series: pd.DataFram
 
 
 def figure_position_words(fig: Figure) -> str:
-    """Where the latest figure lies against all organisations' funnel limits."""
+    """Where the latest figure lies against all organisations' funnel limits (fixed at 95% and
+    99.8% whatever the registry's alpha: control limits, not confidence intervals)."""
     if not fig.position_95:
         return "no figure for this organisation"
     words = position_words(fig.position_95, limit="95% funnel ", peers=True, not_placed=NOT_COMPARED)
@@ -178,7 +181,7 @@ def _trend_words(trend: pd.Series | None, size: Callable[[pd.Series], str]) -> s
 
 def _gap_size(trend: pd.Series) -> str:
     q = "" if _missing(trend.get("q_value")) else f", q = {float(trend['q_value']):.2g}"
-    ci = interval(trend["slope_ci_low"], trend["slope_ci_high"], pct_change, prefix="95% CI ")
+    ci = interval(trend["slope_ci_low"], trend["slope_ci_high"], pct_change, prefix=f"{settings_words.ci()} ")
     return f"odds ratio {pct_change(trend['slope'])} a year ({ci}){q}"
 
 
@@ -193,7 +196,7 @@ def organisation_trend_words(trend: pd.Series | None) -> str:
 
 
 def national_trend_words(trend: pd.Series | None) -> str:
-    """The national trend verdict with its slope and 95% interval in the series' unit."""
+    """The national trend verdict with its slope and interval in the series' unit."""
     return _trend_words(trend, _slope_size)
 
 
@@ -284,12 +287,12 @@ def organisation_report_html(
         + pdf_html.banner(results_dir)
         + f'<section class="summary"><h2>Summary</h2>{organisation_summary_html(profile, name)}</section>'
         + f'<section class="indicators"><h2>Indicator by indicator</h2><p class="legend-note">Points: {esc(name)} '
-        f"with 95% CI bars; dashed: {results.ALL_ORGANISATIONS.lower()} pooled; dotted: national published "
+        f"with {settings_words.ci(registry)} bars; dashed: {results.ALL_ORGANISATIONS.lower()} pooled; dotted: national published "
         "figure of the same measure; green band: the non-adverse range.</p>"
         f"{cards}</section>"
         + '<section class="notes"><h2>Data notes</h2>'
         + ("<ul>" + "".join(f"<li>{n}</li>" for n in notes) + "</ul>" if notes else "<p>No notes.</p>")
-        + f"<h2>Method</h2>{pdf_html.method_html(survey_ids(registry), meta.get('min_orgs_for_funnel', '—'))}"
+        + f"<h2>Method</h2>{pdf_html.method_html(survey_ids(registry), meta.get('min_orgs_for_funnel', '—'), settings_words.confidence(registry))}"
         + "<h2>Sources, date and version</h2>"
         + pdf_html.sources_html(
             results_dir, [(f.ind.id, _national_key(f.kind), f.national_year) for f in figs], meta, profile.sources
@@ -330,7 +333,7 @@ def _national_card(
 
 def national_report_html(results_dir: str | Path, stamp: Stamp, registry: Registry | None = None) -> str:
     """The national board report: each indicator's latest published figure, its trend verdict
-    with the slope's 95% interval, all organisations pooled (when the build has them), charts."""
+    with the slope's interval, all organisations pooled (when the build has them), charts."""
     results_dir = Path(results_dir)
     registry = registry or load_registry()
     _check_results(results_dir)
@@ -363,10 +366,12 @@ def national_report_html(results_dir: str | Path, stamp: Stamp, registry: Regist
         + national_summary_html(registry, summary, series, trends, sources, landing_latest)
         + "</section>"
         + '<section class="indicators"><h2>Indicator by indicator</h2><p class="legend-note">Lines: published '
-        "national series; grey band and dashed line: the headline series' fitted trend and its 95% band "
-        f"(when tested); green band: the non-adverse range.</p>{''.join(cards)}</section>"
+        "national series; grey band and dashed line: the headline series' fitted trend and its "
+        f"{settings_words.confidence(registry)} band (when tested); green band: the non-adverse range.</p>"
+        f"{''.join(cards)}</section>"
         + '<section class="notes"><h2>Method</h2><p>Trends are tested on the published yearly figures (regression '
-        "on the transformed scale with a Mann–Kendall check, Benjamini–Hochberg across series); figures flagged "
+        f"on the transformed scale with a Mann–Kendall check, {settings_words.adjustment(registry)} across series); "
+        "figures flagged "
         f"as not comparable are shown but not tested; at least {registry.trend_tests.min_years} years are needed "
         "for a test. A trend that is not significant is not evidence of no change.</p>"
         "<h2>Sources, date and version</h2>"

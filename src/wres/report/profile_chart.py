@@ -1,4 +1,4 @@
-"""The profile chart: one organisation's value by year, with 95% confidence intervals,
+"""The profile chart: one organisation's value by year, with confidence intervals,
 against the pooled value of all organisations.
 
 One job: that chart, drawn small, one per indicator on an organisation's page. Its "Show as
@@ -13,7 +13,7 @@ import pandas as pd
 
 from wres.kinds import kind_of
 from wres.registry import Indicator, Registry
-from wres.report import palette
+from wres.report import palette, settings_words
 from wres.report.chart_parts import band_layers, clean_text, finish, title, value_scale
 from wres.report.charts import series_year_tooltips, with_year_gaps, year_axis, year_axis_title
 from wres.report.formats import CHART_NOT_PLACED, interval, position_words
@@ -29,12 +29,13 @@ def profile_chart(
     org_label: str = "This organisation",
     peers: bool = True,
 ) -> alt.LayerChart | None:
-    """One organisation's value (points with 95% CI bars) by year against the pooled value of
+    """One organisation's value (points with confidence-interval bars) by year against the pooled value of
     all organisations (dashed line). ``org_rows``: its ``trust_indicators`` rows for the
     indicator; ``national``: the ``trust_aggregates`` national rows for the indicator.
     ``peers=False`` (the build holds no other organisation): no "all organisations" line,
     which would only repeat the organisation's own figures."""
     kind = kind_of(ind, registry)
+    conf = settings_words.confidence(registry)
     o = org_rows[np.isfinite(org_rows["value"].astype(float))].copy()
     if o.empty:
         return None
@@ -87,7 +88,8 @@ def profile_chart(
     tooltip = [
         *series_year_tooltips("series:N", "year:Q"),
         alt.Tooltip("value_t:N", title="Value"),
-        alt.Tooltip("ci_t:N", title="95% confidence interval"),
+        alt.Tooltip("ci_t:N", title=f"{conf} confidence interval"),
+        # Fixed funnel control limits, not the registry's confidence level (wres.stats.funnels).
         alt.Tooltip("pos:N", title="Against the 95% funnel limits"),
     ]
     layers.append(
@@ -102,10 +104,10 @@ def profile_chart(
     )
     label = kind.value_label()
     desc = (
-        f"{label} for {who} by {year_axis_title(ind)}, with 95% confidence intervals"
+        f"{label} for {who} by {year_axis_title(ind)}, with {conf} confidence intervals"
         + (" against the pooled value of all organisations" if len(n) else "")
         + f". {who}: "
-        + "; ".join(f"{y}: {v} (95% CI {c})" for y, v, c in zip(o["year"], o["value_t"], o["ci_t"], strict=True))
+        + "; ".join(f"{y}: {v} ({conf} CI {c})" for y, v, c in zip(o["year"], o["value_t"], o["ci_t"], strict=True))
         + (
             ". All organisations: " + "; ".join(f"{y}: {v}" for y, v in zip(n["year"], n["value_t"], strict=True))
             if len(n)

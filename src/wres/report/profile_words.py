@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from wres.kinds import Kind, kind_of
-from wres.report import formats
+from wres.report import formats, settings_words
 from wres.report.formats import interval
 from wres.report.html import md_escape
 from wres.report.source_words import report_for_year
@@ -24,8 +24,14 @@ from wres.stats.funnels import chance_share
 if TYPE_CHECKING:
     from wres.registry import Indicator, Registry
 
-#: What a 95% confidence interval is, in words, where a profile first names one.
-CI_WORDS = "95% CI: the range that would hold the true figure 95 times in 100"
+
+def ci_words(registry: Registry | None = None) -> str:
+    """What a confidence interval is, in words, where a profile first names one: ``"95% CI:
+    the range that would hold the true figure 95 times in 100"`` at the registry's level."""
+    level = settings_words.confidence(registry)
+    return f"{level} CI: the range that would hold the true figure {level.removesuffix('%')} times in 100"
+
+
 #: The funnel plots' 95% limits in words, for the profile's first screen.
 CHANCE_RANGE = "within the range that chance alone would give an organisation of its size"
 VERDICTS = {**VERDICT_ICON, "not estimable": "○ not estimable", "crossed parity": "⇄ crossed parity"}
@@ -62,7 +68,7 @@ def versus_words(r, kind: Kind) -> str:
     """'1.50, 95% CI 1.31 to 1.71; England 1.59: not significantly different' for one
     ``trust_versus_national`` row."""
     return (
-        f"{kind.fmt(r.value)}, 95% CI {interval(r.ci_low, r.ci_high, kind.fmt)}; "
+        f"{kind.fmt(r.value)}, {settings_words.ci(kind.registry)} {interval(r.ci_low, r.ci_high, kind.fmt)}; "
         f"{NATIONAL_NAME} {kind.fmt(r.national_value)}: {VERSUS_WORDS.get(r.comparison, r.comparison)}"
     )
 
@@ -130,7 +136,8 @@ class ProfileWords:
 
     def indicators_intro(self) -> str:
         return (
-            f"Each indicator's latest figure with its 95% confidence interval ({CI_WORDS}), the pooled figure "
+            f"Each indicator's latest figure with its {settings_words.confidence(self.registry)} confidence "
+            f"interval ({ci_words(self.registry)}), the pooled figure "
             "of all organisations in the same year, and whether the figure stands out from the range chance alone "
             "would give an organisation of its size. The year "
             f"column says which year a figure means: the staff-survey indicators ({survey_ids(self.registry)}) "
@@ -145,9 +152,9 @@ class ProfileWords:
 
         standings = profile_standings(self)
         first = worst_and_improving_org(standings, self.registry)
-        if any("95% CI" in s.value for s in standings):
+        if any(settings_words.ci(self.registry) in s.value for s in standings):
             # The lines abbreviate the interval: say what it is before them, on the first screen.
-            first += f"\n\nOne line per indicator, adverse first ({CI_WORDS}):"
+            first += f"\n\nOne line per indicator, adverse first ({ci_words(self.registry)}):"
         first += "\n\n" + standing_lines(standings, md_escape)
         note = england_note(standings, getattr(self, "sources", None))
         if note:

@@ -9,6 +9,7 @@ import unicodedata
 import pandas as pd
 
 from wres.registry import Indicator, Registry
+from wres.report import settings_words
 
 METHODS_REF = "{ref}`how we tested this <methods-trend-tests>`"
 METHODS_CORRELATED_REF = "{ref}`if years are correlated <methods-correlated-years>`"
@@ -97,12 +98,13 @@ def slope_range(lo: object, hi: object, unit: str) -> str:
     return f"{a.removesuffix(words)} to {b}"
 
 
-def slope_words(trend: pd.Series) -> str:
-    """A national trend's slope and its 95% interval: ``+0.4% a year (95% CI -1.3% to +2.1% a
-    year), over 8 years``."""
+def slope_words(trend: pd.Series, registry: Registry | None = None) -> str:
+    """A national trend's slope and its interval at the registry's confidence level:
+    ``+0.4% a year (95% CI -1.3% to +2.1% a year), over 8 years``."""
     unit = str(trend["slope_unit"])
+    ci = settings_words.ci(registry)
     return (
-        f"{slope_value(trend['slope'], unit)} (95% CI {slope_range(trend['slope_ci_low'], trend['slope_ci_high'], unit)})"
+        f"{slope_value(trend['slope'], unit)} ({ci} {slope_range(trend['slope_ci_low'], trend['slope_ci_high'], unit)})"
         f", over {int(trend['n_years'])} years"
     )
 
@@ -112,15 +114,17 @@ def fmt_slope(v: float, unit: str) -> str:
     return slope_value(abs(v), unit, signed=False)
 
 
-#: How every slope interval is labelled: a plain 95% interval, while the verdict is judged on
-#: a q-value controlling the false discovery rate across the family of headline series.
-CI_LABEL = "95% confidence interval, not adjusted for multiple comparisons"
+def ci_label(registry: Registry | None = None) -> str:
+    """How every slope interval is labelled: a plain interval at the registry's confidence
+    level, while the verdict is judged on a q-value adjusted across the family of headline
+    series. ``"95% confidence interval, not adjusted for multiple comparisons"``."""
+    return f"{settings_words.confidence(registry)} confidence interval, not adjusted for multiple comparisons"
 
 
-def slope_ci(lo: float, hi: float, unit: str) -> str:
-    """A slope's 95% interval with its label, in the slope's unit a year."""
+def slope_ci(lo: float, hi: float, unit: str, registry: Registry | None = None) -> str:
+    """A slope's interval with its label, in the slope's unit a year."""
     shown = slope_range(lo, hi, unit)
-    return "not available" if shown == "—" else f"{CI_LABEL}: {shown}"
+    return "not available" if shown == "—" else f"{ci_label(registry)}: {shown}"
 
 
 def _parity_value(v: float, unit: str) -> str:
@@ -163,8 +167,8 @@ def verdict_sentence(trend: pd.Series | None, registry: Registry) -> str:
             detect = (
                 f" With {n} years of figures, only a steady change of about {fmt_slope(mds, unit)} or more "
                 "could have been detected with 80% power by the rule that decides the verdict (the test "
-                "controls the false discovery rate across the headline indicators), so this is not evidence "
-                "of no change."
+                f"controls the {settings_words.controls(registry)} across the headline indicators), so this is "
+                "not evidence of no change."
             )
         text = (
             f"The change over {n} years is not statistically significant: it cannot be told apart from "
@@ -174,7 +178,7 @@ def verdict_sentence(trend: pd.Series | None, registry: Registry) -> str:
         direction = "rise" if trend["slope"] > 0 else "fall"
         text = (
             f"The {direction} — on average {fmt_slope(trend['slope'], unit)} "
-            f"({slope_ci(trend['slope_ci_low'], trend['slope_ci_high'], unit)}) — is statistically "
+            f"({slope_ci(trend['slope_ci_low'], trend['slope_ci_high'], unit, registry)}) — is statistically "
             f"significant{_judgement(trend)} ({METHODS_REF})."
         )
     if str(trend.get("method", "ols")) != "ols":

@@ -210,6 +210,19 @@ def _default_grid(x: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------------------
 
 
+def _ols_fit(z: np.ndarray, xc: np.ndarray):
+    """statsmodels OLS of ``z`` on an intercept and the centred years ``xc``."""
+    return sm.OLS(z, np.column_stack([np.ones(z.size), xc])).fit()
+
+
+def ols_model(years, values, kind: str):
+    """The statsmodels fit behind :func:`ols_trend` (the same call), for a reader who wants
+    its summary: ``transform(values, kind)`` on an intercept and the year minus the mean year
+    (``summary(xname=["const", "year - mean year"])`` names them)."""
+    x, z = _prepare(years, values, kind, min_n=3)
+    return _ols_fit(z, x - float(x.mean()))
+
+
 def ols_trend(years, values, kind: str, alpha=0.05, *, grid=None) -> dict:
     """Least-squares trend of ``transform(values, kind)`` on year.
 
@@ -265,7 +278,7 @@ def ols_trend(years, values, kind: str, alpha=0.05, *, grid=None) -> dict:
         fitted_z = np.full_like(g, z[0])
         half = np.zeros_like(g)
     else:
-        res = sm.OLS(z, np.column_stack([np.ones(n), xc])).fit()
+        res = _ols_fit(z, xc)
         intercept, b = (float(c) for c in res.params)
         ssr = float(res.ssr)
         se = math.sqrt(ssr / df / sxx)
