@@ -24,7 +24,7 @@ from wres.analysis.summary import national_summary
 from wres.config import Paths
 from wres.inputs.national import load_breakdowns, load_national
 from wres.inputs.organisations import load_trust_folder
-from wres.inputs.sidecars import read_sidecars
+from wres.inputs.sidecars import SIDECAR_SUFFIX, read_sidecar, read_sidecars
 from wres.inputs.sources import check_cited, load_sources
 from wres.inputs.synthetic import SYNTHETIC_NOTE
 from wres.io import write_csv
@@ -58,12 +58,27 @@ def load_inputs(paths: Paths, registry: Registry) -> tuple[pd.DataFrame, pd.Data
     return figures, breakdowns, trusts, sources
 
 
+def _own_sidecars(paths: Paths) -> pd.DataFrame:
+    """The sidecars of a second standard's input files and of the calibration run."""
+    own = {paths.national_csv, paths.breakdowns_csv, paths.sources_csv}
+    rows = [
+        read_sidecar(f.with_name(f.name + SIDECAR_SUFFIX), paths.root)
+        for f in sorted(own)
+        if f.with_name(f.name + SIDECAR_SUFFIX).is_file()
+    ]
+    calibration = read_sidecars(paths.calibration_csv.parent, paths.root)
+    out = pd.concat([pd.DataFrame(rows, columns=calibration.columns), calibration], ignore_index=True)
+    out["rows"] = out["rows"].astype("Int64")
+    return out
+
+
 def analyse(paths: Paths, registry: Registry, results_dir: Path) -> dict[str, Path]:
     """Validate the inputs and write every results table. Raises DataError before writing
     anything if an input is malformed. Returns file name -> path of every file written."""
     figures, breakdowns, trusts, sources = load_inputs(paths, registry)
-    # Every sidecar under data/: the raw inputs and the recorded calibration run.
-    sidecars = read_sidecars(paths.data, paths.root)
+    # Every sidecar under data/: the raw inputs and the recorded calibration run; a second
+    # standard's build describes its own input files only (and the calibration run).
+    sidecars = read_sidecars(paths.data, paths.root) if paths.standard is None else _own_sidecars(paths)
     series = all_series(figures, registry)
     trends, fits = national_trends(figures, registry, series)
     published = figures.drop(columns=["quality_flags"])

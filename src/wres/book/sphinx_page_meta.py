@@ -23,6 +23,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from wres.registry import load_registry
+
 CORRECTIONS_PAGE = "book/corrections"
 
 
@@ -125,7 +127,8 @@ def _on_builder_inited(app) -> None:
 def meta_html(meta: dict, corrections_href: str, page_address: str) -> str:
     when = meta["date"]
     published = f"{when.day} {when:%B %Y}"
-    data = f"Latest data: WRES report {meta['year']}" if meta["year"] else "No national data"
+    # The registry the build chose (WRES_REGISTRY reaches the Sphinx process): its report's name.
+    data = f"Latest data: {load_registry().site.report_name} {meta['year']}" if meta["year"] else "No national data"
     esc = html.escape
     line = (
         f"Published {esc(published)} · {esc(data)} · Version {esc(meta['version'])} · "

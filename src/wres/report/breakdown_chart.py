@@ -88,7 +88,7 @@ def breakdown_chart(
         + "."
     )
     heading = title(
-        f"Indicator {ind.id}: {label} by {words}",
+        f"{ind.name}: {label} by {words}",
         [f"{ind.year_phrase(int(year))}; counts pooled over organisations; bars are 95% confidence intervals"],
     )
     chart = alt.layer(*layers)

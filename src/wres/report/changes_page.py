@@ -169,7 +169,7 @@ class ChangesView(PageView):
             "itself tested: the trend verdict, which uses every year, is the test (see "
             "{ref}`methods-trend-tests`). "
             f"Staff-survey indicators ({survey_ids(self.registry)}) name both years: the NHS Staff Survey "
-            "and the WRES report that published it a year later."
+            f"and the {self.registry.site.report_name} that published it a year later."
         )
 
     def national_html(self) -> str:

@@ -210,7 +210,7 @@ class OrgProfile(ProfileWords):
         span = f"{years[0]}–{years[-1]}" if len(years) > 1 else f"{years[0]}"
         return (
             f"**Organisation code:** {md_escape(i['org_code'])} · **Region:** {md_escape(i['region'] or 'not given')} · "
-            f"**Type:** {md_escape(i['org_type'] or 'not given')} · **WRES report years:** {span}"
+            f"**Type:** {md_escape(i['org_type'] or 'not given')} · **{md_escape(self.registry.site.report_name)} years:** {span}"
         )
 
     def table_html(self) -> str:

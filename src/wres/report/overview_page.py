@@ -50,7 +50,7 @@ class Overview(PageView):
         return f"# Overview: the {words.count_words(len(self.registry.indicators))} indicators at a glance"
 
     def newest_year(self) -> int | None:
-        """The newest WRES report year with a national figure of any indicator."""
+        """The newest report year with a national figure of any indicator."""
         years = self.summary.loc[self.summary["n_years"] > 0, "latest_year"]
         return int(years.max()) if len(years) else None
 
@@ -93,7 +93,7 @@ class Overview(PageView):
             for r in s.sort_values(["latest_year", "indicator"]).itertuples()
         ]
         return (
-            f"Some figures are old: the newest data are for WRES report {newest}, but there is no national figure for "
+            f"Some figures are old: the newest data are for {self.registry.site.report_name} {newest}, but there is no national figure for "
             + ", ".join(items[:-1])
             + (" or " if len(items) > 1 else "")
             + items[-1]
@@ -194,7 +194,7 @@ class Overview(PageView):
             self.series["indicator"].isin([i.id for i in rl])
             & self.series["series"].isin([i.headline_series for i in rl])
         ].copy()
-        df["label"] = df["indicator"].map({i.id: f"Indicator {i.id}: {i.title}" for i in rl})
+        df["label"] = df["indicator"].map({i.id: f"{i.name}: {i.title}" for i in rl})
         return df
 
     def relative_likelihood_chart(self) -> alt.LayerChart:

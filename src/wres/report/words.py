@@ -321,5 +321,9 @@ def id_list(ids: list[int]) -> str:
 
 
 def survey_ids(registry: Registry) -> str:
-    """The staff-survey indicators' numbers (``"5–8"`` for WRES)."""
-    return id_list([i.id for i in registry.indicators if i.is_survey])
+    """The staff-survey indicators' numbers (``"5–8"`` for WRES), or their codes where the
+    registry gives them (``"4a(i), 5"``)."""
+    survey = [i for i in registry.indicators if i.is_survey]
+    if any(i.code for i in survey):
+        return ", ".join(i.code or str(i.id) for i in survey)
+    return id_list([i.id for i in survey])
