@@ -277,6 +277,8 @@ class SiteWords(_Model):
     #: The report a year is labelled by: "WRES report" gives "WRES report 2024" and the
     #: axis title "WRES report year".
     report_name: ReaderText = "WRES report"
+    #: The site's author line, in every page's footer (None: the author in ``_config.yml``).
+    author: ReaderText | None = None
     #: The landing page's text, plain paragraphs (None: ``book/intro.md`` as written).
     landing: ReaderText | None = None
     #: The folder under ``_build/`` this standard builds into, with its own results and
@@ -294,6 +296,11 @@ class SiteWords(_Model):
     def year_words(self) -> str:
         """The axis title and column label of a report year: "WRES report year"."""
         return f"{self.report_name} year"
+
+    @property
+    def plural(self) -> str:
+        """The word for several indicators, in running text: "indicators", "metrics"."""
+        return f"{self.indicator_word.lower()}s"
 
     @property
     def short_name(self) -> str:

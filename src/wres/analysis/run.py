@@ -24,6 +24,7 @@ from wres.analysis.summary import national_summary
 from wres.config import Paths
 from wres.inputs.national import load_breakdowns, load_national
 from wres.inputs.organisations import load_trust_folder
+from wres.inputs.sidecars import COLUMNS as SIDECAR_COLUMNS
 from wres.inputs.sidecars import SIDECAR_SUFFIX, read_sidecar, read_sidecars
 from wres.inputs.sources import check_cited, load_sources
 from wres.inputs.synthetic import SYNTHETIC_NOTE
@@ -59,15 +60,14 @@ def load_inputs(paths: Paths, registry: Registry) -> tuple[pd.DataFrame, pd.Data
 
 
 def _own_sidecars(paths: Paths) -> pd.DataFrame:
-    """The sidecars of a second standard's input files and of the calibration run."""
-    own = {paths.national_csv, paths.breakdowns_csv, paths.sources_csv}
-    rows = [
-        read_sidecar(f.with_name(f.name + SIDECAR_SUFFIX), paths.root)
-        for f in sorted(own)
-        if f.with_name(f.name + SIDECAR_SUFFIX).is_file()
-    ]
-    calibration = read_sidecars(paths.calibration_csv.parent, paths.root)
-    out = pd.concat([pd.DataFrame(rows, columns=calibration.columns), calibration], ignore_index=True)
+    """The sidecars of a second standard's own input files. The recorded calibration run is
+    the package's, described in the WRES book's words: its own chapter (the calibration page)
+    presents it in each standard's build."""
+    own = sorted({paths.national_csv, paths.breakdowns_csv, paths.sources_csv})
+    metas = [f.with_name(f.name + SIDECAR_SUFFIX) for f in own]
+    # Files are named from the repository root; a published folder outside it (--published) by name.
+    base = paths.root if paths.published.resolve().is_relative_to(paths.root.resolve()) else paths.published
+    out = pd.DataFrame([read_sidecar(m, base) for m in metas if m.is_file()], columns=list(SIDECAR_COLUMNS))
     out["rows"] = out["rows"].astype("Int64")
     return out
 
@@ -77,7 +77,7 @@ def analyse(paths: Paths, registry: Registry, results_dir: Path) -> dict[str, Pa
     anything if an input is malformed. Returns file name -> path of every file written."""
     figures, breakdowns, trusts, sources = load_inputs(paths, registry)
     # Every sidecar under data/: the raw inputs and the recorded calibration run; a second
-    # standard's build describes its own input files only (and the calibration run).
+    # standard's build describes its own input files only.
     sidecars = read_sidecars(paths.data, paths.root) if paths.standard is None else _own_sidecars(paths)
     series = all_series(figures, registry)
     trends, fits = national_trends(figures, registry, series)

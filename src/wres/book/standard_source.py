@@ -64,6 +64,8 @@ def make_own(paths: Paths, registry: Registry) -> None:
     config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
     title = site.title or f"{registry.standard.short_name}: is the trend real?"
     config["title"] = title
+    if site.author is not None:
+        config["author"] = site.author
     if is_synthetic(paths.national_csv):
         html = config.setdefault("html", {})
         html["announcement"] = " ".join(filter(None, [SYNTHETIC_ANNOUNCEMENT, html.get("announcement")]))

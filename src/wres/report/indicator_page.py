@@ -109,7 +109,7 @@ def trend_table_html(trends: pd.DataFrame, ind: Indicator) -> str:
             Column("q_value", "q (BH, within family)", fmt=lambda v: headline.fmt_p(v, "q")),
             Column("verdict_words", "Verdict"),
         ],
-        caption=f"Trend verdicts of the national series of indicator {ind.id}",
+        caption=f"Trend verdicts of the national series of {ind.name.lower()}",
         css="wres-trends",
     )
     detail = html_table(
@@ -125,7 +125,7 @@ def trend_table_html(trends: pd.DataFrame, ind: Indicator) -> str:
             Column("mdt_family", "…by the rule that decides the verdict (false discovery rate)"),
             Column("if_correlated", "If neighbouring years correlate 0.5: q and verdict"),
         ],
-        caption=f"How each national series of indicator {ind.id} was tested",
+        caption=f"How each national series of {ind.name.lower()} was tested",
         css="wres-trends wres-trend-detail",
     )
     return main + detail

@@ -47,7 +47,7 @@ class Overview(PageView):
         return national_standings(self.registry, self.summary, self.series)
 
     def title(self) -> str:
-        return f"# Overview: the {words.count_words(len(self.registry.indicators))} indicators at a glance"
+        return f"# Overview: the {words.count_words(len(self.registry.indicators))} {self.registry.site.plural} at a glance"
 
     def newest_year(self) -> int | None:
         """The newest report year with a national figure of any indicator."""
@@ -60,7 +60,8 @@ class Overview(PageView):
             # Semicolons between names: the names themselves hold commas.
             named = [self.registry.indicator(i).title for i in ids]
             return named[0] if len(named) == 1 else "; ".join(named[:-1]) + "; and " + named[-1]
-        return f"indicator{'s' if len(ids) > 1 else ''} {words.id_list(ids)}"
+        word = self.registry.site.indicator_word.lower()
+        return f"{word}{'s' if len(ids) > 1 else ''} {words.indicator_numbers(self.registry, ids)}"
 
     def verdict_sentences(self) -> str:
         """Each verdict with the indicators that have it: a significant verdict first, with the
@@ -105,7 +106,7 @@ class Overview(PageView):
         stale = self.stale_sentence()
         return (
             f"{worst_and_improving(self.standings(), self.registry)}\n\n"
-            f"**Trends** (the {n} {self.registry.standard.short_name} indicators' headline series): "
+            f"**Trends** (the {n} {self.registry.standard.short_name} {self.registry.site.plural}' headline series): "
             f"{self.verdict_sentences()}. {stale + ' ' if stale else ''}"
             "A trend is called real only when it passes a significance test with the false discovery rate "
             "controlled across this family of headline series, one for each indicator; for ratios and gaps "
@@ -200,9 +201,10 @@ class Overview(PageView):
     def relative_likelihood_chart(self) -> alt.LayerChart:
         rl = self._likelihoods()
         df = self._rl_series(rl)
-        ids = words.id_list([i.id for i in rl])
+        ids = words.indicator_numbers(self.registry, [i.id for i in rl])
+        plural = self.registry.site.plural
         return charts.series_chart(
-            df, kind_of(rl[0], self.registry), f"Relative likelihoods for indicators {ids}, England", unit="ratio"
+            df, kind_of(rl[0], self.registry), f"Relative likelihoods for {plural} {ids}, England", unit="ratio"
         )
 
     def write_download(self, folder: str | Path = "downloads") -> str:
