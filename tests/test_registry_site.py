@@ -3,6 +3,9 @@ defaults are the WRES book's own words; the WDES example registry names its own.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -68,3 +71,19 @@ def test_an_indicator_code_must_look_like_one():
     data["indicators"][0]["code"] = "1<b>"
     with pytest.raises(RegistryError, match="code"):
         parse_registry(yaml.safe_dump(data), "wdes.yml")
+
+
+def test_wres_toc_refuses_a_registry_with_a_build_of_its_own(tmp_path):
+    toc = (ROOT / "_toc.yml").read_bytes()
+    wres = str(Path(sys.executable).with_name("wres"))
+    proc = subprocess.run(
+        [wres, "toc", "--root", str(ROOT)],
+        env={**os.environ, "WRES_REGISTRY": str(WDES)},
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    assert "_build/wdes/" in proc.stderr
+    assert (ROOT / "_toc.yml").read_bytes() == toc

@@ -194,8 +194,17 @@ def toc(
 
     paths = Paths.discover(root)
     target = paths.root / TOC_FILE
+    registry = load_registry()
+    if registry.site.output is not None:
+        # The committed toc is the WRES book's; a standard with a build of its own writes its
+        # toc into that build (`wres build --registry FILE`).
+        _fail(
+            f"the registry builds into _build/{registry.site.output}/ and its table of contents is written "
+            f"there by `wres build`; {target} is the WRES book's and was not changed",
+            2,
+        )
     try:
-        national = site_layout(site_spec(paths.root), load_registry(), [])
+        national = site_layout(site_spec(paths.root), registry, [])
     except BuildError as err:
         _fail(str(err), 2)
     if check:

@@ -183,7 +183,7 @@ class ChangesView(PageView):
             sig = sub[sub["significant"].astype(str) == "True"]
             rows.append(
                 {
-                    "id": ind.id,
+                    "id": ind.code or ind.id,
                     "title": ind.title,
                     "n": len(sub),
                     "tested": int(sub["p_value"].notna().sum()),
@@ -224,7 +224,7 @@ class ChangesView(PageView):
                     self._counts(),
                     [
                         Column("id", "#"),
-                        Column("title", "Indicator"),
+                        Column("title", self.registry.site.indicator_word),
                         Column("n", "Organisations"),
                         Column("tested", "Tested"),
                         Column("rises", "Significant rises"),

@@ -247,7 +247,7 @@ class OrgProfile(ProfileWords):
         return html_table(
             frame,
             [
-                Column("indicator", "Indicator", note="meaning"),
+                Column("indicator", self.registry.site.indicator_word, note="meaning"),
                 Column("year", "Year"),
                 Column("value", "Value", wrap="strong", note="ci"),
                 Column("stands", "Where it stands", wrap="strong"),
@@ -347,7 +347,10 @@ class OrgProfile(ProfileWords):
         if tr is None or tr.empty:
             return "<p>No trend could be tested for this organisation.</p>"
         show = tr.sort_values("indicator").copy()
-        show["title"] = [f"{int(i)}. {self.registry.indicator(int(i)).title}" for i in show["indicator"]]
+        show["title"] = [
+            f"{self.registry.indicator(int(i)).code or int(i)}. {self.registry.indicator(int(i)).title}"
+            for i in show["indicator"]
+        ]
         show["ci"] = [
             interval(lo, hi, pct_change, missing="—")
             for lo, hi in zip(show["slope_ci_low"], show["slope_ci_high"], strict=True)
@@ -357,7 +360,7 @@ class OrgProfile(ProfileWords):
         return html_table(
             show,
             [
-                Column("title", "Indicator"),
+                Column("title", self.registry.site.indicator_word),
                 Column("tested", "What is tested"),
                 Column("n_years", "Years", fmt=number("{:.0f}"), css="text-right"),
                 Column("or_change_pct_per_year", "Change per year (odds ratio)", fmt=number("{:+.1f}%")),

@@ -139,7 +139,7 @@ class Overview(PageView):
                 ).replace("  ", " ")
             rows.append(
                 {
-                    "id": ind.id,
+                    "id": ind.code or ind.id,
                     "title": ind.title,
                     "href": f"{ind.slug}.html",
                     "series": r.label,
@@ -158,7 +158,7 @@ class Overview(PageView):
             self._table_frame(),
             [
                 Column("id", "#"),
-                Column("title", "Indicator", link="href", note="series"),
+                Column("title", self.registry.site.indicator_word, link="href", note="series"),
                 Column("latest", "Latest", note="when"),
                 Column("stands", "Where it stands", wrap="strong"),
                 Column("change", "Change"),
