@@ -67,8 +67,8 @@ def make_own(paths: Paths, registry: Registry) -> None:
     if site.author is not None:
         config["author"] = site.author
     if is_synthetic(paths.national_csv):
-        html = config.setdefault("html", {})
-        html["announcement"] = " ".join(filter(None, [SYNTHETIC_ANNOUNCEMENT, html.get("announcement")]))
+        # Replaces the demonstration's banner too: it says the national figures are real.
+        config.setdefault("html", {})["announcement"] = SYNTHETIC_ANNOUNCEMENT
     write_if_changed(config_file, "# Written by wres for the registry's own build.\n" + yaml.safe_dump(config))
     book = paths.source / "book"
     if site.landing is not None:

@@ -229,7 +229,7 @@ class OrgProfile(ProfileWords):
                 lines = [str(r.note)]  # why there is no figure, in the analysis's words
             rows.append(
                 {
-                    "indicator": f"{int(r.indicator)}. {ind.title}",
+                    "indicator": f"{ind.code or int(r.indicator)}. {ind.title}",
                     "meaning": kind.value_label(),
                     "year": ind.year_phrase(int(r.year)),
                     "value": kind.fmt(r.value),
