@@ -40,6 +40,23 @@ REGISTRY_OPTION = typer.Option(
 )
 
 
+PUBLISHED_OPTION = typer.Option(
+    None,
+    "--published",
+    exists=True,
+    file_okay=False,
+    help="Folder holding the registry's published files (default: data/raw/published), e.g. a test fixture's.",
+)
+
+
+def _paths_for(paths: Paths, published: Path | None) -> Paths:
+    """``paths`` for the chosen registry: its data files and, for a standard with a build of
+    its own (``site.output``), its own folder under ``_build/``."""
+    from wres.registry import load_registry
+
+    return paths.for_registry(load_registry(), published)
+
+
 def _choose_registry(registry: Path | None) -> None:
     """Choose the registry (``--registry``, else ``WRES_REGISTRY``, else the shipped one) and
     check it before anything is read or written: a bad registry stops every command with
@@ -77,6 +94,7 @@ def build(
     workers: int = WORKERS_OPTION,
     force: bool = FORCE_OPTION,
     registry: Path = REGISTRY_OPTION,
+    published: Path = PUBLISHED_OPTION,
     wait: bool = WAIT_OPTION,
     timings_json: Path = typer.Option(
         None,
@@ -86,9 +104,10 @@ def build(
         help="Also write the timing table's numbers (each step and chapter, unrounded) as JSON to FILE.",
     ),
 ) -> None:
-    """Validate the data, execute every chapter and build the book into _build/html."""
+    """Validate the data, execute every chapter and build the book into _build/html (a
+    registry with a build of its own, site.output: into _build/<output>/html)."""
     _choose_registry(registry)
-    _report(Paths.discover(root), workers, force, wait, timings_json)
+    _report(_paths_for(Paths.discover(root), published), workers, force, wait, timings_json)
 
 
 #: Exit code when another build holds the checkout's lock.
@@ -175,8 +194,17 @@ def toc(
 
     paths = Paths.discover(root)
     target = paths.root / TOC_FILE
+    registry = load_registry()
+    if registry.site.output is not None:
+        # The committed toc is the WRES book's; a standard with a build of its own writes its
+        # toc into that build (`wres build --registry FILE`).
+        _fail(
+            f"the registry builds into _build/{registry.site.output}/ and its table of contents is written "
+            f"there by `wres build`; {target} is the WRES book's and was not changed",
+            2,
+        )
     try:
-        national = site_layout(site_spec(paths.root), load_registry(), [])
+        national = site_layout(site_spec(paths.root), registry, [])
     except BuildError as err:
         _fail(str(err), 2)
     if check:
@@ -195,6 +223,7 @@ def demo(
     orgs: int = typer.Option(200, min=1, help="Number of fictitious organisations."),
     force: bool = FORCE_OPTION,
     registry: Path = REGISTRY_OPTION,
+    published: Path = PUBLISHED_OPTION,
     wait: bool = WAIT_OPTION,
 ) -> None:
     """Build the whole book on the synthetic panel into _build/demo/html (never touches the national book)."""
@@ -203,7 +232,7 @@ def demo(
     from wres.inputs.national import load_national
     from wres.inputs.synthetic import make_panel
 
-    paths = Paths(Paths.discover(root).root, demo=True)
+    paths = _paths_for(Paths(Paths.discover(root).root, demo=True), published)
     panel_file = paths.trusts / "synthetic_panel.csv"
     panel = make_panel(load_national(paths.national_csv), n_orgs=orgs)
     # Written to a scratch file and swapped in only when it differs, so an unchanged panel
@@ -227,6 +256,7 @@ def analyse(
     ),
     force: bool = FORCE_OPTION,
     registry: Path = REGISTRY_OPTION,
+    published: Path = PUBLISHED_OPTION,
     wait: bool = WAIT_OPTION,
 ) -> None:
     """Validate the data and write the results tables only (results/): no chapters, no site.
@@ -240,7 +270,7 @@ def analyse(
     from wres.io import is_disk_full
 
     _choose_registry(registry)
-    paths = Paths(Paths.discover(root).root, demo=demo)
+    paths = _paths_for(Paths(Paths.discover(root).root, demo=demo), published)
     if demo and not paths.trusts.is_dir():
         _fail(f"no demonstration data in {paths.trusts}: write it first with `wres demo-data --orgs N`", 2)
     start = time.perf_counter()

@@ -14,8 +14,18 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from wres.config import DATA_FILES
 from wres.errors import DataError, Problem
 
 Transform = Literal["log", "logit", "identity"]
@@ -148,6 +158,8 @@ class TrustSpec(_Model):
 
 #: A slug becomes a file and URL name: lower-case words joined by hyphens, nothing else.
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+#: An indicator's own code as its standard writes it: "10", "4a", "4a(i)" (issue 20, item 7).
+CODE = r"^[0-9]+[a-z]?(\([ivx]+\))?$"
 
 
 class Indicator(_Model):
@@ -170,6 +182,20 @@ class Indicator(_Model):
     sentence: ReaderSentence
     comparison_phrase: ReaderSentence | None = None
     trust: TrustSpec
+    #: The standard's own name for the indicator ("4a(i)"), see :class:`SiteWords`.
+    code: str | None = Field(default=None, pattern=CODE, max_length=12)
+    #: The registry's words (set by :class:`Registry`, so an indicator can name itself).
+    _words: SiteWords | None = PrivateAttr(default=None)
+
+    @property
+    def words(self) -> SiteWords:
+        """The words of the indicator's standard (its registry's ``site``)."""
+        return self._words or SiteWords()
+
+    @property
+    def name(self) -> str:
+        """How readers see the indicator named: its word and its code (or id), as "Metric 4a(i)"."""
+        return f"{self.words.indicator_word} {self.code or self.id}"
 
     @property
     def is_survey(self) -> bool:
@@ -198,8 +224,12 @@ class Indicator(_Model):
     def year_phrase(self, report_year: int) -> str:
         """How a report year must be described for this indicator."""
         if self.is_survey:
-            return f"{report_year - self.survey_lag} NHS Staff Survey (WRES report {report_year})"
-        return f"WRES report {report_year}"
+            return f"{report_year - self.survey_lag} NHS Staff Survey ({self._report} {report_year})"
+        return f"{self._report} {report_year}"
+
+    @property
+    def _report(self) -> str:
+        return self.words.report_name
 
 
 class Quality(_Model):
@@ -229,11 +259,88 @@ class TrendTests(_Model):
         return f"{round(100 * (1 - self.alpha), 6):g}%"
 
 
+# ---- A standard's own words, data files and build folder (issue 20, item 7) -------------
+# Everything a second standard needs to build side by side with the WRES book. Every field
+# has a default that reproduces the WRES book exactly, so the shipped registry need not
+# name them. Kept in one block (with Indicator.code/name and Registry.site) to ease merges.
+
+
+class DataFiles(_Model):
+    """The standard's published input files, by name, in the published folder
+    (``data/raw/published`` unless ``wres build --published DIR`` names another)."""
+
+    national: str = Field(default=DATA_FILES["national"], pattern=r"^[A-Za-z0-9_.-]+\.csv$")
+    breakdowns: str = Field(default=DATA_FILES["breakdowns"], pattern=r"^[A-Za-z0-9_.-]+\.csv$")
+    sources: str = Field(default=DATA_FILES["sources"], pattern=r"^[A-Za-z0-9_.-]+\.csv$")
+
+
+class SiteWords(_Model):
+    """The words and places of one standard's site."""
+
+    #: The site's title (None: the title in ``_config.yml``, the WRES book's).
+    title: ReaderText | None = None
+    #: What the standard calls one of its measures: "Indicator" (WRES), "Metric" (WDES).
+    indicator_word: ReaderText = "Indicator"
+    #: The report a year is labelled by: "WRES report" gives "WRES report 2024" and the
+    #: axis title "WRES report year".
+    report_name: ReaderText = "WRES report"
+    #: The site's author line, in every page's footer (None: the author in ``_config.yml``).
+    author: ReaderText | None = None
+    #: The landing page's text, plain paragraphs (None: ``book/intro.md`` as written).
+    landing: ReaderText | None = None
+    #: The folder under ``_build/`` this standard builds into, with its own results and
+    #: executed chapters (None: the book in place, ``_build/html``; the WRES book).
+    output: str | None = Field(default=None, pattern=SLUG, max_length=40)
+    data: DataFiles = Field(default_factory=DataFiles)
+    #: Hand-written pages of ``book/`` replaced in this standard's build: page name (no
+    #: suffix) -> a Markdown file, relative to the registry file. Only with ``output``.
+    pages: dict[str, str] = Field(default_factory=dict)
+
+    #: The standard's short name ("WRES"), set by :class:`Registry` from ``standard``.
+    _short_name: str = PrivateAttr(default="WRES")
+
+    @property
+    def year_words(self) -> str:
+        """The axis title and column label of a report year: "WRES report year"."""
+        return f"{self.report_name} year"
+
+    @property
+    def plural(self) -> str:
+        """The word for several indicators, in running text: "indicators", "metrics"."""
+        return f"{self.indicator_word.lower()}s"
+
+    @property
+    def short_name(self) -> str:
+        """The standard's short name, for short year labels ("WRES 2024")."""
+        return self._short_name
+
+    @model_validator(mode="after")
+    def _pages_need_own_folder(self) -> SiteWords:
+        # Replacing book/ pages in place would rewrite the WRES book's own pages.
+        if self.pages and self.output is None:
+            raise ValueError("site.pages replaces hand-written pages only in a build of its own: set site.output")
+        for page in self.pages:
+            if not re.fullmatch(SLUG, page):
+                raise ValueError(f"site.pages: {page!r} is not a page name (lower-case words joined by hyphens)")
+        return self
+
+
+# ---- end of the standard's own words block ------------------------------------------------
+
+
 class Registry(_Model):
     standard: Standard
     quality: Quality
     trend_tests: TrendTests
     indicators: list[Indicator]
+    site: SiteWords = Field(default_factory=SiteWords)
+
+    @model_validator(mode="after")
+    def _indicators_know_their_words(self) -> Registry:
+        self.site._short_name = self.standard.short_name
+        for ind in self.indicators:
+            ind._words = self.site
+        return self
 
     @model_validator(mode="after")
     def _unique_and_known(self) -> Registry:

@@ -6,6 +6,8 @@ Every expected value is worked out by hand in the comment beside it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from wres.kinds import kind_of
@@ -14,6 +16,7 @@ from wres.report.org_standing import better_or_worse, org_level
 from wres.report.source_words import missing_national_words, report_for_year, source_note, transcription_note
 from wres.report.standing import national_level, share_and_gap_sentence
 
+ROOT = Path(__file__).resolve().parents[2]
 REG = load_registry()
 LIKELIHOOD = next(i for i in REG.indicators if i.non_adverse and kind_of(i, REG).value_direction() == "down")
 KIND = kind_of(LIKELIHOOD, REG)
@@ -156,3 +159,19 @@ def test_an_illustrative_figure_from_a_mirror_says_both_beside_the_headline_figu
     assert "mirror copy on an unrelated site (hotel.example)" in flags
     # The registry keeps an illustrative figure out of every trend test.
     assert "illustrative" in REG.quality.excluded_from_tests
+
+
+def test_a_percentage_of_one_group_only_is_not_placed_against_parity():
+    # WDES metric 8 asks disabled staff alone: a percent (30.5%, CI 16.4-49.5) with no gap to
+    # another group. Before, it was read against a ratio's parity (1.0) and called "better for
+    # disabled staff than for non-disabled staff"; it has no comparison between the groups.
+    wdes = load_registry(ROOT / "examples" / "wdes.yml")
+    ind = next(i for i in wdes.indicators if i.code == "8")
+    level = org_level(kind_of(ind, wdes), _rows((2024, 30.5, 16.4, 49.5)))
+    assert (level.words, level.state) == ("no comparison between the groups", "none")
+    # With the gap to the other group (WRES, two groups) the gap decides, as before: +6.0
+    # points, CI +2.0 to +10.0, in a series where up is worse.
+    pct = next(i for i in REG.indicators if kind_of(i, REG).name == "percentage" and i.trust.improvement == "down")
+    row = {"year": 2024, "value": 30.0, "ci_low": 25.0, "ci_high": 35.0, "gap": 6.0, "gap_ci_low": 2.0}
+    level = org_level(kind_of(pct, REG), pd.DataFrame([{**row, "gap_ci_high": 10.0}]))
+    assert level.words == f"worse for {MINORITY} staff than for {REG.standard.label(REG.standard.majority_group)} staff"

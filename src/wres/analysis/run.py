@@ -24,7 +24,8 @@ from wres.analysis.summary import national_summary
 from wres.config import Paths
 from wres.inputs.national import load_breakdowns, load_national
 from wres.inputs.organisations import load_trust_folder
-from wres.inputs.sidecars import read_sidecars
+from wres.inputs.sidecars import COLUMNS as SIDECAR_COLUMNS
+from wres.inputs.sidecars import SIDECAR_SUFFIX, read_sidecar, read_sidecars
 from wres.inputs.sources import check_cited, load_sources
 from wres.inputs.synthetic import SYNTHETIC_NOTE
 from wres.io import write_csv
@@ -58,12 +59,26 @@ def load_inputs(paths: Paths, registry: Registry) -> tuple[pd.DataFrame, pd.Data
     return figures, breakdowns, trusts, sources
 
 
+def _own_sidecars(paths: Paths) -> pd.DataFrame:
+    """The sidecars of a second standard's own input files. The recorded calibration run is
+    the package's, described in the WRES book's words: its own chapter (the calibration page)
+    presents it in each standard's build."""
+    own = sorted({paths.national_csv, paths.breakdowns_csv, paths.sources_csv})
+    metas = [f.with_name(f.name + SIDECAR_SUFFIX) for f in own]
+    # Files are named from the repository root; a published folder outside it (--published) by name.
+    base = paths.root if paths.published.resolve().is_relative_to(paths.root.resolve()) else paths.published
+    out = pd.DataFrame([read_sidecar(m, base) for m in metas if m.is_file()], columns=list(SIDECAR_COLUMNS))
+    out["rows"] = out["rows"].astype("Int64")
+    return out
+
+
 def analyse(paths: Paths, registry: Registry, results_dir: Path) -> dict[str, Path]:
     """Validate the inputs and write every results table. Raises DataError before writing
     anything if an input is malformed. Returns file name -> path of every file written."""
     figures, breakdowns, trusts, sources = load_inputs(paths, registry)
-    # Every sidecar under data/: the raw inputs and the recorded calibration run.
-    sidecars = read_sidecars(paths.data, paths.root)
+    # Every sidecar under data/: the raw inputs and the recorded calibration run; a second
+    # standard's build describes its own input files only.
+    sidecars = read_sidecars(paths.data, paths.root) if paths.standard is None else _own_sidecars(paths)
     series = all_series(figures, registry)
     trends, fits = national_trends(figures, registry, series)
     published = figures.drop(columns=["quality_flags"])

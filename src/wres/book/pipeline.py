@@ -36,6 +36,7 @@ from wres.book.sphinx_build import (
     warnings_tail,
 )
 from wres.book.sphinx_page_meta import write_findings
+from wres.book.standard_source import make_own
 from wres.book.toc import TOC_FILE, toc_text, write_toc
 from wres.config import Paths
 from wres.errors import DataError
@@ -180,7 +181,7 @@ def build(
     unfinished earlier build, raw files whose md5 differs from their sidecar."""
     notice = on_notice or (lambda _text: None)
     with build_lock(paths.build, wait), children.interruptible():
-        progress = BuildProgress(paths.demo_root if paths.demo else paths.build)
+        progress = BuildProgress(paths.standard_root or (paths.demo_root if paths.demo else paths.build))
         if progress.interrupted:
             notice(progress.describe_previous())
         clear_leftovers(paths)
@@ -223,10 +224,14 @@ def _build(
     progress.begin("analysis")
     analyse_if_changed(paths, registry, force or progress.distrusts("analysis"))
     progress.done("analysis")
-    # The committed toc is generated: keeping it in step here means it cannot fall behind the spec.
-    write_toc(site_layout(spec, registry, []), paths.root / TOC_FILE)
+    # The committed toc is generated: keeping it in step here means it cannot fall behind the
+    # spec. A second standard's build never writes it (its toc goes into its own folder).
+    if paths.standard is None:
+        write_toc(site_layout(spec, registry, []), paths.root / TOC_FILE)
     if paths.source != paths.root:
         mirror_source(paths.root, paths.source, DEMO_ANNOUNCEMENT if paths.demo else None)
+    if paths.standard is not None:
+        make_own(paths, registry)
     timings["load, validate and analyse"] = time.perf_counter() - t0
 
     t1 = time.perf_counter()

@@ -87,7 +87,9 @@ def layout(spec: SiteSpec, registry: Registry, orgs: list[Organisation]) -> Layo
     for part in spec.parts:
         if part.when == "organisation_results" and not orgs:
             continue
-        caption = part.caption.format(indicator_count=count_words(len(registry.indicators)))
+        caption = part.caption.format(
+            indicator_count=count_words(len(registry.indicators)), indicators=f"{registry.site.indicator_word.lower()}s"
+        )
         items = tuple(item for e in part.chapters for item in _items(e, spec, registry, orgs))
         parts.append((caption, items))
     return Layout(f"{PAGES_DIR}/{spec.root}", tuple(parts))

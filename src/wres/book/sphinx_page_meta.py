@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from wres.book import sphinx_settings
+from wres.registry import load_registry
 
 CORRECTIONS_PAGE = "book/corrections"
 
@@ -127,7 +128,8 @@ def _on_builder_inited(app) -> None:
 def meta_html(meta: dict, corrections_href: str, page_address: str) -> str:
     when = meta["date"]
     published = f"{when.day} {when:%B %Y}"
-    data = f"Latest data: WRES report {meta['year']}" if meta["year"] else "No national data"
+    # The registry the build chose (WRES_REGISTRY reaches the Sphinx process): its report's name.
+    data = f"Latest data: {load_registry().site.report_name} {meta['year']}" if meta["year"] else "No national data"
     esc = html.escape
     line = (
         f"Published {esc(published)} · {esc(data)} · Version {esc(meta['version'])} · "

@@ -512,7 +512,9 @@ def make_panel(
         for ind_id in survey_ids:
             ind = registry.indicator(ind_id)
             for g in (majority, minority):
-                s = next(s for s in ind.series if s.group == g)
+                s = next((s for s in ind.series if s.group == g), None)
+                if s is None:  # a measure asked of one group only (WDES metric 8)
+                    continue
                 target = tgt[(ind_id, s.key, y)] / 100
                 den = respondents[g]
                 p = expit(logit(target) + survey_u[ind_id] + survey_e[(ind_id, g)] + rng.normal(0, 0.05, n))

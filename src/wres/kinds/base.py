@@ -246,8 +246,10 @@ class Kind:
     # can show a unit it does not know (the report layer reads these; no statistics).
     #: ``str.format`` pattern of one value (``"{:.1f}%"`` for a percent).
     value_format: ClassVar[str] = "{:.2f}"
-    #: The value of no difference between the groups (ratios 1, differences 0).
-    parity_value: ClassVar[float] = 1.0
+    #: The value of no difference between the groups (ratios 1, differences 0); None when the
+    #: value is one group's own figure (a percentage: its gap with the other group says how
+    #: the groups differ, and a measure asked of one group only has no such gap).
+    parity_value: ClassVar[float | None] = 1.0
 
     @property
     def workforce_indicator(self) -> int:

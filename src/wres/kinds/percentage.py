@@ -24,6 +24,8 @@ class Percentage(Kind):
         "spread of ordinary organisations (prediction interval with the funnel's tau2), national figure fixed"
     )
     change_unit = "percentage points"
+    # The value is the first group's percent, not a difference: no value of it means parity.
+    parity_value = None
 
     def value_label(self) -> str:
         g1, _ = self.groups

@@ -89,7 +89,7 @@ def breakdown_chart(
         + "."
     )
     heading = title(
-        f"Indicator {ind.id}: {label} by {words}",
+        f"{ind.name}: {label} by {words}",
         [f"{ind.year_phrase(int(year))}; counts pooled over organisations; bars are {conf} confidence intervals"],
     )
     chart = alt.layer(*layers)

@@ -16,6 +16,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from wres import results
+from wres.registry import load_registry
 from wres.report import palette
 from wres.report.charts import CHART_WIDTH
 from wres.report.tables import Column, chart_table, chart_title, html_table, number
@@ -139,6 +140,19 @@ class CalibrationView:
     def used(self) -> pd.DataFrame:
         t = self.table
         return t[t["used"] & t["keeps_promise"].notna()] if len(t) else t
+
+    def notes_markdown(self) -> str:
+        """The "Things you need to know" list; the worlds are named after the registry's standard
+        (every standard built with the book has the shape the harness simulates)."""
+        short = load_registry().standard.short_name
+        return "\n".join(
+            [
+                f"- **What was simulated.** Worlds shaped like the {short} data: national series of 5 to 10 yearly figures, with independent year-to-year noise and as two-year rolling averages (as some {short} series are published); panels of about 200 organisations with realistic sizes (boards of 8 to 20, small and large staff groups), real differences between organisations of a known size and no organisation special. Then the same worlds with effects planted, to measure power.",
+                "- **How to read it.** A false alarm is a test calling a change real, or an organisation outside its limits, when nothing is going on. The stated rate is what the test promises (5% for a test at 5%; 2.5% on each side of 95% funnel limits; 0.1% on each side of 99.8% limits). With thousands of simulated data sets the observed rate has a small Monte Carlo error, shown as ± 2 standard errors.",
+                '- **Power is low where the data are few.** With five to ten yearly national figures only steady, sizeable trends can be detected, and a board of 12 can rarely show under-representation with statistical confidence. "No significant change" is therefore not evidence of no change.',
+                "- **Reproduce it.** `wres calibrate` runs the full harness (a fixed random seed; about three minutes on two cores); `make test` runs a reduced version and checks every rate; `make bench` runs the full version and records it in `data/calibration/`.",
+            ]
+        )
 
     def headline(self) -> str:
         if self.table.empty:

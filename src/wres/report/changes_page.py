@@ -169,7 +169,7 @@ class ChangesView(PageView):
             "itself tested: the trend verdict, which uses every year, is the test (see "
             "{ref}`methods-trend-tests`). "
             f"Staff-survey indicators ({survey_ids(self.registry)}) name both years: the NHS Staff Survey "
-            "and the WRES report that published it a year later."
+            f"and the {self.registry.site.report_name} that published it a year later."
         )
 
     def national_html(self) -> str:
@@ -183,7 +183,7 @@ class ChangesView(PageView):
             sig = sub[sub["significant"].astype(str) == "True"]
             rows.append(
                 {
-                    "id": ind.id,
+                    "id": ind.code or ind.id,
                     "title": ind.title,
                     "n": len(sub),
                     "tested": int(sub["p_value"].notna().sum()),
@@ -224,7 +224,7 @@ class ChangesView(PageView):
                     self._counts(),
                     [
                         Column("id", "#"),
-                        Column("title", "Indicator"),
+                        Column("title", self.registry.site.indicator_word),
                         Column("n", "Organisations"),
                         Column("tested", "Tested"),
                         Column("rises", "Significant rises"),

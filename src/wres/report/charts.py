@@ -7,7 +7,7 @@ import altair as alt
 import pandas as pd
 
 from wres.kinds import Kind
-from wres.registry import Indicator
+from wres.registry import Indicator, load_registry
 from wres.report import palette
 from wres.report.formats import series_value
 
@@ -61,8 +61,8 @@ def year_axis(years: list[int] | None = None, *, numbers: bool = True) -> alt.Ax
 
 def year_axis_title(ind: Indicator) -> str:
     if ind.is_survey:
-        return f"WRES report year (NHS Staff Survey year = report year − {ind.survey_lag})"
-    return "WRES report year (figures as at / to 31 March)"
+        return f"{ind.words.year_words} (NHS Staff Survey year = report year − {ind.survey_lag})"
+    return f"{ind.words.year_words} (figures as at / to 31 March)"
 
 
 #: The series chart's tooltip rows after the series and year: (field, title).
@@ -106,7 +106,7 @@ def with_year_gaps(df: pd.DataFrame, series: str, year: str, value: str) -> pd.D
 
 def series_year_tooltips(series: str, year: str) -> list[alt.Tooltip]:
     """The first two tooltip rows of a chart by report year: the series, then the year."""
-    return [alt.Tooltip(series, title="Series"), alt.Tooltip(year, title="WRES report year", format="d")]
+    return [alt.Tooltip(series, title="Series"), alt.Tooltip(year, title=load_registry().site.year_words, format="d")]
 
 
 def describe_series(df: pd.DataFrame, ind: Indicator, what: str) -> str:
@@ -119,7 +119,8 @@ def describe_series(df: pd.DataFrame, ind: Indicator, what: str) -> str:
             f"{int(y)}: {series_value(v, unit)}" for y, v in zip(grp["report_year"], grp["value"], strict=True)
         )
         parts.append(f"{label} — {values}")
-    basis = "survey figures labelled by WRES report year" if ind.is_survey else "by WRES report year"
+    year_words = ind.words.year_words
+    basis = f"survey figures labelled by {year_words}" if ind.is_survey else f"by {year_words}"
     return f"{what}, {basis}. " + ". ".join(parts) + "."
 
 
@@ -254,7 +255,7 @@ def bar_breakdown(
             # Under the bars: a legend at the right takes a phone's width from the bars.
             color=alt.Color(
                 "year_label:N",
-                title="WRES report year",
+                title=load_registry().site.year_words,
                 scale=alt.Scale(range=list(palette.CATEGORICAL)),
                 legend=alt.Legend(orient="bottom", direction="horizontal"),
             ),

@@ -60,7 +60,7 @@ class Provenance:
         n_sources = f["source"].nunique()
         years = f"{int(f['report_year'].min())}–{int(f['report_year'].max())}"
         return (
-            f"**The book is built from {len(f)} national figures (WRES report years {years}) taken from "
+            f"**The book is built from {len(f)} national figures ({self.registry.site.report_name} years {years}) taken from "
             f"{n_sources} public web pages, each figure traceable to one row of an input file.** "
             "They are secondary quotations of NHS England's reports, transcribed by hand; where a source "
             "rounded or approximated a figure, or two sources disagree, the row's quality flag says so."

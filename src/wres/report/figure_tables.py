@@ -83,7 +83,7 @@ def figures_table_html(df: pd.DataFrame, ind: Indicator, sources: pd.DataFrame |
             Column("row", "Input row"),
             Column("note", "Note in the input", missing=""),
         ],
-        caption=f"Published national figures behind indicator {ind.id}, with quality flags, sources (official, "
+        caption=f"Published national figures behind {ind.name.lower()}, with quality flags, sources (official, "
         "secondary, or a mirror copy on an unrelated site) and the input's note "
         f"(input rows are lines of {files})",
         css="wres-figures",
@@ -112,7 +112,7 @@ def context_table_html(
             Column("outlets", "Source", link="urls", note="kinds"),
             Column("row", "Input row"),
         ],
-        caption=f"Other national figures published for indicator {ind.id} (context only, not tested)",
+        caption=f"Other national figures published for {ind.name.lower()} (context only, not tested)",
         css="wres-context",
         empty="<p>No other national figures for this indicator are in the data.</p>",
     )

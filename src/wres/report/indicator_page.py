@@ -113,7 +113,7 @@ def trend_table_html(trends: pd.DataFrame, ind: Indicator, registry: Registry | 
             ),
             Column("verdict_words", "Verdict"),
         ],
-        caption=f"Trend verdicts of the national series of indicator {ind.id}",
+        caption=f"Trend verdicts of the national series of {ind.name.lower()}",
         css="wres-trends",
     )
     detail = html_table(
@@ -129,7 +129,7 @@ def trend_table_html(trends: pd.DataFrame, ind: Indicator, registry: Registry | 
             Column("mdt_family", f"…by the rule that decides the verdict ({settings_words.controls(registry)})"),
             Column("if_correlated", "If neighbouring years correlate 0.5: q and verdict"),
         ],
-        caption=f"How each national series of indicator {ind.id} was tested",
+        caption=f"How each national series of {ind.name.lower()} was tested",
         css="wres-trends wres-trend-detail",
     )
     return main + detail
@@ -226,7 +226,7 @@ class IndicatorChapter:
 
     def title(self) -> str:
         """The page's heading (Markdown); the book turns it into the page title."""
-        return f"# Indicator {self.ind.id}: {self.ind.title}"
+        return f"# {self.ind.name}: {self.ind.title}"
 
     def figures_html(self) -> str:
         return figures_table_html(self.series, self.ind, self.sources)
@@ -267,8 +267,8 @@ class IndicatorChapter:
         if ind.is_survey:
             items += [
                 "- **Which year?** These figures come from the NHS Staff Survey and are weighted survey estimates. "
-                "The WRES report of year *Y* uses the staff survey run in autumn of year *Y* − "
-                f"{ind.survey_lag}. Charts are labelled by WRES report year; tables and tooltips also give the "
+                f"The {ind.words.report_name} of year *Y* uses the staff survey run in autumn of year *Y* − "
+                f"{ind.survey_lag}. Charts are labelled by {ind.words.year_words}; tables and tooltips also give the "
                 "survey year.",
                 "- **Survey uncertainty.** Each figure is a weighted estimate from a very large national sample. A "
                 "simple binomial interval would be too narrow because of the weighting, and no respondent counts are "
@@ -277,8 +277,8 @@ class IndicatorChapter:
             ]
         else:
             items.append(
-                "- **Which year?** The WRES report of year *Y* describes the position at, or the year to, "
-                "31 March of year *Y*. Charts and tables are labelled by WRES report year."
+                f"- **Which year?** The {ind.words.report_name} of year *Y* describes the position at, or the year "
+                f"to, 31 March of year *Y*. Charts and tables are labelled by {ind.words.year_words}."
             )
         if self.kind.non_adverse:
             lo, hi = self.kind.non_adverse
@@ -298,7 +298,7 @@ class IndicatorChapter:
             )
         items.append(
             "- **Secondary sources.** The national figures were transcribed from public pages that quote "
-            "NHS England's WRES reports; some are rounded. See {doc}`/book/generated/data`."
+            f"{std.publisher}'s {std.short_name} reports; some are rounded. See {{doc}}`/book/generated/data`."
         )
         return "\n".join(items)
 
@@ -396,14 +396,12 @@ class IndicatorChapter:
         if df.empty:
             return None
         if self.kind.likelihood:
-            title = f"Indicator {ind.id}: {ind.series[0].label}, England"
+            title = f"{ind.name}: {ind.series[0].label}, England"
         elif ind.comparison is not None:
             group = self.registry.standard.label(self.registry.standard.minority_group)
-            title = (
-                f"Indicator {ind.id}: {group} % of {ind.comparison.senior_label} vs {group} % of the workforce, England"
-            )
+            title = f"{ind.name}: {group} % of {ind.comparison.senior_label} vs {group} % of the workforce, England"
         else:
-            title = f"Indicator {ind.id}: {ind.title} (% of staff), England"
+            title = f"{ind.name}: {ind.title} (% of staff), England"
         return charts.series_chart(df, self.kind, title, fits=self._fits_for(keys))
 
     def _derived_shown(self) -> list:
@@ -416,7 +414,7 @@ class IndicatorChapter:
             df = self.series[self.series["series"] == d.key]
             out.append(
                 charts.series_chart(
-                    df, self.kind, f"Indicator {self.ind.id}: {d.label}", fits=self._fits_for([d.key]), unit=d.unit
+                    df, self.kind, f"{self.ind.name}: {d.label}", fits=self._fits_for([d.key]), unit=d.unit
                 )
             )
         return out
@@ -437,7 +435,7 @@ class IndicatorChapter:
         return charts.bar_breakdown(
             b,
             "category",
-            f"Indicator {self.ind.id}: relative likelihood by NHS England region",
+            f"{self.ind.name}: relative likelihood by NHS England region",
             "Relative likelihood (ratio; 1 = parity)",
             desc,
             self.ind.non_adverse,

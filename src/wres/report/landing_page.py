@@ -113,7 +113,7 @@ def findings_markdown(results_dir: str | Path, registry: Registry | None = None)
     table = html_table(
         pd.DataFrame(rows, columns=["title", "stands", "figure", "trend"]),
         [
-            Column("title", "Indicator", wrap="strong"),
+            Column("title", registry.site.indicator_word, wrap="strong"),
             Column("stands", "Where it stands"),
             Column("figure", "Latest national figure"),
             Column("trend", "Trend", missing=""),

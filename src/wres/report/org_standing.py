@@ -68,8 +68,8 @@ def _level_inputs(kind: Kind, row: pd.Series) -> tuple[str, float, float, float,
         return "range", float(row["value"]), float(row["ci_low"]), float(row["ci_high"]), rng[0], rng[1]
     if not is_missing(row.get("gap")) and not is_missing(row.get("gap_ci_low")):
         return "gap", float(row["gap"]), float(row["gap_ci_low"]), float(row["gap_ci_high"]), 0.0, 0.0
-    if not is_missing(row.get("value")) and not is_missing(row.get("ci_low")):
-        p = kind.parity_value
+    p = kind.parity_value
+    if p is not None and not is_missing(row.get("value")) and not is_missing(row.get("ci_low")):
         return "parity", float(row["value"]), float(row["ci_low"]), float(row["ci_high"]), p, p
     return None
 
@@ -78,7 +78,9 @@ def _state(kind: Kind, row: pd.Series) -> tuple[str, str] | tuple[str, str, str]
     """(state, words[, judgement]) of one organisation-year's figure."""
     got = _level_inputs(kind, row)
     if got is None:
-        return "none", "no figure"
+        # A figure of one group only (WDES metric 8 asks disabled staff alone) has nothing to
+        # be placed against: say so rather than "no figure".
+        return "none", "no figure" if is_missing(row.get("value")) else "no comparison between the groups"
     what, v, lo, hi, a, b = got
     side, certain = _side(lo, hi, v, a, b)
     if side == "spans":

@@ -386,7 +386,7 @@ def funnel_chart(
     # to the plot), not in its subtitle.
     od = funnel_model_words(fit, registry.standard.label(registry.standard.minority_group)) if fit is not None else ""
     heading = title(
-        f"Indicator {ind.id}: {kind.value_label()}, organisations compared",
+        f"{ind.name}: {kind.value_label()}, organisations compared",
         [ind.year_phrase(int(year)) + "; each point is one organisation."],
     )
     desc = describe_funnel(r, kind, year, target, od, n_not)

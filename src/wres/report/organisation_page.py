@@ -211,7 +211,7 @@ class OrgProfile(ProfileWords):
         span = f"{years[0]}–{years[-1]}" if len(years) > 1 else f"{years[0]}"
         return (
             f"**Organisation code:** {md_escape(i['org_code'])} · **Region:** {md_escape(i['region'] or 'not given')} · "
-            f"**Type:** {md_escape(i['org_type'] or 'not given')} · **WRES report years:** {span}"
+            f"**Type:** {md_escape(i['org_type'] or 'not given')} · **{md_escape(self.registry.site.report_name)} years:** {span}"
         )
 
     def table_html(self) -> str:
@@ -230,7 +230,7 @@ class OrgProfile(ProfileWords):
                 lines = [str(r.note)]  # why there is no figure, in the analysis's words
             rows.append(
                 {
-                    "indicator": f"{int(r.indicator)}. {ind.title}",
+                    "indicator": f"{ind.code or int(r.indicator)}. {ind.title}",
                     "meaning": kind.value_label(),
                     "year": ind.year_phrase(int(r.year)),
                     "value": kind.fmt(r.value),
@@ -248,7 +248,7 @@ class OrgProfile(ProfileWords):
         return html_table(
             frame,
             [
-                Column("indicator", "Indicator", note="meaning"),
+                Column("indicator", self.registry.site.indicator_word, note="meaning"),
                 Column("year", "Year"),
                 Column("value", "Value", wrap="strong", note="ci"),
                 Column("stands", "Where it stands", wrap="strong"),
@@ -360,7 +360,10 @@ class OrgProfile(ProfileWords):
         if tr is None or tr.empty:
             return "<p>No trend could be tested for this organisation.</p>"
         show = tr.sort_values("indicator").copy()
-        show["title"] = [f"{int(i)}. {self.registry.indicator(int(i)).title}" for i in show["indicator"]]
+        show["title"] = [
+            f"{self.registry.indicator(int(i)).code or int(i)}. {self.registry.indicator(int(i)).title}"
+            for i in show["indicator"]
+        ]
         show["ci"] = [
             interval(lo, hi, pct_change, missing="—")
             for lo, hi in zip(show["slope_ci_low"], show["slope_ci_high"], strict=True)
@@ -370,7 +373,7 @@ class OrgProfile(ProfileWords):
         return html_table(
             show,
             [
-                Column("title", "Indicator"),
+                Column("title", self.registry.site.indicator_word),
                 Column("tested", "What is tested"),
                 Column("n_years", "Years", fmt=number("{:.0f}"), css="text-right"),
                 Column("or_change_pct_per_year", "Change per year (odds ratio)", fmt=number("{:+.1f}%")),

@@ -70,7 +70,8 @@ def synthetic_banner_html(results_dir: str | Path, scope: str = "section") -> st
         f'<div class="{BANNER_CLASS}" role="note">'
         '<p class="admonition-title">Synthetic demonstration data</p>'
         f"<p>The organisations and figures {'on this page' if scope == 'page' else 'in this section'} are fictitious. They were generated "
-        f"({html.escape(str(source))}) so that their national totals match the published WRES "
+        f"({html.escape(str(source))}) so that their national totals match the published "
+        f"{html.escape(load_registry().standard.short_name)} "
         "series, to show how organisation-level results will look. They describe no real NHS "
         "organisation and must not be quoted as findings.</p></div>"
     )

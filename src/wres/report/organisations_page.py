@@ -64,7 +64,7 @@ def index_markdown(results_dir: str | Path) -> str:
     by_region = ", ".join(f"{md_escape(k)} {v}" for k, v in regions.items())
     by_type = ", ".join(f"{md_escape(k)} {v}" for k, v in types.items())
     return (
-        f"The data hold **{len(orgs)} organisations** with figures for WRES report years {years}. "
+        f"The data hold **{len(orgs)} organisations** with figures for {load_registry().site.report_name} years {years}. "
         f"By region: {by_region}. By type: {by_type}. Type in the box to filter the list; select a name to see "
         "that organisation's indicators, its position against its peers and its trends. Select a column's heading "
         "to sort by it. The last three columns count the organisation's indicators outside the 95% funnel limits "

@@ -47,10 +47,10 @@ class Overview(PageView):
         return national_standings(self.registry, self.summary, self.series)
 
     def title(self) -> str:
-        return f"# Overview: the {words.count_words(len(self.registry.indicators))} indicators at a glance"
+        return f"# Overview: the {words.count_words(len(self.registry.indicators))} {self.registry.site.plural} at a glance"
 
     def newest_year(self) -> int | None:
-        """The newest WRES report year with a national figure of any indicator."""
+        """The newest report year with a national figure of any indicator."""
         years = self.summary.loc[self.summary["n_years"] > 0, "latest_year"]
         return int(years.max()) if len(years) else None
 
@@ -60,7 +60,8 @@ class Overview(PageView):
             # Semicolons between names: the names themselves hold commas.
             named = [self.registry.indicator(i).title for i in ids]
             return named[0] if len(named) == 1 else "; ".join(named[:-1]) + "; and " + named[-1]
-        return f"indicator{'s' if len(ids) > 1 else ''} {words.id_list(ids)}"
+        word = self.registry.site.indicator_word.lower()
+        return f"{word}{'s' if len(ids) > 1 else ''} {words.indicator_numbers(self.registry, ids)}"
 
     def verdict_sentences(self) -> str:
         """Each verdict with the indicators that have it: a significant verdict first, with the
@@ -93,7 +94,7 @@ class Overview(PageView):
             for r in s.sort_values(["latest_year", "indicator"]).itertuples()
         ]
         return (
-            f"Some figures are old: the newest data are for WRES report {newest}, but there is no national figure for "
+            f"Some figures are old: the newest data are for {self.registry.site.report_name} {newest}, but there is no national figure for "
             + ", ".join(items[:-1])
             + (" or " if len(items) > 1 else "")
             + items[-1]
@@ -105,7 +106,7 @@ class Overview(PageView):
         stale = self.stale_sentence()
         return (
             f"{worst_and_improving(self.standings(), self.registry)}\n\n"
-            f"**Trends** (the {n} {self.registry.standard.short_name} indicators' headline series): "
+            f"**Trends** (the {n} {self.registry.standard.short_name} {self.registry.site.plural}' headline series): "
             f"{self.verdict_sentences()}. {stale + ' ' if stale else ''}"
             "A trend is called real only when it passes a significance test with the "
             f"{settings_words.controls(self.registry)} controlled ({settings_words.adjustment(self.registry)}) "
@@ -139,7 +140,7 @@ class Overview(PageView):
                 ).replace("  ", " ")
             rows.append(
                 {
-                    "id": ind.id,
+                    "id": ind.code or ind.id,
                     "title": ind.title,
                     "href": f"{ind.slug}.html",
                     "series": r.label,
@@ -158,7 +159,7 @@ class Overview(PageView):
             self._table_frame(),
             [
                 Column("id", "#"),
-                Column("title", "Indicator", link="href", note="series"),
+                Column("title", self.registry.site.indicator_word, link="href", note="series"),
                 Column("latest", "Latest", note="when"),
                 Column("stands", "Where it stands", wrap="strong"),
                 Column("change", "Change"),
@@ -195,15 +196,16 @@ class Overview(PageView):
             self.series["indicator"].isin([i.id for i in rl])
             & self.series["series"].isin([i.headline_series for i in rl])
         ].copy()
-        df["label"] = df["indicator"].map({i.id: f"Indicator {i.id}: {i.title}" for i in rl})
+        df["label"] = df["indicator"].map({i.id: f"{i.name}: {i.title}" for i in rl})
         return df
 
     def relative_likelihood_chart(self) -> alt.LayerChart:
         rl = self._likelihoods()
         df = self._rl_series(rl)
-        ids = words.id_list([i.id for i in rl])
+        ids = words.indicator_numbers(self.registry, [i.id for i in rl])
+        plural = self.registry.site.plural
         return charts.series_chart(
-            df, kind_of(rl[0], self.registry), f"Relative likelihoods for indicators {ids}, England", unit="ratio"
+            df, kind_of(rl[0], self.registry), f"Relative likelihoods for {plural} {ids}, England", unit="ratio"
         )
 
     def write_download(self, folder: str | Path = "downloads") -> str:

@@ -59,7 +59,7 @@ class Axes:
     years: list[int]
     title: str
     dom: list[float]
-    x_title: str = "WRES report year"
+    x_title: str
 
     def x(self) -> alt.X:
         return alt.X(
@@ -139,8 +139,8 @@ def _colour(domain: list[str], colours: list[str]) -> alt.Color:
 
 def x_title(ind: Indicator) -> str:
     if ind.is_survey:
-        return f"WRES report year (staff survey year = report year − {ind.survey_lag})"
-    return "WRES report year"
+        return f"{ind.words.year_words} (staff survey year = report year − {ind.survey_lag})"
+    return ind.words.year_words
 
 
 def organisation_chart_svg(kind: Kind, rows: pd.DataFrame, peers: pd.DataFrame, series: pd.DataFrame, who: str) -> str:

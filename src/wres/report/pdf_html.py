@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from wres import results
+from wres.registry import load_registry
 from wres.report.source_words import STANDING_WORDS, standing_of
 from wres.report.tables import is_missing
 
@@ -132,5 +133,5 @@ def method_html(survey: str, min_orgs: object, confidence: str) -> str:
         "(quasi-binomial model of the yearly counts, change in the odds ratio a year); q corrects for testing every "
         "organisation (Benjamini–Hochberg). A trend that is not significant is not evidence of no change. "
         f"<strong>Years:</strong> the staff-survey indicators ({survey}) come from the NHS Staff Survey of the year "
-        "before the WRES report.</p>"
+        f"before the {esc(load_registry().site.report_name)}.</p>"
     )

@@ -68,8 +68,8 @@ def _ci(lo: object, hi: object, fmt: Callable[[object], str]) -> str:
 
 def year_words(ind: Indicator, year: int) -> str:
     if ind.is_survey:
-        return f"{year - ind.survey_lag} staff survey (WRES {year})"
-    return f"WRES {year}"
+        return f"{year - ind.survey_lag} staff survey ({ind.words.short_name} {year})"
+    return f"{ind.words.short_name} {year}"
 
 
 # ---------------------------------------------------------------------------------------
@@ -222,13 +222,13 @@ def _organisation_card(f: Figure, svg: str) -> str:
     lines.append(
         (
             "National (published)",
-            f"{f.fmt(f.national)} (WRES {f.national_year}{_older(f)})"
+            f"{f.fmt(f.national)} ({f.ind.words.short_name} {f.national_year}{_older(f)})"
             if f.national_year
             else "no published figure of this measure",
         )
     )
     lines += [("Against peers", esc(figure_position_words(f))), ("Trend", esc(organisation_trend_words(f.trend)))]
-    return pdf_html.card(f"{f.ind.id}. {esc(f.ind.title)}", svg, lines)
+    return pdf_html.card(f"{esc(f.ind.code or f.ind.id)}. {esc(f.ind.title)}", svg, lines)
 
 
 def _organisation_notes(figs: list[Figure], fits: pd.DataFrame) -> list[str]:
@@ -308,7 +308,7 @@ def _national_card(
 ) -> str:
     ind = kind.ind
     if summary is None:
-        return pdf_html.card(f"{ind.id}. {esc(ind.title)}", svg, [("Latest", "no published figure")])
+        return pdf_html.card(f"{esc(ind.code or ind.id)}. {esc(ind.title)}", svg, [("Latest", "no published figure")])
     unit = str(summary["unit"])
     lines = [
         ("Figure", esc(summary["label"])),
@@ -316,19 +316,22 @@ def _national_card(
             "Latest",
             f"<strong>{series_value(summary['latest_value'], unit)}</strong> ({esc(ind.year_phrase(int(summary['latest_year'])))})",
         ),
-        ("First", f"{series_value(summary['first_value'], unit)} (WRES {int(summary['first_year'])})"),
+        (
+            "First",
+            f"{series_value(summary['first_value'], unit)} ({ind.words.short_name} {int(summary['first_year'])})",
+        ),
         ("Trend", esc(national_trend_words(trend))),
     ]
     if peer is not None:
         lines.append(
             (
                 results.ALL_ORGANISATIONS,
-                f"{kind.fmt(peer['value'])}, {_ci(peer['ci_low'], peer['ci_high'], kind.fmt)} (WRES {int(peer['year'])})",
+                f"{kind.fmt(peer['value'])}, {_ci(peer['ci_low'], peer['ci_high'], kind.fmt)} ({ind.words.short_name} {int(peer['year'])})",
             )
         )
     if trend is not None and str(trend.get("verdict_note", "") or ""):
         lines.append(("Note", esc(trend["verdict_note"])))
-    return pdf_html.card(f"{ind.id}. {esc(ind.title)}", svg, lines)
+    return pdf_html.card(f"{esc(ind.code or ind.id)}. {esc(ind.title)}", svg, lines)
 
 
 def national_report_html(results_dir: str | Path, stamp: Stamp, registry: Registry | None = None) -> str:
@@ -359,7 +362,7 @@ def national_report_html(results_dir: str | Path, stamp: Stamp, registry: Regist
     body = (
         pdf_html.running(f"{esc(std.short_name)}: national figures", stamp, synthetic, std.short_name)
         + f'<header class="cover"><p class="kicker">{esc(std.name)} · board report</p><h1>National figures</h1>'
-        f'<p class="facts">{transcribed_from(sources, series, std.publisher)}; latest WRES report year {latest}</p>'
+        f'<p class="facts">{transcribed_from(sources, series, std.publisher)}; latest {esc(registry.site.year_words)} {latest}</p>'
         "</header>"
         + pdf_html.banner(results_dir)
         + '<section class="summary"><h2>Summary</h2>'

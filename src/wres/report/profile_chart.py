@@ -115,5 +115,5 @@ def profile_chart(
         )
         + "."
     )
-    heading = title(f"Indicator {ind.id}: {ind.title}", [f"{label}; {year_axis_title(ind)}"])
+    heading = title(f"{ind.name}: {ind.title}", [f"{label}; {year_axis_title(ind)}"])
     return finish(alt.layer(*layers), heading, desc, height=170)

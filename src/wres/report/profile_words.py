@@ -141,7 +141,7 @@ class ProfileWords:
             "of all organisations in the same year, and whether the figure stands out from the range chance alone "
             "would give an organisation of its size. The year "
             f"column says which year a figure means: the staff-survey indicators ({survey_ids(self.registry)}) "
-            "come from the NHS Staff Survey of the year before the WRES report."
+            f"come from the NHS Staff Survey of the year before the {self.registry.site.report_name}."
         )
 
     def headline(self) -> str:
@@ -182,7 +182,7 @@ class ProfileWords:
             out95 = placed[placed["position_95"].isin(["above", "below"])]
             out998 = placed[placed["position_998"].isin(["above", "below"])]
             yr = sorted(set(placed["year"]))
-            when = f"WRES report {yr[-1]}" if len(yr) == 1 else "its latest figures"
+            when = f"{self.registry.site.report_name} {yr[-1]}" if len(yr) == 1 else "its latest figures"
             if self._has_survey(placed):
                 when += " (the staff-survey indicators come from the previous year's NHS Staff Survey)"
             if out95.empty:
@@ -347,7 +347,7 @@ class ProfileWords:
                 "(about 1 organisation in 20 lies this far out by chance)"
             ) + (f" {judgement}" if judgement else "")
         return (
-            f"**Indicator {ind.id}: {md_escape(ind.title)}**, {ind.year_phrase(year)}. "
+            f"**{md_escape(ind.name)}: {md_escape(ind.title)}**, {ind.year_phrase(year)}. "
             f"The figure of {md_escape(self.name)}, {kind.fmt(me['value'])}, lies {where}; "
             f"the pooled figure of the {n:,} organisations on the plot is {kind.fmt(float(fit['target']))}."
         )

@@ -32,7 +32,7 @@ def share_in_range_chart(share: pd.DataFrame, ind: Indicator, registry: Registry
     x = alt.X("year:O", title=year_axis_title(ind), axis=year_axis(numbers=False))
     y_title = "Share of organisations (%)"
     tooltip = [
-        alt.Tooltip("year:O", title="WRES report year"),
+        alt.Tooltip("year:O", title=ind.words.year_words),
         alt.Tooltip("label:N", title="Share"),
         alt.Tooltip("counts:N", title="Organisations in range"),
         alt.Tooltip("n_not_estimable:Q", title="Without an estimate"),
@@ -44,11 +44,9 @@ def share_in_range_chart(share: pd.DataFrame, ind: Indicator, registry: Registry
     text = base.mark_text(dy=-6, fontSize=12).encode(x=x, y="pct:Q", text="label:N")
     desc = (
         f"Bar chart: share of organisations whose {kind_of(ind, registry).value_label()} lies in NHS England's "
-        f"non-adverse range {lo:.2f}–{hi:.2f}, by WRES report year. "
+        f"non-adverse range {lo:.2f}–{hi:.2f}, by {ind.words.year_words}. "
         + "; ".join(f"{y}: {c} ({lab})" for y, c, lab in zip(years, s["counts"], s["label"], strict=True))
         + "."
     )
-    heading = title(
-        f"Indicator {ind.id}: organisations in the non-adverse range ({lo:.2f}–{hi:.2f})", [year_axis_title(ind)]
-    )
+    heading = title(f"{ind.name}: organisations in the non-adverse range ({lo:.2f}–{hi:.2f})", [year_axis_title(ind)])
     return finish(alt.layer(bars, text), heading, desc, height=260)

@@ -13,6 +13,8 @@ import re
 
 import pandas as pd
 
+from wres.registry import load_registry
+
 #: What each ``standing`` of a source is called beside its figures.
 STANDING_WORDS = {
     "official": "official",
@@ -78,12 +80,13 @@ def missing_national_words(sources: pd.DataFrame | None, year: int, year_phrase:
 
 
 def transcription_note(sources: pd.DataFrame | None, years) -> str:
-    """The one note behind :data:`NOT_TRANSCRIBED` rows: for each WRES report year in ``years``
+    """The one note behind :data:`NOT_TRANSCRIBED` rows: for each report year in ``years``
     whose report the book cites, that England's figures are in it but not yet in the data
     ("" when there is none)."""
     cited = {int(y): report_for_year(sources, int(y)) for y in set(years)}
     parts = [
-        f"England's figures for the WRES report {y} are published in {r}, which the book cites, but are not yet "
+        f"England's figures for the {load_registry().site.report_name} {y} are published in {r}, which the book cites, "
+        "but are not yet "
         "in its data"
         for y, r in sorted(cited.items())
         if r

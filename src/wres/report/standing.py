@@ -255,19 +255,19 @@ def worst_and_improving(standings: list[Standing], registry: Registry, *, of: st
     always = [s for s in adverse if s.level and s.level.always]
     minority, _ = minority_words(registry)
     if not adverse:
-        worst = f"**What is worst:** none of the {n} indicators{of} is adverse for either group in its latest figure."
+        worst = f"**What is worst:** none of the {n} {registry.site.plural}{of} is adverse for either group in its latest figure."
     elif always and len(always) < len(adverse):
         worst = (
-            f"**What is worst:** {len(adverse)} of the {n} indicators{of} are adverse in their latest figure; "
+            f"**What is worst:** {len(adverse)} of the {n} {registry.site.plural}{of} are adverse in their latest figure; "
             f"{len(always)} of them in every year with a figure: {_names(always)}."
         )
     elif always:
         worst = (
-            f"**What is worst:** {len(adverse)} of the {n} indicators{of} are adverse in their latest figure, "
+            f"**What is worst:** {len(adverse)} of the {n} {registry.site.plural}{of} are adverse in their latest figure, "
             f"and have been in every year with a figure: {_names(adverse)}."
         )
     else:
-        worst = f"**What is worst:** {len(adverse)} of the {n} indicators{of} are adverse in their latest figure: {_names(adverse)}."
+        worst = f"**What is worst:** {len(adverse)} of the {n} {registry.site.plural}{of} are adverse in their latest figure: {_names(adverse)}."
     up = [s for s in standings if s.verdict in IMPROVING]
     if up:
         placed = "; ".join(

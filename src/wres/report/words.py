@@ -324,6 +324,20 @@ def id_list(ids: list[int]) -> str:
     return text
 
 
+def indicator_numbers(registry: Registry, ids: list[int]) -> str:
+    """Indicator numbers as :func:`id_list` writes them, or the registry's codes where it gives
+    them (``"4a(i), 4b and 5"``: codes do not form runs)."""
+    codes = [registry.indicator(i).code for i in sorted(ids)]
+    if not any(codes):
+        return id_list(ids)
+    shown = [c or str(i) for c, i in zip(codes, sorted(ids), strict=True)]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
 def survey_ids(registry: Registry) -> str:
-    """The staff-survey indicators' numbers (``"5–8"`` for WRES)."""
-    return id_list([i.id for i in registry.indicators if i.is_survey])
+    """The staff-survey indicators' numbers (``"5–8"`` for WRES), or their codes where the
+    registry gives them (``"4a(i), 5"``)."""
+    survey = [i for i in registry.indicators if i.is_survey]
+    if any(i.code for i in survey):
+        return ", ".join(i.code or str(i.id) for i in survey)
+    return id_list([i.id for i in survey])
