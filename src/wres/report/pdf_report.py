@@ -233,7 +233,8 @@ def _organisation_card(f: Figure, svg: str) -> str:
 
 def _organisation_notes(figs: list[Figure], fits: pd.DataFrame) -> list[str]:
     """The results' notes on the figures shown, each note once with the indicators it is about."""
-    about: dict[str, list[int]] = {}
+    about: dict[str, list[str]] = {}
+    word = figs[0].ind.words.indicator_word if figs else ""
     for f in figs:
         fit = fits[(fits["indicator"] == f.ind.id) & (fits["year"] == f.year)] if len(fits) and f.year else fits
         texts = [
@@ -242,9 +243,10 @@ def _organisation_notes(figs: list[Figure], fits: pd.DataFrame) -> list[str]:
             f"funnel: {fit['note'].iloc[0]}" if len(fit) and str(fit["note"].iloc[0] or "") else "",
         ]
         for text in filter(None, texts):
-            about.setdefault(text, []).append(f.ind.id)
+            about.setdefault(text, []).append(str(f.ind.code or f.ind.id))
+    # The registry's word for an indicator ("Metric 4a(i)"), as on the site.
     return [
-        f"Indicator{'s' if len(ids) > 1 else ''} {', '.join(map(str, ids))}: {esc(text)}" for text, ids in about.items()
+        f"{esc(word)}{'s' if len(ids) > 1 else ''} {esc(', '.join(ids))}: {esc(text)}" for text, ids in about.items()
     ]
 
 
