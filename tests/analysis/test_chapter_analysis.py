@@ -80,3 +80,18 @@ def test_trend_tests_equal_the_results_table(series):
                 np.testing.assert_allclose(a.astype(float), b.astype(float), rtol=1e-8, equal_nan=True, err_msg=column)
             else:
                 assert a.astype(str).tolist() == b.astype(str).tolist(), column
+
+
+def test_the_model_summary_shows_the_fit_but_not_the_clock():
+    import numpy as np
+
+    from wres.analysis.chapter_analysis import model_summary
+    from wres.stats import trends
+
+    years = np.arange(2015, 2024, dtype=float)
+    values = np.array([1.5, 1.6, 1.4, 1.3, 1.35, 1.2, 1.25, 1.1, 1.15])
+    text = model_summary(trends.ols_model(years, values, "log"), ["const", "year - mean year"]).as_text()
+    assert "Date:" not in text and "Time:" not in text
+    # R-squared of log(value) on year, worked out with numpy: the squared correlation.
+    r2 = np.corrcoef(years, np.log(values))[0, 1] ** 2
+    assert f"R-squared:{' ' * 23}{r2:.3f}" in text

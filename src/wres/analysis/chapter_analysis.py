@@ -133,3 +133,22 @@ def trend_tests(series: pd.DataFrame, registry: Registry, indicator_id: int | No
     if indicator_id is not None:
         table = table[table["indicator"] == int(indicator_id)]
     return table[TEST_COLUMNS + [c for c in table.columns if c not in TEST_COLUMNS]].reset_index(drop=True)
+
+
+#: The rows of statsmodels' summary that say when it was printed, not what was fitted.
+_CLOCK_LABELS = ("Date:", "Time:")
+
+
+def model_summary(model, xname: list[str]):
+    """statsmodels' ``summary()`` of ``model`` without its date and time of printing: an
+    executed chapter must be the same byte for byte whenever it is built (the book's builds
+    are deterministic), and the clock says nothing about the fit."""
+    summary = model.summary(xname=xname)
+    for row in summary.tables[0]:
+        cells = list(row)
+        for i, cell in enumerate(cells):
+            if str(cell.data).strip() in _CLOCK_LABELS:
+                cell.data = ""
+                if i + 1 < len(cells):
+                    cells[i + 1].data = ""
+    return summary
