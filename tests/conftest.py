@@ -38,6 +38,16 @@ def pytest_collection_modifyitems(config, items):
         page = _page_of(item)
         if page:
             item.add_marker(pytest.mark.xdist_group(page))
+        elif not built and _uses_module_fixture(item) and item.get_closest_marker("xdist_group") is None:
+            # A module-scoped fixture (a module's own site, a results folder) is made once per
+            # worker: the module's tests on one worker make it once, not once on each.
+            item.add_marker(pytest.mark.xdist_group(f"module:{item.path.name}"))
+
+
+def _uses_module_fixture(item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    defs = getattr(info, "name2fixturedefs", {}) or {}
+    return any(d.scope == "module" for fixturedefs in defs.values() for d in fixturedefs)
 
 
 #: Parameters naming the page a browser test visits, with the site of a bare page path

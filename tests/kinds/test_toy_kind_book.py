@@ -19,6 +19,9 @@ from toy_kinds import SECOND, TOY_ID, toy_national_csv, write_toy_kind, write_to
 
 from conftest import IGNORE, ROOT, WRES
 
+# It builds a whole demonstration book (about 40 s): not for the fast lane.
+pytestmark = pytest.mark.slow
+
 
 def _published(published: Path, name: str, text: str) -> None:
     (published / name).write_text(text, encoding="utf-8")
