@@ -22,10 +22,11 @@ def pytest_collection_modifyitems(config, items):
     test using ``built_repo`` cannot slip into ``make test-fast``; tests that build or read
     a build some other way carry ``pytest.mark.slow`` themselves.
 
-    ``make test`` runs the tests on two workers (pytest-xdist, ``--dist loadgroup``): the
-    ``built_repo`` users share one ``xdist_group``, so the national book is built once, on
-    one worker, not once per worker; and every browser test of one page shares a group,
-    because a page's audit (axe at two widths, the tab walk, the tables) is measured once per
+    ``make test`` runs the tests on two workers (pytest-xdist, ``--dist loadgroup``). The
+    ``built_repo`` users are not grouped: each worker builds the national book once (about
+    30 s) and the many builds those tests run on copies of it share both workers (grouped,
+    they queued on one worker while the other ran out of work: the whole run at 3f7fe12 used
+    132% of the two cores). Every browser test of one page shares a group, because a page's audit (axe at two widths, the tab walk, the tables) is measured once per
     worker and cached (tests/browser/page_audit.py). ``tryfirst``: the groups must be set
     before xdist reads them."""
     slow = pytest.mark.slow
@@ -33,12 +34,10 @@ def pytest_collection_modifyitems(config, items):
         built = "built_repo" in getattr(item, "fixturenames", ())
         if built or BROWSER in item.path.parents:
             item.add_marker(slow)
-        if built:
-            item.add_marker(pytest.mark.xdist_group("built_repo"))
         page = _page_of(item)
         if page:
             item.add_marker(pytest.mark.xdist_group(page))
-        elif not built and _uses_module_fixture(item) and item.get_closest_marker("xdist_group") is None:
+        elif _uses_module_fixture(item) and item.get_closest_marker("xdist_group") is None:
             # A module-scoped fixture (a module's own site, a results folder) is made once per
             # worker: the module's tests on one worker make it once, not once on each.
             item.add_marker(pytest.mark.xdist_group(f"module:{item.path.name}"))
