@@ -23,7 +23,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from wres.book import sphinx_settings
+from wres.book import page_edits, sphinx_settings
 from wres.registry import load_registry
 
 CORRECTIONS_PAGE = "book/corrections"
@@ -209,14 +209,9 @@ def name_header_controls(page: str) -> str:
     return _THEME_ICON.sub(r"\1", _SEARCH_FIELD.sub(r"\1", page))
 
 
-def _on_build_finished(app, exception) -> None:
-    if exception is not None or app.builder.format != "html":
-        return
-    for path in Path(app.outdir).rglob("*.html"):
-        text = path.read_text(encoding="utf-8")
-        edited = name_header_controls(download_menu(label_sidebar_toggles(text)))
-        if edited != text:
-            path.write_text(edited, encoding="utf-8")
+def edit_written_page(text: str, pagename: str) -> str:
+    """The written page's sidebar toggles, download menu and header controls (above)."""
+    return name_header_controls(download_menu(label_sidebar_toggles(text)))
 
 
 def setup(app) -> dict[str, Any]:
@@ -225,5 +220,5 @@ def setup(app) -> dict[str, Any]:
     sphinx_settings.connect(app)
     app.connect("builder-inited", _on_builder_inited)
     app.connect("html-page-context", _on_html_page_context)
-    app.connect("build-finished", _on_build_finished)
+    page_edits.register(app, edit_written_page)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

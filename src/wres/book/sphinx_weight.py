@@ -40,6 +40,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from wres.book import page_edits
+
 #: Script files (by the end of their path) that draw charts: needed only where a chart is.
 CHART_SCRIPTS = ("wres-vendor/vega-bundle.js", "wres-vendor/wres-charts.js")
 CHART_MARKER = "data-wres-chart"
@@ -120,6 +122,14 @@ def _on_html_page_context(app, pagename: str, templatename: str, context: dict, 
             context[key] = kept
 
 
+def _edit_written_page(app):
+    """The written-page edit of :func:`light_page`, with the profiles' folder of this build."""
+    from wres.book.sphinx_nav import collapsed_prefix
+
+    prefix = collapsed_prefix(Path(app.srcdir))
+    return lambda text, pagename: light_page(text, pagename, prefix)
+
+
 def _on_build_finished(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -127,14 +137,6 @@ def _on_build_finished(app, exception) -> None:
 
     out = Path(app.outdir)
     prefix = collapsed_prefix(Path(app.srcdir))
-    for path in out.rglob("*.html"):
-        if "_static" in path.relative_to(out).parts:
-            continue
-        pagename = path.relative_to(out).with_suffix("").as_posix()
-        text = path.read_text(encoding="utf-8")
-        edited = light_page(text, pagename, prefix)
-        if edited != text:
-            path.write_text(edited, encoding="utf-8")
     if prefix:
         shutil.rmtree(out / "_sources" / prefix, ignore_errors=True)
     copy_shared_data(Path(app.srcdir), out)
@@ -158,5 +160,6 @@ def copy_shared_data(srcdir: Path, outdir: Path) -> list[Path]:
 def setup(app) -> dict[str, Any]:
     # After sphinx.ext.mathjax (500) and wres.book.sphinx_offline (900) have added theirs.
     app.connect("html-page-context", _on_html_page_context, priority=950)
+    app.connect("builder-inited", lambda app: page_edits.register(app, _edit_written_page(app)))
     app.connect("build-finished", _on_build_finished)
     return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}
