@@ -54,13 +54,13 @@ book: $(STAMP)
 test: $(STAMP) chromium lint
 	$(BIN)/wres build
 	$(BIN)/wres demo --orgs 20
-	$(BIN)/python -m pytest -n auto --dist loadgroup
+	$(BIN)/python -m pytest -n auto --dist loadgroup --no-loadscope-reorder
 
 # The fast lane: ruff and every test not marked slow. It builds nothing first, so it works on
 # a clean clone; whole builds, the demonstration, PDFs and the browser tests are left to
 # `make test` (the marker is explained in tests/conftest.py).
 test-fast: $(STAMP) lint
-	$(BIN)/python -m pytest -n auto --dist loadgroup -m "not slow"
+	$(BIN)/python -m pytest -n auto --dist loadgroup --no-loadscope-reorder -m "not slow"
 
 # ruff: lint and format check (configured in pyproject.toml).
 lint: $(STAMP)
