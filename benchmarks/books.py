@@ -134,18 +134,19 @@ def trivial_notebook(title: str):
     return nb
 
 
-def make_trivial_book(built: Path, dest: Path) -> int:
-    """A throwaway book with the built copy's _config.yml and _toc.yml (so the same
-    extensions, theme and assets) in which every page is a trivial notebook."""
+def make_trivial_book(built: Path, dest: Path, toc_file: Path | None = None) -> int:
+    """A throwaway book with the built copy's _config.yml and _toc.yml (or ``toc_file``, e.g.
+    a demonstration build's, which lists its profiles) so the same extensions, theme, assets
+    and pages, in which every page is a trivial notebook."""
     import nbformat
     import yaml
 
     dest.mkdir(parents=True)
     shutil.copy2(built / "_config.yml", dest / "_config.yml")
-    shutil.copy2(built / "_toc.yml", dest / "_toc.yml")
+    shutil.copy2(toc_file or built / "_toc.yml", dest / "_toc.yml")
     if (built / "book" / "assets").exists():  # css and vendored MathJax named in _config.yml
         shutil.copytree(built / "book" / "assets", dest / "book" / "assets")
-    toc = yaml.safe_load((built / "_toc.yml").read_text(encoding="utf-8"))
+    toc = yaml.safe_load((dest / "_toc.yml").read_text(encoding="utf-8"))
     pages: list[str] = []
     for entry in toc_pages(toc):
         if "file" in entry:

@@ -86,6 +86,13 @@ WAIT_OPTION = typer.Option(
 ROOT_OPTION = typer.Option(None, help="Project root (default: found from the current folder).")
 WORKERS_OPTION = typer.Option(2, min=1, help="Worker processes executing chapters in parallel.")
 FORCE_OPTION = typer.Option(False, "--force", help="Re-run every chapter and rebuild the book.")
+TIMINGS_OPTION = typer.Option(
+    None,
+    "--timings-json",
+    dir_okay=False,
+    metavar="FILE",
+    help="Also write the timing table's numbers (each step and chapter, unrounded) as JSON to FILE.",
+)
 
 
 @app.command()
@@ -96,13 +103,7 @@ def build(
     registry: Path = REGISTRY_OPTION,
     published: Path = PUBLISHED_OPTION,
     wait: bool = WAIT_OPTION,
-    timings_json: Path = typer.Option(
-        None,
-        "--timings-json",
-        dir_okay=False,
-        metavar="FILE",
-        help="Also write the timing table's numbers (each step and chapter, unrounded) as JSON to FILE.",
-    ),
+    timings_json: Path = TIMINGS_OPTION,
 ) -> None:
     """Validate the data, execute every chapter and build the book into _build/html (a
     registry with a build of its own, site.output: into _build/<output>/html)."""
@@ -225,6 +226,7 @@ def demo(
     registry: Path = REGISTRY_OPTION,
     published: Path = PUBLISHED_OPTION,
     wait: bool = WAIT_OPTION,
+    timings_json: Path = TIMINGS_OPTION,
 ) -> None:
     """Build the whole book on the synthetic panel into _build/demo/html (never touches the national book)."""
     _choose_registry(registry)
@@ -243,7 +245,7 @@ def demo(
     paths.trusts.mkdir(parents=True, exist_ok=True)
     if not panel_file.exists() or panel_file.read_bytes() != scratch.read_bytes():
         scratch.replace(panel_file)
-    _report(paths, workers, force, wait)
+    _report(paths, workers, force, wait, timings_json)
 
 
 @app.command()

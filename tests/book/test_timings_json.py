@@ -50,3 +50,26 @@ def test_timings_json_has_every_step_and_chapter_within_the_wall_time(built_repo
     for ch in chapters:
         if ch["for_each"] != "organisation":
             assert table[f"chapter {ch['name']}"] == f"{ch['seconds']:.1f}", ch
+
+
+def test_demo_passes_timings_json_to_the_build(tmp_path, monkeypatch):
+    """``wres demo --timings-json FILE`` hands FILE to the same report as ``wres build`` (whose
+    file the test above checks); without the option it hands None. The build itself is
+    replaced: the demo's panel is written into a copy, and the report's arguments recorded."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    import wres.cli
+    from conftest import IGNORE, ROOT
+
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT, repo, ignore=IGNORE)
+    seen: list = []
+    monkeypatch.setattr(wres.cli, "_report", lambda paths, workers, force, wait, timings=None: seen.append(timings))
+    out = tmp_path / "demo-timings.json"
+    for extra in (["--timings-json", str(out)], []):
+        result = CliRunner().invoke(wres.cli.app, ["demo", "--orgs", "3", "--root", str(repo), *extra])
+        assert result.exit_code == 0, result.output
+    assert seen == [out, None]
+    assert (repo / "_build" / "demo" / "trusts" / "synthetic_panel.csv").is_file()
