@@ -86,13 +86,8 @@ WAIT_OPTION = typer.Option(
 ROOT_OPTION = typer.Option(None, help="Project root (default: found from the current folder).")
 WORKERS_OPTION = typer.Option(2, min=1, help="Worker processes executing chapters in parallel.")
 FORCE_OPTION = typer.Option(False, "--force", help="Re-run every chapter and rebuild the book.")
-TIMINGS_OPTION = typer.Option(
-    None,
-    "--timings-json",
-    dir_okay=False,
-    metavar="FILE",
-    help="Also write the timing table's numbers (each step and chapter, unrounded) as JSON to FILE.",
-)
+TIMINGS_HELP = "Also write the timing table's numbers (each step and chapter, unrounded) as JSON to FILE."
+TIMINGS_OPTION = typer.Option(None, "--timings-json", dir_okay=False, metavar="FILE", help=TIMINGS_HELP)
 
 
 @app.command()
@@ -224,9 +219,9 @@ def demo(
     orgs: int = typer.Option(200, min=1, help="Number of fictitious organisations."),
     force: bool = FORCE_OPTION,
     registry: Path = REGISTRY_OPTION,
+    timings_json: Path = typer.Option(None, "--timings-json", dir_okay=False, metavar="FILE", help=TIMINGS_HELP),
     published: Path = PUBLISHED_OPTION,
     wait: bool = WAIT_OPTION,
-    timings_json: Path = TIMINGS_OPTION,
 ) -> None:
     """Build the whole book on the synthetic panel into _build/demo/html (never touches the national book)."""
     _choose_registry(registry)

@@ -20,6 +20,20 @@ from pathlib import Path
 
 import pandas as pd
 
+#: A national trend test's own figures, in the order tables show them (the trend tests of a
+#: chapter's analysis cells put them after the series, family and method).
+TREND_TEST_COLUMNS = (
+    "n_years",
+    "slope",
+    "slope_unit",
+    "slope_ci_low",
+    "slope_ci_high",
+    "p_value",
+    "q_value",
+    "mk_s",
+    "mk_p",
+)
+
 
 @dataclass(frozen=True)
 class Table:
@@ -173,15 +187,7 @@ TABLES: tuple[Table, ...] = (
             "group",
             "first_year",
             "last_year",
-            "n_years",
-            "slope",
-            "slope_unit",
-            "slope_ci_low",
-            "slope_ci_high",
-            "p_value",
-            "q_value",
-            "mk_s",
-            "mk_p",
+            *TREND_TEST_COLUMNS,
             "sen_slope",
             "sen_ci_low",
             "sen_ci_high",

@@ -16,26 +16,11 @@ import pandas as pd
 
 from wres.analysis.national import _testable_years, national_trends
 from wres.registry import Registry
+from wres.results import TREND_TEST_COLUMNS
 from wres.stats import serial, trends
 
 #: The columns of :func:`trend_tests` a reader needs first (the rest follow).
-TEST_COLUMNS = [
-    "series",
-    "family",
-    "method",
-    "n_years",
-    "slope",
-    "slope_unit",
-    "slope_ci_low",
-    "slope_ci_high",
-    "p_value",
-    "q_value",
-    "mk_s",
-    "mk_p",
-    "mk_q",
-    "verdict",
-    "verdict_if_correlated",
-]
+TEST_COLUMNS = ["series", "family", "method", *TREND_TEST_COLUMNS, "mk_q", "verdict", "verdict_if_correlated"]
 
 
 def _tested(series: pd.DataFrame, registry: Registry, indicator_id: int):

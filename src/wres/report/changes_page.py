@@ -99,16 +99,10 @@ _CHANGES_COLUMNS = [
 ]
 
 
-def changes_table_html(
-    changes: pd.DataFrame,
-    registry: Registry | None = None,
-    sources: pd.DataFrame | None = None,
-    series: pd.DataFrame | None = None,
-) -> str:
+def changes_table_html(changes: pd.DataFrame, registry: Registry, sources: pd.DataFrame, series: pd.DataFrame) -> str:
     """Each national series' latest figure against its previous one, where the indicator
     stands (on its headline series' row), then both verdicts; each figure's year in its
     indicator's year language (:meth:`Indicator.year_phrase`)."""
-    registry = registry or load_registry()
     show = changes.copy()
     levels = {}
     for ind in registry.indicators:
