@@ -89,8 +89,8 @@ def changed_files(before: dict[Path, int], after: dict[Path, int]) -> set[Path]:
 def markdown_only(old: nbformat.NotebookNode, new: nbformat.NotebookNode) -> bool:
     """Whether two versions of a template differ in Markdown cells' text alone: the same
     cells (ids, kinds, order) and the same code, tags and parameters."""
-    if len(old.cells) != len(new.cells):
-        return False
+    if len(old.cells) != len(new.cells) or len({c.get("id") for c in new.cells} - {None}) != len(new.cells):
+        return False  # cells without ids (nbformat before 4.5), or repeated ones, cannot be matched
     for a, b in zip(old.cells, new.cells, strict=True):
         if a.get("id") != b.get("id") or a.cell_type != b.cell_type or a.metadata != b.metadata:
             return False

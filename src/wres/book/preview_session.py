@@ -178,6 +178,8 @@ class Preview:
         mirror_source(root, self.pp.source)
         results_changed = any(p.parent == self.paths.results for p in changed)
         spec_changed = any(p.suffix == ".yml" for p in changed)
+        if root / "_config.yml" in changed:  # Sphinx reads its configuration once, at start
+            self._new_sphinx()
         if spec_changed or results_changed:  # the site spec, the registry or the organisations
             old_toc = toc_for_preview(self.layout, self.pp).read_text(encoding="utf-8")
             self._plan()
