@@ -15,8 +15,7 @@ from wres.config import Paths
 from wres.errors import DataError
 from wres.registry import REGISTRY_ENV
 
-# The pipeline and analysis modules are imported inside the commands that use them, so that
-# `wres --help` and a rebuild with nothing changed do not wait for the statistics stack.
+# Pipeline and analysis are imported in the commands: `wres --help` never waits for the statistics stack.
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Build and maintain the WRES analysis book.")
 # Data reaches the terminal: no markup, emoji codes or highlighting anywhere.
@@ -487,6 +486,11 @@ def linkcheck(
     console.print(f"{len(found) - len(bad)} of {len(found)} addresses in {path.name} answered.")
     if bad and strict:
         raise typer.Exit(1)
+
+
+from wres.cli_preview import preview  # noqa: E402 - its own module, registered here
+
+app.command()(preview)
 
 
 def main() -> None:  # pragma: no cover

@@ -103,66 +103,87 @@ def _execute_chunk(
     and the working folder set before each chapter, so no chapter sees another's variables.
     The worker's queue hears each chapter's output path as it finishes, for the build's progress.
     """
-    done_queue = _done_queue
-    import papermill as pm
+    km = start_kernel(log_dir)
+    try:
+        return run_in_kernel(km, jobs, _done_queue)
+    finally:
+        km.shutdown_kernel(now=True)
+
+
+def start_kernel(log_dir: str, redirect_stderr: bool = True):
+    """A Jupyter kernel for the book's chapters, started by this process (returns its manager).
+
+    Kernels chatter on stderr; it goes to ``log_dir/.kernel-<pid>.log``. A chapter worker
+    (``redirect_stderr``) sends its own stderr there, which the kernel inherits; ``wres
+    preview`` keeps its terminal and hands the kernel the log file alone. BOOK_ENV tells the
+    chapters they are pages of the book (wres.book.standalone): charts for the site's own
+    loader, MyST roles left for Sphinx."""
     from jupyter_client.manager import start_new_kernel
 
-    # Kernels inherit this process's stderr and chatter on it; keep that in a log file.
     log = Path(log_dir) / f".kernel-{os.getpid()}.log"
-    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    os.dup2(fd, 2)
-    os.close(fd)
-    # The kernel dies with this worker even when the worker is SIGKILLed (see wres.book.children).
-    # BOOK_ENV tells the chapters they are pages of the book (wres.book.standalone): charts for
-    # the site's own loader, MyST roles left for Sphinx.
+    extra = {}
+    if redirect_stderr:
+        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        os.dup2(fd, 2)
+        os.close(fd)
+    else:
+        extra["stderr"] = open(log, "w", encoding="utf-8")  # noqa: SIM115 - the kernel holds it open
+    # The kernel dies with this process even when it is SIGKILLed (see wres.book.children).
     km, kc = start_new_kernel(
         kernel_name="python3",
         preexec_fn=children.kernel_preexec,
         env={**os.environ, standalone.BOOK_ENV: "1"},
+        **extra,
     )
     children.own_kernel(km.provisioner.pgid)
     # Papermill opens its own client for each notebook; ours would miss its replies after that.
     kc.stop_channels()
+    return km
+
+
+def run_in_kernel(km, jobs: list[tuple], done_queue=None) -> list[tuple[bool, float, str]]:
+    """Execute ``jobs`` (see :func:`_job`) one after another in the running kernel ``km``,
+    which is left running (``wres preview`` keeps one between edits). ``done_queue`` hears
+    each chapter's output path as it finishes."""
+    import papermill as pm
+
     out: list[tuple[bool, float, str]] = []
-    try:
-        for template_nb, output, parameters, cwd in jobs:
-            start = time.perf_counter()
-            if not km.is_alive():  # a chapter killed the kernel: start a fresh one for the rest
-                km.restart_kernel(now=True)
-                children.own_kernel(km.provisioner.pgid)
-            # The reset runs as a first, transient cell (removed again below): cheaper than a
-            # separate kernel client per chapter.
-            template_nb = nbformat.from_dict(template_nb)
-            template_nb.cells.insert(
-                0, nbformat.v4.new_code_cell(_RESET.format(cwd=cwd), metadata={"tags": [RESET_TAG, "remove-cell"]})
+    for template_nb, output, parameters, cwd in jobs:
+        start = time.perf_counter()
+        if not km.is_alive():  # a chapter killed the kernel: start a fresh one for the rest
+            km.restart_kernel(now=True)
+            children.own_kernel(km.provisioner.pgid)
+        # The reset runs as a first, transient cell (removed again below): cheaper than a
+        # separate kernel client per chapter.
+        template_nb = nbformat.from_dict(template_nb)
+        template_nb.cells.insert(
+            0, nbformat.v4.new_code_cell(_RESET.format(cwd=cwd), metadata={"tags": [RESET_TAG, "remove-cell"]})
+        )
+        partial = Path(output).with_suffix(PARTIAL_SUFFIX)
+        try:
+            nb = pm.execute_notebook(
+                template_nb,
+                str(partial),
+                parameters=parameters,
+                kernel_name="python3",
+                km=km,
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,
             )
-            partial = Path(output).with_suffix(PARTIAL_SUFFIX)
-            try:
-                nb = pm.execute_notebook(
-                    template_nb,
-                    str(partial),
-                    parameters=parameters,
-                    kernel_name="python3",
-                    km=km,
-                    progress_bar=False,
-                    log_output=False,
-                    request_save_on_cell_execute=False,
-                )
-            except Exception as err:  # noqa: BLE001 - any failure is reported per chapter, never fatal here
-                msg = str(err).strip().splitlines()
-                if partial.exists():  # papermill saved the failed notebook, traceback included
-                    os.replace(partial, output)
-                out.append((False, time.perf_counter() - start, "\n".join(msg[-12:])))
-                if done_queue is not None:
-                    done_queue.put(output)
-                continue
-            partial.unlink(missing_ok=True)
-            _tidy_executed(nb, Path(output), template_ids=[c.get("id") for c in template_nb.cells[1:]])
-            out.append((True, time.perf_counter() - start, ""))
+        except Exception as err:  # noqa: BLE001 - any failure is reported per chapter, never fatal here
+            msg = str(err).strip().splitlines()
+            if partial.exists():  # papermill saved the failed notebook, traceback included
+                os.replace(partial, output)
+            out.append((False, time.perf_counter() - start, "\n".join(msg[-12:])))
             if done_queue is not None:
                 done_queue.put(output)
-    finally:
-        km.shutdown_kernel(now=True)
+            continue
+        partial.unlink(missing_ok=True)
+        _tidy_executed(nb, Path(output), template_ids=[c.get("id") for c in template_nb.cells[1:]])
+        out.append((True, time.perf_counter() - start, ""))
+        if done_queue is not None:
+            done_queue.put(output)
     return out
 
 

@@ -25,7 +25,8 @@ GENERATED_DIR = "book/generated"
 class Chapter:
     """One executed notebook: ``name`` is its file name (no suffix) in the generated folder,
     ``reads`` the results files (names in ``results/``) its hash follows, ``for_each`` the
-    expansion it comes from (None for a single chapter)."""
+    expansion it comes from (None for a single chapter), ``reads_from`` the report modules
+    of its spec entry (``wres preview`` re-runs it when their code changes)."""
 
     name: str
     template: str
@@ -33,6 +34,7 @@ class Chapter:
     context: dict = field(default_factory=dict, compare=False, hash=False)
     reads: tuple[str, ...] = ()
     for_each: str | None = None
+    reads_from: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -108,14 +110,16 @@ def _items(e: Entry, spec: SiteSpec, registry: Registry, orgs: list[Organisation
             for o in sorted(orgs, key=lambda o: o.code)
         ]  # code order, as the navigation lists them
     else:
-        chapter = Chapter(e.output, e.template, fixed, {}, reads)
+        chapter = Chapter(e.output, e.template, fixed, {}, reads, reads_from=e.reads_from)
         sections = tuple(item for s in e.sections for item in _items(s, spec, registry, orgs))
         return [Item(f"{GENERATED_DIR}/{e.output}", chapter, sections)]
     out = []
     for fields, value, context in instances:
         name = e.output.format(**fields)
         params = {**fixed, EXPANSION_PARAMETER[e.for_each]: value}
-        out.append(Item(f"{GENERATED_DIR}/{name}", Chapter(name, e.template, params, context, reads, e.for_each)))
+        out.append(
+            Item(f"{GENERATED_DIR}/{name}", Chapter(name, e.template, params, context, reads, e.for_each, e.reads_from))
+        )
     return out
 
 
