@@ -107,3 +107,30 @@ def test_every_icon_a_page_draws_is_in_the_cut_down_icon_fonts(offline_browser, 
         context.close()
     assert len(drawn) >= 8, sorted(map(hex, drawn))  # search, menu, light/dark, downloads, GitHub…
     assert drawn <= served, sorted(map(hex, drawn - served))
+
+
+def test_a_vega_lite_chart_on_a_runtime_page_fetches_the_full_bundle_once_and_is_drawn(offline_browser, demo_url):
+    """A chart still in Vega-Lite (e.g. one assembled in the browser) on a page that loaded
+    the Vega runtime alone: the runtime's vegaEmbed fetches the full bundle and draws it."""
+    context = offline_browser.new_context(service_workers="block")
+    fetched: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("request", lambda r: fetched.append(r.url.split("?")[0].rsplit("/", 1)[-1]))
+        page.goto(demo_url + "book/generated/indicator-2.html", wait_until="load", timeout=30_000)
+        points = page.evaluate(
+            """async () => {
+              const spec = {"$schema": "https://vega.github.io/schema/vega-lite/v6.4.1.json",
+                "data": {"values": [{"a": 1, "b": 2}, {"a": 2, "b": 3}, {"a": 3, "b": 1}]},
+                "mark": "point", "encoding": {"x": {"field": "a", "type": "quantitative"},
+                                              "y": {"field": "b", "type": "quantitative"}}};
+              const boxes = [document.createElement("div"), document.createElement("div")];
+              boxes.forEach(b => document.body.appendChild(b));
+              await Promise.all(boxes.map(b => window.vegaEmbed(b, spec, {ast: true, renderer: "svg"})));
+              return boxes.map(b => b.querySelectorAll("g.mark-symbol path").length);
+            }"""
+        )
+    finally:
+        context.close()
+    assert points == [3, 3]
+    assert fetched.count("vega-runtime.js") == 1 and fetched.count("vega-bundle.js") == 1
