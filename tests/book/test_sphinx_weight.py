@@ -98,3 +98,20 @@ def test_extension_assets_load_only_where_the_page_uses_them():
     notebook = '<div class="cell tag_hide-input docutils container"><div class="highlight"><pre>x</pre></div></div>'
     assert page_scripts(ASSETS, notebook) == [ASSETS[1], ASSETS[2], ASSETS[4], ASSETS[5]]
     assert page_scripts(ASSETS, '<div class="sd-card">x</div>') == [ASSETS[0], ASSETS[5]]
+
+
+def test_a_page_whose_charts_are_all_vega_loads_the_vega_runtime_instead_of_the_full_bundle():
+    scripts = [*SCRIPTS[:2], "_static/wres-vendor/vega-runtime.js?v=6", *SCRIPTS[2:]]
+
+    def page(schema: str) -> str:
+        spec = '{"spec":{"$schema":"https://vega.github.io/schema/' + schema + '.json"},"opt":{}}'
+        return (
+            '<div class="wres-chart" data-wres-chart="1">'
+            f'<script type="application/json" class="wres-chart-spec">{spec}</script></div>'
+        )
+
+    vega, vega_lite = page("vega/v6"), page("vega-lite/v6.4.1")
+    assert page_scripts(scripts, vega) == [scripts[0], scripts[2], scripts[3], scripts[5]]
+    assert page_scripts(scripts, vega_lite) == [scripts[0], scripts[1], scripts[3], scripts[5]]
+    # One chart still in Vega-Lite on the page: the full bundle, which draws both.
+    assert page_scripts(scripts, vega + vega_lite) == [scripts[0], scripts[1], scripts[3], scripts[5]]

@@ -12,7 +12,9 @@ What it does (see docs/design.md section 7 for why):
   :func:`vl_convert.javascript_bundle` into the *output* folder
   (``<outdir>/_static/wres-vendor/vega-bundle.js``), wrapped in an IIFE so its
   top-level ``_`` does not clobber Sphinx's ``_``, and loads it from ``<head>``
-  on every page.  Beside it, writes the chart loader ``wres-charts.js``
+  on every page; and beside it the Vega runtime alone (:mod:`wres.book.vega_runtime`), which
+  :mod:`wres.book.sphinx_weight` loads instead on pages whose charts are compiled to Vega.
+  Beside them, writes the chart loader ``wres-charts.js``
   (:data:`wres.book.altair_offline.LOADER_JS`), loaded with ``defer`` after the bundle:
   it draws every chart container written by the ``wres-offline`` Altair renderer from
   the container's JSON data block, so pages need no inline chart script.
@@ -37,7 +39,7 @@ Configuration values (all optional, set under ``sphinx: config:``):
     Folder holding the vendored MathJax, relative to the book source folder
     (default ``assets/mathjax``).
 ``wres_vega_bundle``
-    ``True`` (default) to write and load the Vega bundle.
+    ``True`` (default) to write and load the Vega bundle (and the Vega runtime).
 ``wres_drop_thebe_js``
     ``None`` (default: drop thebe's scripts unless
     ``html_theme_options.launch_buttons.thebe`` is true), or ``True``/``False``.
@@ -124,15 +126,17 @@ def _write_chart_loader(outdir: Path) -> Path:
     return target
 
 
-def _write_vega_bundle(outdir: Path) -> Path:
-    target = outdir / "_static" / VENDOR_DIR / BUNDLE_NAME
+def _write_vega_bundle(outdir: Path, name: str = BUNDLE_NAME, header=bundle_header, build=build_vega_bundle) -> Path:
+    """Write the bundle ``name`` (made by ``build``, first line ``header()``) unless the file
+    there already starts with that header."""
+    target = outdir / "_static" / VENDOR_DIR / name
     target.parent.mkdir(parents=True, exist_ok=True)
-    header = bundle_header()
+    first = header()
     if target.is_file():
         with target.open("r", encoding="utf-8") as fh:
-            if fh.readline().rstrip("\n") == header:
+            if fh.readline().rstrip("\n") == first:
                 return target  # up to date: keep bytes and mtime identical
-    text = build_vega_bundle()
+    text = build()
     tmp = target.with_suffix(".js.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(target)
@@ -224,8 +228,14 @@ def _on_builder_inited(app) -> None:
     outdir = Path(app.outdir)
     _copy_mathjax(_mathjax_source(app), outdir)
     if app.config.wres_vega_bundle:
+        from wres.book import vega_runtime
+
         _write_vega_bundle(outdir)
         app.add_js_file(f"{VENDOR_DIR}/{BUNDLE_NAME}", **BUNDLE_ATTRS)
+        # The Vega runtime alone, for pages whose charts were compiled to Vega: each page
+        # keeps one of the two (wres.book.sphinx_weight).
+        _write_vega_bundle(outdir, vega_runtime.RUNTIME_NAME, vega_runtime.runtime_header, vega_runtime.build_runtime)
+        app.add_js_file(f"{VENDOR_DIR}/{vega_runtime.RUNTIME_NAME}", **BUNDLE_ATTRS)
         loader = _write_chart_loader(outdir)
         app.add_js_file(f"{VENDOR_DIR}/{loader.name}", **BUNDLE_ATTRS)
 

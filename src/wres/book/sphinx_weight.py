@@ -11,6 +11,10 @@ Readers open the book on phones on NHS Wi-Fi. As the themes ship it, every page 
   (live code is off), MyST-NB's stylesheet (a hand-written page has no notebook cell).
 * **The Vega bundle and the chart loader** (0.9 MB) on pages with no chart: they only draw
   chart containers (``data-wres-chart``), and a page without one has nothing for them to do.
+* **The Vega-Lite compiler and vega-embed** (0.3 MB of that bundle) on a page whose charts are
+  compiled to Vega as the page is written (:mod:`wres.book.chart_compile`; not the profiles,
+  whose charts are completed in the browser and whose HTML must stay small): such a page loads
+  the Vega runtime alone (:mod:`wres.book.vega_runtime`) instead of the full bundle.
 * **MathJax** (1.2 MB) on pages with no mathematics: MyST-NB asks Sphinx to load it on every
   page ("always", since a notebook output might hold TeX); a page whose body has no maths
   element and no TeX delimiter has nothing to typeset.
@@ -24,6 +28,9 @@ Readers open the book on phones on NHS Wi-Fi. As the themes ship it, every page 
 * **The notebook copies of generated organisation profiles** (``_sources``) and the download
   menu's link to them: a profile's notebook is display code around the results tables, which
   the page offers as CSV; hundreds of copies were about half of a large site on disk.
+
+* **The icons the site does not show** from the theme's icon fonts (about 300 KB of Font
+  Awesome): :mod:`wres.book.icon_fonts` cuts them down to the icons of the written pages.
 
 * **The organisations on every profile's funnels**: one data file per indicator, written by
   :mod:`wres.book.shared_data` into the generated folder and copied here to
@@ -40,10 +47,12 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from wres.book import page_edits
+from wres.book import chart_compile, icon_fonts, page_edits
 
 #: Script files (by the end of their path) that draw charts: needed only where a chart is.
-CHART_SCRIPTS = ("wres-vendor/vega-bundle.js", "wres-vendor/wres-charts.js")
+CHART_SCRIPTS = ("wres-vendor/vega-bundle.js", "wres-vendor/vega-runtime.js", "wres-vendor/wres-charts.js")
+FULL_BUNDLE = "wres-vendor/vega-bundle.js"
+VEGA_RUNTIME = "wres-vendor/vega-runtime.js"
 CHART_MARKER = "data-wres-chart"
 #: Where the shared chart data goes in ``_static`` (the chart loader looks beside its own folder).
 SHARED_STATIC = "wres-data"
@@ -84,11 +93,15 @@ EXTENSION_ASSETS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
 
 def page_scripts(scripts: list, body: str) -> list:
     """``scripts`` (Sphinx's ``script_files``, or ``css_files``, of one page) without the
-    chart scripts when ``body`` has no chart, without MathJax when it has no maths, and
-    without each extension's assets (:data:`EXTENSION_ASSETS`) when nothing uses them."""
+    chart scripts when ``body`` has no chart, with one of the two Vega files when it has (the
+    runtime alone when every chart is Vega, else the full bundle), without MathJax when it
+    has no maths, and without each extension's assets (:data:`EXTENSION_ASSETS`) when nothing
+    uses them."""
     drop: tuple[str, ...] = ()
     if not needs_charts(body):
         drop += CHART_SCRIPTS
+    else:
+        drop += (FULL_BUNDLE,) if chart_compile.all_vega(body) else (VEGA_RUNTIME,)
     if not needs_math(body):
         drop += (MATH_SCRIPT,)
     unused = tuple(name for names, marks in EXTENSION_ASSETS if not any(m in body for m in marks) for name in names)
@@ -110,6 +123,9 @@ def light_page(text: str, pagename: str, profile_prefix: str | None) -> str:
 
 def _on_html_page_context(app, pagename: str, templatename: str, context: dict, doctree) -> None:
     body = context.get("body", "") or ""
+    prefix = getattr(app, _PROFILE_PREFIX, None)
+    if needs_charts(body) and not (prefix and pagename.startswith(prefix)):
+        body = context["body"] = chart_compile.compile_page(body)
     for key in ("script_files", "css_files"):
         files = context.get(key)
         if files is None:
@@ -122,11 +138,17 @@ def _on_html_page_context(app, pagename: str, templatename: str, context: dict, 
             context[key] = kept
 
 
+#: Where the profiles' folder of this build is kept on the Sphinx application.
+_PROFILE_PREFIX = "wres_weight_profile_prefix"
+
+
 def _edit_written_page(app):
-    """The written-page edit of :func:`light_page`, with the profiles' folder of this build."""
+    """The written-page edit of :func:`light_page`, with the profiles' folder of this build
+    (kept on ``app`` for the page-context handler too)."""
     from wres.book.sphinx_nav import collapsed_prefix
 
     prefix = collapsed_prefix(Path(app.srcdir))
+    setattr(app, _PROFILE_PREFIX, prefix)
     return lambda text, pagename: light_page(text, pagename, prefix)
 
 
@@ -157,9 +179,29 @@ def copy_shared_data(srcdir: Path, outdir: Path) -> list[Path]:
     return copied
 
 
+#: Where the icon class names of the written pages are collected on the Sphinx application.
+_ICONS = "wres_weight_icons"
+
+
+def _on_builder_inited(app) -> None:
+    page_edits.register(app, _edit_written_page(app))
+    collector = icon_fonts.IconCollector()
+    setattr(app, _ICONS, collector)
+    page_edits.register(app, collector)
+
+
+def _cut_icon_fonts(app, exception) -> None:
+    collector = getattr(app, _ICONS, None)
+    if exception is None and app.builder.format == "html" and collector is not None:
+        icon_fonts.subset_site(Path(app.outdir), collector.names)
+
+
 def setup(app) -> dict[str, Any]:
     # After sphinx.ext.mathjax (500) and wres.book.sphinx_offline (900) have added theirs.
     app.connect("html-page-context", _on_html_page_context, priority=950)
-    app.connect("builder-inited", lambda app: page_edits.register(app, _edit_written_page(app)))
+    app.connect("builder-inited", _on_builder_inited)
     app.connect("build-finished", _on_build_finished)
+    # After the one pass over the written pages (wres.book.page_edits, priority 500), whose
+    # collector has noted every icon the pages show; the theme's fonts are in place by then.
+    app.connect("build-finished", _cut_icon_fonts, priority=800)
     return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}

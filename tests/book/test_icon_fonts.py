@@ -1,0 +1,60 @@
+"""The theme's icon fonts cut down to the icons the site shows (wres.book.icon_fonts):
+hand-written stylesheets and pages, and the theme's real Font Awesome font read back with
+fontTools."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pydata_sphinx_theme
+from fontTools.ttLib import TTFont
+
+from wres.book.icon_fonts import WEBFONTS, page_icon_names, stylesheet_icons, subset_site
+
+THEME_FONTS = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / "vendor"
+CSS = (
+    '.fa-magnifying-glass:before,.fa-search:before{content:"\\f002"}'
+    '.fa-moon:before{content:"\\f186"}.fa-github:before{content:"\\f09b"}'
+    'html{--pst-icon-info-circle:"\\f05a";--pst-color-primary:#0a5ca8}'
+    '.fa-solid{font-weight:900}.onthispage:after{content:"\uf107"}'
+)
+
+
+def test_icon_rules_and_the_icons_a_stylesheet_always_uses_are_told_apart():
+    by_name, always = stylesheet_icons(CSS)
+    assert by_name == {
+        "fa-magnifying-glass": {0xF002},
+        "fa-search": {0xF002},
+        "fa-moon": {0xF186},
+        "fa-github": {0xF09B},
+    }
+    assert always == {0xF05A, 0xF107}
+
+
+def test_icon_names_come_from_class_attributes_only():
+    page = '<i class="fa-solid fa-magnifying-glass fa-lg"></i><p>fa-moon in words</p><span id="x-fa-bars"></span>'
+    assert page_icon_names(page) == {"fa-solid", "fa-magnifying-glass", "fa-lg"}
+
+
+def test_the_fonts_keep_exactly_the_icons_shown_and_their_copyright_notice(tmp_path: Path):
+    out = tmp_path / "html"
+    shutil.copytree(THEME_FONTS, out / "_static" / "vendor")
+    (out / "_static" / "theme.css").write_text(CSS, encoding="utf-8")
+    original = TTFont(out / WEBFONTS / "fa-solid-900.woff2")
+    names = sorted((r.nameID, r.platformID, str(r)) for r in original["name"].names)
+    sizes = subset_site(out, {"fa-solid", "fa-magnifying-glass"})
+    solid = TTFont(out / WEBFONTS / "fa-solid-900.woff2")
+    # f002 named on the page; f05a and f107 used by the stylesheet itself; not the moon.
+    assert set(solid.getBestCmap()) == {0xF002, 0xF05A, 0xF107}
+    # Every name record (copyright notice, version, vendor) stays as the theme ships it.
+    assert solid.flavor == "woff2" and sorted((r.nameID, r.platformID, str(r)) for r in solid["name"].names) == names
+    assert (0, 3, "Copyright (c) Font Awesome") in names
+    # No brand icon is shown: that font is never fetched and stays whole (an empty font is
+    # one a browser may refuse).
+    brands = "fontawesome/webfonts/fa-brands-400.woff2"
+    assert sizes["fa-brands-400.woff2"] == (THEME_FONTS / brands).stat().st_size
+    assert set(TTFont(out / WEBFONTS / "fa-solid-900.ttf").getBestCmap()) == {0xF002, 0xF05A, 0xF107}
+    assert (
+        sizes["fa-solid-900.woff2"] < 5_000 < (THEME_FONTS / "fontawesome/webfonts/fa-solid-900.woff2").stat().st_size
+    )
