@@ -30,3 +30,15 @@ def test_files_are_written_once_each_and_old_ones_removed(tmp_path: Path):
     assert sorted(p.name for p in (tmp_path / "shared").iterdir()) == ["funnel-a.js"]
     assert _payload(written[0].read_text(encoding="utf-8")) == {"funnel-a-points": []}
     assert write_shared_data({}, tmp_path) == [] and not list((tmp_path / "shared").iterdir())
+
+
+def test_chart_templates_go_to_their_own_global_and_cannot_close_a_tag():
+    template = {"spec": {"title": {"text": "</script><b>"}, "layer": [{"data": {"name": "page-rows"}}]}, "opt": {}}
+    script = data_script({"funnel-x-points": []}, {"funnel-x-over-time": template})
+    first, second = script.splitlines()
+    assert _payload(first + "\n") == {"funnel-x-points": []}
+    prefix = "window.wresTemplates=Object.assign(window.wresTemplates||{},"
+    assert second.startswith(prefix) and "<" not in second
+    assert json.loads(second[len(prefix) : -2]) == {"funnel-x-over-time": template}
+    # Without templates the file is as before: datasets only.
+    assert data_script({"funnel-x-points": []}).count("\n") == 1

@@ -255,6 +255,47 @@ LOADER_JS = r"""/* wres offline charts: draws every chart container written by
       return spec;
     });
   }
+  // A profile's chart is a template its indicator's shared file holds (window.wresTemplates)
+  // and the part the page holds: a string "{{name}}" of the template (outside its datasets)
+  // becomes the part's fill[name], the part's datasets (rows, or columns) join the
+  // template's, and the description is the page's own paragraph (wres.report.chart_template;
+  // the Python twin is its fill()).
+  function assemble(data, box) {
+    var part = data.part;
+    if (!part) { return Promise.resolve(data); }
+    return sharedData(part.shared).then(function () {
+      var tpl = (window.wresTemplates || {})[part.template];
+      if (!tpl) { throw new Error("the chart template " + part.template + " is missing"); }
+      var spec = JSON.parse(JSON.stringify(tpl.spec)), fill = part.fill || {};
+      var filled = function (node) {
+        if (typeof node === "string") {
+          var m = /^\{\{([A-Za-z0-9_]+)\}\}$/.exec(node);
+          return m && Object.prototype.hasOwnProperty.call(fill, m[1]) ? fill[m[1]] : node;
+        }
+        if (Array.isArray(node)) { return node.map(filled); }
+        if (node && typeof node === "object") {
+          Object.keys(node).forEach(function (k) { node[k] = filled(node[k]); });
+        }
+        return node;
+      };
+      Object.keys(spec).forEach(function (k) { if (k !== "datasets") { spec[k] = filled(spec[k]); } });
+      spec.datasets = spec.datasets || {};
+      Object.keys(part.datasets || {}).forEach(function (k) {
+        var d = part.datasets[k], cols = d.columns || {}, rows = [];
+        // Rows, or {rows: n, columns: {field: values, or one value for every row}}.
+        for (var i = 0; !Array.isArray(d) && i < d.rows; i++) {
+          rows.push(Object.keys(cols).reduce(function (row, f) {
+            row[f] = Array.isArray(cols[f]) ? cols[f][i] : cols[f];
+            return row;
+          }, {}));
+        }
+        spec.datasets[k] = Array.isArray(d) ? d : rows;
+      });
+      var about = box.querySelector(".wres-chart-desc");
+      if (about) { spec.description = about.textContent; }
+      return { spec: spec, opt: tpl.opt };
+    });
+  }
   function drawOne(box) {
     var vis = box.querySelector(".wres-chart-vis");
     var block = box.querySelector('script[type="application/json"].@SPEC@');
@@ -280,14 +321,19 @@ LOADER_JS = r"""/* wres offline charts: draws every chart container written by
         box.setAttribute("data-wres-width", String(width));
       }).catch(function (err) { fail(vis, String(err)); });
     }
-    withShared(data.spec).then(draw, function (err) { fail(vis, String(err)); });
+    var ready = false;
+    assemble(data, box).then(function (whole) {
+      data = whole;
+      return withShared(data.spec);
+    }).then(function () { ready = true; draw(); }, function (err) { fail(vis, String(err)); });
     // The spec's width is the container's, so Vega follows a resize on its own; the text
     // was wrapped for the old width, so a real change of width redraws the chart.
     if (window.ResizeObserver) {
       new ResizeObserver(function () {
         clearTimeout(timer);
         timer = setTimeout(function () {
-          if (Math.abs((vis.clientWidth || 0) - width) > 16) { draw(); }
+          // Not before the chart's parts are together (a template is filled after its file loads).
+          if (ready && Math.abs((vis.clientWidth || 0) - width) > 16) { draw(); }
         }, 200);
       }).observe(box);
     }
@@ -404,13 +450,19 @@ def _without_mark_roles(node: Any) -> Any:
     return node
 
 
-def render_html(spec: dict, embed_options: dict | None = None, **_ignored: Any) -> str:
-    """The HTML fragment (div + JSON data block) for one Vega-Lite ``spec``."""
+def site_form(spec: dict) -> dict:
+    """``spec`` as the site draws it: the container's width, legible text, no ARIA roles on
+    the marks (a template of :mod:`wres.report.chart_template` is written in this form too)."""
     # The marks carry no ARIA roles of their own: the chart's name and its data in words sit
     # on the wrapper below, and Vega's unnamed mark groups fail axe's svg-img-alt rule.
-    spec = _without_mark_roles(
+    return _without_mark_roles(
         {**fit_to_container(spec), "config": {**_legible(spec.get("config", {})), "aria": False}}
     )
+
+
+def render_html(spec: dict, embed_options: dict | None = None, **_ignored: Any) -> str:
+    """The HTML fragment (div + JSON data block) for one Vega-Lite ``spec``."""
+    spec = site_form(spec)
     cid = chart_id(spec)
     vis_id = f"{cid}-vis"
     desc_id = f"{cid}-desc"
@@ -498,6 +550,10 @@ class Unvalidated:
         self.chart = chart
 
     def _repr_mimebundle_(self, include=None, exclude=None):
+        if hasattr(self.chart, "template"):  # a page's part of a template (the book only)
+            from wres.book.part_charts import render_part_html
+
+            return {"text/html": render_part_html(self.chart)}
         spec = self.chart.to_dict(validate=False, context={"pre_transform": False})
         if alt.renderers.active == standalone.RENDERER_NAME:
             return standalone.renderer(spec)

@@ -52,11 +52,18 @@ def _lin_domain(values: list[float], pad: float, bounds: tuple[float, float] | N
 def value_scale(kind: Kind, values: list[float], log_pad: float, lin_pad: float) -> tuple[list[float], alt.Scale]:
     """The value axis' domain and scale, as the kind draws its values: log (padded by the
     factor ``log_pad``) or linear (padded by ``lin_pad`` units, inside the kind's bounds)."""
-    if kind.log_scale:
-        dom = _log_domain(values, log_pad)
-        return dom, alt.Scale(type="log", domain=dom)
-    dom = _lin_domain(values, lin_pad, kind.value_bounds)
-    return dom, alt.Scale(domain=dom, zero=False)
+    dom = value_domain(kind, values, log_pad, lin_pad)
+    return dom, value_axis_scale(kind, dom)
+
+
+def value_domain(kind: Kind, values: list[float], log_pad: float, lin_pad: float) -> list[float]:
+    """The domain of :func:`value_scale`, without building the scale."""
+    return _log_domain(values, log_pad) if kind.log_scale else _lin_domain(values, lin_pad, kind.value_bounds)
+
+
+def value_axis_scale(kind: Kind, dom: object) -> alt.Scale:
+    """The value scale of ``dom`` (a domain, or a template's slot for one)."""
+    return alt.Scale(type="log", domain=dom) if kind.log_scale else alt.Scale(domain=dom, zero=False)
 
 
 def band_frame(kind: Kind, dom: list[float]) -> pd.DataFrame | None:
@@ -71,9 +78,10 @@ def band_frame(kind: Kind, dom: list[float]) -> pd.DataFrame | None:
     return pd.DataFrame({"lo": [lo], "hi": [hi], "name": [f"Non-adverse range {rng[0]:.2f}–{rng[1]:.2f}"]})
 
 
-def band_layers(kind: Kind, dom: list[float], **encoding) -> list:
+def band_layers(kind: Kind, dom: list[float], data: alt.NamedData | None = None, **encoding) -> list:
     """The shaded non-adverse range as a one-layer list (empty when it is off the axis);
-    ``encoding``: where the band's ``lo`` and ``hi`` go (e.g. ``y=alt.Y("lo:Q", ...), y2="hi:Q"``)."""
+    ``encoding``: where the band's ``lo`` and ``hi`` go (e.g. ``y=alt.Y("lo:Q", ...), y2="hi:Q"``).
+    ``data``: the band's rows are this named dataset (a template's), not drawn here."""
     band = band_frame(kind, dom)
     if band is None:
         return []
@@ -86,7 +94,7 @@ def band_layers(kind: Kind, dom: list[float], **encoding) -> list:
         legend=alt.Legend(orient="bottom", symbolType="square", symbolOpacity=0.25, symbolSize=180),
     )
     return [
-        alt.Chart(band)
+        alt.Chart(band if data is None else data)
         .mark_rect(opacity=0.10)
         .encode(**encoding, fill=fill, tooltip=alt.Tooltip("name:N", title="Shaded band"))
     ]

@@ -19,6 +19,7 @@ from wres.kinds import Kind, kind_of
 from wres.registry import Indicator, Registry
 from wres.report import palette, settings_words
 from wres.report.chart_parts import band_layers, clean_text, finish, power_ticks, title, value_scale
+from wres.report.chart_template import PAGE_DATA, slot
 from wres.report.charts import one_entry_legend
 from wres.report.formats import CHART_NOT_PLACED, interval, position_words
 from wres.report.words import plural
@@ -34,6 +35,8 @@ _WHERE_SHAPES = ["circle", "triangle-up", "diamond"]
 _LIMIT_NAMES = ("ll95", "ul95", "ll998", "ul998")
 #: Longest description (characters) before the list of named organisations is cut short.
 MAX_NAMED = 25
+#: The dataset of a profile's own organisation in a funnel template (its ring and label).
+PAGE_HIGHLIGHT = f"{PAGE_DATA}highlight"
 
 
 def _position(p: object) -> str:
@@ -58,6 +61,12 @@ def count_tooltips(rows: pd.DataFrame, kind: Kind) -> tuple[pd.DataFrame, list[a
     """The counts behind each organisation's figure, as tooltip columns and their rows: the
     numerator and denominator of each group (``numerator_<group>``/``denominator_<group>``
     of ``trust_indicators``), and the organisation's size in the units of the funnel's x axis."""
+    out, fields = count_fields(rows, kind)
+    return out, [alt.Tooltip(f"{f}:N", title=t) for f, t in fields]
+
+
+def count_fields(rows: pd.DataFrame, kind: Kind) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """:func:`count_tooltips` as plain data: the columns, and (field, heading) of each."""
     out = pd.DataFrame(index=rows.index)
     tips = []
 
@@ -69,9 +78,9 @@ def count_tooltips(rows: pd.DataFrame, kind: Kind) -> tuple[pd.DataFrame, list[a
     size_words = kind.size_words
     for i, (heading, k, n) in enumerate(pairs):
         out[f"count{i}"] = [_share(a, b) for a, b in zip(k, n, strict=True)]
-        tips.append(alt.Tooltip(f"count{i}:N", title=heading))
+        tips.append((f"count{i}", heading))
     out["size_t"] = [f"{_count(v)} {size_words}" if np.isfinite(v) else "not available" for v in size]
-    tips.append(alt.Tooltip("size_t:N", title="Size"))
+    tips.append(("size_t", "Size"))
     return out, tips
 
 
@@ -89,7 +98,7 @@ def _sig(v: float, digits: int = 4) -> float:
     return float(f"{v:.{digits}g}")
 
 
-def _label_side(x: float, xs: list[float]) -> dict:
+def label_side(x: float, xs: list[float]) -> dict:
     """Text placement that keeps a label beside a point inside the plot: to the left of a
     point in the right half of the (log) x axis, else to the right."""
     v = [np.log(t) for t in xs if t is not None and np.isfinite(t) and t > 0]
@@ -142,7 +151,7 @@ def _lean_limits(lim: pd.DataFrame) -> pd.DataFrame:
     return wide.apply(lambda c: c.map(lambda v: _sig(v) if np.isfinite(v) else v))
 
 
-def _placed(r: pd.DataFrame, profile_link: str | None) -> pd.DataFrame:
+def placed_rows(r: pd.DataFrame, profile_link: str | None) -> pd.DataFrame:
     """The organisations a funnel draws (finite value, positive precision), with their names
     and codes cleaned of markup, their place against the limits and their profile link."""
     placed = r[
@@ -175,7 +184,7 @@ def funnel_shared_data(
     carrying them, so N profiles do not each repeat N organisations on every funnel."""
     if year is None:
         year = int(rows["year"].max())
-    points, _ = _lean_records(_placed(rows[rows["year"] == year], profile_link), profile_link)
+    points, _ = _lean_records(placed_rows(rows[rows["year"] == year], profile_link), profile_link)
     lim = limits[limits["year"] == year] if len(limits) else limits
     name = shared_funnel_name(ind)
     return {
@@ -203,6 +212,7 @@ def funnel_chart(
     profile_link: str | None = None,
     lean: bool | None = None,
     shared: bool = False,
+    highlight_slots: bool = False,
 ) -> alt.LayerChart:
     """Interactive funnel plot of one indicator in one year (default: the latest).
 
@@ -219,7 +229,10 @@ def funnel_chart(
     profile page, which shows one funnel per indicator); default: lean when ``highlight``
     is given. ``shared`` (lean charts only): the other organisations' points and the limits
     are the named datasets of :func:`funnel_shared_data`, which the page loads once per
-    indicator (the chart's ``usermeta.wresShared`` names the file).
+    indicator (the chart's ``usermeta.wresShared`` names the file). ``highlight_slots``: the
+    template of every profile's funnel (:mod:`wres.report.profile_parts`): the ring and the
+    label draw the dataset :data:`PAGE_HIGHLIGHT`, and the legend's name and the label's side
+    are the slots ``who``, ``align`` and ``dx``, which each page fills.
     """
     kind = kind_of(ind, registry)
     lean = bool(highlight) if lean is None else lean
@@ -227,22 +240,14 @@ def funnel_chart(
         year = int(rows["year"].max())
     r = rows[(rows["year"] == year)].copy()
     lim = limits[limits["year"] == year].copy() if len(limits) else limits
-    placed = _placed(r, profile_link)
+    placed = placed_rows(r, profile_link)
     n_not = len(r) - len(placed)
     is_hl = (placed["org_code"] == highlight) if highlight else pd.Series(False, index=placed.index)
     # A lean chart shows no other organisation's details: only the highlighted one's are
     # worked out (on a profile, that is most of the chart's cost saved).
-    detail = placed[is_hl].copy() if lean else placed
-    detail["region_t"] = detail["region"].map(clean_text)
-    detail["type_t"] = detail["org_type"].map(clean_text)
-    detail["value_t"] = detail["value"].map(kind.fmt)
-    detail["ci_t"] = [interval(a, b, kind.fmt) for a, b in zip(detail["ci_low"], detail["ci_high"], strict=True)]
-    detail["pos95"] = detail["funnel_position_95"].map(_position)
-    detail["pos998"] = detail["funnel_position_998"].map(_position)
-    counts, count_tips = count_tooltips(detail, kind)
-    detail = detail.join(counts)
-    full = ["funnel_precision", "value", "name", "code", "region_t", "type_t", "value_t", "ci_t", "pos95", "pos998"]
-    full += ["where", "href", *counts.columns]
+    detail, count_fields_ = detail_rows(placed[is_hl].copy() if lean else placed, kind)
+    count_tips = [alt.Tooltip(f"{f}:N", title=t) for f, t in count_fields_]
+    full = detail_fields([f for f, _ in count_fields_])
     shared_name = shared_funnel_name(ind) if shared and lean else None
     if lean:
         points_chart = _lean_points(placed, profile_link, shared_name)
@@ -251,11 +256,7 @@ def funnel_chart(
 
     y_title = kind.value_axis_title()
     x_title = kind.size_axis_title(survey_deff)
-    target = None
-    if fit is not None and pd.notna(fit.get("target", np.nan)):
-        target = float(fit["target"])
-    elif len(lim):
-        target = float(lim["target"].iloc[0])
+    target = funnel_target(fit, lim)
 
     values = list(placed["value"]) + ([target] if target is not None else [])
     y_dom, y_scale = value_scale(kind, values, 1.15, 3.0)
@@ -352,11 +353,15 @@ def funnel_chart(
             **link,
         )
     )
-    if highlight and is_hl.any():
-        hl = detail[detail["org_code"] == highlight]
-        hl = hl[[c for c in full if c in hl and (profile_link or c != "href")]].copy()
-        who = f"This organisation: {hl['name'].iloc[0]} ({hl['code'].iloc[0]})"
-        hl["who"] = who
+    hl = None
+    if highlight_slots:
+        hl, who, side = alt.NamedData(PAGE_HIGHLIGHT), slot("who"), {"align": slot("align"), "dx": slot("dx")}
+    elif highlight and is_hl.any():
+        hl, who = highlight_frame(detail, highlight, full, profile_link)
+        side = label_side(
+            float(hl["funnel_precision"].iloc[0]), [*placed["funnel_precision"], *lim.get("precision", [])]
+        )
+    if hl is not None:
         ring = one_entry_legend(
             alt.Stroke,
             "who:N",
@@ -372,9 +377,6 @@ def funnel_chart(
             .mark_point(filled=False, size=260, strokeWidth=2.5, opacity=1)
             .encode(**xy("funnel_precision:Q", "value:Q"), stroke=ring, tooltip=tooltip, **link)
         )
-        side = _label_side(
-            float(hl["funnel_precision"].iloc[0]), [*placed["funnel_precision"], *lim.get("precision", [])]
-        )
         layers.append(
             alt.Chart(hl)
             .mark_text(baseline="middle", fontWeight="bold", fontSize=12, **side)
@@ -384,18 +386,10 @@ def funnel_chart(
     # The model's words (the spread between organisations, tau2, the estimator) are in the
     # text alternative and the notes beside the chart (the indicator chapter's introduction
     # to the plot), not in its subtitle.
-    od = funnel_model_words(fit, registry.standard.label(registry.standard.minority_group)) if fit is not None else ""
-    heading = title(
-        f"{ind.name}: {kind.value_label()}, organisations compared",
-        [ind.year_phrase(int(year)) + "; each point is one organisation."],
-    )
-    desc = describe_funnel(r, kind, year, target, od, n_not)
+    heading = title(*funnel_heading(ind, kind, year))
+    desc = describe_funnel(r, kind, year, target, funnel_model_words_of(fit, registry), n_not)
     if highlight and is_hl.any():
-        h = detail[detail["org_code"] == highlight].iloc[0]
-        desc += (
-            f" The ringed point is {h['name']} ({h['code']}): {h['value_t']}, {h['pos95']} at 95% "
-            f"and {h['pos998']} at 99.8%."
-        )
+        desc += ringed_words(detail[detail["org_code"] == highlight].iloc[0])
     chart = alt.layer(*layers).resolve_scale(
         color="independent", shape="independent", strokeDash="independent", stroke="independent", fill="independent"
     )
@@ -403,6 +397,70 @@ def funnel_chart(
     if shared_name:
         chart.usermeta = {"wresShared": shared_name}
     return chart
+
+
+def detail_rows(placed: pd.DataFrame, kind: Kind) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """``placed`` (of :func:`placed_rows`) with what a point's full tooltip says (region,
+    type, value, interval, positions, counts), and the count fields as (field, heading)."""
+    detail = placed.copy()
+    detail["region_t"] = detail["region"].map(clean_text)
+    detail["type_t"] = detail["org_type"].map(clean_text)
+    detail["value_t"] = detail["value"].map(kind.fmt)
+    detail["ci_t"] = [interval(a, b, kind.fmt) for a, b in zip(detail["ci_low"], detail["ci_high"], strict=True)]
+    detail["pos95"] = detail["funnel_position_95"].map(_position)
+    detail["pos998"] = detail["funnel_position_998"].map(_position)
+    counts, fields = count_fields(detail, kind)
+    return detail.join(counts), fields
+
+
+def detail_fields(count_columns: list[str]) -> list[str]:
+    """The fields of a point with its full tooltip, in the chart's order."""
+    full = ["funnel_precision", "value", "name", "code", "region_t", "type_t", "value_t", "ci_t", "pos95", "pos998"]
+    return [*full, "where", "href", *count_columns]
+
+
+def highlight_frame(
+    detail: pd.DataFrame, highlight: str, full: list[str], profile_link: str | None
+) -> tuple[pd.DataFrame, str]:
+    """The highlighted organisation's row as its ring and label draw it, and its legend entry."""
+    hl = detail[detail["org_code"] == highlight]
+    hl = hl[[c for c in full if c in hl and (profile_link or c != "href")]].copy()
+    who = f"This organisation: {hl['name'].iloc[0]} ({hl['code'].iloc[0]})"
+    hl["who"] = who
+    return hl, who
+
+
+def funnel_target(fit: pd.Series | dict | None, lim: pd.DataFrame) -> float | None:
+    """The pooled value the funnel is drawn around: the fit's target, else the limits'."""
+    if fit is not None and pd.notna(fit.get("target", np.nan)):
+        return float(fit["target"])
+    if len(lim):
+        return float(lim["target"].iloc[0])
+    return None
+
+
+def funnel_model_words_of(fit: pd.Series | dict | None, registry: Registry) -> str:
+    """What the fitted funnel says in words ("" without a fit)."""
+    # The model's words (the spread between organisations, tau2, the estimator) are in the
+    # text alternative and the notes beside the chart (the indicator chapter's introduction
+    # to the plot), not in its subtitle.
+    return funnel_model_words(fit, registry.standard.label(registry.standard.minority_group)) if fit is not None else ""
+
+
+def funnel_heading(ind: Indicator, kind: Kind, year: int) -> tuple[str, list[str]]:
+    """The funnel's title and subtitle."""
+    return (
+        f"{ind.name}: {kind.value_label()}, organisations compared",
+        [ind.year_phrase(int(year)) + "; each point is one organisation."],
+    )
+
+
+def ringed_words(h: pd.Series) -> str:
+    """The sentence the description adds for the ringed organisation (a row of :func:`detail_rows`)."""
+    return (
+        f" The ringed point is {h['name']} ({h['code']}): {h['value_t']}, {h['pos95']} at 95% "
+        f"and {h['pos998']} at 99.8%."
+    )
 
 
 def describe_funnel(rows: pd.DataFrame, kind: Kind, year: int, target: float | None, od: str, n_not: int) -> str:

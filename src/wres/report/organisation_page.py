@@ -24,9 +24,10 @@ from wres.report.downloads import count_columns, links, write_pair
 from wres.report.formats import interval, limit_words, pct_change
 from wres.report.html import md_escape
 from wres.report.org_standing import england_note, profile_standings
-from wres.report.organisation_charts import funnel_chart
+from wres.report.organisation_charts import funnel_chart, shared_funnel_name
 from wres.report.organisation_section import funnel_placed, funnel_table, synthetic_banner_html
-from wres.report.profile_chart import profile_chart
+from wres.report.profile_chart import over_time_part, profile_chart
+from wres.report.profile_funnel import funnel_part
 from wres.report.profile_words import NATIONAL_NAME, VERDICTS, ProfileWords, versus_words
 from wres.report.tables import DASH, Column, chart_table, chart_title, html_table, number
 
@@ -266,17 +267,24 @@ class OrgProfile(ProfileWords):
         """One small chart per indicator: its value over time against all organisations."""
         return [chart for chart, _ in self._charts(with_tables=False)]
 
-    def charts_with_tables(self) -> list[tuple[object, str]]:
+    def charts_with_tables(self, shared: bool = False) -> list[tuple[object, str]]:
         """Each chart of :meth:`charts` with its "Show as table" view: one row per year with
-        the organisation's value, its confidence interval and the value of all organisations."""
-        return self._charts(with_tables=True)
+        the organisation's value, its confidence interval and the value of all organisations.
+        ``shared`` (the book, with more than one organisation): each chart is the page's
+        :class:`~wres.report.chart_template.ChartPart` of its indicator's template
+        (:func:`~wres.report.profile_shared.profile_templates`), not a whole Altair chart."""
+        return self._charts(with_tables=True, shared=shared)
 
-    def _charts(self, with_tables: bool) -> list[tuple[object, str]]:
+    def _charts(self, with_tables: bool, shared: bool = False) -> list[tuple[object, str]]:
         out = []
         for ind in self.indicators():
             r = self.rows[self.rows["indicator"] == ind.id]
             nat = self.national[self.national["indicator"] == ind.id] if len(self.national) else self.national
-            c = profile_chart(r, nat, ind, self.registry, org_label=self.name, peers=self.n_orgs_total > 1)
+            if shared and self.n_orgs_total > 1:
+                name = shared_funnel_name(ind)
+                c = over_time_part(r, nat, ind, self.registry, org_label=self.name, shared=name)
+            else:
+                c = profile_chart(r, nat, ind, self.registry, org_label=self.name, peers=self.n_orgs_total > 1)
             if c is not None:
                 out.append((c, self._over_time_table(c, ind, r, nat) if with_tables else ""))
         return out
@@ -308,9 +316,11 @@ class OrgProfile(ProfileWords):
         table" view) for every funnel it is placed on. ``profile_link``: the URL pattern of
         the profile pages relative to this page (with ``{org_code}``). ``shared`` (the book):
         the other organisations' points come from one data file per indicator
-        (:func:`~wres.report.organisation_charts.funnel_shared_data`), and the table view
-        lists this organisation only, pointing to the indicator's page for every organisation; False (a notebook run on its own): the
-        chart and the table carry every organisation."""
+        (:func:`~wres.report.organisation_charts.funnel_shared_data`), the chart is the
+        page's :class:`~wres.report.chart_template.ChartPart` of the indicator's template
+        (:func:`~wres.report.profile_funnel.funnel_template`), and the table view lists this
+        organisation only, pointing to the indicator's page for every organisation; False (a
+        notebook run on its own): the chart and the table carry every organisation."""
         out = []
         deff = float(self.meta.get("survey_deff", 1.0))
         for ind in self.indicators():
@@ -321,18 +331,29 @@ class OrgProfile(ProfileWords):
             if fit is None or int(fit["n_orgs"]) < self.min_orgs or self.org_code not in set(placed["org_code"]):
                 continue
             limits = self.limits[self.limits["indicator"] == ind.id] if len(self.limits) else self.limits
-            chart = funnel_chart(
-                rows,
-                limits,
-                ind,
-                self.registry,
-                year=year,
-                fit=fit,
-                survey_deff=deff,
-                highlight=self.org_code,
-                profile_link=profile_link,
-                shared=shared,
-            )
+            if shared:
+                chart = funnel_part(
+                    rows,
+                    limits,
+                    ind,
+                    self.registry,
+                    year=year,
+                    fit=fit,
+                    highlight=self.org_code,
+                    profile_link=profile_link,
+                )
+            else:
+                chart = funnel_chart(
+                    rows,
+                    limits,
+                    ind,
+                    self.registry,
+                    year=year,
+                    fit=fit,
+                    survey_deff=deff,
+                    highlight=self.org_code,
+                    profile_link=profile_link,
+                )
             me = placed[placed["org_code"] == self.org_code].iloc[0]
             table = funnel_table(
                 chart,
