@@ -24,10 +24,10 @@ from wres.report.downloads import count_columns, links, write_pair
 from wres.report.formats import interval, limit_words, pct_change
 from wres.report.html import md_escape
 from wres.report.org_standing import england_note, profile_standings
-from wres.report.organisation_charts import funnel_chart, shared_funnel_name
+from wres.report.organisation_charts import shared_funnel_name
 from wres.report.organisation_section import funnel_placed, funnel_table, synthetic_banner_html
 from wres.report.profile_chart import over_time_part, profile_chart
-from wres.report.profile_funnel import funnel_part
+from wres.report.profile_funnel import FunnelYear, funnel_part
 from wres.report.profile_words import NATIONAL_NAME, VERDICTS, ProfileWords, versus_words
 from wres.report.tables import DASH, Column, chart_table, chart_title, html_table, number
 
@@ -331,29 +331,11 @@ class OrgProfile(ProfileWords):
             if fit is None or int(fit["n_orgs"]) < self.min_orgs or self.org_code not in set(placed["org_code"]):
                 continue
             limits = self.limits[self.limits["indicator"] == ind.id] if len(self.limits) else self.limits
+            funnel = FunnelYear(rows, limits, ind, self.registry, year=year, fit=fit)
             if shared:
-                chart = funnel_part(
-                    rows,
-                    limits,
-                    ind,
-                    self.registry,
-                    year=year,
-                    fit=fit,
-                    highlight=self.org_code,
-                    profile_link=profile_link,
-                )
+                chart = funnel_part(funnel, highlight=self.org_code, profile_link=profile_link)
             else:
-                chart = funnel_chart(
-                    rows,
-                    limits,
-                    ind,
-                    self.registry,
-                    year=year,
-                    fit=fit,
-                    survey_deff=deff,
-                    highlight=self.org_code,
-                    profile_link=profile_link,
-                )
+                chart = funnel.chart(survey_deff=deff, highlight=self.org_code, profile_link=profile_link)
             me = placed[placed["org_code"] == self.org_code].iloc[0]
             table = funnel_table(
                 chart,

@@ -12,6 +12,7 @@ One job: that chart, drawn small, one per indicator on an organisation's page, w
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import altair as alt
 import numpy as np
@@ -159,6 +160,33 @@ def _axes(kind: Kind, o: pd.DataFrame, n: pd.DataFrame) -> tuple[list[int], list
     return [int(y) for y in years], [min(years) - 0.5, max(years) + 0.5], dom
 
 
+class _Drawn(NamedTuple):
+    """What an over-time chart of one organisation draws, whole or as a template's part."""
+
+    kind: Kind
+    who: str
+    o: pd.DataFrame
+    n: pd.DataFrame
+    years: list[int]
+    x_domain: list[float]
+    dom: list[float]
+
+
+def _drawn(
+    org_rows: pd.DataFrame, national: pd.DataFrame, ind: Indicator, registry: Registry, org_label: str, peers: bool
+) -> _Drawn | None:
+    """The indicator's kind, the organisation's name cleaned, its points (:func:`_org_frame`),
+    the pooled line (:func:`_national_frame`) and the axes (:func:`_axes`); None when the
+    organisation has no value to draw."""
+    kind = kind_of(ind, registry)
+    who = clean_text(org_label, 80)
+    o = _org_frame(org_rows, kind, who)
+    if o.empty:
+        return None
+    n = _national_frame(national, kind, peers)
+    return _Drawn(kind, who, o, n, *_axes(kind, o, n))
+
+
 def profile_chart(
     org_rows: pd.DataFrame,
     national: pd.DataFrame,
@@ -173,13 +201,10 @@ def profile_chart(
     indicator; ``national``: the ``trust_aggregates`` national rows for the indicator.
     ``peers=False`` (the build holds no other organisation): no "all organisations" line,
     which would only repeat the organisation's own figures."""
-    kind = kind_of(ind, registry)
-    who = clean_text(org_label, 80)
-    o = _org_frame(org_rows, kind, who)
-    if o.empty:
+    drawn = _drawn(org_rows, national, ind, registry, org_label, peers)
+    if drawn is None:
         return None
-    n = _national_frame(national, kind, peers)
-    years, x_domain, dom = _axes(kind, o, n)
+    kind, who, o, n, years, x_domain, dom = drawn
     y_scale = value_axis_scale(kind, dom)
     band = band_layers(kind, dom, y=alt.Y("lo:Q", scale=y_scale, title=kind.value_axis_title(short=True)), y2="hi:Q")
     line = with_year_gaps(n, "series", "year", "value") if len(n) else None
@@ -254,13 +279,10 @@ def over_time_part(
     """What one profile holds of its over-time chart of ``ind`` (the template of
     :func:`over_time_templates` draws the rest), with a shorter text alternative than the
     whole chart's (:func:`_summary`); None when it has no value to draw."""
-    kind = kind_of(ind, registry)
-    who = clean_text(org_label, 80)
-    o = _org_frame(org_rows, kind, who)
-    if o.empty:
+    drawn = _drawn(org_rows, national, ind, registry, org_label, True)
+    if drawn is None:
         return None
-    n = _national_frame(national, kind, True)
-    years, x_domain, dom = _axes(kind, o, n)
+    kind, who, o, n, years, x_domain, dom = drawn
     band = band_frame(kind, dom)
     text, subtitle = _heading(ind, kind)
     datasets = {PAGE_ROWS: columns(records(o))}

@@ -9,6 +9,9 @@ in the legend, the side of its label, its words), worked out with pandas alone. 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import altair as alt
 import numpy as np
 import pandas as pd
 
@@ -36,55 +39,42 @@ def funnel_template_name(ind: Indicator) -> str:
     return f"{shared_funnel_name(ind)}-funnel"
 
 
-def funnel_template(
-    rows: pd.DataFrame,
-    limits: pd.DataFrame,
-    ind: Indicator,
-    registry: Registry,
-    *,
-    year: int,
-    fit: pd.Series | dict | None,
-    survey_deff: float,
-    profile_link: str | None,
-) -> dict:
-    """The specification every profile's funnel of ``ind`` in ``year`` shares: the chart of
+@dataclass(frozen=True, eq=False)
+class FunnelYear:
+    """One indicator's funnel in one year: what its whole chart, its template and each
+    profile's part are drawn from. ``rows``: the indicator's ``organisation_indicators``
+    rows; ``limits``: its funnel limits; ``fit``: its fitted model's row for ``year``."""
+
+    rows: pd.DataFrame
+    limits: pd.DataFrame
+    ind: Indicator
+    registry: Registry
+    year: int
+    fit: pd.Series | dict | None
+
+    def chart(self, **options) -> alt.LayerChart:
+        """:func:`~wres.report.organisation_charts.funnel_chart` of this funnel; ``options``:
+        its other keywords."""
+        return funnel_chart(self.rows, self.limits, self.ind, self.registry, year=self.year, fit=self.fit, **options)
+
+
+def funnel_template(funnel: FunnelYear, *, survey_deff: float, profile_link: str | None) -> dict:
+    """The specification every profile's ``funnel`` shares: the chart of
     :func:`~wres.report.organisation_charts.funnel_chart` with the slots ``who``, ``align``
     and ``dx`` and the page's dataset of its own organisation."""
     with slots_allowed():
-        return template_spec(_template_chart(rows, limits, ind, registry, year, fit, survey_deff, profile_link))
+        chart = funnel.chart(
+            survey_deff=survey_deff, profile_link=profile_link, lean=True, shared=True, highlight_slots=True
+        )
+        return template_spec(chart)
 
 
-def _template_chart(rows, limits, ind, registry, year, fit, survey_deff, profile_link):
-    return funnel_chart(
-        rows,
-        limits,
-        ind,
-        registry,
-        year=year,
-        fit=fit,
-        survey_deff=survey_deff,
-        profile_link=profile_link,
-        lean=True,
-        shared=True,
-        highlight_slots=True,
-    )
-
-
-def funnel_part(
-    rows: pd.DataFrame,
-    limits: pd.DataFrame,
-    ind: Indicator,
-    registry: Registry,
-    *,
-    year: int,
-    fit: pd.Series | dict | None,
-    highlight: str,
-    profile_link: str | None,
-) -> ChartPart:
-    """What the profile of ``highlight`` holds of its funnel of ``ind`` in ``year`` (the
-    template of :func:`funnel_template` draws the rest): the same row, legend entry, label
-    side as the whole chart, and its description but for the model's words."""
-    kind = kind_of(ind, registry)
+def funnel_part(funnel: FunnelYear, *, highlight: str, profile_link: str | None) -> ChartPart:
+    """What the profile of ``highlight`` holds of its ``funnel`` (the template of
+    :func:`funnel_template` draws the rest): the same row, legend entry, label side as the
+    whole chart, and its description but for the model's words."""
+    rows, limits, ind, year, fit = funnel.rows, funnel.limits, funnel.ind, funnel.year, funnel.fit
+    kind = kind_of(ind, funnel.registry)
     r = rows[rows["year"] == year]
     lim = limits[limits["year"] == year] if len(limits) else limits
     precision = r["funnel_precision"].astype(float)

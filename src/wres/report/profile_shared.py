@@ -10,15 +10,16 @@ specifications. Reads the same results tables as :mod:`wres.report.organisation_
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 
 from wres import results
-from wres.registry import Registry
+from wres.registry import Indicator, Registry
 from wres.report.organisation_charts import funnel_shared_data, shared_funnel_name
 from wres.report.profile_chart import over_time_national, over_time_templates
-from wres.report.profile_funnel import funnel_template, funnel_template_name
+from wres.report.profile_funnel import FunnelYear, funnel_template, funnel_template_name
 
 #: The results this module reads.
 READS: tuple[str, ...] = (
@@ -42,13 +43,9 @@ def profile_shared_data(results_dir: str | Path, registry: Registry, profile_lin
     limits = results.read(results_dir, "organisation_funnel_limits")
     national = _national(results_dir)
     out = {}
-    for ind in registry.indicators:
-        mine = rows[rows["indicator"] == ind.id]
-        if mine.empty:
-            continue
-        lim = limits[limits["indicator"] == ind.id] if len(limits) else limits
+    for ind, mine in _with_rows(rows, registry):
         name = shared_funnel_name(ind)
-        out[name] = funnel_shared_data(mine, lim, ind, profile_link=profile_link)
+        out[name] = funnel_shared_data(mine, _of(limits, ind.id), ind, profile_link=profile_link)
         out[name][f"{name}-national"] = over_time_national(_of(national, ind.id), ind, registry)
     return out
 
@@ -66,32 +63,30 @@ def profile_templates(results_dir: str | Path, registry: Registry, profile_link:
     deff = float(results.read_meta(results_dir).get("survey_deff", 1.0))
     national = _national(results_dir)
     out = {}
-    for ind in registry.indicators:
-        mine = rows[rows["indicator"] == ind.id]
-        if mine.empty:
-            continue
+    for ind, mine in _with_rows(rows, registry):
         name = shared_funnel_name(ind)
         out[name] = over_time_templates(_of(national, ind.id), ind, registry, name)
         year = int(mine["year"].max())
         fit = _of(fits, ind.id)
         fit = fit[fit["year"] == year] if len(fit) else fit
         if len(fit) and pd.notna(fit["target"].iloc[0]):
-            out[name][funnel_template_name(ind)] = funnel_template(
-                mine,
-                _of(limits, ind.id),
-                ind,
-                registry,
-                year=year,
-                fit=fit.iloc[0],
-                survey_deff=deff,
-                profile_link=profile_link,
-            )
+            funnel = FunnelYear(mine, _of(limits, ind.id), ind, registry, year=year, fit=fit.iloc[0])
+            out[name][funnel_template_name(ind)] = funnel_template(funnel, survey_deff=deff, profile_link=profile_link)
     return out
 
 
 def _national(results_dir: str | Path) -> pd.DataFrame:
     agg = results.read(results_dir, "organisation_aggregates")
     return agg[agg["level"] == "national"] if len(agg) else agg
+
+
+def _with_rows(rows: pd.DataFrame, registry: Registry) -> Iterator[tuple[Indicator, pd.DataFrame]]:
+    """Each indicator of the registry that has organisation rows, in the registry's order,
+    with its rows."""
+    for ind in registry.indicators:
+        mine = rows[rows["indicator"] == ind.id]
+        if not mine.empty:
+            yield ind, mine
 
 
 def _of(frame: pd.DataFrame, indicator: int) -> pd.DataFrame:
