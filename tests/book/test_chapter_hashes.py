@@ -4,10 +4,13 @@ template, parameters, Markdown context and the results files it reads, and nothi
 from __future__ import annotations
 
 import hashlib
+from types import SimpleNamespace
 
+from wres.book import hashing
 from wres.book.execute import chapter_digests
 from wres.book.hashing import file_digests
 from wres.book.plan import Chapter
+from wres.registry import REGISTRY_ENV
 
 
 def setup(tmp_path):
@@ -59,3 +62,20 @@ def test_a_log_line_gives_chapters_done_time_taken_and_time_left():
     assert progress_line(0, 5, 1.0) == "Executed 0 of 5 chapters in 0:01"
     # 40 of 220 in 100 s: 2.5 s each, 180 to go, 450 s = 7:30 left.
     assert progress_line(40, 220, 100.0) == "Executed 40 of 220 chapters in 1:40; about 7:30 left"
+
+
+def test_the_package_digest_follows_its_scripts_and_styles_not_other_files(tmp_path, monkeypatch):
+    # A stand-in package: the chart loader's JavaScript lives in a .js file, not in Python,
+    # so a change to it must still re-run the build.
+    (tmp_path / "book").mkdir()
+    (tmp_path / "a.py").write_text("x = 1\n")
+    (tmp_path / "book" / "chart_loader.js").write_text("draw();\n")
+    (tmp_path / "book" / "notes.txt").write_text("not shipped\n")
+    monkeypatch.setattr(hashing, "resources", SimpleNamespace(files=lambda _: tmp_path))
+    monkeypatch.delenv(REGISTRY_ENV, raising=False)
+    # By hand: each covered file's name then its bytes, in path order (a.py, book/chart_loader.js).
+    assert hashing.package_digest() == hashlib.sha256(b"a.pyx = 1\nchart_loader.jsdraw();\n").hexdigest()
+    (tmp_path / "book" / "chart_loader.js").write_text("draw(all);\n")
+    assert hashing.package_digest() == hashlib.sha256(b"a.pyx = 1\nchart_loader.jsdraw(all);\n").hexdigest()
+    (tmp_path / "book" / "notes.txt").write_text("still not shipped\n")
+    assert hashing.package_digest() == hashlib.sha256(b"a.pyx = 1\nchart_loader.jsdraw(all);\n").hexdigest()

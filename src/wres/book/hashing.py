@@ -22,10 +22,17 @@ HASHES_FILE = ".wres-hashes.json"
 INPUTS_DIGEST = ".wres-inputs-digest"
 
 
+#: The package's files a digest covers: its code, its registry and mappings, and the scripts
+#: and style sheets it ships (the chart loader, the reader's script, the PDF's style), which
+#: the pages carry as they are.
+PACKAGE_SUFFIXES = frozenset({".py", ".yml", ".js", ".css"})
+
+
 def package_digest() -> str:
-    """Hash of the installed package's code and registry: a change re-runs every chapter."""
+    """Hash of the installed package's code, registry and shipped scripts and styles: a change
+    re-runs every chapter."""
     root = Path(str(resources.files("wres")))
-    files = [p for p in sorted(root.rglob("*")) if p.suffix in {".py", ".yml"} and "__pycache__" not in p.parts]
+    files = [p for p in sorted(root.rglob("*")) if p.suffix in PACKAGE_SUFFIXES and "__pycache__" not in p.parts]
     # A registry chosen with --registry is read by every step, like the shipped one.
     chosen = registry_file()
     files += [chosen] if chosen is not None else []
