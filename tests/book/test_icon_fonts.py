@@ -58,3 +58,18 @@ def test_the_fonts_keep_exactly_the_icons_shown_and_their_copyright_notice(tmp_p
     assert (
         sizes["fa-solid-900.woff2"] < 5_000 < (THEME_FONTS / "fontawesome/webfonts/fa-solid-900.woff2").stat().st_size
     )
+
+
+def test_cutting_the_fonts_again_gives_the_same_bytes_and_keeps_the_fonts_own_date(tmp_path: Path):
+    # Two builds from the same pages must publish the same files: the font's header keeps the
+    # date the theme's font carries instead of the time of the build.
+    made = []
+    for run in ("one", "two"):
+        out = tmp_path / run
+        shutil.copytree(THEME_FONTS, out / "_static" / "vendor")
+        (out / "_static" / "theme.css").write_text(CSS, encoding="utf-8")
+        subset_site(out, {"fa-solid", "fa-magnifying-glass"})
+        made.append({p.name: p.read_bytes() for p in sorted((out / WEBFONTS).iterdir())})
+    assert made[0] == made[1]
+    shipped = TTFont(THEME_FONTS / "fontawesome/webfonts/fa-solid-900.ttf")["head"].modified
+    assert TTFont(tmp_path / "one" / WEBFONTS / "fa-solid-900.ttf")["head"].modified == shipped

@@ -96,6 +96,9 @@ def subset_font(path: Path, codepoints: set[int]) -> int:
     from fontTools.ttLib import TTFont
 
     font = TTFont(path)
+    # Saving would stamp the time into the font's header (head.modified): every build would
+    # then publish different bytes, and an unchanged rebuild would not leave the site alone.
+    font.recalcTimestamp = False
     kept = codepoints & set(font.getBestCmap() or {})
     if not kept:
         # A font with no character map at all is one a browser may refuse (a console error);
