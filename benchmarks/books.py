@@ -13,6 +13,8 @@ import shutil
 import time
 from pathlib import Path
 
+from harness import BuildFailed
+
 NATIONAL_CSV = Path("data/raw/published/wres_national_published.csv")
 
 
@@ -230,3 +232,69 @@ def make_naive_book(built: Path, dest: Path) -> int:
     cfg.setdefault("execute", {})["execute_notebooks"] = "force"
     cfg_path.write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return n
+
+
+# ------------------------------------------------------------------ the preview
+
+#: A sentence of the indicator template's Markdown (notebooks/indicator.ipynb) the preview
+#: measurement edits; the page that shows it.
+PREVIEW_SENTENCE = "Every figure below is a row of a published input file"
+PREVIEW_PAGE = "book/generated/indicator-1.html"
+
+
+def _served(url: str) -> str:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=5) as page:
+            return page.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def preview_edits(root: Path, edits: int) -> list[float]:
+    """Start ``wres preview`` on the built copy ``root``, then ``edits`` times save the
+    indicator template with the sentence changed and time until the server gives the page
+    with the new sentence (asked every 0.1 s); Ctrl-C at the end. Seconds per edit."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    wres = str(Path(sys.executable).with_name("wres"))
+    env = {**os.environ, "WRES_ROOT": str(root)}
+    proc = subprocess.Popen(
+        [wres, "preview", "--port", str(port)],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/{PREVIEW_PAGE}"
+    template = root / "notebooks" / "indicator.ipynb"
+    seconds: list[float] = []
+    try:
+        deadline = time.monotonic() + 300
+        while PREVIEW_SENTENCE not in _served(url):
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise BuildFailed(f"wres preview did not serve {PREVIEW_PAGE} (exit {proc.poll()})")
+            time.sleep(0.2)
+        previous = PREVIEW_SENTENCE
+        for i in range(1, edits + 1):
+            new = PREVIEW_SENTENCE.replace("Every figure", f"Every figure (edit {i})")
+            template.write_text(template.read_text(encoding="utf-8").replace(previous, new, 1), encoding="utf-8")
+            saved = time.perf_counter()
+            while new not in _served(url):
+                if time.perf_counter() - saved > 120:
+                    raise BuildFailed(f"edit {i} was not served within 120 s")
+                time.sleep(0.1)
+            seconds.append(time.perf_counter() - saved)
+            previous = new
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+    return seconds

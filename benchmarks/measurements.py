@@ -6,18 +6,20 @@ what earlier ones left in ``bench.state`` (the cold copy, the parallel build).""
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from books import add_one_year, make_naive_book, make_trivial_book, write_empty_notebooks
+from books import add_one_year, make_naive_book, make_trivial_book, preview_edits, write_empty_notebooks
 from harness import JUPYTER_BOOK, BuildFailed, BuildRun, Result, Row, Runner
 
 # Targets (see README): no-change rebuild as a share of cold, cold over floor, parallel speed-up.
 TARGET_NOOP_SHARE = 0.10
 TARGET_FLOOR_RATIO = 1.5
 TARGET_SPEEDUP = 1.7
+TARGET_PREVIEW = 10.0
 
 ANALYSE, EXECUTE, SPHINX, TOTAL = "load, validate and analyse", "execute chapters", "build book (Sphinx)", "total"
 
@@ -223,6 +225,28 @@ def naive(b: Bench) -> Result:
     return Result(rows, {"seconds": secs, "notebooks": n, "naive_over_cold": secs / first.seconds})
 
 
+def preview(b: Bench) -> Result:
+    """``wres preview`` on a copy of the cold build: seconds from saving the indicator
+    template with one sentence of a Markdown cell changed to the new sentence being served,
+    over three edits (issue 19: at most 10 s). A copy, so the edits and ``_build/preview``
+    never reach the copies the other measurements use."""
+    root = b.runner.tmp / "preview"
+    shutil.copytree(b.state["cold_root"], root, symlinks=True)
+    served = preview_edits(root, edits=3)
+    median = sorted(served)[len(served) // 2]
+    rows = [
+        Row(
+            "7. preview: indicator template sentence, save to served",
+            median,
+            f"median of {len(served)}",
+            f"<= {TARGET_PREVIEW:.0f} s",
+            median <= TARGET_PREVIEW,
+        )
+    ]
+    notes = ["preview, each edit: " + ", ".join(f"{s:.2f}s" for s in served)]
+    return Result(rows, {"served_seconds": served, "median": median}, notes)
+
+
 def jupyter_book(book: Path) -> list[str]:
     work = book / "_build" / ".html-work"
     return [
@@ -250,4 +274,5 @@ MEASUREMENTS = [
     Measurement("floor", floor),
     Measurement("serial_parallel", serial_parallel, slow=True),
     Measurement("naive", naive, slow=True),
+    Measurement("preview", preview),
 ]
