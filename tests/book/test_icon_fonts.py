@@ -10,7 +10,7 @@ from pathlib import Path
 import pydata_sphinx_theme
 from fontTools.ttLib import TTFont
 
-from wres.book.icon_fonts import WEBFONTS, page_icon_names, stylesheet_icons, subset_site
+from wres.book.icon_fonts import WEBFONTS, drop_unused_icon_rules, page_icon_names, stylesheet_icons, subset_site
 
 THEME_FONTS = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / "vendor"
 CSS = (
@@ -73,3 +73,36 @@ def test_cutting_the_fonts_again_gives_the_same_bytes_and_keeps_the_fonts_own_da
     assert made[0] == made[1]
     shipped = TTFont(THEME_FONTS / "fontawesome/webfonts/fa-solid-900.ttf")["head"].modified
     assert TTFont(tmp_path / "one" / WEBFONTS / "fa-solid-900.ttf")["head"].modified == shipped
+
+
+def test_the_stylesheets_lose_only_the_rules_of_icons_no_page_shows():
+    css = (
+        '/*! Font Awesome Free License */.fa-moon:before{content:"\\f186"}'
+        '.fa-magnifying-glass:before,.fa-search:before{content:"\\f002"}'
+        '.fa-github:before{content:"\\f09b"}.fa-solid{font-weight:900}'
+        '@media print{.fa-print:before{content:"\\f02f"}.x{color:red}}'
+        '.note .fa-github:before{content:"\\f09b"}'
+    )
+    out = drop_unused_icon_rules(css, {"fa-search", "fa-solid"})
+    # Kept: a rule one of whose names is used (fa-search), rules without an icon character,
+    # a rule with a selector other than an icon class, and the licence comment with the first rule.
+    assert out == (
+        '/*! Font Awesome Free License */.fa-moon:before{content:"\\f186"}'
+        '.fa-magnifying-glass:before,.fa-search:before{content:"\\f002"}'
+        ".fa-solid{font-weight:900}"
+        "@media print{.x{color:red}}"
+        '.note .fa-github:before{content:"\\f09b"}'
+    )
+
+
+def test_the_themes_stylesheet_keeps_every_used_icon_and_is_much_lighter(tmp_path: Path):
+    css_file = THEME_FONTS.parent / "styles" / "pydata-sphinx-theme.css"
+    css = css_file.read_text(encoding="utf-8")
+    used = {"fa-magnifying-glass", "fa-bars", "fa-moon", "fa-sun", "fa-download", "fa-list"}
+    out = drop_unused_icon_rules(css, used)
+    before, _ = stylesheet_icons(css)
+    after, always = stylesheet_icons(out)
+    assert {n: after[n] for n in used} == {n: before[n] for n in used}
+    assert set(after) < set(before) and "fa-address-book" not in after
+    assert stylesheet_icons(out)[1] == stylesheet_icons(css)[1] == always
+    assert len(css) - len(out) > 60_000, (len(css), len(out))

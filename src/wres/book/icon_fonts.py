@@ -5,8 +5,8 @@ repository link, admonitions…) from Font Awesome's web fonts: ``fa-solid-900``
 ``fa-brands-400`` (118 KB) and ``fa-regular-400`` (25 KB), about two thousand icons of which a
 page shows a dozen or two. A browser fetches a font whole, so a chart page spent more on icon
 fonts than on its own HTML. At the end of the build each font is cut down to the icons the
-site can show, as the same file name (the theme's stylesheet and its ``@font-face`` rules are
-not touched):
+site can show, as the same file name (the stylesheets' ``@font-face`` rules are not touched),
+and the stylesheets lose the class rules of the icons no page shows:
 
 * every icon named by a ``fa-…`` class on any written page or in any script of ``_static``
   (a script may add an icon to a page), looked up in the stylesheets' Font Awesome rules
@@ -16,8 +16,8 @@ not touched):
 
 Font Awesome Free's fonts are under the SIL Open Font License 1.1, which allows a modified
 (subset) copy distributed with the software; the subset keeps every name record of the font
-(its copyright notice, version and vendor address), and the theme's stylesheet, untouched,
-keeps Font Awesome's licence notice.
+(its copyright notice, version and vendor address), and the theme's stylesheet, which loses
+only icon class rules, keeps Font Awesome's licence notice.
 """
 
 from __future__ import annotations
@@ -74,13 +74,39 @@ def script_icon_names(js: str) -> set[str]:
     return set(_FA_NAME.findall(js))
 
 
+def used_icon_names(static: Path, names: set[str]) -> set[str]:
+    """``names`` (the pages' icon class names) and every ``fa-…`` name in a script under
+    ``static`` (a script may add an icon to a page)."""
+    used = set(names)
+    for js in static.rglob("*.js"):
+        used |= script_icon_names(js.read_text(encoding="utf-8", errors="replace"))
+    return used
+
+
+def drop_unused_icon_rules(css: str, used: set[str]) -> str:
+    """``css`` without the Font Awesome class rules of icons no page or script names (about
+    1,900 rules, 90 KB of the theme's stylesheet, which every page loads). A rule stays unless
+    every one of its selectors is an icon class (``.fa-x:before``) and none is in ``used``;
+    other rules, with other selectors beside an icon class, or without an icon character, are
+    left as they are, and so are the characters the fonts keep for them."""
+
+    def keep_or_drop(rule: re.Match) -> str:
+        selectors, declarations = rule.group(1), rule.group(2)
+        if not _chars(declarations):
+            return rule.group(0)
+        parts = [_ICON_SELECTOR.fullmatch(p.strip()) for p in selectors.split(",")]
+        if all(parts) and not {m.group(1) for m in parts} & used:
+            return ""
+        return rule.group(0)
+
+    return _RULE.sub(keep_or_drop, css)
+
+
 def icons_to_keep(static: Path, names: set[str]) -> set[int]:
     """The icon characters to keep: those of ``names`` (class names the pages and scripts
     use) and every one the stylesheets under ``static`` use outside icon class rules."""
     keep: set[int] = set()
-    used = set(names)
-    for js in static.rglob("*.js"):
-        used |= script_icon_names(js.read_text(encoding="utf-8", errors="replace"))
+    used = used_icon_names(static, names)
     for css in static.rglob("*.css"):
         by_name, always = stylesheet_icons(css.read_text(encoding="utf-8", errors="replace"))
         keep |= always
@@ -127,8 +153,17 @@ def subset_site(outdir: Path, names: set[str]) -> dict[str, int]:
     folder = outdir / WEBFONTS
     if not folder.is_dir():
         return {}
-    keep = icons_to_keep(outdir / "_static", names)
-    return {font.name: subset_font(font, keep) for font in sorted(folder.iterdir()) if font.suffix in FONT_SUFFIXES}
+    static = outdir / "_static"
+    keep = icons_to_keep(static, names)
+    sizes = {font.name: subset_font(font, keep) for font in sorted(folder.iterdir()) if font.suffix in FONT_SUFFIXES}
+    # After the fonts: the characters to keep are read from the rules as the theme wrote them.
+    used = used_icon_names(static, names)
+    for css in sorted(static.rglob("*.css")):
+        text = css.read_text(encoding="utf-8")
+        lighter = drop_unused_icon_rules(text, used)
+        if lighter != text:
+            css.write_text(lighter, encoding="utf-8")
+    return sizes
 
 
 class IconCollector:
