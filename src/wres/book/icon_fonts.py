@@ -102,11 +102,11 @@ def drop_unused_icon_rules(css: str, used: set[str]) -> str:
     return _RULE.sub(keep_or_drop, css)
 
 
-def icons_to_keep(static: Path, names: set[str]) -> set[int]:
-    """The icon characters to keep: those of ``names`` (class names the pages and scripts
-    use) and every one the stylesheets under ``static`` use outside icon class rules."""
+def icons_to_keep(static: Path, used: set[str]) -> set[int]:
+    """The icon characters to keep: those of ``used`` (class names the pages and scripts
+    use: :func:`used_icon_names`) and every one the stylesheets under ``static`` use outside
+    icon class rules."""
     keep: set[int] = set()
-    used = used_icon_names(static, names)
     for css in static.rglob("*.css"):
         by_name, always = stylesheet_icons(css.read_text(encoding="utf-8", errors="replace"))
         keep |= always
@@ -154,10 +154,10 @@ def subset_site(outdir: Path, names: set[str]) -> dict[str, int]:
     if not folder.is_dir():
         return {}
     static = outdir / "_static"
-    keep = icons_to_keep(static, names)
+    used = used_icon_names(static, names)
+    keep = icons_to_keep(static, used)
     sizes = {font.name: subset_font(font, keep) for font in sorted(folder.iterdir()) if font.suffix in FONT_SUFFIXES}
     # After the fonts: the characters to keep are read from the rules as the theme wrote them.
-    used = used_icon_names(static, names)
     for css in sorted(static.rglob("*.css")):
         text = css.read_text(encoding="utf-8")
         lighter = drop_unused_icon_rules(text, used)

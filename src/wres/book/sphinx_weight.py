@@ -155,10 +155,8 @@ def _edit_written_page(app):
 def _on_build_finished(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    from wres.book.sphinx_nav import collapsed_prefix
-
     out = Path(app.outdir)
-    prefix = collapsed_prefix(Path(app.srcdir))
+    prefix = getattr(app, _PROFILE_PREFIX, None)  # read from the site spec at builder-inited
     if prefix:
         shutil.rmtree(out / "_sources" / prefix, ignore_errors=True)
     copy_shared_data(Path(app.srcdir), out)
