@@ -317,7 +317,7 @@ def accept(
     root: Path = ROOT_OPTION,
 ) -> None:
     """Record a raw file's current md5 in its sidecar, after checking the change is intended."""
-    from wres.analysis.run import load_inputs
+    from wres.inputs.load import load_inputs
     from wres.inputs.sidecars import accept as record_md5
     from wres.registry import load_registry
 

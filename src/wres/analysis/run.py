@@ -22,11 +22,9 @@ from wres.analysis.provenance import sources_table
 from wres.analysis.series import all_series, context_figures
 from wres.analysis.summary import national_summary
 from wres.config import Paths
-from wres.inputs.national import load_breakdowns, load_national
-from wres.inputs.organisations import load_trust_folder
+from wres.inputs.load import Inputs, load_inputs
 from wres.inputs.sidecars import COLUMNS as SIDECAR_COLUMNS
 from wres.inputs.sidecars import SIDECAR_SUFFIX, read_sidecar, read_sidecars
-from wres.inputs.sources import check_cited, load_sources
 from wres.inputs.synthetic import SYNTHETIC_NOTE
 from wres.io import write_csv
 from wres.registry import Registry
@@ -37,26 +35,6 @@ FIT_COLUMNS = ["indicator", "series", "year", "fitted", "ci_low", "ci_high"]
 def _fits_table(fits: dict) -> pd.DataFrame:
     rows = [f.assign(indicator=i, series=k) for (i, k), f in sorted(fits.items())]
     return pd.concat(rows, ignore_index=True)[FIT_COLUMNS] if rows else pd.DataFrame()
-
-
-def load_inputs(paths: Paths, registry: Registry) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Read and validate every input a build reads (national figures, breakdowns,
-    organisation files, sources and their citations), without the sidecars' md5 check.
-    Returns (figures, breakdowns, trusts, sources); raises DataError naming file, line,
-    column and value. ``wres accept`` runs it before recording a new md5, so it never
-    records a file the build would refuse."""
-    figures = load_national(paths.national_csv, registry)
-    breakdowns = load_breakdowns(paths.breakdowns_csv, registry) if paths.breakdowns_csv.exists() else pd.DataFrame()
-    trusts = load_trust_folder(paths.trusts, registry, root=paths.root)
-    sources = load_sources(paths.sources_csv)
-    check_cited(
-        sources,
-        pd.concat(
-            [f[["source", "source_file", "source_line"]] for f in (figures, breakdowns) if len(f)], ignore_index=True
-        ),
-        paths.sources_csv.name,
-    )
-    return figures, breakdowns, trusts, sources
 
 
 def _own_sidecars(paths: Paths) -> pd.DataFrame:
@@ -72,10 +50,11 @@ def _own_sidecars(paths: Paths) -> pd.DataFrame:
     return out
 
 
-def analyse(paths: Paths, registry: Registry, results_dir: Path) -> dict[str, Path]:
-    """Validate the inputs and write every results table. Raises DataError before writing
-    anything if an input is malformed. Returns file name -> path of every file written."""
-    figures, breakdowns, trusts, sources = load_inputs(paths, registry)
+def analyse(paths: Paths, registry: Registry, results_dir: Path, inputs: Inputs | None = None) -> dict[str, Path]:
+    """Validate the inputs (unless ``inputs``, from :func:`wres.inputs.load.load_inputs`, were
+    read and validated already) and write every results table. Raises DataError before
+    writing anything if an input is malformed. Returns file name -> path of every file written."""
+    figures, breakdowns, trusts, sources = inputs if inputs is not None else load_inputs(paths, registry)
     # Every sidecar under data/: the raw inputs and the recorded calibration run; a second
     # standard's build describes its own input files only.
     sidecars = read_sidecars(paths.data, paths.root) if paths.standard is None else _own_sidecars(paths)

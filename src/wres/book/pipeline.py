@@ -40,6 +40,7 @@ from wres.book.standard_source import make_own
 from wres.book.toc import TOC_FILE, toc_text, write_toc
 from wres.config import Paths
 from wres.errors import DataError
+from wres.inputs.load import load_inputs
 from wres.io import TEMP_SUFFIX, atomic_write_text
 from wres.registry import Registry, load_registry
 
@@ -110,12 +111,15 @@ def analyse_if_changed(paths: Paths, registry: Registry, force: bool = False) ->
     stamp = paths.results / INPUTS_DIGEST
     if not force and stamp.exists() and stamp.read_text() == digest:
         return False
+    # Validated before the analysis is imported (its statistics take about a second to
+    # load), so a malformed file is named at once.
+    inputs = load_inputs(paths, registry)
     from wres.analysis.run import analyse
 
     staging = children.remove_on_interrupt(paths.results / STAGING)
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        analyse(paths, registry, staging)
+        analyse(paths, registry, staging, inputs=inputs)
         stamp.unlink(missing_ok=True)
         _move_in(staging, paths.results)
     finally:
