@@ -71,10 +71,12 @@ def build_html(source_root: Path, site: Path, toc: Path | None = None, fresh: bo
         shutil.rmtree(work)
     if html.exists():
         shutil.rmtree(html)
-    # The console script sits beside the interpreter in the virtual environment.
-    jb = Path(sys.executable).with_name("jupyter-book")
+    # Jupyter Book's command line, run by this interpreter with wres imported first, so that
+    # Sphinx does not load jsonschema's IRI grammars (about a second; see wres/__init__.py).
     cmd = [
-        str(jb),
+        sys.executable,
+        "-c",
+        "import sys, wres; from jupyter_book.cli.main import main; sys.argv[0] = 'jupyter-book'; main()",
         "build",
         str(source_root),
         "--path-output",
