@@ -4,7 +4,8 @@ Importing the package does one thing before anything else: it keeps ``rfc3987_sy
 loading in this process.  Why: jsonschema (imported by Altair, nbformat and papermill)
 imports it, when installed, to check the ``iri`` formats, and it compiles about 35 Earley
 grammars as it loads, about a second of every process that imports jsonschema (jsonschema
-issue 1428; measured here: the organisation page's imports 1.6 s with it, 0.7 s without).
+issue 1428). Measured on the development machine (2 cores), medians of 7 runs: a process
+importing the organisation page's modules took 2.0 s with it loaded, 0.8 s without.
 Every chapter's kernel, every worker and every ``wres`` command paid it, and the book never
 checks an ``iri`` format (no schema it reads names one).  jsonschema treats the missing module
 as it treats any missing format library: the two ``iri`` checks are not registered, and
