@@ -135,3 +135,14 @@ def test_a_vega_lite_chart_on_a_runtime_page_fetches_the_full_bundle_once_and_is
         context.close()
     assert points == [3, 3]
     assert fetched.count("vega-runtime.js") == 1 and fetched.count("vega-bundle.js") == 1
+
+
+def test_the_site_holds_none_of_the_files_no_page_loads():
+    # wres.book.unused_static: Font Awesome's script, source maps, the theme's catalogues.
+    static = demo_site_path() / "_static"
+    assert (static / "scripts" / "bootstrap.js").is_file()  # the theme's kept script is there
+    left = [p.relative_to(static).as_posix() for p in static.rglob("*") if p.suffix == ".map"]
+    left += [rel for rel in ("scripts/fontawesome.js", "locales") if (static / rel).exists()]
+    assert left == []
+    named = [p.name for p in static.rglob("*") if p.suffix in (".js", ".css") and "sourceMappingURL=" in p.read_text()]
+    assert named == []

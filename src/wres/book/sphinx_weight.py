@@ -32,6 +32,10 @@ Readers open the book on phones on NHS Wi-Fi. As the themes ship it, every page 
 * **The icons the site does not show** from the theme's icon fonts (about 300 KB of Font
   Awesome): :mod:`wres.book.icon_fonts` cuts them down to the icons of the written pages.
 
+* **The themes' files no page loads** (Font Awesome's script, source maps, the book theme's
+  message catalogues, about 5 MB): removed from the written site by
+  :mod:`wres.book.unused_static`.
+
 * **The organisations on every profile's funnels**: one data file per indicator, written by
   :mod:`wres.book.shared_data` into the generated folder and copied here to
   ``_static/wres-data/``, loaded by the chart loader when a chart names it.
@@ -47,7 +51,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from wres.book import chart_compile, icon_fonts, page_edits
+from wres.book import chart_compile, icon_fonts, page_edits, unused_static
 
 #: Script files (by the end of their path) that draw charts: needed only where a chart is.
 CHART_SCRIPTS = ("wres-vendor/vega-bundle.js", "wres-vendor/vega-runtime.js", "wres-vendor/wres-charts.js")
@@ -194,6 +198,11 @@ def _cut_icon_fonts(app, exception) -> None:
         icon_fonts.subset_site(Path(app.outdir), collector.names)
 
 
+def _remove_unloaded(app, exception) -> None:
+    if exception is None and app.builder.format == "html":
+        unused_static.remove_unloaded(Path(app.outdir) / "_static")
+
+
 def setup(app) -> dict[str, Any]:
     # After sphinx.ext.mathjax (500) and wres.book.sphinx_offline (900) have added theirs.
     app.connect("html-page-context", _on_html_page_context, priority=950)
@@ -202,4 +211,6 @@ def setup(app) -> dict[str, Any]:
     # After the one pass over the written pages (wres.book.page_edits, priority 500), whose
     # collector has noted every icon the pages show; the theme's fonts are in place by then.
     app.connect("build-finished", _cut_icon_fonts, priority=800)
+    # Before the icon fonts are cut: the icons a removed script names are not the site's.
+    app.connect("build-finished", _remove_unloaded, priority=750)
     return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}
