@@ -4,6 +4,7 @@ fontTools."""
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 
@@ -106,3 +107,13 @@ def test_the_themes_stylesheet_keeps_every_used_icon_and_is_much_lighter(tmp_pat
     assert set(after) < set(before) and "fa-address-book" not in after
     assert stylesheet_icons(out)[1] == stylesheet_icons(css)[1] == always
     assert len(css) - len(out) > 60_000, (len(css), len(out))
+
+
+def test_cutting_the_fonts_logs_no_information_lines(tmp_path: Path, caplog):
+    # Sphinx's process lets INFO through; fontTools would log each table it cuts.
+    out = tmp_path / "html"
+    shutil.copytree(THEME_FONTS, out / "_static" / "vendor")
+    (out / "_static" / "theme.css").write_text(CSS, encoding="utf-8")
+    with caplog.at_level(logging.INFO):
+        subset_site(out, {"fa-solid", "fa-magnifying-glass"})
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("fontTools")] == []

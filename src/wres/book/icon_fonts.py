@@ -22,6 +22,7 @@ only icon class rules, keeps Font Awesome's licence notice.
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
@@ -121,6 +122,9 @@ def subset_font(path: Path, codepoints: set[int]) -> int:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
+    # fontTools reports every table it cuts at INFO (about 150 lines a build in Sphinx's
+    # log, where the root logger lets INFO through); the build log wants its warnings only.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
     font = TTFont(path)
     # Saving would stamp the time into the font's header (head.modified): every build would
     # then publish different bytes, and an unchanged rebuild would not leave the site alone.
