@@ -6,6 +6,7 @@ See :mod:`wres.book.preview` for what the preview writes and why it is quick.
 from __future__ import annotations
 
 import functools
+import io
 import logging
 import os
 import signal
@@ -40,8 +41,57 @@ from wres.config import Paths
 WARM_IMPORTS = "import pandas, altair, IPython.display\n"
 
 
+#: A file changed less than this many seconds ago may be half written: it is read once quiet.
+QUIET_S = 0.1
+#: The longest a request waits for a file that keeps changing; then it is served as it is.
+SETTLE_WAIT_S = 3.0
+
+
+def settled_bytes(path: Path) -> bytes:
+    """The whole of ``path`` as it stands between two writes.
+
+    The preview rebuilds pages in the folder it serves, and Sphinx rewrites a page in place
+    (truncate, then write): a request in between got a cut page, or a length that no longer
+    matched its body. So the file is read only once it has been quiet for :data:`QUIET_S`
+    (an empty file: once it stayed empty that long), and read again if it changed while being
+    read (at most :data:`SETTLE_WAIT_S` in all)."""
+    deadline = time.monotonic() + SETTLE_WAIT_S
+    while True:
+        before = path.stat()
+        quiet_for = time.time() - before.st_mtime
+        if 0 <= quiet_for < QUIET_S and time.monotonic() < deadline:
+            time.sleep(QUIET_S - quiet_for)
+            continue
+        if before.st_size == 0 and time.monotonic() < deadline:
+            # Truncated and not yet written, or really empty: some file systems do not move
+            # the time of a file truncated as it is opened, so its emptiness must last.
+            time.sleep(QUIET_S)
+            if path.stat().st_size != 0:
+                continue
+        data = path.read_bytes()
+        after = path.stat()
+        same = before.st_mtime_ns == after.st_mtime_ns and before.st_size == after.st_size == len(data)
+        if same or time.monotonic() >= deadline:
+            return data
+
+
 class _Handler(SimpleHTTPRequestHandler):
-    """Static files, never cached (a reload shows the page as rebuilt), no request log."""
+    """Static files, never cached (a reload shows the page as rebuilt), each sent whole as it
+    stood between two writes (:func:`settled_bytes`), no request log."""
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if not path.is_file() or self.path.endswith("/"):
+            return super().send_head()  # folders (index.html, listings) and errors
+        try:
+            body = settled_bytes(path)
+        except OSError:
+            return super().send_head()  # removed meanwhile: the library's 404
+        self.send_response(200)
+        self.send_header("Content-type", self.guess_type(str(path)))
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
