@@ -4,6 +4,8 @@ rate in worlds with a common national shock and year-specific organisation effec
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -24,6 +26,19 @@ def test_dersimonian_laird_by_hand():
     assert got["tau2"] == pytest.approx(tau2)
     assert got["common"] == pytest.approx(mu)
     np.testing.assert_allclose(got["z"], (np.array(d) - mu) / np.sqrt(np.array(v) + tau2))
+
+
+def test_changes_that_vary_less_than_chance_give_no_spread_and_no_warning():
+    # Four changes of exactly 0.1: Q = 0, so DerSimonian-Laird's moment estimate is (0 - 3) / C
+    # with C = 195 - 13525 / 195 (weights 100, 50, 25, 20), about -0.024, truncated to 0; the
+    # common change is 0.1. Untruncated, it makes 1 / (v + tau2) negative for v = 0.01.
+    d, v = [0.1, 0.1, 0.1, 0.1], [0.01, 0.02, 0.04, 0.05]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # statsmodels' unused summary must not warn either
+        got = additive_change(d, v, min_orgs=3)
+    assert got["tau2"] == 0.0
+    assert got["common"] == pytest.approx(0.1)
+    np.testing.assert_allclose(got["z"], 0.0, atol=1e-12)
 
 
 def test_too_few_organisations_test_the_raw_change_with_the_default_spread():

@@ -179,7 +179,11 @@ def additive_change(d, v, alpha: float = 0.05, tau2_default: float = 0.0, min_or
     use = np.isfinite(d) & np.isfinite(v) & (v > 0)
     n = int(use.sum())
     if n >= max(min_orgs, 3):
-        fit = combine_effects(d[use], v[use], method_re="dl")
+        # statsmodels also works out its own random-effects summary from the untruncated
+        # estimate, and a negative one makes it take square roots of negative variances
+        # (RuntimeWarnings printed in the middle of a build); that summary is not used here.
+        with np.errstate(invalid="ignore", divide="ignore"):
+            fit = combine_effects(d[use], v[use], method_re="dl")
         # statsmodels leaves the DerSimonian-Laird moment estimate untruncated (negative when
         # the changes vary less than sampling error alone would make them): a variance is >= 0.
         tau2 = max(0.0, float(fit.tau2))
