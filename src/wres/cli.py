@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -224,21 +225,21 @@ def demo(
 ) -> None:
     """Build the whole book on the synthetic panel into _build/demo/html (never touches the national book)."""
     _choose_registry(registry)
-    from wres.inputs.importer import write_long
+    from wres.inputs.importer import move_parts_in, write_long_parts
     from wres.inputs.national import load_national
     from wres.inputs.synthetic import make_panel
 
     paths = _paths_for(Paths(Paths.discover(root).root, demo=True), published)
     panel_file = paths.trusts / "synthetic_panel.csv"
     panel = make_panel(load_national(paths.national_csv), n_orgs=orgs)
-    # Written to a scratch file and swapped in only when it differs, so an unchanged panel
-    # leaves every chapter's inputs (and so the incremental build) untouched.
-    scratch = paths.demo_root / "scratch" / panel_file.name
-    scratch.parent.mkdir(parents=True, exist_ok=True)
-    write_long(panel, scratch)
-    paths.trusts.mkdir(parents=True, exist_ok=True)
-    if not panel_file.exists() or panel_file.read_bytes() != scratch.read_bytes():
-        scratch.replace(panel_file)
+    # Written to scratch files and swapped in only where they differ, so an unchanged panel
+    # leaves every chapter's inputs (and so the incremental build) untouched. More than about
+    # a thousand organisations take more than one file (each within the readers' limit); the
+    # parts of an earlier, larger panel are removed.
+    scratch = paths.demo_root / "scratch" / "panel"
+    shutil.rmtree(scratch, ignore_errors=True)
+    written = write_long_parts(panel, scratch / panel_file.name)
+    move_parts_in(written, panel_file)
     _report(paths, workers, force, wait, timings_json)
 
 

@@ -12,10 +12,11 @@ import pytest
 import yaml
 
 from wres.errors import DataError
+from wres.inputs import sheet_limits
 from wres.inputs.grid import read_grid
-from wres.inputs.importer import import_wide, shipped_mapping, write_long
+from wres.inputs.importer import import_wide, move_parts_in, shipped_mapping, write_long, write_long_parts
 from wres.inputs.mapping import load_mapping
-from wres.inputs.organisations import load_trust_file
+from wres.inputs.organisations import load_trust_file, load_trust_folder
 from wres.inputs.schema import KEY, TRUST_COLUMNS
 from wres.inputs.wide_table import is_benchmark
 from wres.registry import load_registry
@@ -73,6 +74,52 @@ def test_write_long_round_trips_through_the_loader(tmp_path):
     back = load_trust_file(out)
     pd.testing.assert_frame_equal(sort(back), sort(got))
     assert out.read_text(encoding="utf-8").splitlines()[0] == ",".join(TRUST_COLUMNS)
+
+
+def test_a_table_over_the_cell_limit_is_written_in_parts_that_read_back_whole(tmp_path, monkeypatch):
+    got = import_wide(SHEET, shipped_mapping())
+    columns = len(TRUST_COLUMNS)
+    per_org = got["org_code"].value_counts()
+    # A limit that holds the header and the two largest organisations' rows, not three.
+    largest = sorted(per_org, reverse=True)
+    limit = (1 + largest[0] + largest[1]) * columns
+    assert len(per_org) >= 3 and (1 + sum(largest[:3])) * columns > limit
+    parts = write_long_parts(got, tmp_path / "long" / "panel.csv", max_cells=limit)
+    assert [p.name for p in parts][:2] == ["panel.csv", "panel-2.csv"]
+    codes = []
+    for part in parts:
+        lines = part.read_text(encoding="utf-8").splitlines()
+        assert len(lines) * columns <= limit, part.name
+        codes.append(set(load_trust_file(part)["org_code"]))
+    # Each organisation is in exactly one part, and the parts together are the table.
+    assert sum(len(c) for c in codes) == len(per_org) == len(set().union(*codes))
+    # Read with the readers' limit set to the same figure, the folder gives the same figures.
+    monkeypatch.setattr(sheet_limits, "MAX_SHEET_CELLS", limit)
+    pd.testing.assert_frame_equal(sort(load_trust_folder(tmp_path / "long")), sort(got))
+
+
+def test_a_table_within_the_limit_is_one_file_named_as_asked(tmp_path):
+    got = import_wide(SHEET, shipped_mapping())
+    parts = write_long_parts(got, tmp_path / "panel.csv")
+    assert parts == [tmp_path / "panel.csv"]
+    assert parts[0].read_bytes() == write_long(got, tmp_path / "one" / "panel.csv").read_bytes()
+
+
+def test_parts_move_in_leaving_unchanged_ones_and_removing_those_of_a_longer_set(tmp_path):
+    dest, scratch = tmp_path / "trusts", tmp_path / "scratch"
+    dest.mkdir()
+    scratch.mkdir()
+    for name, text in {"panel.csv": "same", "panel-2.csv": "old", "panel-3.csv": "old", "other.csv": "x"}.items():
+        (dest / name).write_text(text)
+    (dest / "panel-x.csv").write_text("not a part")
+    kept_time = (dest / "panel.csv").stat().st_mtime_ns
+    written = [scratch / "panel.csv", scratch / "panel-2.csv"]
+    written[0].write_text("same")
+    written[1].write_text("new")
+    move_parts_in(written, dest / "panel.csv")
+    assert sorted(p.name for p in dest.iterdir()) == ["other.csv", "panel-2.csv", "panel-x.csv", "panel.csv"]
+    assert (dest / "panel-2.csv").read_text() == "new"
+    assert (dest / "panel.csv").stat().st_mtime_ns == kept_time
 
 
 def renamed_mapping(tmp_path: Path, old: str, new: str) -> Path:

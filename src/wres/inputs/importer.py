@@ -42,6 +42,7 @@ from wres.inputs.schema import (
     schema_problems,
     typed_frame,
 )
+from wres.inputs.sheet_limits import MAX_SHEET_CELLS
 from wres.inputs.validate import DataError, Problem
 from wres.inputs.wide_table import WideTable, column_letter, find_table, norm, read_rows
 from wres.registry import Registry, load_registry
@@ -368,3 +369,49 @@ def write_long(df: pd.DataFrame, out_path: str | Path) -> Path:
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out.to_csv(out_path, index=False, encoding="utf-8", lineterminator="\n")
     return out_path
+
+
+def part_name(out_path: Path, part: int) -> Path:
+    """The file of part ``part`` (counting from 1) of a long-format table written in parts:
+    the first is ``out_path`` itself, the others ``<stem>-<part><suffix>`` beside it."""
+    return out_path if part == 1 else out_path.with_name(f"{out_path.stem}-{part}{out_path.suffix}")
+
+
+def write_long_parts(df: pd.DataFrame, out_path: str | Path, max_cells: int = MAX_SHEET_CELLS) -> list[Path]:
+    """Write the long format as :func:`write_long` does, in as many files as it takes for each
+    to hold at most ``max_cells`` cells (the readers' limit, :data:`MAX_SHEET_CELLS`), each
+    organisation's rows whole in one file; the files are named by :func:`part_name`.
+
+    Why: the organisation folder's reader refuses a file over the limit (it bounds what one
+    hostile file can make it hold), and a demonstration of 2,000 organisations is about
+    880,000 rows; in parts, every file reads back, and the folder holds the same figures."""
+    out_path = Path(out_path)
+    columns = len(TRUST_COLUMNS)
+    codes = df["org_code"].astype(str)
+    rows_per_org = codes.value_counts(sort=False)
+    parts: list[list[str]] = [[]]
+    rows = 1  # the header
+    for code in sorted(rows_per_org.index):
+        n = int(rows_per_org[code])
+        if parts[-1] and (rows + n) * columns > max_cells:
+            parts.append([])
+            rows = 1
+        parts[-1].append(code)
+        rows += n
+    return [write_long(df[codes.isin(members)], part_name(out_path, i)) for i, members in enumerate(parts, start=1)]
+
+
+def move_parts_in(written: list[Path], first: Path) -> None:
+    """Move the parts ``written`` (by :func:`write_long_parts`, elsewhere) beside ``first``,
+    the name of the first part in its destination folder: a part whose bytes are already there
+    is left as it is (its time too, so an incremental build sees no change), and a part of an
+    earlier, longer set (``<stem>-<n><suffix>`` not among them) is removed."""
+    first.parent.mkdir(parents=True, exist_ok=True)
+    for part in written:
+        target = first.parent / part.name
+        if not target.exists() or target.read_bytes() != part.read_bytes():
+            part.replace(target)
+    keep = {p.name for p in written}
+    for stale in first.parent.glob(f"{first.stem}-*{first.suffix}"):
+        if stale.name not in keep and stale.stem.removeprefix(f"{first.stem}-").isdigit():
+            stale.unlink()
