@@ -636,7 +636,10 @@ def _read_cached(p: str, key: str, _mtime: int, size: int) -> pd.DataFrame:
     if size == 0:
         return pd.DataFrame()
     try:
-        df = pd.read_csv(p, keep_default_na=False, na_values=[""], dtype={c: str for c in t.text})
+        # Boolean columns are read as text and mapped below: inferred, a long table's are read
+        # in chunks that can disagree (pandas' mixed-types warning at 2,000 organisations).
+        text = {c: str for c in (*t.text, *t.booleans)}
+        df = pd.read_csv(p, keep_default_na=False, na_values=[""], dtype=text)
     except pd.errors.EmptyDataError:
         return pd.DataFrame()
     for c in t.text:
