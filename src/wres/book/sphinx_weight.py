@@ -192,15 +192,15 @@ def _on_builder_inited(app) -> None:
     page_edits.register(app, collector)
 
 
-def _cut_icon_fonts(app, exception) -> None:
+def _lighten_static(app, exception) -> None:
+    """The themes' files no page loads removed, then the icon fonts cut: in that order, since
+    the icons a removed script names are not the site's."""
+    if exception is not None or app.builder.format != "html":
+        return
+    unused_static.remove_unloaded(Path(app.outdir) / "_static")
     collector = getattr(app, _ICONS, None)
-    if exception is None and app.builder.format == "html" and collector is not None:
+    if collector is not None:
         icon_fonts.subset_site(Path(app.outdir), collector.names)
-
-
-def _remove_unloaded(app, exception) -> None:
-    if exception is None and app.builder.format == "html":
-        unused_static.remove_unloaded(Path(app.outdir) / "_static")
 
 
 def setup(app) -> dict[str, Any]:
@@ -210,7 +210,5 @@ def setup(app) -> dict[str, Any]:
     app.connect("build-finished", _on_build_finished)
     # After the one pass over the written pages (wres.book.page_edits, priority 500), whose
     # collector has noted every icon the pages show; the theme's fonts are in place by then.
-    app.connect("build-finished", _cut_icon_fonts, priority=800)
-    # Before the icon fonts are cut: the icons a removed script names are not the site's.
-    app.connect("build-finished", _remove_unloaded, priority=750)
+    app.connect("build-finished", _lighten_static, priority=800)
     return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}
